@@ -1,0 +1,45 @@
+// The vnetmap command line. Each command lives in its own file and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { BUG_REPORT_LINE, ToolError, UserError } from '../errors.js';
+import { formatProblems } from '../model/format.js';
+import { VERSION } from '../version.js';
+import * as validate from './validate.js';
+
+export const COMMANDS: { register(p: Command): void }[] = [validate];
+
+export function buildProgram(): Command {
+  const program = new Command('vnetmap')
+    .description('Describe a real network once; build its Linux twin, prove it behaves the same, draw both.')
+    .version(VERSION)
+    .showHelpAfterError('(run "vnetmap --help" for usage)');
+  for (const c of COMMANDS) c.register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+/** Exit codes: 0 ok, 1 failed check or tool, 2 user mistake, 70 bug. */
+export function report(e: unknown): number {
+  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  if (e instanceof UserError) {
+    if (e.problems.length) process.stderr.write(formatProblems(e.problems) + '\n');
+    process.stderr.write(`vnetmap: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof ToolError) {
+    process.stderr.write(`vnetmap: command failed: ${e.argv.join(' ')}\n  exit code: ${e.exitCode ?? 'killed'}\n  stderr: ${e.stderr.trim() || '(empty)'}\n`);
+    if (e.hint) process.stderr.write(`  what to do: ${e.hint}\n`);
+    return 1;
+  }
+  if (process.env.VNETMAP_DEBUG) console.error(e);
+  process.stderr.write(BUG_REPORT_LINE(e) + '\n');
+  return 70;
+}

@@ -1,0 +1,29 @@
+// Limits of the design language. Checks and their messages read the same constants, so a
+// message can never name a different bound than the one enforced.
+
+/** 802.1Q VLAN ids: 0 and 4095 are reserved by the standard. */
+export const VLAN_MIN = 1;
+export const VLAN_MAX = 4094;
+
+/** Linux IFNAMSIZ is 16 including the terminating NUL. */
+export const IFNAME_MAX = 15;
+
+/**
+ * Node names become parts of namespace names and, where a node needs a device in the root
+ * namespace, of interface names; keep them short, lowercase-friendly and shell-safe.
+ */
+export const NODE_NAME_MAX = 24;
+export const NODE_NAME_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** Port / interface names live inside a node's namespace, so only the kernel's rules apply. */
+export const PORT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Lab names prefix every object vnetmap creates. */
+export const LAB_NAME_MAX = 16;
+export const LAB_NAME_RE = /^[a-z][a-z0-9-]*$/;
+
+export const STRATEGIES = ['faithful', 'compact', 'macvtap', 'ovs'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const MACVLAN_MODES = ['bridge', 'vepa', 'private', 'passthru'] as const;
+export type MacvlanMode = (typeof MACVLAN_MODES)[number];

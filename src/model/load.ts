@@ -1,0 +1,81 @@
+// Read a design: YAML (with source positions) -> schema -> resolved Design -> semantic checks.
+// Returns every problem at once; a Design only when there are no errors.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { runChecks } from './checks/index.js';
+import { Locator } from './locate.js';
+import { sortProblems, type Finding, type Problem } from './problems.js';
+import { resolve } from './resolve.js';
+import { DesignSchema } from './schema.js';
+import { issuesToFindings } from './schema-issues.js';
+import type { Design } from './types.js';
+
+export interface LoadResult {
+  design?: Design;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+export function loadDesignFile(file: string): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const msg = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; check the path.' : `cannot read it: ${(e as Error).message}.`;
+    return { errors: [{ severity: 'error', code: 'E-READ', message: msg, file, line: 1, column: 1, path: [] }], warnings: [] };
+  }
+  return loadDesign(text, file);
+}
+
+export function loadDesign(text: string, file = '<design>'): LoadResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const locator = new Locator(file, doc, lines);
+  const syntax: Problem[] = doc.errors.map((e) => ({
+    severity: 'error',
+    code: e.code === 'DUPLICATE_KEY' ? 'E-DUP-KEY' : 'E-YAML',
+    message: yamlMessage(e.code, e.message),
+    ...locator.pos(e.pos[0]),
+    path: [],
+  }));
+  if (syntax.length) return { errors: sortProblems(syntax), warnings: [] };
+
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const p = locator.at([]);
+    return {
+      errors: [{ severity: 'error', code: 'E-NOT-DESIGN', message: 'a design is a mapping with "name", "nodes" and "links"; see examples/network-a.yaml.', ...p, path: [] }],
+      warnings: [],
+    };
+  }
+  const parsed = DesignSchema.safeParse(data);
+  if (!parsed.success) {
+    return split(issuesToFindings(parsed.error.issues, DesignSchema, data), locator);
+  }
+  const { design, findings } = resolve(parsed.data, file);
+  findings.push(...runChecks(design));
+  const result = split(findings, locator);
+  return result.errors.length ? result : { ...result, design };
+}
+
+function split(findings: Finding[], locator: Locator): LoadResult {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const f of findings) {
+    const p: Problem = { severity: f.severity, code: f.code, message: f.message, path: f.path, ...locator.at(f.path, f.atKey) };
+    const key = `${p.code}|${p.line}|${p.column}|${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(p);
+  }
+  const sorted = sortProblems(problems);
+  return { errors: sorted.filter((p) => p.severity === 'error'), warnings: sorted.filter((p) => p.severity === 'warning') };
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'DUPLICATE_KEY') return `${first}; each name may appear once in a mapping, rename or merge the two.`;
+  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR' || code === 'UNEXPECTED_TOKEN')
+    return `YAML syntax: ${first}; check the indentation and punctuation on this line.`;
+  return `YAML syntax: ${first}.`;
+}

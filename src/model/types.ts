@@ -1,0 +1,167 @@
+// The resolved design: what every later stage (compile, semantics, diagram) reads.
+// Raw YAML never leaves src/model; these types are normalised (lists instead of maps where
+// order matters, parsed addresses, port modes filled in from link defaults) and each element
+// keeps its document path so later stages can point back at file:line.
+import type { Cidr } from './ip.js';
+import type { MacvlanMode, Strategy } from './limits.js';
+import type { PathSeg } from './problems.js';
+
+export type NodeKind = 'host' | 'switch' | 'l3-switch' | 'router' | 'server' | 'vm' | 'external';
+
+export interface Iface {
+  node: string;
+  name: string;
+  /** Parsed addresses; the first is primary. Unparseable ones were reported and dropped. */
+  addresses: Cidr[];
+  mac?: string;
+  mtu?: number;
+  /** vm only: the server NIC it hangs off, and its access VLAN there. */
+  uplink?: string;
+  vlan?: number;
+  /** server only: SR-IOV virtual functions offered by this NIC. */
+  sriovVfs?: number;
+  path: PathSeg[];
+}
+
+export interface Route {
+  /** Destination; prefix 0 for "default". */
+  to: Cidr;
+  via?: number;
+  dev?: string;
+  path: PathSeg[];
+}
+
+export type PortMode =
+  | { mode: 'plain' }
+  | { mode: 'access'; vlan: number }
+  | { mode: 'trunk'; vlans: number[]; native?: number };
+
+export interface LinkEnd {
+  node: string;
+  port: string;
+  mode: PortMode;
+  path: PathSeg[];
+}
+
+export interface Link {
+  /** 1-based, as people count links in the file. */
+  index: number;
+  ends: [LinkEnd, LinkEnd];
+  mtu?: number;
+  label?: string;
+  path: PathSeg[];
+}
+
+interface NodeBase {
+  name: string;
+  label?: string;
+  path: PathSeg[];
+}
+
+/** Nodes with an IP stack of their own. */
+export interface Routed {
+  interfaces: Iface[];
+  gateway?: number;
+  routes: Route[];
+  hosts: Record<string, string>;
+}
+
+export interface HostNode extends NodeBase, Routed {
+  kind: 'host' | 'external';
+}
+
+export interface SwitchNode extends NodeBase {
+  kind: 'switch';
+  vlanAware: boolean;
+  stp: boolean;
+  /** Ports with reflective relay (hairpin) on; 'all' for every port. */
+  hairpin: 'all' | string[];
+}
+
+export interface Svi {
+  vlan: number;
+  addresses: Cidr[];
+  mac?: string;
+  path: PathSeg[];
+}
+
+export interface L3SwitchNode extends NodeBase, Routed {
+  kind: 'l3-switch';
+  svis: Svi[];
+  stp: boolean;
+}
+
+export interface Masquerade {
+  out: string;
+  from?: Cidr;
+  path: PathSeg[];
+}
+export interface Snat extends Masquerade {
+  to: number;
+}
+export interface PortForward {
+  in: string;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  to: number;
+  toPort: number;
+  path: PathSeg[];
+}
+export interface Redirect {
+  in: string;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  toPort: number;
+  path: PathSeg[];
+}
+
+export interface Nat {
+  masquerade: Masquerade[];
+  snat: Snat[];
+  portForwards: PortForward[];
+  redirects: Redirect[];
+  hairpin: boolean;
+}
+
+export interface RouterNode extends NodeBase, Routed {
+  kind: 'router';
+  nat: Nat;
+}
+
+export interface ServerNode extends NodeBase, Routed {
+  kind: 'server';
+  /** Whether VMs are separated by VLAN on this server (false: one plain bridge, seed B_V0). */
+  vlanAware: boolean;
+}
+
+export interface VmNode extends NodeBase, Routed {
+  kind: 'vm';
+  server: string;
+}
+
+export type DesignNode = HostNode | SwitchNode | L3SwitchNode | RouterNode | ServerNode | VmNode;
+
+export interface Mapping {
+  strategy: Strategy;
+  macvlanMode: MacvlanMode;
+  servers: Record<string, { macvlanMode?: MacvlanMode }>;
+}
+
+export interface Design {
+  name: string;
+  description?: string;
+  /** File the design was read from, for messages. */
+  file: string;
+  nodes: DesignNode[];
+  links: Link[];
+  mapping: Mapping;
+}
+
+export const isRouted = (n: DesignNode): n is Extract<DesignNode, Routed> => 'interfaces' in n;
+
+/** VLAN-aware L2 devices: their link ends carry access/trunk modes. */
+export const isVlanAware = (n: DesignNode): boolean =>
+  (n.kind === 'switch' && n.vlanAware) || n.kind === 'l3-switch';
+
+/** Devices whose link ends are switch ports rather than interfaces with an IP stack. */
+export const isSwitching = (n: DesignNode): boolean => n.kind === 'switch' || n.kind === 'l3-switch';
