@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The README's second command: set everything up and run every test (unit, golden, kernel).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+npm test

@@ -1,0 +1,242 @@
+// The plan: pure data listing every Linux object and setting that realises a design under a
+// strategy. compile() produces it; render/ turns it into commands; apply/ runs them;
+// semantics/ reasons over it. Every object says which design elements it realises.
+import type { MacvlanMode, Strategy } from '../model/limits.js';
+
+/**
+ * A design element reference (provenance). Stable, human-readable strings:
+ *   node:pc1  iface:pc1/eth0  link:3  port:sw1/p2  svi:core/10  route:pc1/0
+ *   masquerade:gw/0  snat:gw/0  forward:gw/0  redirect:gw/0  gateway:pc1  domain:2
+ * See src/plan/refs.ts for the constructors.
+ */
+export type Ref = string;
+
+/** What the target kernel and tools can do; from a probe or a named preset. */
+export interface Capabilities {
+  /** Name of the preset or "probe". */
+  source: string;
+  /** 8021q VLAN devices (ip link add ... type vlan). */
+  vlanDevices: boolean;
+  /** Linux bridge vlan_filtering. */
+  bridgeVlanFiltering: boolean;
+  /** Open vSwitch (ovs-vsctl reachable, a datapath usable). */
+  ovs: boolean;
+  /** Which OVS datapath to use: the kernel module ("system") or userspace ("netdev"). */
+  ovsDatapath: 'system' | 'netdev';
+  macvlan: boolean;
+  macvtap: boolean;
+  vxlan: boolean;
+  nftables: boolean;
+}
+
+/** null means the host's own (root) network namespace; only OVS ports ever live there. */
+export type Netns = string | null;
+
+/** One end of a veth pair. */
+export interface VethEnd {
+  namespace: Netns;
+  name: string;
+  /** Linux bridge (in the same namespace) this end is enslaved to. */
+  master?: string;
+  /** Open vSwitch bridge this end is a port of (namespace must be null). */
+  ovsBridge?: string;
+  mac?: string;
+  mtu?: number;
+  /** Disable TX checksum offload (needed on ends whose frames reach an OVS userspace datapath). */
+  txOff?: boolean;
+}
+
+interface Base {
+  /** Design elements this object realises. Never empty. */
+  realizes: Ref[];
+}
+
+export interface NetnsObj extends Base {
+  kind: 'netns';
+  name: string;
+  /** The design node it stands for, if any (a compact fabric namespace has none). */
+  node?: string;
+  role: 'host' | 'external' | 'router' | 'switch' | 'l3-switch' | 'server' | 'vm' | 'fabric';
+}
+
+export interface BridgeObj extends Base {
+  kind: 'bridge';
+  namespace: Netns;
+  name: string;
+  stp: boolean;
+  vlanFiltering?: boolean;
+  mtu?: number;
+}
+
+export interface VethObj extends Base {
+  kind: 'veth';
+  a: VethEnd;
+  b: VethEnd;
+}
+
+/** A TAP device for a real hypervisor (QEMU) to attach to. */
+export interface TapObj extends Base {
+  kind: 'tap';
+  namespace: Netns;
+  name: string;
+  master?: string;
+  mac?: string;
+  /** The QEMU arguments that attach a VM to this TAP. */
+  qemuArgs: string[];
+}
+
+/** macvlan or macvtap child: created on its parent, then moved and renamed. */
+export interface MacvlanObj extends Base {
+  kind: 'macvlan';
+  namespace: Netns;
+  name: string;
+  parent: { namespace: Netns; name: string };
+  mode: MacvlanMode;
+  /** macvtap (a character device for QEMU) instead of macvlan. */
+  tap: boolean;
+  mac?: string;
+  qemuArgs?: string[];
+}
+
+/** An 802.1Q VLAN device on a parent interface. */
+export interface VlanObj extends Base {
+  kind: 'vlan';
+  namespace: Netns;
+  name: string;
+  parent: string;
+  vid: number;
+  master?: string;
+}
+
+/** Per-port settings of a Linux bridge port (hairpin, VLAN membership with filtering). */
+export interface BridgePortObj extends Base {
+  kind: 'bridge-port';
+  namespace: Netns;
+  dev: string;
+  hairpin?: boolean;
+  /** With vlan_filtering: the VLANs of this port. */
+  vlans?: { vid: number; pvid?: boolean; untagged?: boolean }[];
+  /** With vlan_filtering, the bridge itself as a VLAN member (for SVIs on the bridge). */
+  self?: boolean;
+}
+
+export interface OvsBridgeObj extends Base {
+  kind: 'ovs-bridge';
+  name: string;
+  datapath: 'system' | 'netdev';
+  stp: boolean;
+}
+
+export interface OvsPortObj extends Base {
+  kind: 'ovs-port';
+  bridge: string;
+  /** The root-namespace device (usually a veth end) that becomes the port. */
+  name: string;
+  tag?: number;
+  trunks?: number[];
+  vlanMode?: 'access' | 'trunk' | 'native-untagged' | 'native-tagged';
+  /** Reflective relay: OVS does not hairpin, so such ports get an explicit flow. */
+  hairpin?: boolean;
+}
+
+export interface AddressObj extends Base {
+  kind: 'address';
+  namespace: Netns;
+  dev: string;
+  cidr: string;
+}
+
+export interface RouteObj extends Base {
+  kind: 'route';
+  namespace: Netns;
+  /** "default" or a prefix. */
+  to: string;
+  via?: string;
+  dev?: string;
+}
+
+export interface SysctlObj extends Base {
+  kind: 'sysctl';
+  namespace: Netns;
+  key: string;
+  value: string;
+}
+
+export type NatRule =
+  | { type: 'masquerade'; out: string; from?: string; realizes: Ref[] }
+  | { type: 'snat'; out: string; to: string; from?: string; realizes: Ref[] }
+  | { type: 'dnat'; in?: string; protocol: 'tcp' | 'udp'; port: number; daddr?: string; to: string; toPort: number; realizes: Ref[] }
+  | { type: 'redirect'; in: string; protocol: 'tcp' | 'udp'; port: number; toPort: number; realizes: Ref[] }
+  /** Hairpin NAT: inside clients reaching a port forward through the public address. */
+  | { type: 'hairpin-snat'; from: string; to: string; toPort: number; protocol: 'tcp' | 'udp'; realizes: Ref[] };
+
+/** One nftables table in a namespace, applied as a single `nft -f` transaction. */
+export interface NftObj extends Base {
+  kind: 'nft';
+  namespace: Netns;
+  table: string;
+  rules: NatRule[];
+}
+
+export interface HostsObj extends Base {
+  kind: 'hosts';
+  namespace: string;
+  entries: { name: string; ip: string }[];
+}
+
+export type PlanObject =
+  | NetnsObj
+  | BridgeObj
+  | VethObj
+  | TapObj
+  | MacvlanObj
+  | VlanObj
+  | BridgePortObj
+  | OvsBridgeObj
+  | OvsPortObj
+  | AddressObj
+  | RouteObj
+  | SysctlObj
+  | NftObj
+  | HostsObj;
+
+export type ObjectKind = PlanObject['kind'];
+
+/** Where the twin knowingly differs from the real network. The verifier checks these. */
+export interface Deviation {
+  /** Stable code, e.g. "switch-collapsed", "macvtap-bridge-no-host", "private-isolation". */
+  code: string;
+  message: string;
+  realizes: Ref[];
+  /** Endpoint pairs whose expected reachability / adjacency changes because of this. */
+  affects?: { from: string; to: string; l2?: boolean; reach?: boolean }[];
+}
+
+/** A decision the compiler made from the capabilities, recorded so `plan --explain` can say why. */
+export interface Choice {
+  feature: string;
+  chosen: string;
+  why: string;
+}
+
+export interface Plan {
+  lab: string;
+  /** Short id derived from the lab name; prefixes host-namespace objects. */
+  labId: string;
+  strategy: Strategy;
+  capabilities: Capabilities;
+  choices: Choice[];
+  objects: PlanObject[];
+  deviations: Deviation[];
+  /** Where each endpoint interface of the design lives in the twin, for exec/verify/trace. */
+  endpoints: EndpointLocation[];
+}
+
+export interface EndpointLocation {
+  /** iface ref, e.g. "iface:pc1/eth0", or "svi:core/10". */
+  ref: Ref;
+  node: string;
+  namespace: string;
+  dev: string;
+  addresses: string[];
+}
