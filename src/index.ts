@@ -1,0 +1,13 @@
+// Library entry point: `import { loadDesignFile, compile, ... } from 'vnetmap'`.
+// The same capabilities as the CLI; each layer adds its exports here.
+export { loadDesign, loadDesignFile, type LoadResult } from './model/load.js';
+export type { Design, DesignNode, Link, LinkEnd, Iface, PortMode } from './model/types.js';
+export type { Problem, Finding } from './model/problems.js';
+export { formatProblem, formatProblems } from './model/format.js';
+export { DesignSchema } from './model/schema.js';
+export { STRATEGIES, MACVLAN_MODES, VLAN_MIN, VLAN_MAX, type Strategy, type MacvlanMode } from './model/limits.js';
+export { UserError, ToolError } from './errors.js';
+export { ProcessRunner, RecordingRunner, type Runner, type RunResult, type RunOptions } from './exec/runner.js';
+export type * from './plan/types.js';
+export { PRESETS as CAPABILITY_PRESETS } from './plan/capabilities.js';
+export { broadcastDomains, type Domain, type DomainResult } from './semantics/domains.js';
