@@ -1,0 +1,54 @@
+// NAT rules -> one nftables script per namespace, applied atomically with `nft -f -`.
+// The script first declares and deletes our table so that re-applying replaces it whole.
+import type { NatRule, NftObj } from '../plan/types.js';
+
+const q = (s: string): string => JSON.stringify(s); // nft accepts double-quoted interface names
+
+function prerouting(r: NatRule): string | undefined {
+  switch (r.type) {
+    case 'dnat': {
+      const parts = [r.in ? `iifname ${q(r.in)}` : '', r.daddr ? `ip daddr ${r.daddr}` : '', `${r.protocol} dport ${r.port}`, `dnat to ${r.to}:${r.toPort}`];
+      return parts.filter(Boolean).join(' ');
+    }
+    case 'redirect':
+      return `iifname ${q(r.in)} ${r.protocol} dport ${r.port} redirect to :${r.toPort}`;
+    default:
+      return undefined;
+  }
+}
+
+function postrouting(r: NatRule): string | undefined {
+  switch (r.type) {
+    case 'masquerade':
+      return [`oifname ${q(r.out)}`, r.from ? `ip saddr ${r.from}` : '', 'masquerade'].filter(Boolean).join(' ');
+    case 'snat':
+      return [`oifname ${q(r.out)}`, r.from ? `ip saddr ${r.from}` : '', `snat to ${r.to}`].filter(Boolean).join(' ');
+    case 'hairpin-snat':
+      // Inside clients that reach a forwarded port through the public address must see the
+      // reply come from the router, or the server answers them directly and they drop it.
+      return `ip saddr ${r.from} ip daddr ${r.to} ${r.protocol} dport ${r.toPort} masquerade`;
+    default:
+      return undefined;
+  }
+}
+
+export function renderNft(obj: NftObj): string {
+  const pre = obj.rules.map(prerouting).filter((x): x is string => !!x);
+  const post = obj.rules.map(postrouting).filter((x): x is string => !!x);
+  const t = obj.table;
+  return [
+    `table ip ${t}`,
+    `delete table ip ${t}`,
+    `table ip ${t} {`,
+    `  chain prerouting {`,
+    `    type nat hook prerouting priority dstnat; policy accept;`,
+    ...pre.map((l) => `    ${l}`),
+    `  }`,
+    `  chain postrouting {`,
+    `    type nat hook postrouting priority srcnat; policy accept;`,
+    ...post.map((l) => `    ${l}`),
+    `  }`,
+    `}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,38 @@
+// The vocabulary shared by apply/ and the bash script: a rendered plan is an ordered list of
+// phases, each a list of commands (argv + optional stdin) or files to write. Rendering is pure;
+// only src/apply runs these, through a Runner.
+
+/** Phases in the order they must run; the journal records the phase about to start. */
+export const PHASES = ['netns', 'marker', 'create', 'links', 'macvlan', 'ovs', 'config', 'offload', 'sysctl', 'nft', 'hosts'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface CommandStep {
+  phase: Phase;
+  argv: string[];
+  /** Text for the command's standard input (ip -batch -, nft -f -). */
+  input?: string;
+  /** One line for humans (a comment in the bash script, the progress line). */
+  why: string;
+}
+
+export interface FileStep {
+  phase: 'hosts';
+  path: string;
+  content: string;
+  why: string;
+}
+
+export type Step = CommandStep | FileStep;
+
+export const isFile = (s: Step): s is FileStep => 'path' in s;
+
+/** `ip` argv for a namespace (null = the root namespace). */
+export const ipIn = (ns: string | null, ...args: string[]): string[] => (ns === null ? ['ip', ...args] : ['ip', '-n', ns, ...args]);
+
+/** argv running a command inside a namespace (null = as is, in the root namespace). */
+export const execIn = (ns: string | null, argv: string[]): string[] => (ns === null ? argv : ['ip', 'netns', 'exec', ns, ...argv]);
+
+/** Joins batch lines; `ip -batch` wants one command per line and a final newline. */
+export const batch = (lines: string[]): string => lines.join('\n') + '\n';
+
+export const hostsPath = (ns: string): string => `/etc/netns/${ns}/hosts`;

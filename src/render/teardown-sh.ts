@@ -1,0 +1,39 @@
+// The bash teardown embedded in rendered scripts. Like `vnetmap down` it removes only objects
+// carrying the lab's markers, so it is safe after a crash and never touches the user's objects.
+import { labMarker } from '../plan/names.js';
+import { OVS_LAB_KEY } from './ovs.js';
+
+export function teardownFunction(lab: string): string {
+  const marker = labMarker(lab);
+  return `down() {
+  # 1. Open vSwitch bridges tagged with our lab (ports go with them).
+  if command -v ovs-vsctl >/dev/null 2>&1 && ovs-vsctl --timeout=5 show >/dev/null 2>&1; then
+    for br in $(ovs-vsctl --timeout=5 --bare --columns=name find bridge external_ids:${OVS_LAB_KEY}=${lab}); do
+      ovs-vsctl --timeout=10 --if-exists del-br "$br"
+    done
+  fi
+  # 2. Namespaces whose lo carries the alias ${marker}, deleted in one batch (fast: their
+  #    veths go with them). A namespace without the marker is the user's and stays.
+  local dels=() ns alias
+  for ns in $(ip netns list | awk '{print $1}'); do
+    alias=$(ip -n "$ns" -o link show dev lo 2>/dev/null | sed -n 's/.* alias \\([^ \\\\]*\\).*/\\1/p')
+    if [ "$alias" = "${marker}" ]; then dels+=("$ns"); fi
+  done
+  if [ \${#dels[@]} -gt 0 ]; then
+    printf 'netns del %s\\n' "\${dels[@]}" | ip -force -batch - || true
+    for ns in "\${dels[@]}"; do rm -rf "/etc/netns/$ns"; done
+  fi
+  # 3. Root-namespace links with alias ${marker}:<ref> that did not go with a namespace.
+  local links
+  links=$(ip -o link show | sed -n 's/^[0-9]*: \\([^:@]*\\)[@:].* alias ${marker}:[^ ]*.*$/\\1/p')
+  if [ -n "$links" ]; then printf 'link del %s\\n' $links | ip -force -batch - 2>/dev/null || true; fi
+  # 4. Namespace deletion frees veths asynchronously: wait (bounded) until none of ours is left,
+  #    so an immediate 'up' can reuse the names.
+  local i
+  for i in $(seq 50); do
+    ip -o link show | grep -q " alias ${marker}:" || break
+    sleep 0.1
+  done
+  rm -rf "/run/vnetmap/${lab}"
+}`;
+}
