@@ -2,12 +2,12 @@
 // Returns every problem at once; a Design only when there are no errors.
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { runChecks } from './checks/index.js';
+import { runChecks, runRawChecks } from './checks/index.js';
 import { Locator } from './locate.js';
-import { sortProblems, type Finding, type Problem } from './problems.js';
+import { sortProblems, type Finding, type PathSeg, type Problem } from './problems.js';
 import { resolve } from './resolve.js';
 import { DesignSchema } from './schema.js';
-import { issuesToFindings } from './schema-issues.js';
+import { describe, issuesToFindings } from './schema-issues.js';
 import type { Design } from './types.js';
 
 export interface LoadResult {
@@ -34,7 +34,7 @@ export function loadDesign(text: string, file = '<design>'): LoadResult {
   const syntax: Problem[] = doc.errors.map((e) => ({
     severity: 'error',
     code: e.code === 'DUPLICATE_KEY' ? 'E-DUP-KEY' : 'E-YAML',
-    message: yamlMessage(e.code, e.message),
+    message: e.code === 'DUPLICATE_KEY' ? duplicateMessage(locator.keyPathAt(e.pos[0])) : yamlMessage(e.code, e.message),
     ...locator.pos(e.pos[0]),
     path: [],
   }));
@@ -53,7 +53,7 @@ export function loadDesign(text: string, file = '<design>'): LoadResult {
     return split(issuesToFindings(parsed.error.issues, DesignSchema, data), locator);
   }
   const { design, findings } = resolve(parsed.data, file);
-  findings.push(...runChecks(design));
+  findings.push(...runRawChecks(parsed.data), ...runChecks(design));
   const result = split(findings, locator);
   return result.errors.length ? result : { ...result, design };
 }
@@ -72,9 +72,19 @@ function split(findings: Finding[], locator: Locator): LoadResult {
   return { errors: sorted.filter((p) => p.severity === 'error'), warnings: sorted.filter((p) => p.severity === 'warning') };
 }
 
+/** yaml only says "Map keys must be unique"; say which name, and what it names. */
+function duplicateMessage(path: PathSeg[] | undefined): string {
+  if (!path || path.length === 0) return 'this key appears twice in the same mapping; each name may appear once, rename or merge the two.';
+  const key = String(path.at(-1));
+  const parent = path.slice(0, -1);
+  if (parent.length === 1 && parent[0] === 'nodes') return `node name "${key}" is used twice; every node needs its own name, rename one of them.`;
+  if (parent.length === 0) return `"${key}" appears twice at the top of the design; merge the two sections.`;
+  if (parent.at(-1) === 'interfaces') return `interface name "${key}" is used twice in node ${String(parent[1])}; rename one of them.`;
+  return `key "${key}" appears twice in ${describe(parent)}; each name may appear once, rename or merge the two.`;
+}
+
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-  if (code === 'DUPLICATE_KEY') return `${first}; each name may appear once in a mapping, rename or merge the two.`;
   if (code === 'BAD_INDENT' || code === 'MISSING_CHAR' || code === 'UNEXPECTED_TOKEN')
     return `YAML syntax: ${first}; check the indentation and punctuation on this line.`;
   return `YAML syntax: ${first}.`;

@@ -35,6 +35,28 @@ export class Locator {
     return this.pos(best?.range?.[0] ?? 0);
   }
 
+  /** Path of the mapping key that starts at `offset` (for yaml's duplicate-key errors). */
+  keyPathAt(offset: number): PathSeg[] | undefined {
+    const walk = (node: unknown, path: PathSeg[]): PathSeg[] | undefined => {
+      if (isMap(node)) {
+        for (const p of node.items) {
+          const key = keyText(p.key);
+          const k = p.key as YNode | null;
+          if (key !== undefined && k?.range?.[0] === offset) return [...path, key];
+          const r = key === undefined ? undefined : walk(p.value, [...path, key]);
+          if (r) return r;
+        }
+      } else if (isSeq(node)) {
+        for (const [i, item] of node.items.entries()) {
+          const r = walk(item, [...path, i]);
+          if (r) return r;
+        }
+      }
+      return undefined;
+    };
+    return walk(this.doc?.contents, []);
+  }
+
   pos(offset: number): Position {
     const { line, col } = this.lines.linePos(offset);
     return { file: this.file, line, column: col };

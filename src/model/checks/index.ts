@@ -1,14 +1,52 @@
 // Semantic checks over a resolved design. Each file checks one concern and returns findings;
-// all run, so the user sees every problem at once.
-import type { Finding } from '../problems.js';
+// all run, so the user sees every problem at once. A check that crashes becomes one
+// E-INTERNAL finding instead of hiding every other problem.
+import { error, type Finding } from '../problems.js';
+import type { RawDesign } from '../schema.js';
 import type { Design } from '../types.js';
+import { checkAddresses } from './addresses.js';
+import { checkBroadcast } from './broadcast.js';
+import { checkLinkVlans } from './link-vlans.js';
+import { checkMapping } from './mapping.js';
 import { checkNames } from './names.js';
+import { checkNat } from './nat.js';
 import { checkReferences } from './references.js';
+import { checkRoutes } from './routes.js';
+import { checkTopology } from './topology.js';
+import { checkVlans } from './vlans.js';
+import { checkVms } from './vm.js';
 
 export type Check = (d: Design) => Finding[];
+/** Checks that need to know how the author wrote something (link-level vs per-end settings). */
+export type RawCheck = (raw: RawDesign) => Finding[];
 
-export const CHECKS: Check[] = [checkNames, checkReferences];
+export const CHECKS: Check[] = [
+  checkNames,
+  checkReferences,
+  checkAddresses,
+  checkRoutes,
+  checkBroadcast,
+  checkVlans,
+  checkTopology,
+  checkNat,
+  checkMapping,
+  checkVms,
+];
+export const RAW_CHECKS: RawCheck[] = [checkLinkVlans];
 
 export function runChecks(d: Design): Finding[] {
-  return CHECKS.flatMap((c) => c(d));
+  return CHECKS.flatMap((c) => guarded(c.name, () => c(d)));
+}
+
+export function runRawChecks(raw: RawDesign): Finding[] {
+  return RAW_CHECKS.flatMap((c) => guarded(c.name, () => c(raw)));
+}
+
+function guarded(name: string, run: () => Finding[]): Finding[] {
+  try {
+    return run();
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return [error('E-INTERNAL', [], `vnetmap bug: check ${name} crashed (${why}); please report it with this design file, the other checks still ran.`)];
+  }
 }

@@ -1,0 +1,44 @@
+// Gateways and static routes must be reachable from the node's own subnets: the kernel refuses
+// a next hop that is not on a connected network ("Nexthop has invalid gateway").
+import { contains, formatIp, formatNet } from '../ip.js';
+import { error, type Finding } from '../problems.js';
+import { closest } from '../suggest.js';
+import type { Design } from '../types.js';
+import { isRouted } from '../types.js';
+import { holdersOf } from './util.js';
+
+export function checkRoutes(d: Design): Finding[] {
+  const f: Finding[] = [];
+  for (const n of d.nodes) {
+    if (!isRouted(n)) continue;
+    const hs = holdersOf(n);
+    const nets = hs.flatMap((h) => h.addresses);
+    const netList = nets.map(formatNet).join(', ') || 'none';
+    const onLink = (ip: number) => nets.some((c) => contains(c, ip));
+    if (n.gateway !== undefined) {
+      const g = formatIp(n.gateway);
+      if (nets.some((c) => c.ip === n.gateway)) {
+        f.push(error('E-GATEWAY-SELF', [...n.path, 'gateway'], `${n.name}'s gateway ${g} is its own address; use the address of the router on its subnet.`));
+      } else if (!onLink(n.gateway)) {
+        f.push(
+          error('E-GATEWAY-OFF-SUBNET', [...n.path, 'gateway'], `${n.name}'s gateway ${g} is not in any of its subnets (${netList}); use a router address inside one of them.`),
+        );
+      }
+    }
+    const devs = hs.map((h) => h.dev);
+    for (const r of n.routes) {
+      if (r.via !== undefined && !onLink(r.via)) {
+        f.push(
+          error('E-ROUTE-VIA', [...r.path, 'via'], `route to ${formatNet(r.to)} goes via ${formatIp(r.via)}, which is not on a subnet of ${n.name} (${netList}); use a next hop on a connected subnet.`),
+        );
+      }
+      if (r.dev !== undefined && !devs.includes(r.dev)) {
+        const hint = closest(r.dev, devs);
+        f.push(
+          error('E-ROUTE-DEV', [...r.path, 'dev'], `${n.name} has no interface "${r.dev}" for the route to ${formatNet(r.to)}; ${hint ? `did you mean "${hint}"?` : `use one of: ${devs.join(', ') || 'none (declare interfaces first)'}.`}`),
+        );
+      }
+    }
+  }
+  return f;
+}

@@ -1,0 +1,67 @@
+// The cabling itself: switch loops without spanning tree, devices cabled to nothing, and
+// hairpin settings on ports that do not exist.
+import { broadcastDomains } from '../../semantics/domains.js';
+import { error, warning, type Finding } from '../problems.js';
+import { closest } from '../suggest.js';
+import type { Design, Link } from '../types.js';
+import { isSwitching } from '../types.js';
+import { list } from './util.js';
+
+export function checkTopology(d: Design): Finding[] {
+  const f: Finding[] = [];
+  const cabled = new Set(d.links.flatMap((l) => l.ends.map((e) => e.node)));
+
+  for (const loop of broadcastDomains(d).loops) {
+    const l = d.links.find((x) => x.index === loop.link);
+    if (!l) continue;
+    const ring = cycleThrough(d, l) ?? loop.nodes;
+    const [a, b] = l.ends;
+    f.push(
+      warning('W-L2-LOOP', l.path, `link ${l.index} (${a.node}:${a.port} - ${b.node}:${b.port}) closes a loop through ${list(ring)} and spanning tree is off, so broadcasts circle forever (a broadcast storm); set "stp: true" on ${ring.length > 1 ? 'these switches' : ring[0]} or remove a link.`),
+    );
+  }
+
+  for (const n of d.nodes) {
+    if (n.kind === 'vm' || cabled.has(n.name)) continue;
+    f.push(warning('W-NODE-UNLINKED', n.path, `${n.kind} ${n.name} is not cabled to anything; add a link to it under "links", or remove it.`, true));
+  }
+
+  for (const n of d.nodes) {
+    if (n.kind !== 'switch' || n.hairpin === 'all') continue;
+    const ports = d.links.flatMap((l) => l.ends.filter((e) => e.node === n.name).map((e) => e.port));
+    n.hairpin.forEach((p, k) => {
+      if (ports.includes(p)) return;
+      const hint = closest(p, ports);
+      f.push(
+        error('E-HAIRPIN-PORT', [...n.path, 'hairpin', k], `hairpin names port "${p}" of ${n.name}, but no link uses that port; ${hint ? `did you mean "${hint}"?` : `cabled ports: ${ports.join(', ') || 'none'}.`}`),
+      );
+    });
+  }
+  return f;
+}
+
+/** Switches on a path between the two ends of `l` that avoids `l`: the loop it closes. */
+function cycleThrough(d: Design, l: Link): string[] | undefined {
+  const sw = new Set(d.nodes.filter(isSwitching).map((n) => n.name));
+  const [a, b] = [l.ends[0].node, l.ends[1].node];
+  if (!sw.has(a) || !sw.has(b)) return undefined;
+  if (a === b) return [a];
+  const prev = new Map<string, string>([[a, a]]);
+  const queue = [a];
+  while (queue.length) {
+    const x = queue.shift()!;
+    if (x === b) break;
+    for (const o of d.links) {
+      if (o.index === l.index) continue;
+      const [p, q] = [o.ends[0].node, o.ends[1].node];
+      const next = p === x ? q : q === x ? p : undefined;
+      if (next === undefined || !sw.has(next) || prev.has(next)) continue;
+      prev.set(next, x);
+      queue.push(next);
+    }
+  }
+  if (!prev.has(b)) return undefined;
+  const path = [b];
+  while (path[0] !== a) path.unshift(prev.get(path[0]!)!);
+  return path;
+}

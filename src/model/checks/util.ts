@@ -1,0 +1,70 @@
+// Small shared views of a resolved design for the checks: every address a node owns (its
+// interfaces and, for L3 switches, its VLAN interfaces), and how to name a broadcast domain.
+import type { Cidr } from '../ip.js';
+import type { PathSeg } from '../problems.js';
+import type { Design, DesignNode } from '../types.js';
+import { isRouted } from '../types.js';
+import type { Domain } from '../../semantics/domains.js';
+import { ifaceRef, sviRef } from '../../semantics/domains.js';
+
+/** One place that holds addresses: an interface or an SVI ("vlan10"). */
+export interface AddrHolder {
+  node: string;
+  kind: DesignNode['kind'];
+  dev: string;
+  /** Provenance ref as used by src/semantics/domains.ts. */
+  ref: string;
+  addresses: Cidr[];
+  /** Path of the "address" value (a list or a single text). */
+  addrPath: PathSeg[];
+  path: PathSeg[];
+}
+
+export function holdersOf(n: DesignNode): AddrHolder[] {
+  if (!isRouted(n)) return [];
+  const out: AddrHolder[] = n.interfaces.map((i) => ({
+    node: n.name,
+    kind: n.kind,
+    dev: i.name,
+    ref: ifaceRef(n.name, i.name),
+    addresses: i.addresses,
+    addrPath: [...i.path, 'address'],
+    path: i.path,
+  }));
+  if (n.kind === 'l3-switch') {
+    for (const s of n.svis) {
+      out.push({ node: n.name, kind: n.kind, dev: `vlan${s.vlan}`, ref: sviRef(n.name, s.vlan), addresses: s.addresses, addrPath: [...s.path, 'address'], path: s.path });
+    }
+  }
+  return out;
+}
+
+export const allHolders = (d: Design): AddrHolder[] => d.nodes.flatMap(holdersOf);
+
+/**
+ * Path of the k-th address of a holder. For a single address written as text the locator stops
+ * at that text, so appending the index is right in both spellings.
+ */
+export const addrAt = (h: AddrHolder, k: number): PathSeg[] => [...h.addrPath, k];
+
+/** Devices that own addresses but are end stations rather than routers. */
+export const isEndStation = (kind: DesignNode['kind']): boolean => kind === 'host' || kind === 'vm' || kind === 'server' || kind === 'external';
+
+/** "VLAN 10 via sw-left": the VLANs a domain carries and the switches that merge it. */
+export function describeDomain(d: Design, dom: Domain): string {
+  const plain = plainSwitches(d, dom);
+  const via = plain.length ? plain : dom.switches;
+  const v = dom.vlans.length ? `VLAN ${dom.vlans.join(', ')}` : 'untagged';
+  return via.length ? `${v} via ${via.join(', ')}` : v;
+}
+
+/** Switches in the domain that are not VLAN-aware: they flood everything and merge subnets. */
+export function plainSwitches(d: Design, dom: Domain): string[] {
+  const byName = new Map(d.nodes.map((n) => [n.name, n]));
+  return dom.switches.filter((s) => {
+    const n = byName.get(s);
+    return n?.kind === 'switch' && !n.vlanAware;
+  });
+}
+
+export const list = (xs: string[]): string => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
