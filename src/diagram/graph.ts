@@ -1,0 +1,102 @@
+// The diagram graph: what both sides (design and Linux twin) are turned into before layout.
+// It is plain data so that the SVG, Mermaid and Graphviz writers and the tests all read the
+// same thing; only layout.ts adds coordinates.
+import type { Ref } from '../plan/types.js';
+
+/** Shapes a network engineer recognises; each has one drawing in shapes.ts. */
+export type Shape =
+  | 'host'
+  | 'vm'
+  | 'external'
+  | 'router'
+  | 'switch'
+  | 'l3-switch'
+  | 'server'
+  | 'nic'
+  | 'netns'
+  | 'root-ns'
+  | 'bridge'
+  | 'ovs-bridge'
+  | 'dev';
+
+/** Shapes drawn as frames around other nodes (ELK compound nodes). */
+export const FRAME_SHAPES: ReadonlySet<Shape> = new Set(['server', 'netns', 'root-ns']);
+
+export interface DNode {
+  /** Unique on its side: "node:pc1", "iface:host-a/eth0", "ns:vn-lab-pc1", "dev:vn-lab-pc1/eth0". */
+  id: string;
+  shape: Shape;
+  title: string;
+  /** Smaller text under the title (addresses, modes, NAT rules). */
+  lines: string[];
+  /** Design elements this node stands for or realises (provenance, hover highlighting). */
+  refs: Ref[];
+  /** Design node whose colour this node wears, so a reader matches both sides at a glance. */
+  tone?: string;
+  /** Plan objects (by planObjectId) drawn by this node, twin side only. */
+  objects: string[];
+  children: DNode[];
+}
+
+export type EdgeStyle = 'link' | 'trunk' | 'vnic' | 'veth' | 'member' | 'macvlan' | 'vlan' | 'ovs-port';
+
+export interface DEdge {
+  /** "link:3" on the design side; "veth:…", "member:…" on the twin side. */
+  id: string;
+  source: string;
+  target: string;
+  /** Text near the source end, near the target end, and in the middle. */
+  tail?: string;
+  head?: string;
+  center?: string;
+  style: EdgeStyle;
+  refs: Ref[];
+  objects: string[];
+}
+
+/** A broadcast domain: shaded behind its member nodes and along its edges. */
+export interface DGroup {
+  id: string;
+  title: string;
+  /** One-line description for the legend. */
+  detail: string;
+  nodes: string[];
+  edges: string[];
+  refs: Ref[];
+}
+
+export interface DiagramGraph {
+  side: 'design' | 'twin';
+  title: string;
+  subtitle: string;
+  nodes: DNode[];
+  edges: DEdge[];
+  groups: DGroup[];
+  /** Free text under the picture: deviations, choices. */
+  notes: string[];
+}
+
+export function node(id: string, shape: Shape, title: string, extra: Partial<DNode> = {}): DNode {
+  return { id, shape, title, lines: [], refs: [], objects: [], children: [], ...extra };
+}
+
+/** Depth-first walk over nodes and their children, parents first. */
+export function* walk(nodes: DNode[], parent?: DNode): Generator<{ node: DNode; parent: DNode | undefined }> {
+  for (const n of nodes) {
+    yield { node: n, parent };
+    yield* walk(n.children, n);
+  }
+}
+
+export function allNodes(g: DiagramGraph): DNode[] {
+  return [...walk(g.nodes)].map((w) => w.node);
+}
+
+export const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
+
+/** Monospace metrics: every label uses a monospace font so that sizes computed here hold. */
+export const FONT = 'DejaVu Sans Mono, Menlo, Consolas, monospace';
+export const TITLE_PX = 12;
+export const LINE_PX = 10.5;
+export const CHAR_W = 0.602; // em advance of DejaVu Sans Mono, Menlo and Consolas alike
+export const textWidth = (s: string, px: number): number => Math.ceil([...s].length * px * CHAR_W);

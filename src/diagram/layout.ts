@@ -1,0 +1,183 @@
+// Layout with ELK's layered algorithm: deterministic for a given input (fixed seed, model
+// order respected), hierarchical so frames (servers, namespaces) hold their children and
+// edges may cross frame borders. Returns absolute coordinates for the SVG writer and tests.
+import ElkModule from 'elkjs/lib/elk.bundled.js';
+import type { ELK, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
+import { FRAME_SHAPES, LINE_PX, TITLE_PX, textWidth, walk, type DEdge, type DGroup, type DiagramGraph, type DNode } from './graph.js';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+export interface PlacedNode {
+  node: DNode;
+  box: Box;
+  depth: number;
+  parent?: string;
+}
+export interface PlacedLabel {
+  text: string;
+  at: 'tail' | 'head' | 'center';
+  box: Box;
+}
+export interface PlacedEdge {
+  edge: DEdge;
+  points: Point[];
+  labels: PlacedLabel[];
+}
+export interface PlacedGroup {
+  group: DGroup;
+  /** Index into the domain palette. */
+  color: number;
+  rects: Box[];
+  paths: Point[][];
+}
+export interface Layout {
+  graph: DiagramGraph;
+  width: number;
+  height: number;
+  nodes: PlacedNode[];
+  edges: PlacedEdge[];
+  groups: PlacedGroup[];
+}
+
+export const PAD = 8;
+export const TITLE_H = 17;
+export const LINE_H = 13;
+export const ICON_W = 20;
+export const FRAME_SIDE = 14;
+const LABEL_H = 13;
+
+/** Height of a frame's header (title and lines) = its top padding. */
+export const headerHeight = (n: DNode): number => PAD + TITLE_H + n.lines.length * LINE_H + 6;
+
+function leafSize(n: DNode): { width: number; height: number } {
+  const w = Math.max(textWidth(n.title, TITLE_PX) + ICON_W, ...n.lines.map((l) => textWidth(l, LINE_PX)));
+  return { width: Math.max(64, w + 2 * PAD), height: PAD + TITLE_H + n.lines.length * LINE_H + PAD - 2 };
+}
+
+const ROOT_OPTIONS = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.randomSeed': '1',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '34',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+  'elk.spacing.nodeNode': '22',
+  'elk.spacing.edgeNode': '12',
+  'elk.spacing.edgeEdge': '8',
+  'elk.spacing.edgeLabel': '3',
+  'elk.spacing.componentComponent': '28',
+  'elk.padding': '[top=12,left=12,bottom=12,right=12]',
+};
+
+function toElk(n: DNode): ElkNode {
+  if (FRAME_SHAPES.has(n.shape)) {
+    const minW = Math.max(textWidth(n.title, TITLE_PX) + ICON_W, ...n.lines.map((l) => textWidth(l, LINE_PX))) + 2 * FRAME_SIDE;
+    return {
+      id: n.id,
+      children: n.children.map(toElk),
+      layoutOptions: {
+        'elk.padding': `[top=${headerHeight(n) + 8},left=${FRAME_SIDE},bottom=${FRAME_SIDE},right=${FRAME_SIDE}]`,
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        'elk.nodeSize.minimum': `(${minW}, ${headerHeight(n) + 30})`,
+      },
+    };
+  }
+  return { id: n.id, ...leafSize(n) };
+}
+
+function label(text: string | undefined, at: PlacedLabel['at']): ElkLabel[] {
+  if (!text) return [];
+  const placement = at === 'tail' ? 'TAIL' : at === 'head' ? 'HEAD' : 'CENTER';
+  return [{ id: at, text, width: textWidth(text, LINE_PX) + 4, height: LABEL_H, layoutOptions: { 'elk.edgeLabels.placement': placement } }];
+}
+
+// elk.bundled.js is CommonJS: under NodeNext the default import is module.exports, whose
+// "default" property is the same constructor.
+const ElkCtor = ((ElkModule as unknown as { default?: unknown }).default ?? ElkModule) as new () => ELK;
+let elk: ELK | undefined;
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
+export async function layout(g: DiagramGraph): Promise<Layout> {
+  const root: ElkNode = {
+    id: '__root',
+    layoutOptions: ROOT_OPTIONS,
+    children: g.nodes.map(toElk),
+    edges: g.edges.map(
+      (e): ElkExtendedEdge => ({
+        id: e.id,
+        sources: [e.source],
+        targets: [e.target],
+        labels: [...label(e.tail, 'tail'), ...label(e.center, 'center'), ...label(e.head, 'head')],
+      }),
+    ),
+  };
+  const out = await (elk ??= new ElkCtor()).layout(root);
+
+  const byId = new Map<string, DNode>([...walk(g.nodes)].map((w) => [w.node.id, w.node]));
+  const abs = new Map<string, Point>([['__root', { x: 0, y: 0 }]]);
+  const nodes: PlacedNode[] = [];
+  const visit = (en: ElkNode, off: Point, depth: number, parent?: string) => {
+    for (const c of en.children ?? []) {
+      const p = { x: off.x + (c.x ?? 0), y: off.y + (c.y ?? 0) };
+      abs.set(c.id, p);
+      nodes.push({ node: byId.get(c.id)!, box: { x: r1(p.x), y: r1(p.y), w: r1(c.width ?? 0), h: r1(c.height ?? 0) }, depth, parent });
+      visit(c, p, depth + 1, c.id);
+    }
+  };
+  visit(out, { x: 0, y: 0 }, 0);
+
+  const edgeById = new Map(g.edges.map((e) => [e.id, e]));
+  const edges: PlacedEdge[] = [];
+  const collect = (en: ElkNode) => {
+    for (const e of en.edges ?? []) {
+      const container = (e as ElkExtendedEdge & { container?: string }).container ?? en.id;
+      const off = abs.get(container) ?? { x: 0, y: 0 };
+      const pt = (p: Point) => ({ x: r1(off.x + p.x), y: r1(off.y + p.y) });
+      const points: Point[] = [];
+      for (const s of e.sections ?? []) points.push(pt(s.startPoint), ...(s.bendPoints ?? []).map(pt), pt(s.endPoint));
+      const labels = (e.labels ?? []).map((l) => ({
+        text: l.text ?? '',
+        at: l.id as PlacedLabel['at'],
+        box: { x: r1(off.x + (l.x ?? 0)), y: r1(off.y + (l.y ?? 0)), w: l.width ?? 0, h: l.height ?? 0 },
+      }));
+      edges.push({ edge: edgeById.get(e.id)!, points, labels });
+    }
+    for (const c of en.children ?? []) collect(c);
+  };
+  collect(out);
+  edges.sort((a, b) => g.edges.indexOf(a.edge) - g.edges.indexOf(b.edge));
+
+  return { graph: g, width: r1(out.width ?? 0), height: r1(out.height ?? 0), nodes, edges, groups: placeGroups(g.groups, nodes, edges) };
+}
+
+/** Domains as padded boxes around their nodes plus their edges' routes; a node in several
+ * domains gets a wider ring per domain so every domain stays visible around it. */
+function placeGroups(groups: DGroup[], nodes: PlacedNode[], edges: PlacedEdge[]): PlacedGroup[] {
+  const boxOf = new Map(nodes.map((n) => [n.node.id, n.box]));
+  const pathOf = new Map(edges.map((e) => [e.edge.id, e.points]));
+  const rings = new Map<string, number>();
+  return groups.map((group, color) => {
+    const rects: Box[] = [];
+    for (const id of group.nodes) {
+      const b = boxOf.get(id);
+      if (!b) continue;
+      const k = rings.get(id) ?? 0;
+      rings.set(id, k + 1);
+      const pad = 5 + 4 * k;
+      rects.push({ x: b.x - pad, y: b.y - pad, w: b.w + 2 * pad, h: b.h + 2 * pad });
+    }
+    const paths = group.edges.map((id) => pathOf.get(id)).filter((p): p is Point[] => !!p && p.length > 1);
+    return { group, color, rects, paths };
+  });
+}
