@@ -65,6 +65,12 @@ export interface BridgeObj extends Base {
   name: string;
   stp: boolean;
   vlanFiltering?: boolean;
+  /**
+   * With vlanFiltering: the kernel's default_pvid. 0 means new ports join no VLAN, so every
+   * port carries exactly the VLANs its bridge-port object lists (a real 802.1Q switch port
+   * with no VLAN configured drops frames; Linux would otherwise put it in VLAN 1).
+   */
+  defaultPvid?: number;
   mtu?: number;
 }
 

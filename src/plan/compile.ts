@@ -1,0 +1,32 @@
+// compile(design, options) -> Plan: pure, deterministic, no I/O. Picks the strategy (the
+// command line wins over the design's mapping) and hands over to its file.
+import type { Design } from '../model/types.js';
+import type { Strategy } from '../model/limits.js';
+import { compileCompact } from './compact.js';
+import { makeCtx, type CompileOptions } from './context.js';
+import { compileFaithful } from './faithful.js';
+import { compileMacvtap } from './macvtap.js';
+import { compileOvs } from './ovs.js';
+import type { Plan } from './types.js';
+
+export type { CompileOptions } from './context.js';
+
+export function compile(design: Design, opts: CompileOptions & { strategy?: Strategy }): Plan {
+  const strategy = opts.strategy ?? design.mapping.strategy;
+  const ctx = makeCtx(design, opts);
+  switch (strategy) {
+    case 'faithful':
+      compileFaithful(ctx, 'faithful');
+      break;
+    case 'compact':
+      compileCompact(ctx);
+      break;
+    case 'ovs':
+      compileOvs(ctx);
+      break;
+    case 'macvtap':
+      compileMacvtap(ctx);
+      break;
+  }
+  return ctx.b.finish(strategy, opts.capabilities);
+}
