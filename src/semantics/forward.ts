@@ -1,0 +1,210 @@
+// The forwarding engine: walks one packet through a NetModel the way a Linux kernel would
+// (prerouting DNAT, local delivery, ip_forward, longest-prefix route lookup, postrouting SNAT,
+// ARP inside the L2 view), then walks the reply back through the same conntrack state.
+// A round trip succeeds only when the reply reaches the sender from the address it spoke to:
+// asymmetric paths and NAT that the reply bypasses fail, as they do on a real network.
+import { contains, formatIp, mask } from '../model/ip.js';
+import type { NetIface, NetModel, NetNode, NetRoute, Ref } from './net-model.js';
+
+export type Proto = 'icmp' | 'tcp' | 'udp';
+
+export interface Packet {
+  src: number;
+  dst: number;
+  proto: Proto;
+  sport: number;
+  dport: number;
+}
+
+export interface Hop {
+  node: string;
+  /** send, route, dnat, redirect, snat, un-nat, l2, deliver, drop */
+  action: string;
+  detail: string;
+  realizes: Ref[];
+}
+
+export interface Walk {
+  delivered: boolean;
+  /** Node the packet was delivered to (or dropped at). */
+  node: string;
+  pkt: Packet;
+  hops: Hop[];
+  drop?: string;
+}
+
+interface CtEntry {
+  before: Packet;
+  after: Packet;
+}
+/** Conntrack tables, per node, shared by a flow's original and reply walks. */
+export type Conntrack = Map<string, CtEntry[]>;
+
+const MAX_HOPS = 64;
+const show = (p: Packet) => `${formatIp(p.src)}${p.proto === 'icmp' ? '' : ':' + p.sport} -> ${formatIp(p.dst)}${p.proto === 'icmp' ? '' : ':' + p.dport} ${p.proto}`;
+
+export const isLocal = (n: NetNode, ip: number): boolean => n.ifaces.some((i) => i.addrs.some((a) => a.ip === ip));
+
+interface Lookup {
+  iface: NetIface;
+  nexthop: number;
+  route: string;
+  realizes: Ref[];
+}
+
+/** Longest-prefix match over connected routes and the node's static routes (Linux main table). */
+export function routeLookup(n: NetNode, dst: number): Lookup | undefined {
+  let best: (Lookup & { prefix: number }) | undefined;
+  const consider = (l: Lookup & { prefix: number }) => {
+    if (!best || l.prefix > best.prefix) best = l;
+  };
+  for (const i of n.ifaces)
+    for (const a of i.addrs)
+      if (contains(a, dst)) consider({ iface: i, nexthop: dst, prefix: a.prefix, route: `${formatIp(a.network)}/${a.prefix} dev ${i.dev} (connected)`, realizes: i.realizes });
+  for (const r of n.routes) {
+    if (((dst & mask(r.prefix)) >>> 0) !== r.network) continue;
+    const iface = resolveRouteIface(n, r);
+    if (!iface) continue; // the kernel refuses a route whose gateway is not on a connected subnet
+    const to = r.prefix === 0 ? 'default' : `${formatIp(r.network)}/${r.prefix}`;
+    consider({ iface, nexthop: r.via ?? dst, prefix: r.prefix, route: `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}`, realizes: r.realizes });
+  }
+  return best;
+}
+
+function resolveRouteIface(n: NetNode, r: NetRoute): NetIface | undefined {
+  if (r.dev !== undefined) {
+    const i = n.ifaces.find((x) => x.dev === r.dev);
+    if (!i) return undefined;
+    return r.via === undefined || i.addrs.some((a) => contains(a, r.via!)) ? i : undefined;
+  }
+  if (r.via === undefined) return undefined;
+  return n.ifaces.find((i) => i.addrs.some((a) => contains(a, r.via!)));
+}
+
+/** The interface that answers ARP for `ip` on the frame's L2 segment from `from`. */
+export function arp(m: NetModel, from: NetIface, ip: number): NetIface | undefined {
+  return (m.byAddr.get(ip) ?? []).find((t) => t !== from && m.l2.adjacent(from, t));
+}
+
+const portMatch = (p: Packet, proto: 'tcp' | 'udp', port: number) => p.proto === proto && p.dport === port;
+
+/** Walks a packet from `start` (locally generated) until it is delivered or dropped. */
+export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply'): Walk {
+  const hops: Hop[] = [];
+  let node = m.nodes.get(start);
+  if (!node) return { delivered: false, node: start, pkt, hops, drop: `no such node ${start}` };
+  let p = { ...pkt };
+  let inIface: NetIface | undefined;
+  hops.push({ node: node.name, action: 'send', detail: show(p), realizes: node.realizes });
+  for (let ttl = 0; ttl < MAX_HOPS; ttl++) {
+    const before = { ...p };
+    let dnatted = false;
+    // Conntrack first: a reply is translated back by every node that translated its request.
+    const rev = dir === 'reply' ? reverseMatch(ct, node.name, p) : undefined;
+    if (rev) {
+      hops.push({ node: node.name, action: 'un-nat', detail: `conntrack: ${show(p)} => ${show(rev)}`, realizes: [] });
+      p = rev;
+    } else if (dir === 'orig' && inIface) {
+      for (const r of node.nat) {
+        if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
+          p = { ...p, dst: r.to, dport: r.toPort };
+          dnatted = true;
+          hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} on ${r.in ?? formatIp(r.daddr!)} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
+          break;
+        }
+        if (r.type === 'redirect' && r.in === inIface.dev && portMatch(p, r.protocol, r.port)) {
+          const own = inIface.addrs[0];
+          if (!own) break;
+          p = { ...p, dst: own.ip, dport: r.toPort };
+          dnatted = true;
+          hops.push({ node: node.name, action: 'redirect', detail: `redirect ${r.protocol}/${r.port} on ${r.in} => this node :${r.toPort}`, realizes: r.realizes });
+          break;
+        }
+      }
+    }
+    if (isLocal(node, p.dst)) {
+      record(ct, node.name, before, p, dir);
+      hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local`, realizes: node.realizes });
+      return { delivered: true, node: node.name, pkt: p, hops };
+    }
+    if (inIface && !node.forwards) return drop(node.name, p, hops, `${node.name} does not forward (ip_forward off): ${formatIp(p.dst)} is not its address`);
+    const r = routeLookup(node, p.dst);
+    if (!r) return drop(node.name, p, hops, `${node.name} has no route to ${formatIp(p.dst)}`);
+    hops.push({ node: node.name, action: 'route', detail: r.route, realizes: r.realizes });
+    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, dnatted, hops);
+    record(ct, node.name, before, p, dir);
+    const next = arp(m, r.iface, r.nexthop);
+    if (!next) return drop(node.name, p, hops, `no ARP reply for ${formatIp(r.nexthop)} on ${node.name}/${r.iface.dev} (${m.l2.segmentName(r.iface)})`);
+    for (const s of m.l2.path(r.iface, next)) hops.push({ node: node.name, action: 'l2', detail: s.what, realizes: s.realizes });
+    node = m.nodes.get(next.node)!;
+    inIface = next;
+    hops.push({ node: node.name, action: 'arrive', detail: `on ${next.dev}`, realizes: next.realizes });
+  }
+  return drop(node.name, p, hops, `routing loop (more than ${MAX_HOPS} hops)`);
+}
+
+function postrouting(node: NetNode, out: NetIface, p: Packet, dnatted: boolean, hops: Hop[]): Packet {
+  for (const r of node.nat) {
+    if (r.type === 'snat' && r.out === out.dev && (!r.from || contains(r.from, p.src))) {
+      const to = r.to ?? out.addrs[0]?.ip;
+      if (to === undefined || to === p.src) return p;
+      hops.push({ node: node.name, action: 'snat', detail: `${r.to === undefined ? 'masquerade' : 'snat'} out ${out.dev}: source ${formatIp(p.src)} => ${formatIp(to)}`, realizes: r.realizes });
+      return { ...p, src: to };
+    }
+    if (r.type === 'hairpin-snat' && dnatted && portMatch(p, r.protocol, r.toPort) && p.dst === r.to && (!r.from || contains(r.from, p.src))) {
+      const to = out.addrs[0]?.ip;
+      if (to === undefined) return p;
+      hops.push({ node: node.name, action: 'snat', detail: `hairpin NAT: source ${formatIp(p.src)} => ${formatIp(to)} so the reply returns here`, realizes: r.realizes });
+      return { ...p, src: to };
+    }
+  }
+  return p;
+}
+
+function record(ct: Conntrack, node: string, before: Packet, after: Packet, dir: 'orig' | 'reply'): void {
+  if (dir !== 'orig' || (before.src === after.src && before.dst === after.dst && before.sport === after.sport && before.dport === after.dport)) return;
+  const list = ct.get(node) ?? [];
+  list.push({ before, after });
+  ct.set(node, list);
+}
+
+function reverseMatch(ct: Conntrack, node: string, p: Packet): Packet | undefined {
+  for (const e of ct.get(node) ?? []) {
+    const a = e.after;
+    if (p.proto === a.proto && p.src === a.dst && p.dst === a.src && p.sport === a.dport && p.dport === a.sport)
+      return { ...p, src: e.before.dst, dst: e.before.src, sport: e.before.dport, dport: e.before.sport };
+  }
+  return undefined;
+}
+
+function drop(node: string, p: Packet, hops: Hop[], why: string): Walk {
+  hops.push({ node, action: 'drop', detail: why, realizes: [] });
+  return { delivered: false, node, pkt: p, hops, drop: why };
+}
+
+export interface RoundTrip {
+  ok: boolean;
+  /** Where the request was delivered (after any DNAT/redirect). */
+  landed?: { node: string; addr: number; port: number };
+  request: Walk;
+  reply?: Walk;
+  why?: string;
+}
+
+/** A request from `srcNode` (source address `src`) and its reply; ok when the reply comes home. */
+export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0): RoundTrip {
+  const ct: Conntrack = new Map();
+  const sport = proto === 'icmp' ? 0 : 40000;
+  const req: Packet = { src, dst, proto, sport, dport: proto === 'icmp' ? 0 : dport };
+  const request = walk(m, srcNode, req, ct, 'orig');
+  if (!request.delivered) return { ok: false, request, why: request.drop! };
+  const got = request.pkt;
+  const landed = { node: request.node, addr: got.dst, port: got.dport };
+  const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply');
+  if (!reply.delivered) return { ok: false, landed, request, reply, why: `reply lost: ${reply.drop}` };
+  const r = reply.pkt;
+  if (reply.node !== srcNode || r.dst !== src) return { ok: false, landed, request, reply, why: `reply delivered to ${reply.node} (${formatIp(r.dst)}), not the sender` };
+  if (r.src !== dst || r.sport !== req.dport)
+    return { ok: false, landed, request, reply, why: `reply comes from ${formatIp(r.src)} instead of ${formatIp(dst)}: the sender drops it (asymmetric NAT)` };
+  return { ok: true, landed, request, reply };
+}

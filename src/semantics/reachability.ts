@@ -1,0 +1,167 @@
+// Who reaches whom: ICMP round trips between every ordered pair of endpoints, same-L2-segment
+// adjacency, and TCP through every port forward and redirect.
+//
+// 10,000 hosts would make 10^8 pairs, so endpoints are first grouped into classes whose members
+// are interchangeable: a plain host (one interface, no forwarding, no NAT) behaves like any
+// other with the same L2 segment, subnet, routes and membership in every prefix that any route
+// or NAT rule mentions, unless some rule names its address. One representative pair per pair
+// of classes is simulated; individual pairs are answered from the class cells on demand.
+import { contains, formatIp } from '../model/ip.js';
+import { roundTrip } from './forward.js';
+import type { Endpoint, NetIface, NetModel, NetNat } from './net-model.js';
+
+export interface PairResult {
+  /** An ICMP echo from the source endpoint's address gets its reply. */
+  reach: boolean;
+  /** An ARP request from the source interface is answered by the target interface. */
+  l2: boolean;
+  /** Why not, when not reachable. */
+  why?: string;
+}
+
+export interface ReachClass {
+  id: number;
+  members: Endpoint[];
+}
+
+export interface TcpCheck {
+  kind: 'forward' | 'redirect';
+  /** Router doing the translation and the rule's design ref. */
+  node: string;
+  rule: string;
+  protocol: 'tcp' | 'udp';
+  /** Where clients connect: the router's address on the rule's interface, and the port. */
+  addr: number;
+  port: number;
+  /** Where the connection must land. */
+  target: { node: string; addr: number; port: number };
+  /** Per class id: does a connection from a member land on the target and complete? */
+  fromClass: Map<number, boolean>;
+}
+
+export interface Reachability {
+  endpoints: Endpoint[];
+  classes: ReachClass[];
+  classOf: Map<string, number>;
+  /** cells[i][j]: class i+1 -> class j+1; undefined for a one-member class to itself. */
+  cells: (PairResult | undefined)[][];
+  tcp: TcpCheck[];
+}
+
+export function ifaceOf(m: NetModel, e: Endpoint): NetIface {
+  const i = m.nodes.get(e.node)?.ifaces.find((x) => x.dev === e.dev);
+  if (!i) throw new Error(`endpoint ${e.ref} has no interface in the model`);
+  return i;
+}
+
+/**
+ * `key` replaces the class signature (compare.ts joins the design's and the plan's so that one
+ * class is uniform in both the design and the twin).
+ */
+export function reachability(m: NetModel, key?: (e: Endpoint) => string): Reachability {
+  const sigs = key ? undefined : signatures(m);
+  const sig = key ?? ((e: Endpoint) => sigs!.get(e.ref)!);
+  const groups = new Map<string, Endpoint[]>();
+  for (const e of m.endpoints) {
+    const key = sig(e);
+    const g = groups.get(key);
+    if (g) g.push(e);
+    else groups.set(key, [e]);
+  }
+  const classes: ReachClass[] = [...groups.values()].map((members, k) => ({ id: k + 1, members }));
+  const classOf = new Map<string, number>();
+  for (const c of classes) for (const e of c.members) classOf.set(e.ref, c.id);
+  const cells = classes.map((ci) =>
+    classes.map((cj) => {
+      const a = ci.members[0]!;
+      const b = ci === cj ? ci.members[1] : cj.members[0]!;
+      return b ? pairResult(m, a, b) : undefined;
+    }),
+  );
+  return { endpoints: m.endpoints, classes, classOf, cells, tcp: tcpChecks(m, classes) };
+}
+
+export function pairResult(m: NetModel, a: Endpoint, b: Endpoint): PairResult {
+  const l2 = m.l2.adjacent(ifaceOf(m, a), ifaceOf(m, b));
+  if (a.node === b.node) return { reach: true, l2 };
+  const rt = roundTrip(m, a.node, a.addr.ip, b.addr.ip, 'icmp');
+  return rt.ok ? { reach: true, l2 } : { reach: false, l2, why: rt.why! };
+}
+
+/** Each endpoint's class signature: equal signatures behave identically. */
+export function signatures(m: NetModel): Map<string, string> {
+  const { special, prefixes } = mentioned(m);
+  return new Map(m.endpoints.map((e) => [e.ref, signature(m, e, special, prefixes)]));
+}
+
+/** One pair, answered from its classes' cell. */
+export function pair(r: Reachability, from: string, to: string): PairResult {
+  if (from === to) return { reach: true, l2: true };
+  const i = r.classOf.get(from);
+  const j = r.classOf.get(to);
+  if (i === undefined || j === undefined) throw new Error(`unknown endpoint ${i === undefined ? from : to}`);
+  return r.cells[i - 1]![j - 1]!;
+}
+
+function signature(m: NetModel, e: Endpoint, special: Set<number>, prefixes: { network: number; prefix: number }[]): string {
+  const n = m.nodes.get(e.node)!;
+  if (n.forwards || n.nat.length || n.ifaces.length !== 1 || special.has(e.addr.ip) || e.addr.prefix >= 31) return `u:${e.ref}`;
+  const i = n.ifaces[0]!;
+  const routes = n.routes.map((r) => `${r.network}/${r.prefix}>${r.via ?? ''}@${r.dev ?? ''}`).join(',');
+  const bits = prefixes.map((p) => (contains(p, e.addr.ip) ? '1' : '0')).join('');
+  return `h:${m.l2.classKey(i)}:${i.addrs.map((a) => `${a.network}/${a.prefix}`).join(',')}:${routes}:${bits}`;
+}
+
+/** Addresses and prefixes that routing or NAT rules name: they can set a host apart. */
+function mentioned(m: NetModel): { special: Set<number>; prefixes: { network: number; prefix: number }[] } {
+  const special = new Set<number>();
+  const seen = new Set<string>();
+  const prefixes: { network: number; prefix: number }[] = [];
+  const addPrefix = (network: number, prefix: number) => {
+    const k = `${network}/${prefix}`;
+    if (prefix > 0 && !seen.has(k)) {
+      seen.add(k);
+      prefixes.push({ network, prefix });
+    }
+  };
+  for (const n of m.nodes.values()) {
+    for (const r of n.routes) {
+      if (r.via !== undefined) special.add(r.via);
+      addPrefix(r.network, r.prefix);
+    }
+    for (const r of n.nat) {
+      if (r.type === 'dnat' || r.type === 'hairpin-snat') special.add(r.to);
+      if (r.type === 'dnat' && r.daddr !== undefined) special.add(r.daddr);
+      if (r.type === 'snat' && r.to !== undefined) special.add(r.to);
+      if ((r.type === 'snat' || r.type === 'hairpin-snat') && r.from) addPrefix(r.from.network, r.from.prefix);
+    }
+  }
+  return { special, prefixes };
+}
+
+function tcpChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
+  const checks: TcpCheck[] = [];
+  const seen = new Set<string>();
+  for (const n of m.nodes.values())
+    for (const r of n.nat as NetNat[]) {
+      if ((r.type !== 'dnat' || r.in === undefined) && r.type !== 'redirect') continue;
+      const inIface = n.ifaces.find((i) => i.dev === r.in);
+      const addr = inIface?.addrs[0]?.ip;
+      if (addr === undefined) continue;
+      const rule = r.realizes[0] ?? `${n.name}/${r.in}/${r.port}`;
+      if (seen.has(rule)) continue;
+      seen.add(rule);
+      const target =
+        r.type === 'dnat'
+          ? { node: m.byAddr.get(r.to)?.[0]?.node ?? formatIp(r.to), addr: r.to, port: r.toPort }
+          : { node: n.name, addr, port: r.toPort };
+      const fromClass = new Map<number, boolean>();
+      for (const c of classes) {
+        const e = c.members[0]!;
+        const rt = roundTrip(m, e.node, e.addr.ip, addr, r.protocol, r.port);
+        fromClass.set(c.id, rt.ok && rt.landed!.node === target.node && rt.landed!.port === target.port);
+      }
+      checks.push({ kind: r.type === 'dnat' ? 'forward' : 'redirect', node: n.name, rule, protocol: r.protocol, addr, port: r.port, target, fromClass });
+    }
+  return checks;
+}
