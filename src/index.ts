@@ -11,3 +11,7 @@ export { ProcessRunner, RecordingRunner, type Runner, type RunResult, type RunOp
 export type * from './plan/types.js';
 export { PRESETS as CAPABILITY_PRESETS } from './plan/capabilities.js';
 export { broadcastDomains, type Domain, type DomainResult } from './semantics/domains.js';
+export { compile, type CompileOptions } from './plan/compile.js';
+export { planTable } from './plan/table.js';
+export { explainPlan } from './plan/explain.js';
+export { planJson } from './plan/json.js';

@@ -4,8 +4,9 @@ import { BUG_REPORT_LINE, ToolError, UserError } from '../errors.js';
 import { formatProblems } from '../model/format.js';
 import { VERSION } from '../version.js';
 import * as validate from './validate.js';
+import * as plan from './plan.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')

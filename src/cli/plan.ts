@@ -1,0 +1,71 @@
+// vnetmap plan FILE: compile a design into the plan of Linux objects for its twin and show
+// it as a table (default), the compiler's reasons (--explain), JSON (--json) or a bash
+// script (--script). Compiling is pure; only the default capability probe touches the host.
+import { Command, Option } from 'commander';
+import { probeCapabilities } from '../apply/probe.js';
+import { UserError } from '../errors.js';
+import { ProcessRunner } from '../exec/runner.js';
+import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
+import { loadDesignFile } from '../model/load.js';
+import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
+import { compile } from '../plan/compile.js';
+import { explainPlan } from '../plan/explain.js';
+import { planJson } from '../plan/json.js';
+import { planTable } from '../plan/table.js';
+import type { Capabilities } from '../plan/types.js';
+import { renderScript } from '../render/script.js';
+
+interface Opts {
+  strategy?: Strategy;
+  macvlanMode?: MacvlanMode;
+  capabilities: string;
+  vms: 'netns' | 'qemu';
+  explain?: boolean;
+  json?: boolean;
+  script?: boolean;
+}
+
+/** A preset by name, or what this machine can do ("probe"; falls back to "full" when it cannot probe). */
+export async function resolveCapabilities(name: string): Promise<Capabilities> {
+  if (name !== 'probe') {
+    const p = PRESETS[name];
+    if (!p) throw new UserError(`unknown capabilities "${name}"; use probe or one of: ${PRESET_NAMES.join(', ')}.`);
+    return p;
+  }
+  try {
+    return await probeCapabilities(new ProcessRunner());
+  } catch (e) {
+    process.stderr.write(`vnetmap: cannot probe this kernel (${e instanceof Error ? e.message : String(e)}); planning for --capabilities full.\n`);
+    return PRESETS.full!;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('plan')
+    .description('compile a design into the Linux objects of its twin, each with the design element it realises')
+    .argument('<file>', 'design file (YAML)')
+    .addOption(new Option('--strategy <s>', 'mapping strategy (default: the design\'s mapping.strategy)').choices([...STRATEGIES]))
+    .addOption(new Option('--macvlan-mode <m>', 'macvtap strategy: mode for every server').choices([...MACVLAN_MODES]))
+    .option('--capabilities <c>', `probe this kernel, or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
+    .addOption(new Option('--vms <how>', 'VMs as namespaces, or TAP/macvtap devices for real QEMU guests').choices(['netns', 'qemu']).default('netns'))
+    .option('--explain', 'say why: capability choices and deviations from the design')
+    .option('--json', 'print the plan as JSON')
+    .option('--script', 'print a bash script that builds (up) and removes (down) the twin')
+    .action(async (file: string, opts: Opts) => {
+      const loaded = loadDesignFile(file);
+      if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
+      const capabilities = await resolveCapabilities(opts.capabilities);
+      const plan = compile(loaded.design, {
+        capabilities,
+        vms: opts.vms,
+        ...(opts.strategy ? { strategy: opts.strategy } : {}),
+        ...(opts.macvlanMode ? { macvlanMode: opts.macvlanMode } : {}),
+      });
+      if (opts.json) process.stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
+      else if (opts.script) process.stdout.write(renderScript(plan));
+      else if (opts.explain) process.stdout.write(explainPlan(plan));
+      else process.stdout.write(planTable(loaded.design, plan));
+      process.exitCode = 0;
+    });
+}
