@@ -135,7 +135,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     record(ct, node.name, before, p, dir);
     const next = arp(m, r.iface, r.nexthop);
     if (!next) return drop(node.name, p, hops, `no ARP reply for ${formatIp(r.nexthop)} on ${node.name}/${r.iface.dev} (${m.l2.segmentName(r.iface)})`);
-    for (const s of m.l2.path(r.iface, next)) hops.push({ node: node.name, action: 'l2', detail: s.what, realizes: s.realizes });
+    for (const s of m.l2.path(r.iface, next)) hops.push({ node: node.name, action: 'l2', detail: s.what, realizes: [...new Set(s.realizes)] });
     node = m.nodes.get(next.node)!;
     inIface = next;
     hops.push({ node: node.name, action: 'arrive', detail: `on ${next.dev}`, realizes: next.realizes });

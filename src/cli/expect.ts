@@ -1,0 +1,41 @@
+// vnetmap expect FILE [--strategy S] [--capabilities P] [--json]: the broadcast domains and the
+// reachability the design promises, offline; with --strategy also the twin's prediction and
+// every difference no deviation explains (exit 1 when there is one).
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { STRATEGIES, type Strategy } from '../model/limits.js';
+import { loadDesignFile } from '../model/load.js';
+import type { Design } from '../model/types.js';
+import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
+import { compile } from '../plan/compile.js';
+import { predict } from '../semantics/prediction.js';
+
+export function register(program: Command): void {
+  program
+    .command('expect')
+    .description('print the broadcast domains and reachability a design promises (offline); with --strategy, check the twin would keep them')
+    .argument('<file>', 'design file (YAML)')
+    .option('--strategy <strategy>', `also predict the twin built with this strategy (${STRATEGIES.join(', ')})`)
+    .option('--capabilities <preset>', `kernel to plan for with --strategy (${PRESET_NAMES.join(', ')})`, 'full')
+    .option('--json', 'print JSON instead of text')
+    .action((file: string, opts: { strategy?: string; capabilities: string; json?: boolean }) => {
+      const d = loadOrThrow(file);
+      let plan;
+      if (opts.strategy !== undefined) {
+        if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of ${STRATEGIES.join(', ')}.`);
+        const caps = PRESETS[opts.capabilities];
+        if (!caps) throw new UserError(`unknown capabilities preset "${opts.capabilities}"; use one of ${PRESET_NAMES.join(', ')}.`);
+        plan = compile(d, { strategy: opts.strategy as Strategy, capabilities: caps });
+      }
+      const p = predict(d, plan);
+      process.stdout.write(opts.json ? JSON.stringify(p.json, null, 2) + '\n' : p.text);
+      process.exitCode = p.bugs.length ? 1 : 0;
+    });
+}
+
+/** The design, or a UserError carrying every problem at file:line. */
+export function loadOrThrow(file: string): Design {
+  const r = loadDesignFile(file);
+  if (!r.design) throw new UserError(`${file} is not a valid design; fix the errors above (vnetmap validate ${file}).`, r.errors);
+  return r.design;
+}

@@ -1,0 +1,83 @@
+// Text and JSON renderings of expected domains and reachability, shared by `vnetmap expect`
+// and the golden files. Small designs get the full endpoint matrix; large ones the class matrix.
+import { formatIp } from '../model/ip.js';
+import type { DomainResult } from './domains.js';
+import { pair, type PairResult, type Reachability } from './reachability.js';
+
+/** Up to this many endpoints the matrix lists every endpoint; beyond it, classes. */
+export const FULL_MATRIX_MAX = 60;
+
+export const cellChar = (p: PairResult | undefined): string => (!p ? '-' : p.reach ? (p.l2 ? '#' : 'r') : p.l2 ? 'l' : '.');
+export const LEGEND = '# reaches it in one broadcast domain   r reaches it through routers/NAT   l same domain, no round trip   . neither';
+
+const short = (names: string[], max = 12) => (names.length > max ? `${names.slice(0, max).join(' ')} ... (+${names.length - max} more)` : names.join(' '));
+const letter = (k: number): string => (k < 26 ? String.fromCharCode(65 + k) : letter(Math.floor(k / 26) - 1) + String.fromCharCode(65 + (k % 26)));
+
+export function formatDomains(dr: DomainResult, nameOf: (ref: string) => string): string[] {
+  const out = [`Broadcast domains (${dr.domains.length})`];
+  for (const d of dr.domains) {
+    const extra = [d.vlans.length ? `VLAN ${d.vlans.join(',')}` : '', d.switches.length ? `via ${d.switches.join(', ')}` : '', d.links.length ? `links ${d.links.join(',')}` : '']
+      .filter(Boolean)
+      .join('; ');
+    out.push(`  ${String(d.id).padStart(2)}: ${short(d.members.map((m) => nameOf(m.ref)), 20)}${extra ? `   (${extra})` : ''}`);
+  }
+  for (const l of dr.loops) out.push(`  loop without STP: ${l.nodes.join(', ')} at link ${l.link}`);
+  return out;
+}
+
+export function formatReachability(r: Reachability): string[] {
+  const out = [`Reachability classes (${r.classes.length}): endpoints in one class behave alike`];
+  r.classes.forEach((c, k) => out.push(`  ${letter(k).padStart(2)}: ${short(c.members.map((e) => e.name), 20)}`));
+  out.push('', 'Reachability (ICMP round trip and ARP adjacency; rows: from, columns: to)', `  ${LEGEND}`);
+  if (r.endpoints.length <= FULL_MATRIX_MAX) {
+    const w = Math.max(...r.endpoints.map((e) => e.name.length), 4);
+    const idx = r.endpoints.map((_, k) => String(k + 1));
+    // Two-digit column numbers are written vertically so every column stays one character wide.
+    if (idx.length >= 10) out.push(' '.repeat(w + 6) + idx.map((s) => (s.length > 1 ? s[0] : ' ')).join(' '));
+    out.push(' '.repeat(w + 6) + idx.map((s) => s[s.length - 1]).join(' '));
+    r.endpoints.forEach((a, i) => {
+      const cells = r.endpoints.map((b) => (a === b ? '-' : cellChar(pair(r, a.ref, b.ref))));
+      out.push(`  ${String(i + 1).padStart(2)} ${a.name.padEnd(w)} ${cells.join(' ')}`);
+    });
+  } else {
+    out.push('  (by class; a class to itself: between two of its members)');
+    out.push('      ' + r.classes.map((_, k) => letter(k).padStart(2)).join(''));
+    r.cells.forEach((row, i) => out.push(`  ${letter(i).padStart(2)}  ${row.map((c) => cellChar(c).padStart(2)).join('')}`));
+  }
+  if (r.tcp.length) {
+    out.push('', 'Port forwards and redirects (TCP connect must land on the target)');
+    for (const t of r.tcp) {
+      const lands = (e: (typeof r.endpoints)[number]) => t.fromClass.get(r.classOf.get(e.ref)!)!;
+      const yes = r.endpoints.filter(lands).map((e) => e.name);
+      const no = r.endpoints.filter((e) => !lands(e)).map((e) => e.name);
+      out.push(`  ${t.node} ${t.kind} ${t.protocol} ${formatIp(t.addr)}:${t.port} -> ${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}   [${t.rule}]`);
+      out.push(`      lands from: ${short(yes) || '(none)'}`);
+      out.push(`      not from:   ${short(no) || '(none)'}`);
+    }
+  }
+  return out;
+}
+
+export function reachabilityJson(r: Reachability, dr?: DomainResult): unknown {
+  const nameOf = new Map(r.endpoints.map((e) => [e.ref, e.name]));
+  return {
+    ...(dr
+      ? { domains: dr.domains.map((d) => ({ id: d.id, members: d.members.map((m) => nameOf.get(m.ref) ?? m.ref), vlans: d.vlans, switches: d.switches, links: d.links })) }
+      : {}),
+    endpoints: r.endpoints.map((e) => ({ name: e.name, ref: e.ref, address: e.addr.text, class: r.classOf.get(e.ref) })),
+    classes: r.classes.map((c) => ({ id: c.id, members: c.members.map((e) => e.name) })),
+    classMatrix: r.cells.map((row) => row.map((c) => (c ? { reach: c.reach, l2: c.l2 } : null))),
+    ...(r.endpoints.length <= FULL_MATRIX_MAX
+      ? { pairs: r.endpoints.flatMap((a) => r.endpoints.filter((b) => b !== a).map((b) => ({ from: a.name, to: b.name, ...pair(r, a.ref, b.ref) }))) }
+      : {}),
+    tcp: r.tcp.map((t) => ({
+      kind: t.kind,
+      rule: t.rule,
+      router: t.node,
+      connect: `${formatIp(t.addr)}:${t.port}`,
+      protocol: t.protocol,
+      target: `${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}`,
+      from: Object.fromEntries(r.classes.flatMap((c) => c.members.map((e) => [e.name, t.fromClass.get(c.id)!]))),
+    })),
+  };
+}

@@ -1,0 +1,69 @@
+// What `vnetmap expect` computes: the design's domains and reachability, and, given a plan,
+// the twin's prediction with every difference sorted into "deviation" or "mapping bug".
+import type { Design } from '../model/types.js';
+import type { Plan } from '../plan/types.js';
+import { compare, type Comparison, type Difference } from './compare.js';
+import { formatDomains, formatReachability, reachabilityJson } from './format.js';
+import { designModel } from './from-design.js';
+import { reachability } from './reachability.js';
+
+export interface Prediction {
+  text: string;
+  json: unknown;
+  /** Differences between design and plan that no deviation explains. */
+  bugs: Difference[];
+}
+
+export function predict(d: Design, plan?: Plan): Prediction {
+  const m = designModel(d);
+  const r = reachability(m);
+  const nameOf = new Map(m.endpoints.map((e) => [e.ref, e.name]));
+  const lines = [
+    `${d.name}: ${m.endpoints.length} endpoints, ${m.domains.domains.length} broadcast domains, ${r.classes.length} reachability classes`,
+    '',
+    ...formatDomains(m.domains, (ref) => nameOf.get(ref) ?? ref),
+    '',
+    ...formatReachability(r),
+  ];
+  let cmp: Comparison | undefined;
+  if (plan) {
+    cmp = compare(d, plan);
+    lines.push('', ...formatComparison(plan, cmp, (ref) => nameOf.get(ref) ?? ref));
+  }
+  const json = {
+    design: d.name,
+    ...(reachabilityJson(r, m.domains) as object),
+    ...(plan && cmp
+      ? {
+          plan: {
+            strategy: plan.strategy,
+            capabilities: plan.capabilities.source,
+            deviations: plan.deviations.map((x) => ({ code: x.code, message: x.message, affects: x.affects?.length ?? 0 })),
+            differences: cmp.differences,
+            unexplained: cmp.bugs.length,
+          },
+        }
+      : {}),
+  };
+  return { text: lines.join('\n') + '\n', json, bugs: cmp?.bugs ?? [] };
+}
+
+export function formatComparison(plan: Plan, cmp: Comparison, nameOf: (ref: string) => string): string[] {
+  const out = [`Twin (strategy ${plan.strategy}, capabilities ${plan.capabilities.source}) vs design`];
+  if (!plan.deviations.length) out.push('  deviations declared by the plan: none');
+  else {
+    out.push('  deviations declared by the plan:');
+    for (const x of plan.deviations) out.push(`    ${x.code}: ${x.message}${x.affects?.length ? ` (${x.affects.length} pair${x.affects.length > 1 ? 's' : ''})` : ''}`);
+  }
+  const explained = cmp.differences.filter((x) => x.explainedBy);
+  out.push(`  differences: ${cmp.differences.length} (${explained.length} explained by deviations, ${cmp.bugs.length} unexplained)`);
+  const show = (x: Difference) => {
+    const what = x.kind === 'l2' ? 'same broadcast domain' : x.kind === 'reach' ? 'reaches' : x.kind === 'tcp' ? 'TCP lands' : 'endpoint exists';
+    return `${nameOf(x.from)} -> ${x.kind === 'tcp' || x.kind === 'endpoint' ? x.to : nameOf(x.to)}: ${what}: design ${x.design ? 'yes' : 'no'}, twin ${x.plan ? 'yes' : 'no'}`;
+  };
+  for (const x of explained.slice(0, 40)) out.push(`    ${show(x)}   (deviation ${x.explainedBy})`);
+  if (explained.length > 40) out.push(`    ... ${explained.length - 40} more explained`);
+  for (const x of cmp.bugs.slice(0, 100)) out.push(`    MAPPING BUG: ${show(x)}${x.detail ? ` — ${x.detail}` : ''}`);
+  if (cmp.bugs.length > 100) out.push(`    ... ${cmp.bugs.length - 100} more mapping bugs`);
+  return out;
+}
