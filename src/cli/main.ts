@@ -5,8 +5,11 @@ import { formatProblems } from '../model/format.js';
 import { VERSION } from '../version.js';
 import * as validate from './validate.js';
 import * as plan from './plan.js';
+import * as expect from './expect.js';
+import * as trace from './trace.js';
+import * as draw from './draw.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, draw];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')
