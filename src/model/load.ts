@@ -31,13 +31,22 @@ export function loadDesign(text: string, file = '<design>'): LoadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const locator = new Locator(file, doc, lines);
-  const syntax: Problem[] = doc.errors.map((e) => ({
-    severity: 'error',
-    code: e.code === 'DUPLICATE_KEY' ? 'E-DUP-KEY' : 'E-YAML',
-    message: e.code === 'DUPLICATE_KEY' ? duplicateMessage(locator.keyPathAt(e.pos[0])) : yamlMessage(e.code, e.message),
-    ...locator.pos(e.pos[0]),
-    path: [],
-  }));
+  const syntax: Problem[] = doc.errors.map((e) => {
+    // yaml notices an unclosed "{" or "[" only where the next entry starts; point at the opener.
+    const opener = /end with an? [}\]]/.test(e.message) ? unclosedBracket(text, e.pos[0]) : undefined;
+    return {
+      severity: 'error',
+      code: e.code === 'DUPLICATE_KEY' ? 'E-DUP-KEY' : 'E-YAML',
+      message:
+        e.code === 'DUPLICATE_KEY'
+          ? duplicateMessage(locator.keyPathAt(e.pos[0]))
+          : opener !== undefined
+            ? `YAML syntax: this "${text[opener]}" is never closed; add the missing "${text[opener] === '{' ? '}' : ']'}" at the end of the entry.`
+            : yamlMessage(e.code, e.message),
+      ...locator.pos(opener ?? e.pos[0]),
+      path: [],
+    };
+  });
   if (syntax.length) return { errors: sortProblems(syntax), warnings: [] };
 
   const data: unknown = doc.toJS();
@@ -72,6 +81,24 @@ function split(findings: Finding[], locator: Locator): LoadResult {
   return { errors: sorted.filter((p) => p.severity === 'error'), warnings: sorted.filter((p) => p.severity === 'warning') };
 }
 
+/** Offset of the outermost "{" or "[" still open at `end`, skipping quoted text and comments. */
+function unclosedBracket(text: string, end: number): number | undefined {
+  const stack: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < end && i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\n') quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < end && text[i] !== '\n') i++;
+    } else if (c === '{' || c === '[') stack.push(i);
+    else if ((c === '}' || c === ']') && stack.length) stack.pop();
+  }
+  return stack[0];
+}
+
 /** yaml only says "Map keys must be unique"; say which name, and what it names. */
 function duplicateMessage(path: PathSeg[] | undefined): string {
   if (!path || path.length === 0) return 'this key appears twice in the same mapping; each name may appear once, rename or merge the two.';
@@ -85,6 +112,8 @@ function duplicateMessage(path: PathSeg[] | undefined): string {
 
 function yamlMessage(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'TAB_AS_INDENT') return 'YAML syntax: a tab is used for indentation here; YAML allows only spaces, replace it with spaces.';
+  if (code === 'MULTILINE_IMPLICIT_KEY') return 'YAML syntax: this line has no "key: value" colon, so YAML reads it as part of a key spanning lines; add the ":" after the key.';
   if (code === 'BAD_INDENT' || code === 'MISSING_CHAR' || code === 'UNEXPECTED_TOKEN')
     return `YAML syntax: ${first}; check the indentation and punctuation on this line.`;
   return `YAML syntax: ${first}.`;

@@ -11,7 +11,9 @@ type AnySchema = z.core.$ZodType;
 export function issuesToFindings(issues: readonly Issue[], root: AnySchema, data: unknown): Finding[] {
   const out: Finding[] = [];
   for (const issue of issues) explain(issue, [], root, data, out);
-  return out;
+  // "interfase" next to a missing "interfaces" is one mistake: keep only the did-you-mean.
+  const suggested = new Set(out.filter((f) => f.code === 'E-UNKNOWN-KEY').map((f) => `${f.path.slice(0, -1).join('\0')}|${/did you mean "([^"]+)"/.exec(f.message)?.[1]}`));
+  return out.filter((f) => f.code !== 'E-MISSING' || !suggested.has(`${f.path.join('\0')}|${/needs "([^"]+)"/.exec(f.message)?.[1]}`));
 }
 
 function explain(issue: Issue, prefix: PathSeg[], root: AnySchema, data: unknown, out: Finding[]): void {
@@ -22,6 +24,10 @@ function explain(issue: Issue, prefix: PathSeg[], root: AnySchema, data: unknown
       const known = knownKeys(root, path, data);
       for (const key of issue.keys) {
         const hint = closest(key, known);
+        if ((key === 'vlan' || key === 'uplink') && path.at(-2) === 'interfaces') {
+          out.push(error('E-UNKNOWN-KEY', [...path, key], `"${key}" is only for VM interfaces; on ${describe(path.slice(0, 2))}, put the VLAN on the switch's end of the link instead (e.g. "vlan: 10" on the link).`, true));
+          continue;
+        }
         const tail = hint
           ? `did you mean "${hint}"?`
           : known.length
@@ -158,6 +164,7 @@ function typeName(v: unknown): string {
 function article(t: string | undefined): string {
   switch (t) {
     case 'object':
+    case 'record':
       return 'a mapping';
     case 'array':
       return 'a list';

@@ -12,7 +12,7 @@ import { checkNames } from './names.js';
 import { checkNat } from './nat.js';
 import { checkReferences } from './references.js';
 import { checkRoutes } from './routes.js';
-import { checkTopology } from './topology.js';
+import { checkTopology, checkUnlinked } from './topology.js';
 import { checkVlans } from './vlans.js';
 import { checkVms } from './vm.js';
 
@@ -32,7 +32,7 @@ export const CHECKS: Check[] = [
   checkMapping,
   checkVms,
 ];
-export const RAW_CHECKS: RawCheck[] = [checkLinkVlans];
+export const RAW_CHECKS: RawCheck[] = [checkLinkVlans, checkUnlinked];
 
 export function runChecks(d: Design): Finding[] {
   return CHECKS.flatMap((c) => guarded(c.name, () => c(d)));

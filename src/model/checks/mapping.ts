@@ -29,7 +29,7 @@ export function checkMapping(d: Design): Finding[] {
       if (children.length < 2 || vfs >= children.length) continue;
       const path = own ? ['mapping', 'servers', s.name, 'macvlan-mode'] : nic.path;
       f.push(
-        warning('W-PASSTHRU-VFS', path, `macvlan mode passthru gives ${s.name}'s NIC ${nic.name} to one VM only, but ${children.length} VM interfaces use it (${children.join(', ')}) and it offers ${vfs} SR-IOV functions; set "sriov-vfs: ${children.length}" on ${nic.name} or use mode bridge.`),
+        warning('W-PASSTHRU-VFS', path, `macvlan mode passthru gives ${s.name}'s NIC ${nic.name} to one VM only, but ${children.length} VM interfaces use it (${children.join(', ')}) and it offers ${vfs} SR-IOV function${vfs === 1 ? '' : 's'}; set "sriov-vfs: ${children.length}" on ${nic.name} or use mode bridge.`),
       );
     }
   }

@@ -26,7 +26,9 @@ export function checkNames(d: Design): Finding[] {
       for (const i of n.interfaces) checkPortName(i.name, i.path, f);
     }
   }
-  for (const l of d.links) for (const e of l.ends) checkPortName(e.port, e.path, f);
+  // Ports of switches exist only in links; interfaces were checked where they are declared.
+  const declared = new Set(d.nodes.flatMap((n) => (isRouted(n) ? n.interfaces.map((i) => `${n.name}:${i.name}`) : [])));
+  for (const l of d.links) for (const e of l.ends) if (!declared.has(`${e.node}:${e.port}`)) checkPortName(e.port, e.path, f);
   return f;
 }
 

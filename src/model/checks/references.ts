@@ -21,6 +21,7 @@ export function checkReferences(d: Design): Finding[] {
       }
       const key = `${e.node}:${e.port}`;
       const first = used.get(key);
+      if (first === l.index) continue; // both ends on one port: E-LINK-SELF says it better
       if (first !== undefined) {
         f.push(error('E-PORT-REUSED', e.path, `port ${key} is already used by link ${first}; a port takes one cable, use another port name.`));
       } else used.set(key, l.index);

@@ -3,27 +3,26 @@
 import { broadcastDomains } from '../../semantics/domains.js';
 import { error, warning, type Finding } from '../problems.js';
 import { closest } from '../suggest.js';
+import type { RawDesign } from '../schema.js';
 import type { Design, Link } from '../types.js';
 import { isSwitching } from '../types.js';
 import { list } from './util.js';
 
 export function checkTopology(d: Design): Finding[] {
   const f: Finding[] = [];
-  const cabled = new Set(d.links.flatMap((l) => l.ends.map((e) => e.node)));
 
   for (const loop of broadcastDomains(d).loops) {
     const l = d.links.find((x) => x.index === loop.link);
     if (!l) continue;
-    const ring = cycleThrough(d, l) ?? loop.nodes;
     const [a, b] = l.ends;
+    if (a.node === b.node && a.port === b.port) continue; // E-LINK-SELF
+    // domains.ts also reports a VLAN listed twice on one port (or a native VLAN repeated as
+    // tagged) as a loop; a real loop needs a second path between the switches.
+    const ring = cycleThrough(d, l);
+    if (!ring) continue;
     f.push(
       warning('W-L2-LOOP', l.path, `link ${l.index} (${a.node}:${a.port} - ${b.node}:${b.port}) closes a loop through ${list(ring)} and spanning tree is off, so broadcasts circle forever (a broadcast storm); set "stp: true" on ${ring.length > 1 ? 'these switches' : ring[0]} or remove a link.`),
     );
-  }
-
-  for (const n of d.nodes) {
-    if (n.kind === 'vm' || cabled.has(n.name)) continue;
-    f.push(warning('W-NODE-UNLINKED', n.path, `${n.kind} ${n.name} is not cabled to anything; add a link to it under "links", or remove it.`, true));
   }
 
   for (const n of d.nodes) {
@@ -38,6 +37,21 @@ export function checkTopology(d: Design): Finding[] {
     });
   }
   return f;
+}
+
+/**
+ * Devices cabled to nothing. Read from the raw design so that a node named in a link that is
+ * itself broken (three endpoints, say) is not also called uncabled.
+ */
+export function checkUnlinked(raw: RawDesign): Finding[] {
+  const named = new Set(
+    (raw.links ?? []).flatMap((l) => l.endpoints.map((e) => (typeof e === 'string' ? e.slice(0, Math.max(0, e.indexOf(':'))) : e.node))),
+  );
+  return Object.entries(raw.nodes).flatMap(([name, n]) =>
+    n.kind === 'vm' || named.has(name)
+      ? []
+      : [warning('W-NODE-UNLINKED', ['nodes', name], `${n.kind} ${name} is not cabled to anything; add a link to it under "links", or remove it.`, true)],
+  );
 }
 
 /** Switches on a path between the two ends of `l` that avoids `l`: the loop it closes. */

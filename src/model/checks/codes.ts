@@ -1,0 +1,107 @@
+// Every problem code vnetmap reports, with what it means and how to fix it. docs/errors.md is
+// generated from this list (test/unit/model-codes.test.ts keeps the two in step), and the
+// error corpus test fails when a code is emitted that is not listed here.
+import type { Severity } from '../problems.js';
+
+export interface CodeInfo {
+  code: string;
+  severity: Severity;
+  meaning: string;
+  fix: string;
+}
+
+const e = (code: string, meaning: string, fix: string): CodeInfo => ({ code, severity: 'error', meaning, fix });
+const w = (code: string, meaning: string, fix: string): CodeInfo => ({ code, severity: 'warning', meaning, fix });
+
+export const CODES: CodeInfo[] = [
+  // Reading and YAML
+  e('E-READ', 'The design file cannot be read.', 'Check the path and permissions.'),
+  e('E-YAML', 'The file is not valid YAML.', 'Fix indentation or punctuation at the position shown.'),
+  e('E-DUP-KEY', 'A name appears twice in one mapping (two nodes, two interfaces with one name).', 'Rename one of them or merge the two entries.'),
+  e('E-NOT-DESIGN', 'The document is not a mapping (empty file, a list, a bare value).', 'Start from an example: name, nodes, links.'),
+  // Shape (schema)
+  e('E-UNKNOWN-KEY', 'A key the design language does not know (often a typo).', 'Use the suggested key, or one of those listed.'),
+  e('E-MISSING', 'A required key is missing.', 'Add it.'),
+  e('E-TYPE', 'A value has the wrong type (text where a list is expected, ...).', 'Write the type named in the message.'),
+  e('E-BAD-KIND', 'A node has no kind or an unknown one.', 'Use host, switch, l3-switch, router, server, vm or external.'),
+  e('E-BAD-VALUE', 'A value is not one of the allowed words (strategy, macvlan mode, protocol).', 'Use one of the listed values.'),
+  e('E-SCHEMA', 'Any other shape problem.', 'Follow the message; see docs/design-language.md.'),
+  // Names
+  e('E-LAB-NAME', 'The lab name cannot prefix Linux object names.', 'Lowercase letters, digits and dashes, starting with a letter, at most 16 characters.'),
+  e('E-NODE-NAME', 'A node name cannot become part of a namespace name.', 'A letter, then letters, digits, "-" or "_", at most 24 characters.'),
+  e('E-DUP-NODE', 'Two node names differ only in letter case.', 'Rename one.'),
+  e('E-IFNAME', 'An interface or port name is not a valid Linux interface name.', 'At most 15 characters of letters, digits, ".", "-", "_"; not "lo".'),
+  // Addresses and routes
+  e('E-BAD-CIDR', 'An address or prefix cannot be parsed, or lacks its prefix length.', 'Write it like 192.168.1.10/24.'),
+  e('E-BAD-IP', 'A gateway, next hop or NAT address cannot be parsed (or has a prefix length).', 'Write a plain address like 192.168.1.1.'),
+  e('E-ADDR-NO-HOST', 'An interface address is the network or broadcast address of its subnet.', 'Pick an address between the two.'),
+  e('E-DUP-ADDRESS', 'Two interfaces have the same address.', 'Give each interface its own address.'),
+  e('E-SUBNET-OVERLAP', 'Two interfaces of one device are in overlapping subnets.', 'Give each interface its own subnet.'),
+  e('E-GATEWAY-OFF-SUBNET', "A node's default gateway is not inside any of its subnets.", 'Use a router address on one of its subnets.'),
+  e('E-GATEWAY-SELF', "A node's default gateway is one of its own addresses.", "Use the router's address."),
+  e('E-ROUTE-NO-HOP', 'A route has neither "via" nor "dev".', 'Add a next hop or an interface.'),
+  e('E-ROUTE-VIA', "A route's next hop is not on a connected subnet.", 'Use a next hop inside one of the node\'s subnets.'),
+  e('E-ROUTE-DEV', 'A route names an interface the node does not have.', 'Use one of its interfaces ("vlanN" for an SVI).'),
+  w('W-DOMAIN-MIXED', 'Hosts of different subnets share one broadcast domain, e.g. through a switch that is not VLAN-aware (seed network B\'s "broadcast domain crossing").', 'Make the switch VLAN-aware with access ports, or separate the subnets.'),
+  w('W-GATEWAY-UNREACHABLE', "No device in a node's broadcast domain has its default gateway's address, so it cannot leave its subnet.", 'Cable the node into the domain (VLAN) that holds its gateway.'),
+  // Links and references
+  e('E-LINK-ENDS', 'A link does not have exactly two endpoints.', 'A cable has two ends; split it into several links through a switch.'),
+  e('E-ENDPOINT', 'An endpoint is not "node:interface".', 'Write it like "pc1:eth0".'),
+  e('E-LINK-SELF', 'A link connects a port to itself.', 'Connect two different ports.'),
+  e('E-NO-NODE', 'A link names a node that is not defined.', 'Fix the name or define the node.'),
+  e('E-NO-IFACE', 'A link uses an interface a host, router or server does not declare.', 'Fix the name or declare the interface.'),
+  e('E-PORT-REUSED', 'One port is used by two links.', 'A port takes one cable; use another port.'),
+  w('W-NODE-UNLINKED', 'A device is not cabled to anything.', 'Add a link or remove the node.'),
+  w('W-L2-LOOP', 'Switches form a loop and spanning tree is off: a broadcast storm.', 'Set "stp: true" on the switches of the loop, or remove a link.'),
+  e('E-HAIRPIN-PORT', 'A switch enables hairpin on a port no link uses.', 'Name a cabled port.'),
+  // VLANs
+  e('E-VLAN-RANGE', 'A VLAN id is outside 1-4094, or an SVI key is not a number.', 'Use an id from 1 to 4094.'),
+  e('E-VLAN-AND-TRUNK', 'A port is given both an access VLAN and trunk settings.', 'Keep one of "vlan" or "trunk"/"native".'),
+  e('E-VLAN-NOT-AWARE', 'VLAN settings on a port of a device that is not VLAN-aware (host, router, server, plain switch, routed port).', 'Put them on the VLAN-aware switch\'s end, or make the switch VLAN-aware.'),
+  e('E-TRUNK-DUP', 'A VLAN is listed twice in one trunk.', 'Remove the repeat or correct it.'),
+  w('W-NATIVE-IN-TRUNK', 'The native VLAN of a trunk is also listed as tagged.', 'Drop it from "trunk".'),
+  w('W-PORT-NO-VLAN', 'A port of a VLAN-aware switch has neither access VLAN nor trunk, so it carries nothing.', 'Add "vlan:" or "trunk:" to the link.'),
+  w('W-VLAN-NO-ROUTER', 'Hosts in a VLAN have no SVI or router interface in their domain and can only reach each other.', 'Add an SVI for the VLAN on an L3 switch, if they should reach other subnets.'),
+  w('W-SVI-UNUSED', 'An L3 switch has an SVI for a VLAN none of its ports carries.', 'Carry the VLAN on a port or remove the SVI.'),
+  w('W-VLAN-IGNORED', 'A VM has a VLAN but its server is not VLAN-aware (seed B_V0), so the VLAN is not applied.', 'Make the server VLAN-aware, or drop the VLAN.'),
+  // Servers and VMs
+  e('E-NO-SERVER', 'A VM runs on a server that is not defined.', 'Fix the name or add the server.'),
+  e('E-NOT-SERVER', 'A VM runs on a node that is not a server.', 'Point it at a node of kind server.'),
+  e('E-VM-UPLINK', "A VM interface's uplink is missing (server with several NICs) or names no NIC of the server.", 'Set "uplink:" to one of the server\'s NICs.'),
+  e('E-VM-LINK', 'A VM is cabled directly.', "Cable the server's NIC; VMs attach to it through \"uplink\"."),
+  e('E-NOT-VM', '"uplink"/"vlan" on an interface of a node that is not a VM.', 'Put the VLAN on the switch port of the link instead.'),
+  w('W-VM-NIC-UNCABLED', "A VM's uplink NIC is not cabled, so the VM only reaches VMs on that NIC.", "Cable the server's NIC to a switch."),
+  // NAT
+  e('E-NAT-IFACE', 'A NAT rule names an interface the router does not have.', 'Use the suggested interface, or one of those listed.'),
+  e('E-FORWARD-TARGET', 'A port forward goes to an address no host, VM or server has.', 'Use the address of the inside machine.'),
+  e('E-FORWARD-DUP', 'Two port forwards or redirects claim the same interface, protocol and port.', 'Remove one or change its port.'),
+  e('E-PORT-RANGE', 'A TCP/UDP port is outside 1-65535.', 'Use a port in range.'),
+  w('W-SNAT-ADDRESS', 'An SNAT address is not an address of its "out" interface, so replies may not come back.', 'Add the address to the interface, or use masquerade.'),
+  // Mapping
+  e('E-MAPPING-SERVER', 'mapping.servers names a node that does not exist or is not a server.', 'Use the name of a server node.'),
+  w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces, or use mode bridge.'),
+  // Bugs
+  e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
+];
+
+/** docs/errors.md, generated so the table never drifts from the code. */
+export function errorsMarkdown(): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = CODES.map((c) => `| \`${c.code}\` | ${c.severity} | ${esc(c.meaning)} | ${esc(c.fix)} |`);
+  return [
+    '# vnetmap problem codes',
+    '',
+    '<!-- Generated from src/model/checks/codes.ts; run UPDATE_GOLDEN=1 npx vitest run test/unit/model-codes.test.ts after editing it. -->',
+    '',
+    '`vnetmap validate` prints every problem as `file:line:column: severity CODE: message`; with `--json`',
+    'it prints `{ "errors": [...], "warnings": [...] }`, each item `{ code, message, file, line, column }`.',
+    'Errors stop `up`/`plan` (exit code 2); warnings describe a network that works differently from what',
+    'its author probably meant, and vnetmap builds the twin exactly as written (the twin then shows the',
+    'same behaviour, which is the point). Every code has a small bad design in `test/errors/`.',
+    '',
+    '| Code | Severity | Meaning | Fix |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
