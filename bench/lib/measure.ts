@@ -1,0 +1,82 @@
+// Timing and process measurement for the benchmark. Every external command goes through the
+// project's Runner (argv arrays); wall time and peak memory come from GNU time so they cover
+// the whole child process, Node start-up included, exactly what a user waits for.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ProcessRunner, type RunResult } from '../../src/exec/runner.js';
+
+export const runner = new ProcessRunner();
+/** The repository (bench/run.sh runs from there). */
+export const ROOT = process.env.VNETMAP_ROOT ?? process.cwd();
+/** Everything the bench writes that is not a result lives here (gitignored). Never /tmp: `mn -c` deletes /tmp/*.log. */
+export const OUT_DIR = join(ROOT, 'bench', 'out');
+mkdirSync(OUT_DIR, { recursive: true });
+
+export interface Timed extends RunResult {
+  /** Wall-clock seconds of the child, from GNU time. */
+  seconds: number;
+  /** Peak resident set size of the child in KiB. */
+  maxRssKb: number;
+}
+
+/** Runs argv under /usr/bin/time; never throws on a non-zero exit (callers judge the result). */
+export async function timed(argv: string[], timeoutMs = 30 * 60_000, input?: string): Promise<Timed> {
+  const dir = mkdtempSync(join(OUT_DIR, 'time-'));
+  const file = join(dir, 't');
+  try {
+    const res = await runner.run(['/usr/bin/time', '-o', file, '-f', '%e %M', ...argv], { allowFail: true, timeoutMs, ...(input !== undefined ? { input } : {}) });
+    const [s, kb] = readFileSync(file, 'utf8').trim().split('\n').pop()!.split(' ');
+    return { ...res, seconds: Number(s), maxRssKb: Number(kb) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function median(xs: number[]): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Wall-clock and CPU milliseconds of a function run in this process. CPU time is reported next
+ * to wall time because the machine is shared: other work stretches wall time, not CPU time.
+ */
+export async function clock<T>(f: () => T | Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const value = await f();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, value };
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  kernel: string;
+  os: string;
+  node: string;
+  mininet: string;
+  iproute2: string;
+}
+
+export async function machine(): Promise<Machine> {
+  const first = async (argv: string[]) => { const r = await runner.run(argv, { allowFail: true }); return (r.stdout.trim() || r.stderr.trim()).split('\n')[0] ?? ''; };
+  const osRelease = readFileSync('/etc/os-release', 'utf8');
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    kernel: await first(['uname', '-r']),
+    os: /^PRETTY_NAME="?([^"\n]*)/m.exec(osRelease)?.[1] ?? 'unknown',
+    node: process.version,
+    mininet: (await first(['mn', '--version'])) || 'not installed',
+    iproute2: await first(['ip', '-V']),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,95 @@
+// The shape of one benchmark run's results: written to bench/out/results.json by the run and
+// read by bench/report.ts, which alone writes BENCHMARKS.md and the chart.
+import type { Machine } from './measure.js';
+
+/** A measurement that could not be taken, and why (never a made-up number). */
+export interface Pending {
+  pending: string;
+}
+export const isPending = (x: unknown): x is Pending => typeof x === 'object' && x !== null && 'pending' in x;
+
+export interface ToolSeries {
+  /** Seconds of each run (deploy + teardown). */
+  runs: number[];
+  median: number;
+  /** Objects of this tool left after each run (must all be 0). */
+  leftovers: number[];
+  failures: string[];
+  /** vnetmap only: medians of up and down separately. */
+  upMedian?: number;
+  downMedian?: number;
+  maxRssKb?: number;
+}
+
+export interface DeployRow {
+  shape: string;
+  topo: 'linear' | 'tree';
+  size: number;
+  hosts: number;
+  switches: number;
+  vnetmap: ToolSeries | Pending;
+  mininet: ToolSeries | Pending;
+  /** Mininet median / vnetmap median. */
+  ratio?: number;
+}
+
+export interface ReachResult {
+  shape: string;
+  hosts: number;
+  pairs: number;
+  vnetmap: { seconds: number; ok: boolean; verdict: string } | Pending;
+  mininet: { seconds: number; total: number; verdict: string; reachablePairs: number } | Pending;
+  ratio?: number;
+  identical?: boolean;
+  note?: string;
+}
+
+export interface ScaleRow {
+  shape: string;
+  hosts: number;
+  switches: number;
+  /** Design elements realised: hosts + switches + links. */
+  elements: number;
+  planObjects?: number;
+  up?: number;
+  verify?: number;
+  verifyOk?: boolean;
+  down?: number;
+  maxRssKb?: number;
+  msPerObject?: number;
+  leftovers?: number;
+  error?: string;
+}
+
+export interface DataplaneRow {
+  path: string;
+  gbps?: number;
+  relative?: number;
+  error?: string;
+}
+
+export interface CompileRow {
+  step: string;
+  /** Which function was measured, "module#export". */
+  fn: string;
+  /** Median wall-clock milliseconds. */
+  ms?: number;
+  /** Median CPU milliseconds of this process (user + system; includes garbage collection). */
+  cpuMs?: number;
+  error?: string;
+}
+
+export interface Results {
+  mode: 'quick' | 'full';
+  startedAt: string;
+  finishedAt?: string;
+  machine: Machine;
+  vnetmapCommit: string;
+  commands: string[];
+  deploy: DeployRow[];
+  reach?: ReachResult | Pending;
+  scale: ScaleRow[] | Pending;
+  dataplane: DataplaneRow[] | Pending;
+  compile: { shape: string; hosts: number; rows: CompileRow[]; totalMs?: number };
+  notes: string[];
+}

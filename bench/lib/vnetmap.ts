@@ -1,0 +1,79 @@
+// vnetmap as a user runs it: the built CLI (dist/src/cli/bin.js), one process per command,
+// so start-up, loading, compiling, probing and realising are all inside the measured time.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runner } from './measure.js';
+import { OUT_DIR, ROOT, timed, type Timed } from './measure.js';
+import { vnetmapLeftovers } from './leftovers.js';
+
+export const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
+
+/** Commands the built CLI offers right now (others are still being written). */
+export async function availableCommands(): Promise<Set<string>> {
+  const r = await runner.run(['node', BIN, '--help'], { allowFail: true });
+  const cmds = new Set<string>();
+  let inCommands = false;
+  for (const line of r.stdout.split('\n')) {
+    if (/^Commands:/.test(line)) inCommands = true;
+    else if (inCommands) {
+      const m = /^ {2}([a-z][a-z-]*)/.exec(line);
+      if (m) cmds.add(m[1]!);
+    }
+  }
+  return cmds;
+}
+
+export function writeDesign(lab: string, yaml: string): string {
+  const file = join(OUT_DIR, `${lab}.yaml`);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+export interface VnRun {
+  ok: boolean;
+  seconds: number;
+  maxRssKb: number;
+  error?: string;
+  res: Timed;
+}
+
+const asRun = (res: Timed): VnRun => ({
+  ok: res.code === 0,
+  seconds: res.seconds,
+  maxRssKb: res.maxRssKb,
+  res,
+  ...(res.code === 0 ? {} : { error: `exit ${res.code}: ${(res.stderr || res.stdout).trim().split('\n').slice(0, 3).join(' | ').slice(0, 300)}` }),
+});
+
+export const vnUp = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'up', file, ...extra]));
+export const vnDown = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'down', file, ...extra]));
+export const vnVerify = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'verify', file, ...extra]));
+
+export interface DeployRun {
+  ok: boolean;
+  up: number;
+  down: number;
+  seconds: number;
+  maxRssKb: number;
+  leftovers: number;
+  leftoverDetail: string[];
+  error?: string;
+}
+
+/** up then down of one design; down runs even when up failed, so nothing is left behind. */
+export async function vnDeployTeardown(lab: string, file: string): Promise<DeployRun> {
+  const up = await vnUp(file);
+  const down = await vnDown(file);
+  const left = await vnetmapLeftovers(lab);
+  const error = up.error ? `up: ${up.error}` : down.error ? `down: ${down.error}` : undefined;
+  return {
+    ok: up.ok && down.ok,
+    up: up.seconds,
+    down: down.seconds,
+    seconds: up.seconds + down.seconds,
+    maxRssKb: Math.max(up.maxRssKb, down.maxRssKb),
+    leftovers: left.total,
+    leftoverDetail: left.detail.slice(0, 10),
+    ...(error ? { error } : {}),
+  };
+}
