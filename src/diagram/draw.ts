@@ -10,55 +10,63 @@ import { layout, type Layout } from './layout.js';
 import { toMermaid } from './mermaid.js';
 import { planGraph } from './plan-graph.js';
 import { composeSvg } from './svg.js';
+import { overlayTrace, type TraceRequest } from './trace-overlay.js';
 
 export type Side = 'design' | 'twin' | 'both';
+export type { TraceRequest } from './trace-overlay.js';
 export type DrawFormat = 'svg' | 'html' | 'mmd' | 'dot';
 
 /** The graphs for the requested side(s), design first. A twin needs a plan. */
-export function graphs(design: Design, plan: Plan | undefined, side: Side = 'both'): DiagramGraph[] {
+export function graphs(design: Design, plan: Plan | undefined, side: Side = 'both', trace?: TraceRequest): DiagramGraph[] {
   const out: DiagramGraph[] = [];
-  if (side !== 'twin') out.push(designGraph(design));
+  if (side !== 'twin') {
+    const g = designGraph(design);
+    if (trace) overlayTrace(g, design, design, trace);
+    out.push(g);
+  }
   if (side !== 'design') {
     if (!plan) throw new Error(`drawing the twin needs a plan (side "${side}")`);
-    out.push(planGraph(plan, design));
+    const g = planGraph(plan, design);
+    if (trace) overlayTrace(g, plan, design, trace);
+    out.push(g);
   }
   return out;
 }
 
-export async function layouts(design: Design, plan: Plan | undefined, side: Side = 'both'): Promise<Layout[]> {
+export async function layouts(design: Design, plan: Plan | undefined, side: Side = 'both', trace?: TraceRequest): Promise<Layout[]> {
   const out: Layout[] = [];
   // One at a time: ELK's bundled engine is synchronous underneath, parallel buys nothing.
-  for (const g of graphs(design, plan, side)) out.push(await layout(g));
+  for (const g of graphs(design, plan, side, trace)) out.push(await layout(g));
   return out;
 }
 
-export async function drawSvg(design: Design, plan: Plan | undefined, side: Side = 'both'): Promise<string> {
-  return composeSvg(await layouts(design, plan, side));
+export async function drawSvg(design: Design, plan: Plan | undefined, side: Side = 'both', trace?: TraceRequest): Promise<string> {
+  return composeSvg(await layouts(design, plan, side, trace));
 }
 
 /** A self-contained HTML page: both sides inline, hovering an element highlights its counterparts. */
-export async function drawHtml(design: Design, plan: Plan | undefined, side: Side = 'both'): Promise<string> {
-  const ls = await layouts(design, plan, side);
+export async function drawHtml(design: Design, plan: Plan | undefined, side: Side = 'both', trace?: TraceRequest): Promise<string> {
+  const ls = await layouts(design, plan, side, trace);
   return htmlPage(design.name, ls.map((l) => composeSvg([l])));
 }
 
-export function drawMermaid(design: Design, plan: Plan | undefined, side: Side = 'both'): string {
-  return toMermaid(graphs(design, plan, side));
+export function drawMermaid(design: Design, plan: Plan | undefined, side: Side = 'both', trace?: TraceRequest): string {
+  return toMermaid(graphs(design, plan, side, trace));
 }
 
-export function drawDot(design: Design, plan: Plan | undefined, side: Side = 'both'): string {
-  return toDot(graphs(design, plan, side));
+export function drawDot(design: Design, plan: Plan | undefined, side: Side = 'both', trace?: TraceRequest): string {
+  return toDot(graphs(design, plan, side, trace));
 }
 
-export async function draw(design: Design, plan: Plan | undefined, format: DrawFormat, side: Side = 'both'): Promise<string> {
+export async function draw(design: Design, plan: Plan | undefined, format: DrawFormat, side: Side = 'both', trace?: TraceRequest): Promise<string> {
   switch (format) {
     case 'svg':
-      return drawSvg(design, plan, side);
+      return drawSvg(design, plan, side, trace);
     case 'html':
-      return drawHtml(design, plan, side);
+      return drawHtml(design, plan, side, trace);
     case 'mmd':
-      return drawMermaid(design, plan, side);
+      return drawMermaid(design, plan, side, trace);
     case 'dot':
-      return drawDot(design, plan, side);
+      return drawDot(design, plan, side, trace);
   }
 }

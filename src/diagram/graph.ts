@@ -36,6 +36,8 @@ export interface DNode {
   /** Plan objects (by planObjectId) drawn by this node, twin side only. */
   objects: string[];
   children: DNode[];
+  /** On the path of a traced packet (draw --trace). */
+  traced?: boolean;
 }
 
 export type EdgeStyle = 'link' | 'trunk' | 'vnic' | 'veth' | 'member' | 'macvlan' | 'vlan' | 'ovs-port';
@@ -52,6 +54,7 @@ export interface DEdge {
   style: EdgeStyle;
   refs: Ref[];
   objects: string[];
+  traced?: boolean;
 }
 
 /** A broadcast domain: shaded behind its member nodes and along its edges. */

@@ -88,7 +88,9 @@ function toElk(n: DNode): ElkNode {
       layoutOptions: {
         'elk.padding': `[top=${headerHeight(n) + 8},left=${FRAME_SIDE},bottom=${FRAME_SIDE},right=${FRAME_SIDE}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-        'elk.nodeSize.minimum': `(${minW}, ${headerHeight(n) + 30})`,
+        // elkjs 0.12 with INCLUDE_CHILDREN and direction DOWN reads a compound node's minimum
+        // size transposed (measured: "(300, 50)" gives height 300), so it is given as (h, w).
+        'elk.nodeSize.minimum': `(${headerHeight(n) + 30}, ${minW})`,
       },
     };
   }

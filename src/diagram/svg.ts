@@ -10,6 +10,8 @@ export const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const f = (v: number) => String(Math.round(v * 10) / 10);
 export const toneColor = (name: string): string => TONE_COLORS[fnv1a(name) % TONE_COLORS.length]!;
+/** The path of a traced packet. */
+const TRACE = '#f03e3e';
 export const domainColor = (i: number): string => DOMAIN_COLORS[i % DOMAIN_COLORS.length]!;
 
 const attrs = (id: string, refs: string[], cls: string) =>
@@ -30,9 +32,12 @@ function drawNode(n: DNode, b: Box): string {
     out.push(`<rect x="${f(b.x + 2.5)}" y="${f(b.y + 3)}" width="3.5" height="${f(h)}" rx="1.5" fill="${toneColor(n.tone)}"/>`);
   }
   const left = b.x + (frame ? FRAME_SIDE - 4 : PAD);
+  if (n.traced) out.push(`<rect class="trace" x="${f(b.x - 2)}" y="${f(b.y - 2)}" width="${f(b.w + 4)}" height="${f(b.h + 4)}" rx="5" fill="none" stroke="${TRACE}" stroke-width="2.5"/>`);
   out.push(icon(n.shape, left, b.y + PAD - 1));
-  out.push(text(left + ICON_W, b.y + PAD + 11, n.title, TITLE_PX, ' font-weight="bold"'));
-  n.lines.forEach((l, i) => out.push(text(left + (frame ? ICON_W : 0), b.y + PAD + TITLE_H + LINE_H * i + 9, l, LINE_PX, ' fill="#333"')));
+  out.push(text(left + ICON_W, b.y + PAD + 11, n.title, TITLE_PX, ` font-weight="bold"${frame ? ' stroke="#ffffff" stroke-width="3" paint-order="stroke"' : ''}`));
+  // Frame headers may be crossed by edges entering the frame: a white halo keeps them legible.
+  const halo = frame ? ' stroke="#ffffff" stroke-width="3" paint-order="stroke"' : '';
+  n.lines.forEach((l, i) => out.push(text(left + (frame ? ICON_W : 0), b.y + PAD + TITLE_H + LINE_H * i + 9, l, LINE_PX, ` fill="#333"${halo}`)));
   out.push('</g>');
   return out.join('');
 }
@@ -47,6 +52,7 @@ function drawEdge(e: PlacedEdge): string {
   out.push(`<path class="line" d="${d}" fill="none" stroke="${look.stroke}" stroke-width="${look.width}"${dash}/>`);
   // A trunk is two parallel lines: a wide dark stroke with a thin white core.
   if (look.double) out.push(`<path d="${d}" fill="none" stroke="#ffffff" stroke-width="${look.width - 3}"/>`);
+  if (e.edge.traced) out.push(`<path class="trace" d="${d}" fill="none" stroke="${TRACE}" stroke-width="3" stroke-opacity="0.85"/>`);
   if (look.ends && e.points.length > 1) {
     for (const p of [e.points[0]!, e.points[e.points.length - 1]!]) out.push(`<circle cx="${f(p.x)}" cy="${f(p.y)}" r="2.6" fill="${look.stroke}"/>`);
   }
@@ -114,7 +120,7 @@ function legend(l: Layout, x: number, y: number, width: number): { svg: string; 
   }
   for (const n of l.graph.notes)
     for (const line of wrap(n)) {
-      out.push(text(x, yy + 11, line, LINE_PX, n.startsWith('deviation') ? ' fill="#b02a37"' : ' fill="#555"'));
+      out.push(text(x, yy + 11, line, LINE_PX, n.startsWith('deviation') ? ' fill="#b02a37"' : ' fill="#555" xml:space="preserve"'));
       yy += LINE_H;
     }
   return { svg: out.join('\n'), height: yy - y };

@@ -1,0 +1,79 @@
+// vnetmap draw FILE: the design and its Linux twin side by side, as SVG, a self-contained HTML
+// page (hover highlights counterparts), Mermaid or Graphviz. Drawing never probes the machine:
+// it plans for --capabilities (default "full") unless told "probe".
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Command, Option } from 'commander';
+import { draw, type DrawFormat, type Side } from '../diagram/draw.js';
+import { UserError } from '../errors.js';
+import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
+import { loadDesignFile } from '../model/load.js';
+import { PRESET_NAMES } from '../plan/capabilities.js';
+import { compile } from '../plan/compile.js';
+import { resolveCapabilities } from './plan.js';
+
+interface Opts {
+  strategy?: Strategy;
+  macvlanMode?: MacvlanMode;
+  capabilities: string;
+  vms: 'netns' | 'qemu';
+  output?: string;
+  format?: DrawFormat;
+  side: Side;
+  trace?: string[];
+  tracePort?: string;
+}
+
+const FORMATS: DrawFormat[] = ['svg', 'html', 'mmd', 'dot'];
+
+export function formatOf(output: string | undefined, format: DrawFormat | undefined): DrawFormat {
+  if (format) return format;
+  if (!output) return 'svg';
+  const ext = extname(output).slice(1).toLowerCase();
+  const f = ext === 'htm' ? 'html' : ext === 'gv' ? 'dot' : ext === 'mermaid' ? 'mmd' : ext;
+  if (!FORMATS.includes(f as DrawFormat)) throw new UserError(`cannot tell the format of "${output}"; name it .svg, .html, .mmd or .dot, or pass --format.`);
+  return f as DrawFormat;
+}
+
+export function register(program: Command): void {
+  program
+    .command('draw')
+    .description('draw the design and its Linux twin side by side (SVG, HTML, Mermaid or Graphviz)')
+    .argument('<file>', 'design file (YAML)')
+    .addOption(new Option('--strategy <s>', "mapping strategy (default: the design's mapping.strategy)").choices([...STRATEGIES]))
+    .addOption(new Option('--macvlan-mode <m>', 'macvtap strategy: mode for every server').choices([...MACVLAN_MODES]))
+    .option('--capabilities <c>', `plan for a preset (${PRESET_NAMES.join(', ')}) or "probe" this kernel`, 'full')
+    .addOption(new Option('--vms <how>', 'VMs as namespaces, or TAP/macvtap devices for QEMU').choices(['netns', 'qemu']).default('netns'))
+    .addOption(new Option('--side <side>', 'which side to draw').choices(['design', 'twin', 'both']).default('both'))
+    .option('-o, --output <file>', 'write here; the extension picks the format (.svg .html .mmd .dot); default: SVG on stdout')
+    .addOption(new Option('--format <f>', 'output format, overriding the extension').choices(FORMATS))
+    .option('--trace <endpoints...>', 'overlay the path of a packet: SRC DST (names, refs or addresses)')
+    .option('--trace-port <port>', 'with --trace: a TCP packet to this port instead of a ping')
+    .action(async (file: string, opts: Opts) => {
+      const loaded = loadDesignFile(file);
+      if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
+      const format = formatOf(opts.output, opts.format);
+      const plan =
+        opts.side === 'design'
+          ? undefined
+          : compile(loaded.design, {
+              capabilities: await resolveCapabilities(opts.capabilities),
+              vms: opts.vms,
+              ...(opts.strategy ? { strategy: opts.strategy } : {}),
+              ...(opts.macvlanMode ? { macvlanMode: opts.macvlanMode } : {}),
+            });
+      let trace: { from: string; to: string; tcpPort?: number } | undefined;
+      if (opts.trace) {
+        if (opts.trace.length !== 2) throw new UserError('--trace takes two endpoints: SRC DST (for example --trace pc1 internet).');
+        const port = opts.tracePort === undefined ? undefined : Number(opts.tracePort);
+        if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UserError(`--trace-port must be a TCP port (1-65535), not "${opts.tracePort}".`);
+        trace = { from: opts.trace[0]!, to: opts.trace[1]!, ...(port !== undefined ? { tcpPort: port } : {}) };
+      }
+      const text = await draw(loaded.design, plan, format, opts.side, trace);
+      if (opts.output) {
+        writeFileSync(opts.output, text);
+        process.stderr.write(`vnetmap: wrote ${opts.output} (${format}, ${opts.side === 'both' ? 'design and twin' : opts.side})\n`);
+      } else process.stdout.write(text);
+      process.exitCode = 0;
+    });
+}
