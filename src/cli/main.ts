@@ -8,8 +8,13 @@ import * as plan from './plan.js';
 import * as expect from './expect.js';
 import * as trace from './trace.js';
 import * as draw from './draw.js';
+import * as up from './up.js';
+import * as down from './down.js';
+import * as status from './status.js';
+import * as execCmd from './exec.js';
+import * as shell from './shell.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, draw];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, draw, up, down, status, execCmd, shell];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')

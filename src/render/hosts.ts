@@ -1,8 +1,22 @@
-// /etc/netns/<ns>/hosts: `ip netns exec` bind-mounts it over /etc/hosts, so `ping pc2` works.
-import type { HostsObj } from '../plan/types.js';
+// /etc/netns/<ns>/hosts: `ip netns exec` bind-mounts it over /etc/hosts, so `ping pc2` works
+// inside the twin. Every namespace standing for a node learns every node's primary address
+// (first address of its first endpoint); the design's own `hosts` entries come last and win.
+import type { Plan } from '../plan/types.js';
 
-export function renderHosts(o: HostsObj): string {
-  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
-  for (const e of o.entries) lines.push(`${e.ip}\t${e.name}`);
-  return lines.join('\n') + '\n';
+export function hostsFiles(plan: Plan): { namespace: string; content: string }[] {
+  const primary = new Map<string, string>();
+  for (const e of plan.endpoints) {
+    const ip = e.addresses[0]?.split('/')[0];
+    if (ip && !primary.has(e.node)) primary.set(e.node, ip);
+  }
+  const extra = new Map<string, { name: string; ip: string }[]>();
+  for (const o of plan.objects) if (o.kind === 'hosts') extra.set(o.namespace, [...(extra.get(o.namespace) ?? []), ...o.entries]);
+  const namespaces = plan.objects.flatMap((o) => (o.kind === 'netns' && (o.node || extra.has(o.name)) ? [o.name] : []));
+  if (!primary.size && !extra.size) return [];
+  return namespaces.map((ns) => {
+    const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+    for (const [name, ip] of [...primary].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`${ip}\t${name}`);
+    for (const e of extra.get(ns) ?? []) lines.push(`${e.ip}\t${e.name}`);
+    return { namespace: ns, content: lines.join('\n') + '\n' };
+  });
 }

@@ -4,7 +4,7 @@
 // transaction per bridge.
 import { labMarker } from '../plan/names.js';
 import type { BridgePortObj, Plan, PlanObject, VethEnd } from '../plan/types.js';
-import { renderHosts } from './hosts.js';
+import { hostsFiles } from './hosts.js';
 import { renderNft } from './nft.js';
 import { ovsSteps } from './ovs.js';
 import { fullScope, type Scope } from './scope.js';
@@ -36,6 +36,12 @@ function devicesIn(plan: Plan, ns: string): { name: string; master?: string; mac
     if (o.kind === 'macvlan' && o.namespace === ns) out.push({ name: o.name });
   }
   return out;
+}
+
+/** Names of every device the plan puts in namespace ns (lo excluded): for status and drift. */
+export function plannedDevices(plan: Plan, ns: string): string[] {
+  const bridges = plan.objects.flatMap((o) => (o.kind === 'bridge' && o.namespace === ns ? [o.name] : []));
+  return [...bridges, ...devicesIn(plan, ns).map((d) => d.name)];
 }
 
 /** Marker first (so a crash right after leaves a namespace `down` recognises), then devices with no dependencies. */
@@ -128,6 +134,6 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     for (const o of plan.objects) if (o.kind === 'nft' && o.namespace === ns) steps.push({ phase: 'nft', argv: execIn(ns, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${ns} (${o.rules.length} rules)` });
   }
   // Names resolve in every namespace, so hosts files are always rewritten (they are cheap).
-  for (const o of plan.objects) if (o.kind === 'hosts') steps.push({ phase: 'hosts', path: hostsPath(o.namespace), content: renderHosts(o), why: `names for ${o.namespace}` });
+  for (const h of hostsFiles(plan)) steps.push({ phase: 'hosts', path: hostsPath(h.namespace), content: h.content, why: `names for ${h.namespace}` });
   return steps;
 }

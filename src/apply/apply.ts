@@ -1,0 +1,114 @@
+// `up`: realise a plan. Fresh labs are built whole; a running lab with an unchanged plan is
+// left alone; a changed plan rebuilds only the namespaces whose objects changed (diff.ts).
+// A journal is written before each phase so `down` can clean up after a crash; a failure
+// removes what this run created and reports the failing command.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ToolError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+import type { Plan } from '../plan/types.js';
+import { renderSteps } from '../render/render.js';
+import { fullScope, type Scope } from '../render/scope.js';
+import { isFile, type Phase, type Step } from '../render/steps.js';
+import { destroyLab } from './destroy.js';
+import { rebuildScope, samePlan } from './diff.js';
+import { ownedOvsBridges } from './discover.js';
+import { writeJournal, type Journal } from './journal.js';
+import { preflight } from './preflight.js';
+import { readState, writeState } from './state.js';
+
+export interface UpOptions {
+  designFile: string;
+  /** Called before each step: how many are done, how many in all, what comes next. */
+  onProgress?: (done: number, total: number, why: string) => void;
+}
+
+export interface UpResult {
+  lab: string;
+  action: 'created' | 'updated' | 'unchanged';
+  namespaces: number;
+  /** Namespaces (re)built by this run. */
+  rebuilt: string[];
+  commands: number;
+  ms: number;
+}
+
+export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
+  const t0 = Date.now();
+  const prev = readState(plan.lab);
+  const total = plan.objects.filter((o) => o.kind === 'netns').length;
+  if (prev && samePlan(prev.plan, plan)) return { lab: plan.lab, action: 'unchanged', namespaces: total, rebuilt: [], commands: 0, ms: Date.now() - t0 };
+  const inc = prev ? rebuildScope(prev.plan, plan) : undefined;
+  if (prev && !inc) await destroyLab(plan.lab, runner); // host-level objects changed: start over
+  const scope: Scope = inc?.scope ?? fullScope(plan);
+  if (inc) await removeForRebuild(plan, prev!.plan, inc.remove, scope, runner);
+  await preflight(plan, scope, runner);
+  const journal: Journal = {
+    lab: plan.lab,
+    pid: process.pid,
+    phase: 'netns',
+    namespaces: [...scope.create],
+    rootLinks: scope.links.flatMap((l) => (l.kind === 'veth' ? [l.a, l.b].filter((e) => e.namespace === null).map((e) => e.name) : [])),
+    startedAt: new Date().toISOString(),
+  };
+  const steps = renderSteps(plan, scope);
+  let phase: Phase | undefined;
+  let done = 0;
+  try {
+    writeJournal(journal);
+    for (const s of steps) {
+      if (s.phase !== phase) writeJournal({ ...journal, phase: (phase = s.phase) });
+      opts.onProgress?.(done, steps.length, s.why);
+      await runStep(s, runner);
+      done++;
+    }
+  } catch (e) {
+    // Everything of a fresh lab was created by this run; an incremental run already removed
+    // the namespaces it rebuilds, so removing the lab is the only state we know to be clean.
+    await destroyLab(plan.lab, runner).catch(() => undefined);
+    if (e instanceof ToolError) {
+      const hint = `${e.hint ? e.hint + ' ' : ''}lab "${plan.lab}" was removed again; fix the cause and run "vnetmap up" once more.`;
+      throw new ToolError(e.argv, e.exitCode, e.stderr, hint);
+    }
+    throw e;
+  }
+  writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString() });
+  writeJournal({ ...journal, phase: 'done' });
+  opts.onProgress?.(steps.length, steps.length, 'done');
+  return { lab: plan.lab, action: prev ? 'updated' : 'created', namespaces: total, rebuilt: [...scope.create].sort(), commands: steps.length, ms: Date.now() - t0 };
+}
+
+async function runStep(s: Step, runner: Runner): Promise<void> {
+  if (isFile(s)) {
+    mkdirSync(dirname(s.path), { recursive: true });
+    writeFileSync(s.path, s.content);
+    return;
+  }
+  await runner.run(s.argv, s.input !== undefined ? { input: s.input } : {});
+}
+
+/** Delete the namespaces being rebuilt or dropped, and OVS objects the new plan no longer has. */
+async function removeForRebuild(next: Plan, prev: Plan, remove: string[], scope: Scope, runner: Runner): Promise<void> {
+  const ports = new Set(next.objects.flatMap((o) => (o.kind === 'ovs-port' ? [o.name] : [])));
+  const gonePorts = prev.objects.flatMap((o) => (o.kind === 'ovs-port' && !ports.has(o.name) ? [['--', '--if-exists', 'del-port', o.bridge, o.name]] : []));
+  const bridges = new Set(next.objects.flatMap((o) => (o.kind === 'ovs-bridge' ? [o.name] : [])));
+  const goneBridges = (await ownedOvsBridges(runner, next.lab)).filter((b) => !bridges.has(b)).map((b) => ['--', '--if-exists', 'del-br', b]);
+  if (gonePorts.length || goneBridges.length) await runner.run(['ovs-vsctl', '--timeout=10', ...gonePorts.flat(), ...goneBridges.flat()]);
+  if (remove.length) await runner.run(['ip', '-force', '-batch', '-'], { input: remove.map((n) => `netns del ${n}\n`).join('') });
+  // Devices of kept namespaces that were peers of deleted ones vanish asynchronously; their
+  // names are about to be reused.
+  const waits = new Map<string | null, string[]>();
+  for (const l of scope.links) {
+    const ends = l.kind === 'veth' ? [l.a, l.b] : [{ namespace: l.namespace, name: l.name }];
+    for (const e of ends) if (e.namespace === null || !scope.create.has(e.namespace)) waits.set(e.namespace, [...(waits.get(e.namespace) ?? []), e.name]);
+  }
+  const end = Date.now() + 5000;
+  for (const [ns, names] of waits) {
+    while (Date.now() < end) {
+      const argv = ns === null ? ['ip', '-j', 'link', 'show'] : ['ip', '-n', ns, '-j', 'link', 'show'];
+      const have = JSON.parse((await runner.run(argv)).stdout || '[]') as { ifname: string }[];
+      if (!have.some((d) => names.includes(d.ifname))) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// From a design file and command-line choices to a Plan: load (every problem at once), pick
+// capabilities (probe this machine by default, or a preset), compile. Shared by up/down/status.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+import type { MacvlanMode, Strategy } from '../model/limits.js';
+import { LAB_NAME_MAX, LAB_NAME_RE, MACVLAN_MODES, STRATEGIES } from '../model/limits.js';
+import { loadDesignFile } from '../model/load.js';
+import type { Problem } from '../model/problems.js';
+import type { Design } from '../model/types.js';
+import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
+import { compile } from '../plan/compile.js';
+import type { Capabilities, Plan } from '../plan/types.js';
+import { probeCapabilities } from './probe.js';
+
+/** The package root (where package.json and examples/ live), from this file's location. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pj = join(dir, 'package.json');
+    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'vnetmap') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the vnetmap package root');
+    dir = up;
+  }
+}
+
+export const defaultDesign = (): string => join(packageRoot(), 'examples', 'network-a.yaml');
+
+export interface PlanOptions {
+  lab?: string;
+  strategy?: string;
+  macvlanMode?: string;
+  capabilities?: string;
+  vms?: string;
+}
+
+export function checkLabName(lab: string): string {
+  if (lab.length > LAB_NAME_MAX || !LAB_NAME_RE.test(lab)) throw new UserError(`lab name "${lab}" must be at most ${LAB_NAME_MAX} characters: a lowercase letter, then lowercase letters, digits or "-".`);
+  return lab;
+}
+
+export async function capabilitiesFor(name: string | undefined, runner: Runner): Promise<Capabilities> {
+  if (!name || name === 'probe') return probeCapabilities(runner);
+  const p = PRESETS[name];
+  if (!p) throw new UserError(`unknown capabilities "${name}"; use probe or one of: ${PRESET_NAMES.join(', ')}.`);
+  return p;
+}
+
+export function loadDesignOrThrow(file: string): { design: Design; warnings: Problem[] } {
+  const r = loadDesignFile(file);
+  if (!r.design) throw new UserError(`${file}: ${r.errors.length} error(s); fix them and try again.`, [...r.errors, ...r.warnings]);
+  return { design: r.design, warnings: r.warnings };
+}
+
+export async function planFromFile(file: string, opts: PlanOptions, runner: Runner): Promise<{ plan: Plan; design: Design; warnings: Problem[]; designFile: string }> {
+  const designFile = resolve(file);
+  const { design, warnings } = loadDesignOrThrow(designFile);
+  if (opts.strategy && !(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of: ${STRATEGIES.join(', ')}.`);
+  if (opts.macvlanMode && !(MACVLAN_MODES as readonly string[]).includes(opts.macvlanMode)) throw new UserError(`unknown macvlan mode "${opts.macvlanMode}"; use one of: ${MACVLAN_MODES.join(', ')}.`);
+  if (opts.vms && opts.vms !== 'netns' && opts.vms !== 'qemu') throw new UserError(`--vms must be netns or qemu.`);
+  const lab = checkLabName(opts.lab ?? design.name);
+  const capabilities = await capabilitiesFor(opts.capabilities, runner);
+  const plan = compile(
+    { ...design, name: lab },
+    {
+      capabilities,
+      ...(opts.strategy ? { strategy: opts.strategy as Strategy } : {}),
+      ...(opts.macvlanMode ? { macvlanMode: opts.macvlanMode as MacvlanMode } : {}),
+      ...(opts.vms ? { vms: opts.vms as 'netns' | 'qemu' } : {}),
+    },
+  );
+  return { plan, design, warnings, designFile };
+}
+
+/** `down FILE` / `status FILE`: an argument naming an existing file means that design's lab. */
+export function labFromArg(arg: string, lab?: string): string {
+  if (lab) return checkLabName(lab);
+  if (/\.ya?ml$/.test(arg) || (existsSync(arg) && !LAB_NAME_RE.test(arg))) return checkLabName(loadDesignOrThrow(resolve(arg)).design.name);
+  return checkLabName(arg);
+}

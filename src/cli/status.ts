@@ -1,0 +1,37 @@
+// vnetmap status [LAB] [--json]: running labs; for one lab its namespaces, addresses and drift.
+import type { Command } from 'commander';
+import { ProcessRunner } from '../exec/runner.js';
+import { labFromArg } from '../apply/design.js';
+import { listLabs } from '../apply/state.js';
+import { labStatus, type LabStatus } from '../apply/status.js';
+
+function show(s: LabStatus, detail: boolean): string {
+  const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
+  if (!detail) return head;
+  const out = [head];
+  if (s.designFile) out.push(`  design: ${s.designFile}`);
+  for (const n of s.namespaces) {
+    out.push(`  ${n.name}${n.node ? ` (${n.role} ${n.node})` : n.role ? ` (${n.role})` : ''}${n.exists ? '' : ' MISSING'}`);
+    for (const l of n.interfaces) if (l.name !== 'lo') out.push(`    ${l.name.padEnd(10)} ${l.up ? 'up  ' : 'down'} ${l.master ? `master ${l.master} ` : ''}${l.addresses.join(' ')}`);
+  }
+  if (s.ovsBridges.length) out.push(`  ovs bridges: ${s.ovsBridges.join(' ')}`);
+  for (const d of s.drift) out.push(`  drift: ${d.kind} ${d.object}: ${d.detail}`);
+  return out.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('show running labs, or one lab in detail with drift from its plan (exit 1 on drift)')
+    .argument('[lab-or-file]', 'lab name or design file')
+    .option('--json', 'machine-readable output')
+    .action(async (arg: string | undefined, opts: { json?: boolean }) => {
+      const runner = new ProcessRunner();
+      const labs = arg ? [labFromArg(arg)] : listLabs();
+      const all = await Promise.all(labs.map((l) => labStatus(l, runner)));
+      if (opts.json) process.stdout.write(JSON.stringify(arg ? all[0] : all, null, 2) + '\n');
+      else if (!all.length) process.stdout.write('no labs running\n');
+      else process.stdout.write(all.map((s) => show(s, !!arg)).join('\n') + '\n');
+      if (arg && all[0] && (all[0].drift.length || !all[0].running)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,54 @@
+// vnetmap up [FILE]: build (or update) the twin of a design on this machine.
+import type { Command } from 'commander';
+import { ProcessRunner } from '../exec/runner.js';
+import { formatProblems } from '../model/format.js';
+import { applyPlan } from '../apply/apply.js';
+import { defaultDesign, planFromFile } from '../apply/design.js';
+import { renderScript } from '../render/script.js';
+
+interface UpOpts {
+  lab?: string;
+  strategy?: string;
+  macvlanMode?: string;
+  capabilities?: string;
+  vms?: string;
+  json?: boolean;
+  script?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('up')
+    .description('build the virtual twin of a design (default: examples/network-a.yaml); re-running applies only what changed')
+    .argument('[file]', 'design file (YAML)')
+    .option('--lab <name>', 'lab name (default: the design name); prefixes every object')
+    .option('--strategy <s>', 'faithful | compact | ovs | macvtap (default: the design mapping)')
+    .option('--macvlan-mode <m>', 'bridge | vepa | private | passthru (macvtap strategy)')
+    .option('--capabilities <c>', 'probe (default) | full | minimal | no-ovs')
+    .option('--vms <how>', 'netns (default): VMs as namespaces; qemu: TAP/macvtap devices for real guests')
+    .option('--json', 'no progress; print a JSON summary')
+    .option('--script', 'print a standalone bash script (up|down) instead of building')
+    .action(async (file: string | undefined, opts: UpOpts) => {
+      const runner = new ProcessRunner();
+      const { plan, warnings, designFile } = await planFromFile(file ?? defaultDesign(), opts, runner);
+      if (opts.script) {
+        process.stdout.write(renderScript(plan));
+        return;
+      }
+      if (warnings.length && !opts.json) process.stderr.write(formatProblems(warnings) + '\n');
+      const tty = !opts.json && process.stderr.isTTY;
+      const res = await applyPlan(plan, runner, {
+        designFile,
+        ...(tty ? { onProgress: (d: number, t: number, why: string) => process.stderr.write(`\r\x1b[K[${d}/${t}] ${why.slice(0, 70)}`) } : {}),
+      });
+      if (tty) process.stderr.write('\r\x1b[K');
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ...res, strategy: plan.strategy, deviations: plan.deviations.map((d) => d.code) }, null, 2) + '\n');
+        return;
+      }
+      if (res.action === 'unchanged') process.stdout.write(`lab ${res.lab} is up to date\n`);
+      else process.stdout.write(`lab ${res.lab} ${res.action} (${plan.strategy}): ${res.namespaces} namespaces, ${res.rebuilt.length} (re)built, ${res.commands} commands in ${res.ms} ms\n`);
+      for (const d of plan.deviations) process.stdout.write(`  note: ${d.message}\n`);
+      if (res.action !== 'unchanged') process.stdout.write(`  try: vnetmap status ${res.lab} · vnetmap exec ${res.lab} NODE -- ping ... · vnetmap down ${res.lab}\n`);
+    });
+}
