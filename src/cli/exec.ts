@@ -11,7 +11,6 @@ export function register(program: Command): void {
     .argument('<lab>', 'lab name')
     .argument('<node>', 'node name from the design')
     .argument('<command...>', 'command and arguments (put them after --)')
-    .passThroughOptions()
     .action(async (lab: string, node: string, argv: string[]) => {
       if (!argv.length) throw new UserError('no command given; usage: vnetmap exec LAB NODE -- COMMAND [ARGS...]');
       process.exitCode = await runInteractive(['ip', 'netns', 'exec', nodeNamespace(lab, node), ...argv]);
