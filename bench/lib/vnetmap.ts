@@ -46,7 +46,8 @@ const asRun = (res: Timed): VnRun => ({
 });
 
 export const vnUp = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'up', file, ...extra]));
-export const vnDown = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'down', file, ...extra]));
+/** `down LAB`, as `up` tells the user to: `down FILE` would also time re-reading the design. */
+export const vnDown = async (lab: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'down', lab, ...extra]));
 export const vnVerify = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'verify', file, ...extra]));
 
 export interface DeployRun {
@@ -63,7 +64,7 @@ export interface DeployRun {
 /** up then down of one design; down runs even when up failed, so nothing is left behind. */
 export async function vnDeployTeardown(lab: string, file: string): Promise<DeployRun> {
   const up = await vnUp(file);
-  const down = await vnDown(file);
+  const down = await vnDown(lab);
   const left = await vnetmapLeftovers(lab);
   const error = up.error ? `up: ${up.error}` : down.error ? `down: ${down.error}` : undefined;
   return {

@@ -80,7 +80,7 @@ export async function dataplaneSuite(log: (s: string) => void): Promise<Dataplan
     } catch (e) {
       row.error = (e as Error).message.slice(0, 240);
     } finally {
-      const down = await vnDown(file);
+      const down = await vnDown(lab);
       const left = (await vnetmapLeftovers(lab)).total;
       if (!down.ok || left) row.error = `${row.error ? row.error + '; ' : ''}down: ${down.error ?? 'ok'}, leftovers ${left}`;
     }

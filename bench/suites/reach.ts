@@ -27,7 +27,7 @@ export async function reachSuite(log: (s: string) => void, vnetmapPending?: stri
         log(`reach vnetmap verify: ${v.seconds.toFixed(2)} s, ${v.ok ? 'pass' : 'FAIL'}: ${summary}`);
       }
     } finally {
-      const down = await vnDown(file);
+      const down = await vnDown(lab);
       const left = await vnetmapLeftovers(lab);
       if (!down.ok || left.total) res.note = `vnetmap down: ${down.error ?? 'ok'}, leftovers ${left.total}`;
     }

@@ -31,7 +31,7 @@ export async function scaleSuite(sizes: number[], log: (s: string) => void, with
         if (!v.ok) row.error = `verify: ${v.error}`;
       }
     } finally {
-      const down = await vnDown(file);
+      const down = await vnDown(lab);
       row.down = down.seconds;
       if (!down.ok) row.error = `${row.error ? row.error + '; ' : ''}down: ${down.error}`;
       row.leftovers = (await vnetmapLeftovers(lab)).total;
