@@ -39,19 +39,7 @@ function realizeChildren(ctx: Ctx, s: ServerNode): void {
     const cable = ctx.cables.get(`${s.name}/${nicName}`);
     if (!cable)
       throw new UserError(`macvtap: server ${s.name}'s NIC ${nicName} has no cable, but macvlan children need their parent device; cable it, or use faithful or compact.`);
-    const vfs = nic.sriovVfs ?? 0;
-    if (mode === 'passthru' && vms.length > 1 + vfs)
-      throw new UserError(
-        `macvtap passthru hands a whole NIC to one VM interface, but server ${s.name}'s NIC ${nicName} carries ${vms.length} (${vms.map((v) => `${v.vm.name}/${v.iface.name}`).join(', ')}) and offers ${vfs} SR-IOV VFs; set "sriov-vfs: ${vms.length - 1}" on the NIC, choose another --macvlan-mode, or spread the VMs over more NICs.`,
-      );
-    // SR-IOV VFs sit on the NIC's embedded switch, which forwards between them like a bridge-mode macvlan.
-    const emulated = mode === 'passthru' && vms.length > 1;
-    const childMode: MacvlanMode = emulated ? 'bridge' : mode;
-    const upstream = peerOf(cable);
-    const un = ctx.byName.get(upstream.node);
-    const hairpin = un?.kind === 'switch' && (un.hairpin === 'all' || un.hairpin.includes(upstream.port));
-    b.choose(`macvtap ${s.name}/${nicName}`, emulated ? `bridge (emulating ${vms.length} of ${vfs} SR-IOV VFs)` : mode, modeWhy(s, mode, hairpin, upstream));
-
+    // Tagged VMs hang off an 8021q device <nic>.<vid> (seed B_M1); each device is a parent of its own.
     const parents = new Map<string, VmIface[]>();
     for (const v of vms) {
       const vid = vmVlan(s, v);
@@ -65,22 +53,39 @@ function realizeChildren(ctx: Ctx, s: ServerNode): void {
         if (!parents.has(parent)) b.add({ kind: 'vlan', namespace: ns, name: b.claim(ns, parent), parent: nicName, vid, realizes: [ifaceRef(s.name, nicName)] });
       }
       parents.set(parent, [...(parents.get(parent) ?? []), v]);
-      const ref = ifaceRef(v.vm.name, v.iface.name);
-      const child: MacvlanObj = { kind: 'macvlan', namespace: ns, name: '', parent: { namespace: ns, name: parent }, mode: childMode, tap: ctx.vms === 'qemu', realizes: [ref] };
-      if (ctx.vms === 'qemu') {
-        child.name = b.fresh(ns, 'macvtap');
-        child.mac = vmMac(design.name, v);
-        // The launcher opens /dev/tap<ifindex> of this macvtap as file descriptor 3 for QEMU.
-        const id = `net-${v.iface.name}`;
-        child.qemuArgs = ['-netdev', `tap,id=${id},fd=3`, '-device', `virtio-net-pci,netdev=${id},mac=${child.mac}`];
-      } else {
-        const vmNs = ctx.ns(v.vm.name);
-        child.namespace = vmNs;
-        child.name = b.claim(vmNs, v.iface.name);
-        if (v.iface.mac) child.mac = v.iface.mac;
-      }
-      b.add(child);
     }
+    const vfs = nic.sriovVfs ?? 0;
+    const crowded = [...parents].reduce((x, y) => (y[1].length > x[1].length ? y : x));
+    if (mode === 'passthru' && crowded[1].length > 1 + vfs)
+      throw new UserError(
+        `macvtap passthru hands a whole device to one VM interface, but ${crowded[0]} on server ${s.name} carries ${crowded[1].length} (${crowded[1].map((v) => `${v.vm.name}/${v.iface.name}`).join(', ')}) and NIC ${nicName} offers ${vfs} SR-IOV VFs; set "sriov-vfs: ${crowded[1].length - 1}" on the NIC, choose another --macvlan-mode, or spread the VMs over more NICs.`,
+      );
+    // SR-IOV VFs sit on the NIC's embedded switch, which forwards between them like a bridge-mode macvlan.
+    const emulated = mode === 'passthru' && crowded[1].length > 1;
+    const childMode: MacvlanMode = emulated ? 'bridge' : mode;
+    const upstream = peerOf(cable);
+    const un = ctx.byName.get(upstream.node);
+    const hairpin = un?.kind === 'switch' && (un.hairpin === 'all' || un.hairpin.includes(upstream.port));
+    b.choose(`macvtap ${s.name}/${nicName}`, emulated ? `bridge (emulating SR-IOV VFs: ${vfs} offered)` : mode, modeWhy(s, mode, hairpin, upstream));
+
+    for (const [parent, list] of parents)
+      for (const v of list) {
+        const ref = ifaceRef(v.vm.name, v.iface.name);
+        const child: MacvlanObj = { kind: 'macvlan', namespace: ns, name: '', parent: { namespace: ns, name: parent }, mode: childMode, tap: ctx.vms === 'qemu', realizes: [ref] };
+        if (ctx.vms === 'qemu') {
+          child.name = b.fresh(ns, 'macvtap');
+          child.mac = vmMac(design.name, v);
+          // The launcher opens /dev/tap<ifindex> of this macvtap as file descriptor 3 for QEMU.
+          const id = `net-${v.iface.name}`;
+          child.qemuArgs = ['-netdev', `tap,id=${id},fd=3`, '-device', `virtio-net-pci,netdev=${id},mac=${child.mac}`];
+        } else {
+          const vmNs = ctx.ns(v.vm.name);
+          child.namespace = vmNs;
+          child.name = b.claim(vmNs, v.iface.name);
+          if (v.iface.mac) child.mac = v.iface.mac;
+        }
+        b.add(child);
+      }
     deviations(ctx, s, nicName, childMode, emulated ? vfs : undefined, hairpin, parents, upstream.node, upstream.port);
   }
 }

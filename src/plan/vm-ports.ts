@@ -64,10 +64,13 @@ export function realizeVms(ctx: Ctx): void {
       continue;
     }
     const realizes = [nodeRef(n.name), ...(n.gateway !== undefined ? [gatewayRef(n.name)] : []), ...n.routes.map((_, i) => routeRef(n.name, i))];
-    const addrs = n.interfaces.flatMap((i) => i.addresses.map((a) => `${i.name} ${a.text}`));
+    const parts = [...n.interfaces.flatMap((i) => i.addresses.map((a) => `${i.name} ${a.text}`))];
+    if (n.gateway !== undefined) parts.push('its default gateway');
+    if (n.routes.length) parts.push('its static routes');
+    const what = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? 'its interfaces');
     ctx.b.deviate({
       code: 'vm-guest-config',
-      message: `--vms qemu: VM ${n.name} is a real guest on TAP devices; it must configure ${addrs.length ? addrs.join(', ') : 'its interfaces'}${n.gateway !== undefined ? ', its gateway' : ''}${n.routes.length ? ' and its routes' : ''} itself.`,
+      message: `--vms qemu: VM ${n.name} is a real guest on TAP/macvtap devices; it must configure ${what} itself.`,
       realizes,
     });
   }
