@@ -1,0 +1,34 @@
+// vnetmap verify LAB [--json] [--concurrency N]: probe the live twin with real packets and
+// compare with what the design promises (adjusted by the plan's declared deviations).
+// Exit 0 only when every check matches.
+import type { Command } from 'commander';
+import { readState } from '../apply/state.js';
+import { UserError } from '../errors.js';
+import { ProcessRunner } from '../exec/runner.js';
+import { formatVerify, verifyJson } from '../verify/report.js';
+import { verifyLive, type CheckKind } from '../verify/verify.js';
+import { loadOrThrow } from './expect.js';
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('probe a running twin (ping, ARP, TCP through port forwards) and report every difference from the design')
+    .argument('<lab>', 'name of a lab built with "vnetmap up"')
+    .option('--json', 'print { "checks": [...], "summary": { "passed", "failed" } }')
+    .option('--concurrency <n>', 'probes in flight at once', '16')
+    .option('--only <kinds>', 'comma-separated subset of ping,arp,tcp')
+    .action(async (lab: string, opts: { json?: boolean; concurrency: string; only?: string }) => {
+      const st = readState(lab);
+      if (!st) throw new UserError(`no running lab "${lab}"; build it with "vnetmap up FILE" first.`);
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UserError(`--concurrency ${opts.concurrency}: use a whole number from 1 to 256.`);
+      const kinds = opts.only?.split(',').map((k) => k.trim());
+      if (kinds?.some((k) => !['ping', 'arp', 'tcp'].includes(k))) throw new UserError(`--only ${opts.only}: use ping, arp and/or tcp.`);
+      const design = loadOrThrow(st.designFile);
+      const report = await verifyLive(st.plan, design, new ProcessRunner(), { concurrency, ...(kinds ? { kinds: kinds as CheckKind[] } : {}) });
+      if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
+      else process.stdout.write(formatVerify(report));
+      if (opts.json) process.stderr.write(`${report.summary.passed} passed, ${report.summary.failed} failed\n`);
+      process.exitCode = report.summary.failed ? 1 : 0;
+    });
+}

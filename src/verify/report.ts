@@ -1,0 +1,57 @@
+// Text form of a verify run: the observed matrix (a mismatching cell shows as X), every
+// mismatch spelled out, and the plain "N passed, N failed" line scripts can grep.
+import { cellChar, LEGEND } from '../semantics/format.js';
+import type { Check, VerifyReport } from './verify.js';
+
+const MATRIX_MAX = 60;
+
+export function formatVerify(r: VerifyReport): string {
+  const count = (k: string) => r.checks.filter((c) => c.kind === k).length;
+  const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp checks in ${(r.ms / 1000).toFixed(1)} s`];
+  const by = new Map<string, Check>();
+  for (const c of r.checks) if (c.kind !== 'tcp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
+  if (r.endpoints.length <= MATRIX_MAX && by.size) {
+    out.push(`observed (X: differs from the expectation)   ${LEGEND}`);
+    const w = Math.max(...r.endpoints.map((e) => e.length), 4);
+    const idx = r.endpoints.map((_, k) => String(k + 1));
+    if (idx.length >= 10) out.push(' '.repeat(w + 6) + idx.map((s) => (s.length > 1 ? s[0] : ' ')).join(' '));
+    out.push(' '.repeat(w + 6) + idx.map((s) => s[s.length - 1]).join(' '));
+    r.endpoints.forEach((a, i) => {
+      const cells = r.endpoints.map((b) => {
+        if (a === b) return '-';
+        const p = by.get(`ping ${a} ${b}`);
+        const l = by.get(`arp ${a} ${b}`);
+        if ((p && !p.ok) || (l && !l.ok)) return 'X';
+        // Same-namespace pairs have no ARP probe: show the expectation's adjacency.
+        return cellChar({ reach: p?.observed ?? false, l2: l?.observed ?? l?.expected ?? false });
+      });
+      out.push(`  ${String(i + 1).padStart(2)} ${a.padEnd(w)} ${cells.join(' ')}`);
+    });
+  }
+  const tcp = r.checks.filter((c) => c.kind === 'tcp');
+  if (tcp.length) {
+    const targets = [...new Set(tcp.map((c) => c.to))];
+    for (const t of targets) {
+      const cs = tcp.filter((c) => c.to === t);
+      out.push(`tcp ${t}: lands from ${cs.filter((c) => c.observed).map((c) => c.from).join(' ') || '(none)'}`);
+    }
+  }
+  const bad = r.checks.filter((c) => !c.ok);
+  if (bad.length) {
+    out.push('mismatches:');
+    for (const c of bad) out.push(`  ${c.kind} ${c.from} -> ${c.to}: expected ${says(c, c.expected)}, observed ${says(c, c.observed)}`);
+  }
+  if (r.unexplained) out.push(`note: the plan differs from the design in ${r.unexplained} way(s) no deviation explains (see "vnetmap expect FILE --strategy S")`);
+  out.push(`${r.summary.passed} passed, ${r.summary.failed} failed`);
+  return out.join('\n') + '\n';
+}
+
+function says(c: Check, v: boolean): string {
+  if (c.kind === 'ping') return v ? 'a reply' : 'no reply';
+  if (c.kind === 'arp') return v ? "an ARP answer from the target's MAC (same broadcast domain)" : 'no ARP answer from it';
+  return v ? 'the connection to land on the target' : 'no connection to the target';
+}
+
+export function verifyJson(r: VerifyReport): unknown {
+  return { lab: r.lab, checks: r.checks, summary: r.summary, unexplained: r.unexplained, ms: r.ms };
+}

@@ -1,0 +1,114 @@
+// verifyLive: probe a running twin with real packets and compare every observation with what
+// the semantics engine expects (the design, adjusted where the plan declares a deviation):
+//   ping - one fping per source namespace towards every other endpoint;
+//   arp  - an ARP request per pair of namespaces, answered by the target interface's own MAC
+//          only when both are in one broadcast domain, whatever their subnets;
+//   tcp  - a connection through every port forward / redirect from every endpoint, with a
+//          short-lived listener on the target that answers with a token.
+import { randomBytes } from 'node:crypto';
+import type { Runner } from '../exec/runner.js';
+import { formatIp } from '../model/ip.js';
+import type { Design } from '../model/types.js';
+import type { EndpointLocation, Plan } from '../plan/types.js';
+import { compare } from '../semantics/compare.js';
+import type { Endpoint } from '../semantics/net-model.js';
+import { mapPool } from './pool.js';
+import { arpFrom, connect, listen, macsOf, pingMany } from './probes.js';
+
+export type CheckKind = 'ping' | 'arp' | 'tcp';
+
+export interface Check {
+  kind: CheckKind;
+  from: string;
+  to: string;
+  expected: boolean;
+  observed: boolean;
+  ok: boolean;
+}
+
+export interface VerifyReport {
+  lab: string;
+  endpoints: string[];
+  checks: Check[];
+  summary: { passed: number; failed: number };
+  /** Differences between design and plan that no deviation explains (mapping bugs). */
+  unexplained: number;
+  ms: number;
+}
+
+export interface VerifyOptions {
+  concurrency?: number;
+  /** Only these probe kinds (default: all). */
+  kinds?: CheckKind[];
+}
+
+interface Live {
+  ep: Endpoint;
+  loc: EndpointLocation;
+  src: string;
+}
+
+export async function verifyLive(plan: Plan, design: Design, runner: Runner, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const t0 = Date.now();
+  const limit = opts.concurrency ?? 16;
+  const kinds = new Set(opts.kinds ?? ['ping', 'arp', 'tcp']);
+  const cmp = compare(design, plan);
+  const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
+  const live: Live[] = cmp.design.endpoints.flatMap((ep) => {
+    const loc = locs.get(ep.ref);
+    return loc ? [{ ep, loc, src: formatIp(ep.addr.ip) }] : [];
+  });
+  const checks: Check[] = [];
+  const add = (kind: CheckKind, from: string, to: string, expected: boolean, observed: boolean) => checks.push({ kind, from, to, expected, observed, ok: expected === observed });
+
+  const pingPhase = async () => {
+    if (!kinds.has('ping')) return;
+    const alive = await mapPool(live, limit, (a) => pingMany(runner, a.loc.namespace, a.src, live.filter((b) => b !== a).map((b) => b.src)));
+    live.forEach((a, i) => live.forEach((b) => b !== a && add('ping', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).reach, alive[i]!.has(b.src))));
+  };
+
+  const arpPhase = async () => {
+    if (!kinds.has('arp')) return;
+    const nss = [...new Set(live.map((l) => l.loc.namespace))];
+    const macs = new Map(await mapPool(nss, limit, async (ns) => [ns, await macsOf(runner, ns)] as const));
+    const pairs = live.flatMap((a) => live.filter((b) => b.loc.namespace !== a.loc.namespace).map((b) => [a, b] as const));
+    const seen = await mapPool(pairs, limit, async ([a, b]) => {
+      const want = macs.get(b.loc.namespace)?.get(b.loc.dev);
+      const got = await arpFrom(runner, a.loc.namespace, a.loc.dev, a.src, b.src);
+      return want !== undefined && want !== '' && got.includes(want);
+    });
+    pairs.forEach(([a, b], k) => add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, seen[k]!));
+  };
+
+  const tcpPhase = async () => {
+    if (!kinds.has('tcp') || !cmp.design.tcp.length) return;
+    const token = `vnetmap-verify-${randomBytes(4).toString('hex')}`;
+    const probes = cmp.design.tcp.flatMap((t) => {
+      const target = plan.endpoints.find((l) => l.addresses.some((x) => x.split('/')[0] === formatIp(t.target.addr)));
+      const explained = new Set(cmp.differences.filter((x) => x.kind === 'tcp' && x.explainedBy && x.to.startsWith(`${t.rule} `)).map((x) => x.from));
+      return live.map((a) => {
+        const design = t.fromClass.get(cmp.design.classOf.get(a.ep.ref)!)!;
+        return { t, a, target, expected: explained.has(a.ep.ref) ? !design : design };
+      });
+    });
+    const targets = [...new Map(probes.filter((p) => p.target).map((p) => [`${p.target!.namespace} ${p.t.target.port}`, p] as const)).values()];
+    const lifetime = 4_000 + Math.ceil(probes.length / limit) * 2_500;
+    const listeners = await Promise.all(targets.map((p) => listen(runner, p.target!.namespace, p.t.target.port, token, lifetime)));
+    const got = await mapPool(probes, limit, (p) => connect(runner, p.a.loc.namespace, p.a.src, formatIp(p.t.addr), p.t.port));
+    probes.forEach((p, k) => add('tcp', p.a.ep.name, `${p.t.node} ${formatIp(p.t.addr)}:${p.t.port} -> ${p.t.target.node}:${p.t.target.port}`, p.expected, got[k] === token));
+    await Promise.all(listeners.map((l) => l?.done));
+  };
+
+  await Promise.all([pingPhase(), arpPhase(), tcpPhase()]);
+  const order: Record<CheckKind, number> = { ping: 0, arp: 1, tcp: 2 };
+  checks.sort((x, y) => order[x.kind] - order[y.kind]);
+  const failed = checks.filter((c) => !c.ok).length;
+  return {
+    lab: plan.lab,
+    endpoints: live.map((l) => l.ep.name),
+    checks,
+    summary: { passed: checks.length - failed, failed },
+    unexplained: cmp.bugs.length,
+    ms: Date.now() - t0,
+  };
+}
