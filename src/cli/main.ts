@@ -7,6 +7,7 @@ import * as validate from './validate.js';
 import * as plan from './plan.js';
 import * as expect from './expect.js';
 import * as trace from './trace.js';
+import * as verify from './verify.js';
 import * as draw from './draw.js';
 import * as up from './up.js';
 import * as down from './down.js';
