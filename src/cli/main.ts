@@ -15,7 +15,7 @@ import * as status from './status.js';
 import * as execCmd from './exec.js';
 import * as shell from './shell.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, draw, up, down, status, execCmd, shell];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')
