@@ -52,6 +52,9 @@ export function register(program: Command): void {
     .option('--explain', 'say why: capability choices and deviations from the design')
     .option('--json', 'print the plan as JSON')
     .option('--script', 'print a bash script that builds (up) and removes (down) the twin')
+    // main() sets exitOverride on the program after commands are registered, which subcommands
+    // do not inherit: without this a bad option value would exit(1) instead of reaching report().
+    .exitOverride()
     .action(async (file: string, opts: Opts) => {
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
