@@ -57,10 +57,9 @@ function markerBatch(plan: Plan, ns: string): string[] {
   return lines;
 }
 
-/** Idempotent settings of one namespace; VLAN devices are created first when the namespace is new. */
-function configBatch(plan: Plan, ns: string, fresh: boolean): string[] {
+/** Idempotent settings of one namespace (its devices all exist by now). */
+function configBatch(plan: Plan, ns: string): string[] {
   const lines: string[] = [];
-  if (fresh) for (const o of plan.objects) if (o.kind === 'vlan' && o.namespace === ns) lines.push(`link add ${o.name} link ${o.parent} type vlan id ${o.vid}`);
   const devs = devicesIn(plan, ns);
   for (const d of devs) if (d.mac) lines.push(`link set dev ${d.name} address ${d.mac}`);
   for (const d of devs) if (d.master) lines.push(`link set dev ${d.name} master ${d.master}`);
@@ -103,6 +102,11 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     }
     steps.push({ phase: 'links', argv: ['ip', '-batch', '-'], input: batch(lines), why: `create ${veths.length} veth pairs, each end directly in its namespace` });
   }
+  // VLAN devices sit on veth ends (links) and may be macvlan parents (next), so they come between.
+  for (const ns of create) {
+    const lines = plan.objects.flatMap((o) => (o.kind === 'vlan' && o.namespace === ns ? [`link add ${o.name} link ${o.parent} type vlan id ${o.vid}`] : []));
+    if (lines.length) steps.push({ phase: 'vlans', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `802.1Q VLAN devices of ${ns}` });
+  }
   plan.objects.forEach((o, i) => {
     if (o.kind !== 'macvlan' || !scope.links.includes(o)) return;
     const tmp = macvlanTmpName(plan.labId, i);
@@ -115,7 +119,7 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
   });
   if (scope.ovs) for (const s of ovsSteps(plan)) steps.push({ phase: 'ovs', ...s });
   for (const ns of settle) {
-    const lines = configBatch(plan, ns, scope.create.has(ns));
+    const lines = configBatch(plan, ns);
     if (lines.length) steps.push({ phase: 'config', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `configure ${ns}: masters, links up, addresses, routes` });
     const ports = plan.objects.filter((o): o is BridgePortObj => o.kind === 'bridge-port' && inNs(o, ns));
     const vl = bridgeVlanBatch(ports);

@@ -1,0 +1,126 @@
+// Render goldens: the bash script (which contains every batch, nft script, ovs-vsctl
+// transaction and hosts file the live `up` runs) for compiled examples, including paths this
+// kernel cannot run (8021q devices, bridge vlan_filtering, QEMU TAP/macvtap) under the `full`
+// preset. Plus the small pure pieces: nft rules, shell quoting, ip -j parsing, incremental scope.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rebuildScope } from '../../src/apply/diff.js';
+import type { MacvlanMode, Strategy } from '../../src/model/limits.js';
+import { loadDesign, loadDesignFile } from '../../src/model/load.js';
+import { parseLinks, parseNetnsList } from '../../src/observe/ip-json.js';
+import { PRESETS } from '../../src/plan/capabilities.js';
+import { compile } from '../../src/plan/compile.js';
+import type { Plan } from '../../src/plan/types.js';
+import { renderNft } from '../../src/render/nft.js';
+import { renderSteps } from '../../src/render/render.js';
+import { renderScript, shQuote } from '../../src/render/script.js';
+import { golden } from '../helpers/golden.js';
+
+const OUT = 'test/golden/render';
+
+function planOf(file: string, strategy: Strategy, caps: 'full' | 'minimal', extra: { macvlanMode?: MacvlanMode; vms?: 'netns' | 'qemu' } = {}, text?: string): Plan {
+  const r = text !== undefined ? loadDesign(text, file) : loadDesignFile(join('examples', `${file}.yaml`));
+  if (!r.design) throw new Error(`${file}: ${r.errors.map((e) => e.message).join('; ')}`);
+  return compile({ ...r.design, name: 'golden' }, { strategy, capabilities: PRESETS[caps]!, ...extra });
+}
+
+const CASES: { name: string; plan: () => Plan }[] = [
+  { name: 'network-a.faithful.minimal', plan: () => planOf('network-a', 'faithful', 'minimal') },
+  { name: 'network-a.compact.minimal', plan: () => planOf('network-a', 'compact', 'minimal') },
+  { name: 'network-b.ovs.minimal', plan: () => planOf('network-b', 'ovs', 'minimal') },
+  { name: 'network-b.faithful.full', plan: () => planOf('network-b', 'faithful', 'full') },
+  { name: 'network-b-servers.macvtap-vepa.full', plan: () => planOf('network-b-servers', 'macvtap', 'full', { macvlanMode: 'vepa' }) },
+  { name: 'network-b-servers.faithful-qemu.full', plan: () => planOf('network-b-servers', 'faithful', 'full', { vms: 'qemu' }) },
+];
+
+describe('render goldens (bash script of a plan)', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      await golden(join(OUT, `${c.name}.sh`), renderScript(c.plan()));
+    });
+  }
+});
+
+describe('render pieces', () => {
+  it('every rendered step runs through ip/bridge/nft/ovs/ethtool/sysctl argv, never a shell', () => {
+    for (const c of CASES) {
+      for (const s of renderSteps(c.plan())) {
+        if ('path' in s) expect(s.path).toMatch(/^\/etc\/netns\/vn-golden-[a-z0-9-]+\/hosts$/);
+        else expect(['ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'ethtool', 'sysctl', 'nft']).toContain(s.argv[0] === 'ip' && s.argv[1] === 'netns' ? s.argv[4] : s.argv[0]);
+      }
+    }
+  });
+
+  it('nft: one table replaced whole, NAT rules in the right hooks', () => {
+    const text = renderNft({
+      kind: 'nft',
+      namespace: 'vn-x-gw',
+      table: 'vnetmap',
+      realizes: ['node:gw'],
+      rules: [
+        { type: 'masquerade', out: 'wan', from: '192.168.1.0/24', realizes: ['masquerade:gw/0'] },
+        { type: 'snat', out: 'wan2', to: '198.51.100.7', realizes: ['snat:gw/0'] },
+        { type: 'dnat', in: 'wan', protocol: 'tcp', port: 8080, to: '192.168.1.11', toPort: 80, realizes: ['forward:gw/0'] },
+        { type: 'redirect', in: 'lan', protocol: 'udp', port: 53, toPort: 5353, realizes: ['redirect:gw/0'] },
+        { type: 'hairpin-snat', from: '192.168.1.0/24', to: '192.168.1.11', toPort: 80, protocol: 'tcp', realizes: ['forward:gw/0'] },
+      ],
+    });
+    expect(text.split('\n').slice(0, 3)).toEqual(['table ip vnetmap', 'delete table ip vnetmap', 'table ip vnetmap {']);
+    const pre = text.slice(text.indexOf('chain prerouting'), text.indexOf('chain postrouting'));
+    const post = text.slice(text.indexOf('chain postrouting'));
+    expect(pre).toContain('iifname "wan" tcp dport 8080 dnat to 192.168.1.11:80');
+    expect(pre).toContain('iifname "lan" udp dport 53 redirect to :5353');
+    expect(post).toContain('oifname "wan" ip saddr 192.168.1.0/24 masquerade');
+    expect(post).toContain('oifname "wan2" snat to 198.51.100.7');
+    expect(post).toContain('ip saddr 192.168.1.0/24 ip daddr 192.168.1.11 tcp dport 80 masquerade');
+    expect(pre).not.toContain('masquerade');
+  });
+
+  it('shell quoting leaves plain words alone and quotes the rest', () => {
+    expect(shQuote('vn-a-pc1')).toBe('vn-a-pc1');
+    expect(shQuote('tag=[]')).toBe("'tag=[]'");
+    expect(shQuote("it's")).toBe("'it'\\''s'");
+    expect(shQuote('')).toBe("''");
+  });
+
+  it('ip -j parsing: empty output, aliases, masters, IPv4 addresses only', () => {
+    expect(parseLinks('')).toEqual([]);
+    expect(parseNetnsList('')).toEqual([]);
+    expect(parseNetnsList('[{"name":"vn-a-pc1","id":3},{"name":"x"}]')).toEqual(['vn-a-pc1', 'x']);
+    const links = parseLinks(
+      '[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP"],"operstate":"UNKNOWN","ifalias":"vnetmap:a","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8}]},' +
+        '{"ifindex":5,"ifname":"p1","flags":["BROADCAST","UP"],"master":"br0","operstate":"UP","address":"aa:bb:cc:dd:ee:ff","addr_info":[{"family":"inet6","local":"fe80::1","prefixlen":64}]}]',
+    );
+    expect(links).toEqual([
+      { name: 'lo', alias: 'vnetmap:a', state: 'UNKNOWN', up: true, addresses: ['127.0.0.1/8'] },
+      { name: 'p1', state: 'UP', up: true, master: 'br0', mac: 'aa:bb:cc:dd:ee:ff', addresses: [] },
+    ]);
+  });
+});
+
+describe('incremental up scope', () => {
+  const text = readFileSync('examples/network-a.yaml', 'utf8');
+  const plan = (t: string, strategy: Strategy = 'faithful') => planOf('network-a', strategy, 'minimal', {}, t);
+
+  it('an address change rebuilds that host only and re-links it to its switch', () => {
+    const r = rebuildScope(plan(text), plan(text.replace('192.168.1.12/24', '192.168.1.22/24')))!;
+    expect([...r.scope.create]).toEqual(['vn-golden-pc2']);
+    expect([...r.scope.settle].sort()).toEqual(['vn-golden-access-sw', 'vn-golden-pc2']);
+    expect(r.scope.links.map((l) => l.realizes[0])).toEqual(['link:2']);
+    expect(r.remove).toEqual(['vn-golden-pc2']);
+  });
+
+  it('a NAT change rebuilds the router and re-links both its neighbours', () => {
+    const r = rebuildScope(plan(text), plan(text.replace('port: 8080', 'port: 8081')))!;
+    expect([...r.scope.create]).toEqual(['vn-golden-gw']);
+    expect([...r.scope.settle].sort()).toEqual(['vn-golden-agg-sw', 'vn-golden-gw', 'vn-golden-internet']);
+  });
+
+  it('an identical plan changes nothing; an OVS bridge change means a full rebuild', () => {
+    expect(rebuildScope(plan(text), plan(text))!.scope.create.size).toBe(0);
+    const a = plan(text, 'ovs');
+    const b: Plan = { ...a, objects: a.objects.map((o) => (o.kind === 'ovs-bridge' ? { ...o, stp: !o.stp } : o)) };
+    expect(rebuildScope(a, b)).toBeUndefined();
+  });
+});
