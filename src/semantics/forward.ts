@@ -48,27 +48,58 @@ export const isLocal = (n: NetNode, ip: number): boolean => n.ifaces.some((i) =>
 interface Lookup {
   iface: NetIface;
   nexthop: number;
-  route: string;
   realizes: Ref[];
+  /** The route as `ip route` would print it (built only when a trace asks). */
+  describe(): string;
 }
+
+const cache = new WeakMap<NetNode, Map<number, Lookup | undefined>>();
 
 /** Longest-prefix match over connected routes and the node's static routes (Linux main table). */
 export function routeLookup(n: NetNode, dst: number): Lookup | undefined {
-  let best: (Lookup & { prefix: number }) | undefined;
-  const consider = (l: Lookup & { prefix: number }) => {
-    if (!best || l.prefix > best.prefix) best = l;
-  };
+  // Matrices ask the same node about the same few destinations thousands of times.
+  let c = cache.get(n);
+  if (!c) cache.set(n, (c = new Map()));
+  if (c.has(dst)) return c.get(dst);
+  const r = lookup(n, dst);
+  c.set(dst, r);
+  return r;
+}
+
+function lookup(n: NetNode, dst: number): Lookup | undefined {
+  // Hot path of every matrix: remember the winner's position, build nothing until the end.
+  let bestPrefix = -1;
+  let bestIface: NetIface | undefined;
+  let bestAddr = 0;
+  let bestRoute: NetRoute | undefined;
   for (const i of n.ifaces)
-    for (const a of i.addrs)
-      if (contains(a, dst)) consider({ iface: i, nexthop: dst, prefix: a.prefix, route: `${formatIp(a.network)}/${a.prefix} dev ${i.dev} (connected)`, realizes: i.realizes });
+    for (let k = 0; k < i.addrs.length; k++) {
+      const a = i.addrs[k]!;
+      if (a.prefix > bestPrefix && contains(a, dst)) {
+        bestPrefix = a.prefix;
+        bestIface = i;
+        bestAddr = k;
+      }
+    }
+  let routeIface: NetIface | undefined;
   for (const r of n.routes) {
-    if (((dst & mask(r.prefix)) >>> 0) !== r.network) continue;
+    if (r.prefix <= bestPrefix || ((dst & mask(r.prefix)) >>> 0) !== r.network) continue;
     const iface = resolveRouteIface(n, r);
     if (!iface) continue; // the kernel refuses a route whose gateway is not on a connected subnet
-    const to = r.prefix === 0 ? 'default' : `${formatIp(r.network)}/${r.prefix}`;
-    consider({ iface, nexthop: r.via ?? dst, prefix: r.prefix, route: `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}`, realizes: r.realizes });
+    bestPrefix = r.prefix;
+    bestRoute = r;
+    routeIface = iface;
   }
-  return best;
+  if (bestRoute && routeIface) {
+    const r = bestRoute;
+    const iface = routeIface;
+    const to = r.prefix === 0 ? 'default' : `${formatIp(r.network)}/${r.prefix}`;
+    return { iface, nexthop: r.via ?? dst, realizes: r.realizes, describe: () => `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}` };
+  }
+  if (!bestIface) return undefined;
+  const i = bestIface;
+  const a = i.addrs[bestAddr]!;
+  return { iface: i, nexthop: dst, realizes: i.realizes, describe: () => `${formatIp(a.network)}/${a.prefix} dev ${i.dev} (connected)` };
 }
 
 function resolveRouteIface(n: NetNode, r: NetRoute): NetIface | undefined {
@@ -89,27 +120,29 @@ export function arp(m: NetModel, from: NetIface, ip: number): NetIface | undefin
 const portMatch = (p: Packet, proto: 'tcp' | 'udp', port: number) => p.proto === proto && p.dport === port;
 
 /** Walks a packet from `start` (locally generated) until it is delivered or dropped. */
-export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply'): Walk {
+export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply', trace = true): Walk {
   const hops: Hop[] = [];
-  let node = m.nodes.get(start);
-  if (!node) return { delivered: false, node: start, pkt, hops, drop: `no such node ${start}` };
+  // Building hop texts dominates the cost of a walk; matrices over thousands of classes skip it.
+  const first = m.nodes.get(start);
+  if (!first) return { delivered: false, node: start, pkt, hops, drop: `no such node ${start}` };
+  let node: NetNode = first;
   let p = { ...pkt };
   let inIface: NetIface | undefined;
-  hops.push({ node: node.name, action: 'send', detail: show(p), realizes: node.realizes });
+  if (trace) hops.push({ node: node.name, action: 'send', detail: show(p), realizes: node.realizes });
   for (let ttl = 0; ttl < MAX_HOPS; ttl++) {
     const before = { ...p };
     let dnatted = false;
     // Conntrack first: a reply is translated back by every node that translated its request.
     const rev = dir === 'reply' ? reverseMatch(ct, node.name, p) : undefined;
     if (rev) {
-      hops.push({ node: node.name, action: 'un-nat', detail: `conntrack: ${show(p)} => ${show(rev)}`, realizes: [] });
+      if (trace) hops.push({ node: node.name, action: 'un-nat', detail: `conntrack: ${show(p)} => ${show(rev)}`, realizes: [] });
       p = rev;
     } else if (dir === 'orig' && inIface) {
       for (const r of node.nat) {
         if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
           p = { ...p, dst: r.to, dport: r.toPort };
           dnatted = true;
-          hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} on ${r.in ?? formatIp(r.daddr!)} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
+          if (trace) hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} on ${r.in ?? formatIp(r.daddr!)} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
           break;
         }
         if (r.type === 'redirect' && r.in === inIface.dev && portMatch(p, r.protocol, r.port)) {
@@ -117,44 +150,44 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
           if (!own) break;
           p = { ...p, dst: own.ip, dport: r.toPort };
           dnatted = true;
-          hops.push({ node: node.name, action: 'redirect', detail: `redirect ${r.protocol}/${r.port} on ${r.in} => this node :${r.toPort}`, realizes: r.realizes });
+          if (trace) hops.push({ node: node.name, action: 'redirect', detail: `redirect ${r.protocol}/${r.port} on ${r.in} => this node :${r.toPort}`, realizes: r.realizes });
           break;
         }
       }
     }
     if (isLocal(node, p.dst)) {
       record(ct, node.name, before, p, dir);
-      hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local`, realizes: node.realizes });
+      if (trace) hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local`, realizes: node.realizes });
       return { delivered: true, node: node.name, pkt: p, hops };
     }
     if (inIface && !node.forwards) return drop(node.name, p, hops, `${node.name} does not forward (ip_forward off): ${formatIp(p.dst)} is not its address`);
     const r = routeLookup(node, p.dst);
     if (!r) return drop(node.name, p, hops, `${node.name} has no route to ${formatIp(p.dst)}`);
-    hops.push({ node: node.name, action: 'route', detail: r.route, realizes: r.realizes });
-    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, dnatted, hops);
+    if (trace) hops.push({ node: node.name, action: 'route', detail: r.describe(), realizes: r.realizes });
+    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, dnatted, trace ? hops : undefined);
     record(ct, node.name, before, p, dir);
     const next = arp(m, r.iface, r.nexthop);
     if (!next) return drop(node.name, p, hops, `no ARP reply for ${formatIp(r.nexthop)} on ${node.name}/${r.iface.dev} (${m.l2.segmentName(r.iface)})`);
-    for (const s of m.l2.path(r.iface, next)) hops.push({ node: node.name, action: 'l2', detail: s.what, realizes: [...new Set(s.realizes)] });
+    if (trace) for (const s of m.l2.path(r.iface, next)) hops.push({ node: node.name, action: 'l2', detail: s.what, realizes: [...new Set(s.realizes)] });
     node = m.nodes.get(next.node)!;
     inIface = next;
-    hops.push({ node: node.name, action: 'arrive', detail: `on ${next.dev}`, realizes: next.realizes });
+    if (trace) hops.push({ node: node.name, action: 'arrive', detail: `on ${next.dev}`, realizes: next.realizes });
   }
   return drop(node.name, p, hops, `routing loop (more than ${MAX_HOPS} hops)`);
 }
 
-function postrouting(node: NetNode, out: NetIface, p: Packet, dnatted: boolean, hops: Hop[]): Packet {
+function postrouting(node: NetNode, out: NetIface, p: Packet, dnatted: boolean, hops: Hop[] | undefined): Packet {
   for (const r of node.nat) {
     if (r.type === 'snat' && r.out === out.dev && (!r.from || contains(r.from, p.src))) {
       const to = r.to ?? out.addrs[0]?.ip;
       if (to === undefined || to === p.src) return p;
-      hops.push({ node: node.name, action: 'snat', detail: `${r.to === undefined ? 'masquerade' : 'snat'} out ${out.dev}: source ${formatIp(p.src)} => ${formatIp(to)}`, realizes: r.realizes });
+      hops?.push({ node: node.name, action: 'snat', detail: `${r.to === undefined ? 'masquerade' : 'snat'} out ${out.dev}: source ${formatIp(p.src)} => ${formatIp(to)}`, realizes: r.realizes });
       return { ...p, src: to };
     }
     if (r.type === 'hairpin-snat' && dnatted && portMatch(p, r.protocol, r.toPort) && p.dst === r.to && (!r.from || contains(r.from, p.src))) {
       const to = out.addrs[0]?.ip;
       if (to === undefined) return p;
-      hops.push({ node: node.name, action: 'snat', detail: `hairpin NAT: source ${formatIp(p.src)} => ${formatIp(to)} so the reply returns here`, realizes: r.realizes });
+      hops?.push({ node: node.name, action: 'snat', detail: `hairpin NAT: source ${formatIp(p.src)} => ${formatIp(to)} so the reply returns here`, realizes: r.realizes });
       return { ...p, src: to };
     }
   }
@@ -192,15 +225,15 @@ export interface RoundTrip {
 }
 
 /** A request from `srcNode` (source address `src`) and its reply; ok when the reply comes home. */
-export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0): RoundTrip {
+export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0, trace = true): RoundTrip {
   const ct: Conntrack = new Map();
   const sport = proto === 'icmp' ? 0 : 40000;
   const req: Packet = { src, dst, proto, sport, dport: proto === 'icmp' ? 0 : dport };
-  const request = walk(m, srcNode, req, ct, 'orig');
+  const request = walk(m, srcNode, req, ct, 'orig', trace);
   if (!request.delivered) return { ok: false, request, why: request.drop! };
   const got = request.pkt;
   const landed = { node: request.node, addr: got.dst, port: got.dport };
-  const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply');
+  const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply', trace);
   if (!reply.delivered) return { ok: false, landed, request, reply, why: `reply lost: ${reply.drop}` };
   const r = reply.pkt;
   if (reply.node !== srcNode || r.dst !== src) return { ok: false, landed, request, reply, why: `reply delivered to ${reply.node} (${formatIp(r.dst)}), not the sender` };

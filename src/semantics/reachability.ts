@@ -84,7 +84,7 @@ export function reachability(m: NetModel, key?: (e: Endpoint) => string): Reacha
 export function pairResult(m: NetModel, a: Endpoint, b: Endpoint): PairResult {
   const l2 = m.l2.adjacent(ifaceOf(m, a), ifaceOf(m, b));
   if (a.node === b.node) return { reach: true, l2 };
-  const rt = roundTrip(m, a.node, a.addr.ip, b.addr.ip, 'icmp');
+  const rt = roundTrip(m, a.node, a.addr.ip, b.addr.ip, 'icmp', 0, false);
   return rt.ok ? { reach: true, l2 } : { reach: false, l2, why: rt.why! };
 }
 
@@ -158,7 +158,7 @@ function tcpChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
       const fromClass = new Map<number, boolean>();
       for (const c of classes) {
         const e = c.members[0]!;
-        const rt = roundTrip(m, e.node, e.addr.ip, addr, r.protocol, r.port);
+        const rt = roundTrip(m, e.node, e.addr.ip, addr, r.protocol, r.port, false);
         fromClass.set(c.id, rt.ok && rt.landed!.node === target.node && rt.landed!.port === target.port);
       }
       checks.push({ kind: r.type === 'dnat' ? 'forward' : 'redirect', node: n.name, rule, protocol: r.protocol, addr, port: r.port, target, fromClass });
