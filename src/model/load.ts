@@ -29,7 +29,7 @@ export function loadDesignFile(file: string): LoadResult {
 
 export function loadDesign(text: string, file = '<design>'): LoadResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const locator = new Locator(file, doc, lines);
   const syntax: Problem[] = doc.errors.map((e) => {
     // yaml notices an unclosed "{" or "[" only where the next entry starts; point at the opener.
@@ -49,7 +49,14 @@ export function loadDesign(text: string, file = '<design>'): LoadResult {
   });
   if (syntax.length) return { errors: sortProblems(syntax), warnings: [] };
 
-  const data: unknown = doc.toJS();
+  // logLevel 'error' above: a mapping used as a key would make yaml print a warning here; the
+  // schema reports such a key as unknown instead.
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    return { errors: [aliasProblem(e, text, locator)], warnings: [] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const p = locator.at([]);
     return {
@@ -79,6 +86,18 @@ function split(findings: Finding[], locator: Locator): LoadResult {
   }
   const sorted = sortProblems(problems);
   return { errors: sorted.filter((p) => p.severity === 'error'), warnings: sorted.filter((p) => p.severity === 'warning') };
+}
+
+/** yaml throws (rather than reports) for an alias without anchor and for alias bombs. */
+function aliasProblem(e: unknown, text: string, locator: Locator): Problem {
+  const msg = e instanceof Error ? e.message : String(e);
+  const name = /Unresolved alias[^:]*: (.*)$/.exec(msg)?.[1];
+  const at = name !== undefined ? Math.max(0, text.indexOf(`*${name}`)) : 0;
+  const message =
+    name !== undefined
+      ? `YAML syntax: alias "*${name}" refers to no anchor "&${name}" defined before it; define the anchor first, or write the value out.`
+      : `YAML syntax: ${msg.replace(/\.$/, '')}; write the values out instead of using so many aliases.`;
+  return { severity: 'error', code: 'E-YAML', message, ...locator.pos(at), path: [] };
 }
 
 /** Offset of the outermost "{" or "[" still open at `end`, skipping quoted text and comments. */
