@@ -1,15 +1,18 @@
 // The benchmark driver (bench/run.sh builds and calls it): vnetmap against Mininet on this
-// machine, in this run. Writes bench/out/results.json, then BENCHMARKS.md and the chart via
-// report.ts. Options:
-//   --quick              sizes 10,100; no scale climb (a reduced run that still covers every suite)
+// machine, in this run. Saves bench/out/results.json after every step (a long run that is cut
+// short keeps what it measured: render it with `node dist/bench/report.js bench/out/results.json`),
+// then writes BENCHMARKS.md and the chart via report.ts. Options:
+//   --quick              deploy sizes 10,100; no scale climb (a reduced run covering every suite)
 //   --sizes 10,100,300   deploy sizes          --reps N     runs per size (default 3; 1 at >= 1000)
-//   --scale 2000,5000    scale climb sizes     --skip deploy,reach,scale,dataplane,compile
-import { writeFileSync } from 'node:fs';
+//   --scale 300,2000     scale climb sizes     --skip deploy,reach,scale,dataplane,compile
+//   --reach-tree 2,10    depth,fanout of the all-pairs tree   --verify-max 300   largest scale row verified
+//   --merge              start from bench/out/results.json and replace only what this run measures
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { census, delta } from './lib/leftovers.js';
-import { machine, OUT_DIR, ROOT, runner } from './lib/measure.js';
-import type { Results } from './lib/results.js';
-import { availableCommands } from './lib/vnetmap.js';
+import { machine, median, OUT_DIR, ROOT, runner, timed } from './lib/measure.js';
+import type { DeployRow, Results, ScaleRow } from './lib/results.js';
+import { availableCommands, BIN } from './lib/vnetmap.js';
 import { writeReport } from './report.js';
 import { compileSuite, planObjectCountYaml } from './suites/compile-speed.js';
 import { dataplaneSuite } from './suites/dataplane.js';
@@ -27,14 +30,24 @@ function args(argv: string[]) {
   const reps = get('--reps');
   return {
     quick,
+    merge: argv.includes('--merge'),
     sizes: list('--sizes', quick ? [10, 100] : [10, 100, 300, 1000]),
     reps: (n: number) => (reps ? Number(reps) : n >= 1000 ? 1 : 3),
-    scale: list('--scale', quick ? [] : [2000, 5000]),
+    scale: list('--scale', quick ? [] : [300, 2000, 5000]),
+    verifyMaxHosts: Number(get('--verify-max') ?? 300),
+    /** Reachability tree as depth,fanout (issue 7 asks for 2,10; smaller for smoke tests). */
+    reachTree: list('--reach-tree', [2, 10]) as [number, number],
     skip: new Set((get('--skip') ?? '').split(',').filter(Boolean)),
   };
 }
 
 const log = (s: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const RESULTS = join(OUT_DIR, 'results.json');
+
+/** Replace rows with the same key, keep the rest, keep size order. */
+function upsert<T>(list: T[], row: T, key: (r: T) => string, order: (r: T) => number): T[] {
+  return [...list.filter((r) => key(r) !== key(row)), row].sort((x, y) => order(x) - order(y));
+}
 
 async function main(): Promise<void> {
   const a = args(process.argv.slice(2));
@@ -43,52 +56,89 @@ async function main(): Promise<void> {
   const upDownPending = missing(['up', 'down']).length ? `vnetmap ${missing(['up', 'down']).join('/')} not in this build yet` : undefined;
   const verifyPending = upDownPending ?? (missing(['verify']).length ? 'vnetmap verify not in this build yet' : undefined);
   const commit = (await runner.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], { allowFail: true })).stdout.trim();
+  const argsLine = `bench/run.sh ${process.argv.slice(2).join(' ')}`.trim();
 
-  const results: Results = {
+  const fresh: Results = {
     mode: a.quick ? 'quick' : 'full',
     startedAt: new Date().toISOString(),
     machine: await machine(),
     vnetmapCommit: commit,
     commands: [
-      `bench/run.sh ${process.argv.slice(2).join(' ')}`.trim(),
-      'vnetmap: node dist/src/cli/bin.js up <design>; ... down <design>; ... verify <design>',
-      'Mininet: mn --switch lxbr --controller none --topo <linear,N | tree,depth=D,fanout=F> --test none (pingall: --post script with timestamps around `pingall`)',
+      'vnetmap: node dist/src/cli/bin.js up FILE; … down LAB; … verify LAB --json [--only ping]',
+      'Mininet: python3 bench/mn-safe.py (= /usr/bin/mn without its global clean-up) --switch lxbr --controller none --topo <linear,N | tree,depth=D,fanout=F> --test none; pingall: + --post script printing timestamps around pingall',
     ],
     deploy: [],
-    scale: { pending: 'skipped' },
-    dataplane: { pending: 'skipped' },
+    scale: { pending: 'not run' },
+    dataplane: { pending: 'not run' },
     compile: { shape: '', hosts: 0, rows: [] },
     notes: [],
   };
+  const results: Results = a.merge && existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Results) : fresh;
+  if (results !== fresh) {
+    results.mode = results.mode === 'full' && !a.quick ? 'full' : 'quick';
+    results.vnetmapCommit = commit;
+    results.notes = results.notes.filter((n) => !n.startsWith('Machine-wide'));
+  }
+  results.commands.unshift(argsLine);
   if (upDownPending) results.notes.push(`${upDownPending}: deploy, scale and data-plane numbers for vnetmap are pending, not estimated.`);
   else if (verifyPending) results.notes.push(`${verifyPending}: all-pairs reachability for vnetmap is pending.`);
-  const save = () => writeFileSync(join(OUT_DIR, 'results.json'), JSON.stringify(results, null, 2));
+  const save = () => writeFileSync(RESULTS, JSON.stringify(results, null, 2));
+  // Fixed start-up cost of one command of each tool, so small-size ratios can be read right.
+  const startup = async (argv: string[]) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 3; i++) xs.push((await timed(argv)).seconds);
+    return median(xs);
+  };
+  const vnStart = await startup(['node', BIN, '--version']);
+  const mnStart = await startup(['/usr/bin/python3', join(ROOT, 'bench', 'mn-safe.py'), '--version']);
+  results.notes = results.notes.filter((n) => !n.startsWith('Start-up'));
+  results.notes.push(`Start-up alone (median of 3, measured at the start of this run): \`vnetmap --version\` ${vnStart.toFixed(2)} s (vnetmap pays it twice per deploy: up and down), \`mn --version\` ${mnStart.toFixed(2)} s.`);
   const before = await census();
+  const onDeploy = (r: DeployRow) => {
+    results.deploy = upsert(results.deploy, r, (x) => x.shape, (x) => x.size * 10 + (x.topo === 'tree' ? 1 : 0));
+    save();
+  };
+  const deploy = async (sizes: number[]) => {
+    if (!a.skip.has('deploy') && sizes.length) await deploySuite({ sizes, reps: a.reps, log, onRow: onDeploy, ...(upDownPending ? { vnetmapPending: upDownPending } : {}) });
+  };
 
+  // Cheap suites first, the long large-size runs last, so a run cut short still covers the most.
   if (!a.skip.has('compile')) {
     log('compile/semantics speed on 10,000 hosts');
     results.compile = await compileSuite();
     for (const r of results.compile.rows) log(`  ${r.step}: ${r.ms?.toFixed(1) ?? r.error} ms`);
     save();
   }
-  if (!a.skip.has('deploy')) {
-    results.deploy = await deploySuite({ sizes: a.sizes, reps: a.reps, log, ...(upDownPending ? { vnetmapPending: upDownPending } : {}) });
-    save();
-  }
+  await deploy(a.sizes.filter((s) => s <= 100));
   if (!a.skip.has('reach')) {
-    results.reach = await reachSuite(log, verifyPending);
+    results.reach = await reachSuite(log, verifyPending, a.reachTree);
     save();
   }
   if (!a.skip.has('dataplane')) {
     results.dataplane = upDownPending ? { pending: upDownPending } : await dataplaneSuite(log);
     save();
   }
+  await deploy(a.sizes.filter((s) => s > 100));
   if (!a.skip.has('scale') && a.scale.length) {
-    results.scale = upDownPending ? { pending: upDownPending } : await scaleSuite(a.scale, log, !verifyPending, planObjectCountYaml);
+    if (upDownPending) results.scale = { pending: upDownPending };
+    else {
+      results.scale = [];
+      await scaleSuite({
+        sizes: a.scale,
+        withVerify: !verifyPending,
+        verifyMaxHosts: a.verifyMaxHosts,
+        planObjects: planObjectCountYaml,
+        log,
+        onRow: (r: ScaleRow) => {
+          (results.scale as ScaleRow[]).push(r);
+          save();
+        },
+      });
+    }
     save();
   }
   const d = delta(before, await census());
-  results.notes.push(`Machine-wide change over the whole run (other engineers share the machine, so this can include their objects): ${d.netns} named namespaces, ${d.rootLinks} root-namespace links, ${d.ovsBridges} OVS bridges.`);
+  results.notes.push(`Machine-wide change over this run (other engineers share the machine, so this can include their objects): ${d.netns} named namespaces, ${d.rootLinks} root-namespace links, ${d.ovsBridges} OVS bridges.`);
   results.finishedAt = new Date().toISOString();
   save();
   writeReport(results);

@@ -37,9 +37,15 @@ export interface ReachResult {
   shape: string;
   hosts: number;
   pairs: number;
+  /** `vnetmap verify LAB` as users run it: ping and ARP for every pair (twice pingall's checks). */
   vnetmap: { seconds: number; ok: boolean; verdict: string } | Pending;
+  /** `vnetmap verify LAB --only ping`: the same checks as pingall. */
+  vnetmapPing?: { seconds: number; ok: boolean; verdict: string } | Pending;
   mininet: { seconds: number; total: number; verdict: string; reachablePairs: number } | Pending;
+  /** Mininet pingall seconds / vnetmap verify seconds. */
   ratio?: number;
+  /** Mininet pingall seconds / vnetmap verify --only ping seconds (like for like). */
+  ratioPing?: number;
   identical?: boolean;
   note?: string;
 }
@@ -52,8 +58,10 @@ export interface ScaleRow {
   elements: number;
   planObjects?: number;
   up?: number;
+  /** `verify --only ping` (all ordered pairs), only up to a size where N² probes stay affordable. */
   verify?: number;
   verifyOk?: boolean;
+  verifyNote?: string;
   down?: number;
   maxRssKb?: number;
   msPerObject?: number;

@@ -48,7 +48,37 @@ const asRun = (res: Timed): VnRun => ({
 export const vnUp = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'up', file, ...extra]));
 /** `down LAB`, as `up` tells the user to: `down FILE` would also time re-reading the design. */
 export const vnDown = async (lab: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'down', lab, ...extra]));
-export const vnVerify = async (file: string, extra: string[] = []) => asRun(await timed(['node', BIN, 'verify', file, ...extra]));
+export interface VerifyRun extends VnRun {
+  /** Ping checks as observed: from -> set of names that answered. */
+  reach: Map<string, Set<string>>;
+  checks: number;
+  passed: number;
+  failed: number;
+  /** verify's own measurement of its probing, in ms (excludes Node start-up and loading). */
+  innerMs?: number;
+}
+
+/** `verify LAB --json`: exit 0 only when every check matches the design. */
+export async function vnVerify(lab: string, only?: string, timeoutMs?: number): Promise<VerifyRun> {
+  const run = asRun(await timed(['node', BIN, 'verify', lab, '--json', ...(only ? ['--only', only] : [])], timeoutMs));
+  const out: VerifyRun = { ...run, reach: new Map(), checks: 0, passed: 0, failed: 0 };
+  try {
+    const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number }; ms?: number };
+    out.checks = j.checks.length;
+    out.passed = j.summary.passed;
+    out.failed = j.summary.failed;
+    if (typeof j.ms === 'number') out.innerMs = j.ms;
+    for (const c of j.checks) {
+      if (c.kind !== 'ping') continue;
+      if (!out.reach.has(c.from)) out.reach.set(c.from, new Set());
+      if (c.observed) out.reach.get(c.from)!.add(c.to);
+    }
+  } catch {
+    out.ok = false;
+    out.error ??= `verify --json output not understood: ${run.res.stdout.slice(0, 120)}`;
+  }
+  return out;
+}
 
 export interface DeployRun {
   ok: boolean;

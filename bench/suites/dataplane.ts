@@ -10,8 +10,17 @@ import { inNetns } from '../../src/exec/runner.js';
 
 const SERVER = '10.0.0.2';
 
-/** Gbit/s from client namespace to SERVER in server namespace. */
-export async function iperf(clientNs: string, serverNs: string): Promise<number> {
+/**
+ * Gbit/s from client namespace to SERVER in server namespace, best of `tries` runs: on a shared
+ * machine other load can only lower a throughput figure, so the best run is the least disturbed.
+ */
+export async function iperf(clientNs: string, serverNs: string, tries = 2): Promise<number> {
+  let best = 0;
+  for (let i = 0; i < tries; i++) best = Math.max(best, await iperfOnce(clientNs, serverNs));
+  return best;
+}
+
+async function iperfOnce(clientNs: string, serverNs: string): Promise<number> {
   const server = runner.run(inNetns(serverNs, ['iperf3', '-s', '-1', '-B', SERVER]), { allowFail: true, timeoutMs: 20_000 });
   await sleep(400);
   const c = await runner.run(inNetns(clientNs, ['iperf3', '-c', SERVER, '-t', '3', '-J', '--connect-timeout', '2000']), { allowFail: true, timeoutMs: 15_000 });

@@ -14,6 +14,8 @@ export interface DeployOptions {
   /** Reason vnetmap up/down cannot run yet, if so. */
   vnetmapPending?: string;
   log: (s: string) => void;
+  /** Called after each topology, so a long run saves what it has. */
+  onRow?: (r: DeployRow) => void;
 }
 
 export function topologiesFor(size: number): { topo: 'linear' | 'tree'; t: Topo }[] {
@@ -71,6 +73,7 @@ export async function deploySuite(o: DeployOptions): Promise<DeployRow[]> {
       const row: DeployRow = { shape: t.shape, topo, size, hosts: t.hosts.length, switches: t.switches.length, vnetmap, mininet: mn };
       if (!o.vnetmapPending && vn.runs.length && mn.runs.length) row.ratio = mn.median / vn.median;
       rows.push(row);
+      o.onRow?.(row);
     }
   }
   return rows;
