@@ -14,6 +14,7 @@ import { domainRef, ifaceRef, linkRef, nodeRef } from './refs.js';
 import { realizeRouting, type Place } from './routing.js';
 import type { NetnsObj } from './types.js';
 import { attachVmIface, realizeVms } from './vm-ports.js';
+import { unplugged } from './unplugged.js';
 import { describeCompactDeviations, type Folded } from './compact-deviations.js';
 
 export function compileCompact(ctx: Ctx): void {
@@ -35,15 +36,22 @@ export function compileCompact(ctx: Ctx): void {
   };
   let l2: string | undefined;
   const folded: Folded[] = [];
-  // Routers and L3 switches keep their namespace whatever happens to their legs.
+  // Nodes with an IP stack keep their namespace even if no leg is left (servers only with an address).
   for (const n of design.nodes) if (n.kind === 'router' || n.kind === 'l3-switch' || n.kind === 'host' || n.kind === 'external') nsFor(n);
 
   for (const d of domains) {
     const refs = [domainRef(d.id), ...d.links.map(linkRef)];
     const memberNode = (m: Member) => ctx.byName.get(m.node)!;
     if (d.links.length === 0 && d.switches.length === 0) {
-      for (const m of d.members)
-        b.deviate({ code: 'unconnected-interface', message: `${memberNode(m).kind} ${m.node}'s interface ${m.dev} has no cable; the twin leaves it out.`, realizes: [m.ref] });
+      for (const m of d.members) {
+        const n = memberNode(m);
+        const iface = isRouted(n) ? n.interfaces.find((i) => i.name === m.dev) : undefined;
+        const ns = nsFor(n);
+        // An SVI whose VLAN has no port: a bridge with no ports, down like a real SVI without members.
+        if (!iface) b.add({ kind: 'bridge', namespace: ns, name: b.claim(ns, m.dev), stp: false, realizes: [domainRef(d.id), m.ref] });
+        else unplugged(ctx, ns, iface, m.ref, `${n.kind} ${n.name}`);
+        at.set(m.ref, { namespace: ns, dev: m.dev });
+      }
       continue;
     }
     if (d.members.length === 2 && d.switches.length === 0 && d.members.every((m) => !vmOf.has(m.ref))) {
@@ -88,6 +96,13 @@ export function compileCompact(ctx: Ctx): void {
   for (const n of design.nodes) {
     if (!isRouted(n) || n.kind === 'vm') continue;
     if (!hasNs.has(n.name)) continue; // a server with no address of its own is gone entirely
+    for (const i of n.interfaces)
+      if (!at.has(ifaceRef(n.name, i.name)) && n.kind !== 'server')
+        b.deviate({
+          code: 'iface-unaddressed',
+          message: `compact: ${n.kind} ${n.name}'s interface ${i.name} has no address, so it joins no broadcast domain; the twin leaves it out.`,
+          realizes: [ifaceRef(n.name, i.name)],
+        });
     realizeRouting(ctx, n, ctx.ns(n.name), {
       iface: (name) => at.get(ifaceRef(n.name, name)),
       svi: (vid) => at.get(`svi:${n.name}/${vid}`),

@@ -11,6 +11,7 @@ import { realizeServer } from './servers.js';
 import { realizeSwitch, type Placements } from './switches.js';
 import { chooseVlanBackend } from './vlan-switch.js';
 import { realizeVms } from './vm-ports.js';
+import { unplugged } from './unplugged.js';
 import type { NetnsObj } from './types.js';
 
 export type Mode = 'faithful' | 'ovs' | 'macvtap';
@@ -38,12 +39,9 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
     for (const i of n.interfaces) {
       const cable = ctx.cables.get(`${n.name}/${i.name}`);
       b.claim(ns, i.name);
-      if (!cable) {
-        b.deviate({ code: 'unconnected-interface', message: `${n.kind} ${n.name}'s interface ${i.name} has no cable; the twin leaves it out.`, realizes: [ifaceRef(n.name, i.name)] });
-        continue;
-      }
-      place.set(`${n.name}/${i.name}`, { namespace: ns, name: i.name, ...ifaceLook(i, cable.link.mtu) });
       at.set(i.name, { namespace: ns, dev: i.name });
+      if (cable) place.set(`${n.name}/${i.name}`, { namespace: ns, name: i.name, ...ifaceLook(i, cable.link.mtu) });
+      else unplugged(ctx, ns, i, ifaceRef(n.name, i.name), `${n.kind} ${n.name}`);
     }
     const svis = new Map<number, Place>();
     if (n.kind === 'l3-switch') realizeSwitch(ctx, n, mode === 'ovs' ? 'ovs' : backend!, place, svis);

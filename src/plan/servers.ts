@@ -12,6 +12,7 @@ import type { Place } from './routing.js';
 import type { Placements } from './switches.js';
 import { attachVmIface } from './vm-ports.js';
 import { requireOvs } from './vlan-switch.js';
+import { unplugged } from './unplugged.js';
 import { IFNAME_MAX } from '../model/limits.js';
 
 type VSwitch = 'none' | 'bridge' | '8021q' | 'filtering' | 'ovs';
@@ -67,15 +68,15 @@ export function realizeServer(ctx: Ctx, s: ServerNode, mode: 'faithful' | 'ovs' 
     const look = ifaceLook(nic, cable?.link.mtu);
     const ref = ifaceRef(s.name, nic.name);
     const onNic = byNic.get(nic.name) ?? [];
-    const plainNic = (master?: string) => cable && place.set(`${s.name}/${nic.name}`, { namespace: ns, name: nic.name, ...look, ...(master ? { master } : {}) });
+    const plainNic = (master?: string) => {
+      if (cable) place.set(`${s.name}/${nic.name}`, { namespace: ns, name: nic.name, ...look, ...(master ? { master } : {}) });
+      // An uncabled NIC still exists (its address, 8021q devices and bridge membership with it).
+      else unplugged(ctx, ns, nic, ref, `server ${s.name}`, master);
+    };
     const bridge = (name: string, realizes: string[], filtering = false) => {
       b.add({ kind: 'bridge', namespace: ns, name: b.claim(ns, name), stp: false, ...(filtering ? { vlanFiltering: true, defaultPvid: 0 } : {}), realizes });
       return name;
     };
-    if (!cable && onNic.length === 0) {
-      b.deviate({ code: 'unconnected-interface', message: `server ${s.name}'s NIC ${nic.name} has no cable and no VMs; the twin leaves it out.`, realizes: [ref] });
-      return;
-    }
     if (kind === 'none' || onNic.length === 0) {
       plainNic();
       addrAt.set(nic.name, { namespace: ns, dev: nic.name });
@@ -101,8 +102,7 @@ export function realizeServer(ctx: Ctx, s: ServerNode, mode: 'faithful' | 'ovs' 
       }
       for (const vid of [...new Set(onNic.map((v) => vmVlan(s, v)).filter((x) => x !== undefined))]) {
         const br = bridge(single ? `br${vid}` : `br${k}-${vid}`, [nodeRef(s.name), ref]);
-        // Without a cable there is no NIC to tag on; the VLAN's VMs still meet on their bridge.
-        if (cable) b.add({ kind: 'vlan', namespace: ns, name: b.claim(ns, vlanDevName(nic.name, vid)), parent: nic.name, vid, master: br, realizes: [ref] });
+        b.add({ kind: 'vlan', namespace: ns, name: b.claim(ns, vlanDevName(nic.name, vid)), parent: nic.name, vid, master: br, realizes: [ref] });
         for (const v of onNic) if (vmVlan(s, v) === vid) attachVmIface(ctx, v, { namespace: ns, master: br });
       }
       return;
@@ -115,7 +115,7 @@ export function realizeServer(ctx: Ctx, s: ServerNode, mode: 'faithful' | 'ovs' 
       while (tagged.includes(u)) u++;
       const pvid = (vid: number) => ({ vid, pvid: true, untagged: true });
       plainNic(br);
-      if (cable) b.add({ kind: 'bridge-port', namespace: ns, dev: nic.name, vlans: [pvid(u), ...tagged.map((vid) => ({ vid }))], realizes: [ref] });
+      b.add({ kind: 'bridge-port', namespace: ns, dev: nic.name, vlans: [pvid(u), ...tagged.map((vid) => ({ vid }))], realizes: [ref] });
       addrAt.set(nic.name, { namespace: ns, dev: br });
       if (nic.addresses.length) b.add({ kind: 'bridge-port', namespace: ns, dev: br, self: true, vlans: [pvid(u)], realizes: [ref] });
       for (const v of onNic) {

@@ -12,6 +12,7 @@ import { PRESETS } from '../../src/plan/capabilities.js';
 import { compile } from '../../src/plan/compile.js';
 import { designRefs } from '../../src/plan/refs.js';
 import type { Plan } from '../../src/plan/types.js';
+import { compare } from '../../src/semantics/compare.js';
 import { broadcastDomains } from '../../src/semantics/domains.js';
 
 const VLANS = [10, 20, 30];
@@ -146,6 +147,13 @@ describe('compile() over random designs', () => {
             plans++;
             expect(planProblems(d, p), `${strategy}/${caps}/${vms}:\n${toYaml(s)}`).toEqual([]);
             expect(compile(d, { strategy, capabilities: PRESETS[caps]!, vms })).toEqual(p);
+            // The semantics engine replays the design and the plan: any reachability or broadcast-domain
+            // difference must be one the plan declares. (macvtap is left out: the engine does not yet
+            // follow a VLAN device to its NIC when looking for the hairpin port; qemu VMs have no endpoints.)
+            if (strategy !== 'macvtap' && vms === 'netns') {
+              const bugs = compare(d, p).bugs.slice(0, 3).map((x) => `${x.kind} ${x.from} -> ${x.to}: design ${x.design}, plan ${x.plan} ${x.detail ?? ''}`);
+              expect(bugs, `${strategy}/${caps}:\n${toYaml(s)}`).toEqual([]);
+            }
           }
       }),
       { numRuns: 100, seed: 20261122 },
@@ -153,5 +161,5 @@ describe('compile() over random designs', () => {
     // The generator makes valid designs by construction; if checks start rejecting most of them the property would test nothing.
     expect(designs).toBeGreaterThan(60);
     expect(plans).toBeGreaterThan(designs * 4);
-  });
+  }, 180_000);
 });
