@@ -131,7 +131,6 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
   if (trace) hops.push({ node: node.name, action: 'send', detail: show(p), realizes: node.realizes });
   for (let ttl = 0; ttl < MAX_HOPS; ttl++) {
     const before = { ...p };
-    let dnatted = false;
     // Conntrack first: a reply is translated back by every node that translated its request.
     const rev = dir === 'reply' ? reverseMatch(ct, node.name, p) : undefined;
     if (rev) {
@@ -141,7 +140,6 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
       for (const r of node.nat) {
         if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
           p = { ...p, dst: r.to, dport: r.toPort };
-          dnatted = true;
           if (trace) hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} on ${r.in ?? formatIp(r.daddr!)} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
           break;
         }
@@ -149,7 +147,6 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
           const own = inIface.addrs[0];
           if (!own) break;
           p = { ...p, dst: own.ip, dport: r.toPort };
-          dnatted = true;
           if (trace) hops.push({ node: node.name, action: 'redirect', detail: `redirect ${r.protocol}/${r.port} on ${r.in} => this node :${r.toPort}`, realizes: r.realizes });
           break;
         }
@@ -164,7 +161,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     const r = routeLookup(node, p.dst);
     if (!r) return drop(node.name, p, hops, `${node.name} has no route to ${formatIp(p.dst)}`);
     if (trace) hops.push({ node: node.name, action: 'route', detail: r.describe(), realizes: r.realizes });
-    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, dnatted, trace ? hops : undefined);
+    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, trace ? hops : undefined);
     record(ct, node.name, before, p, dir);
     const next = arp(m, r.iface, r.nexthop);
     if (!next) return drop(node.name, p, hops, `no ARP reply for ${formatIp(r.nexthop)} on ${node.name}/${r.iface.dev} (${m.l2.segmentName(r.iface)})`);
@@ -176,7 +173,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
   return drop(node.name, p, hops, `routing loop (more than ${MAX_HOPS} hops)`);
 }
 
-function postrouting(node: NetNode, out: NetIface, p: Packet, dnatted: boolean, hops: Hop[] | undefined): Packet {
+function postrouting(node: NetNode, out: NetIface, p: Packet, hops: Hop[] | undefined): Packet {
   for (const r of node.nat) {
     if (r.type === 'snat' && r.out === out.dev && (!r.from || contains(r.from, p.src))) {
       const to = r.to ?? out.addrs[0]?.ip;
@@ -184,7 +181,7 @@ function postrouting(node: NetNode, out: NetIface, p: Packet, dnatted: boolean, 
       hops?.push({ node: node.name, action: 'snat', detail: `${r.to === undefined ? 'masquerade' : 'snat'} out ${out.dev}: source ${formatIp(p.src)} => ${formatIp(to)}`, realizes: r.realizes });
       return { ...p, src: to };
     }
-    if (r.type === 'hairpin-snat' && dnatted && portMatch(p, r.protocol, r.toPort) && p.dst === r.to && (!r.from || contains(r.from, p.src))) {
+    if (r.type === 'hairpin-snat' && portMatch(p, r.protocol, r.toPort) && p.dst === r.to && (!r.from || contains(r.from, p.src))) {
       const to = out.addrs[0]?.ip;
       if (to === undefined) return p;
       hops?.push({ node: node.name, action: 'snat', detail: `hairpin NAT: source ${formatIp(p.src)} => ${formatIp(to)} so the reply returns here`, realizes: r.realizes });

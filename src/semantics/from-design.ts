@@ -1,5 +1,6 @@
 // Design -> NetModel: the real network as the forwarding engine sees it. Layer 2 is the
 // design's broadcast domains; layer 3 is each routed node's interfaces, routes, gateway and NAT.
+import { contains } from '../model/ip.js';
 import type { Design } from '../model/types.js';
 import { isRouted } from '../model/types.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
@@ -68,7 +69,9 @@ function natRules(n: Extract<Design['nodes'][number], { kind: 'router' }>): NetN
     const pub = addrOf(f.in);
     if (n.nat.hairpin && pub !== undefined) {
       out.push({ type: 'dnat', daddr: pub, protocol: f.protocol, port: f.port, to: f.to, toPort: f.toPort, realizes });
-      out.push({ type: 'hairpin-snat', to: f.to, toPort: f.toPort, protocol: f.protocol, realizes });
+      // Only clients in the target's own subnet need it: their replies would otherwise go direct.
+      const lan = n.interfaces.flatMap((i) => i.addresses).find((a) => contains(a, f.to));
+      out.push({ type: 'hairpin-snat', ...(lan ? { from: lan } : {}), to: f.to, toPort: f.toPort, protocol: f.protocol, realizes });
     }
   });
   n.nat.redirects.forEach((r, k) => out.push({ type: 'redirect', in: r.in, protocol: r.protocol, port: r.port, toPort: r.toPort, realizes: [`redirect:${n.name}/${k}`] }));

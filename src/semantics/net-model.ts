@@ -25,8 +25,8 @@ export interface NetRoute {
 
 /**
  * NAT rules in the order netfilter evaluates them. Masquerade is `snat` without `to` (the
- * egress interface's primary address). `hairpin-snat` rewrites the source of packets this node
- * has just DNATed, so that the target's reply comes back through the node.
+ * egress interface's primary address). `hairpin-snat` rewrites the source of packets from `from`
+ * to a port-forward target, so that the target's reply comes back through the node.
  */
 export type NetNat =
   | { type: 'snat'; out: string; from?: Cidr; to?: number; realizes: Ref[] }

@@ -144,9 +144,9 @@ function tcpChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
   const seen = new Set<string>();
   for (const n of m.nodes.values())
     for (const r of n.nat as NetNat[]) {
-      if ((r.type !== 'dnat' || r.in === undefined) && r.type !== 'redirect') continue;
-      const inIface = n.ifaces.find((i) => i.dev === r.in);
-      const addr = inIface?.addrs[0]?.ip;
+      if (r.type !== 'dnat' && r.type !== 'redirect') continue;
+      // Clients connect to the address the rule matches, else to the capturing interface's.
+      const addr = (r.type === 'dnat' ? r.daddr : undefined) ?? n.ifaces.find((i) => i.dev === r.in)?.addrs[0]?.ip;
       if (addr === undefined) continue;
       const rule = r.realizes[0] ?? `${n.name}/${r.in}/${r.port}`;
       if (seen.has(rule)) continue;
