@@ -99,27 +99,35 @@ async function main(): Promise<void> {
     save();
   };
   const deploy = async (sizes: number[]) => {
+    if (!a.skip.has('deploy') && sizes.length) loadNow(`deploy ${sizes.join('/')}`);
     if (!a.skip.has('deploy') && sizes.length) await deploySuite({ sizes, reps: a.reps, log, onRow: onDeploy, ...(upDownPending ? { vnetmapPending: upDownPending } : {}) });
   };
 
+  const loadNow = (suite: string) => {
+    results.load = { ...(results.load ?? {}), [suite]: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) };
+  };
   // Cheap suites first, the long large-size runs last, so a run cut short still covers the most.
   if (!a.skip.has('compile')) {
     log('compile/semantics speed on 10,000 hosts');
+    loadNow('compile');
     results.compile = await compileSuite();
     for (const r of results.compile.rows) log(`  ${r.step}: ${r.ms?.toFixed(1) ?? r.error} ms`);
     save();
   }
   await deploy(a.sizes.filter((s) => s <= 100));
   if (!a.skip.has('reach')) {
+    loadNow('reach');
     results.reach = await reachSuite(log, verifyPending, a.reachTree);
     save();
   }
   if (!a.skip.has('dataplane')) {
+    loadNow('dataplane');
     results.dataplane = upDownPending ? { pending: upDownPending } : await dataplaneSuite(log);
     save();
   }
   await deploy(a.sizes.filter((s) => s > 100));
   if (!a.skip.has('scale') && a.scale.length) {
+    loadNow('scale');
     if (upDownPending) results.scale = { pending: upDownPending };
     else {
       results.scale = [];

@@ -98,6 +98,8 @@ export interface Results {
   reach?: ReachResult | Pending;
   scale: ScaleRow[] | Pending;
   dataplane: DataplaneRow[] | Pending;
-  compile: { shape: string; hosts: number; rows: CompileRow[]; totalMs?: number };
+  compile: { shape: string; hosts: number; rows: CompileRow[]; totalMs?: number; totalCpuMs?: number };
+  /** 1-minute load average when each suite started: the machine is shared. */
+  load?: Record<string, number>;
   notes: string[];
 }

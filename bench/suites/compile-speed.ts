@@ -61,8 +61,9 @@ export async function compileSuite(hosts = 10_000, runs = 5): Promise<Results['c
   rows.push(await row('design vs twin comparison (faithful plan)', 'src/semantics/compare.ts#compare', Math.min(runs, 3), () => compare(d, plan)));
   // The target (issue 7) is compile + domains + classes; loading and comparison are reported, not counted.
   const counted = rows.filter((x) => /^compile \(faithful|^broadcast|^reachability/.test(x.step));
-  const totalMs = counted.length === 3 && counted.every((x) => x.ms !== undefined) ? counted.reduce((s, x) => s + x.ms!, 0) : undefined;
-  return { shape: t.shape, hosts: t.hosts.length, rows, ...(totalMs !== undefined ? { totalMs } : {}) };
+  const complete = counted.length === 3 && counted.every((x) => x.ms !== undefined && x.cpuMs !== undefined);
+  if (!complete) return { shape: t.shape, hosts: t.hosts.length, rows };
+  return { shape: t.shape, hosts: t.hosts.length, rows, totalMs: counted.reduce((s, x) => s + x.ms!, 0), totalCpuMs: counted.reduce((s, x) => s + x.cpuMs!, 0) };
 }
 
 /** Number of plan objects of a design under the faithful strategy, for "time per object". */
