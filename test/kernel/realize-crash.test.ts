@@ -7,14 +7,40 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { packageRoot } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
+import { listNamespaces } from '../../src/apply/discover.js';
+import { readJournal } from '../../src/apply/journal.js';
+import { netnsName } from '../../src/plan/names.js';
+import { PHASES, type Phase } from '../../src/render/steps.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, ovsRunning, ping, nsOf, runner, uniqueLab } from './realize-helpers.js';
 
 const BIN = join(packageRoot(), 'dist', 'src', 'cli', 'bin.js');
 const ready = isRoot && existsSync(BIN) && (await ovsRunning());
 const why = !isRoot ? 'needs root' : !existsSync(BIN) ? 'dist not built: npm run build' : 'Open vSwitch not running';
-// Node starts in ~300 ms and the build takes ~0.5-1 s more, so these moments fall before,
-// during namespace creation, during links / OVS, and near the end.
-const KILL_AFTER_MS = [50, 150, 300, 450, 600, 750, 900, 1100];
+// Moments to kill at: before Node has even started the build, and as soon as the journal
+// (which `up` writes before each phase, with its pid) shows a phase, or the first namespace exists.
+type Moment = { ms: number } | { phase: Phase } | { firstNetns: true };
+const MOMENTS: Moment[] = [{ ms: 50 }, { firstNetns: true }, { phase: 'marker' }, { phase: 'links' }, { phase: 'ovs' }, { phase: 'config' }, { phase: 'offload' }];
+const label = (m: Moment): string => ('ms' in m ? `after ${m.ms} ms` : 'phase' in m ? `in phase ${m.phase}` : 'once the first namespace exists');
+
+/** Start `vnetmap up` and SIGKILL it (by the pid it wrote, a process this test started) at the moment. */
+async function upKilledAt(lab: string, m: Moment): Promise<{ code: number | null; killedIn?: string }> {
+  const argv = ['node', BIN, 'up', example('network-b'), '--lab', lab, '--strategy', 'ovs', '--capabilities', 'minimal', '--json'];
+  if ('ms' in m) return runner.run(argv, { allowFail: true, timeoutMs: m.ms });
+  const run = runner.run(argv, { allowFail: true, timeoutMs: 60_000 });
+  let finished = false;
+  void run.then(() => (finished = true));
+  const prefix = netnsName(lab, '');
+  for (let i = 0; i < 6000 && !finished; i++) {
+    const j = readJournal(lab);
+    const hit = j && j.phase !== 'done' && ('phase' in m ? PHASES.indexOf(j.phase) >= PHASES.indexOf(m.phase) : (await listNamespaces(runner)).some((n) => n.startsWith(prefix)));
+    if (j && hit) {
+      process.kill(j.pid, 'SIGKILL');
+      return { code: (await run).code, killedIn: j.phase };
+    }
+    await new Promise((r) => setTimeout(r, 'phase' in m ? 2 : 0));
+  }
+  return { code: (await run).code };
+}
 
 const labs: string[] = [];
 afterAll(async () => {
@@ -22,11 +48,13 @@ afterAll(async () => {
 });
 
 describe.skipIf(!ready)(`crash-safe up${ready ? '' : ` (skipped: ${why})`}`, () => {
-  for (const ms of KILL_AFTER_MS) {
-    it(`SIGKILL after ${ms} ms, then down leaves nothing and up works`, async () => {
+  for (const m of MOMENTS) {
+    it(`SIGKILL ${label(m)}, then down leaves nothing and up works`, async () => {
       const lab = uniqueLab();
       labs.push(lab);
-      const killed = await runner.run(['node', BIN, 'up', example('network-b'), '--lab', lab, '--strategy', 'ovs', '--capabilities', 'minimal', '--json'], { allowFail: true, timeoutMs: ms });
+      const killed = await upKilledAt(lab, m);
+      // It really died mid-way (a signal, no exit code), not after finishing.
+      expect(killed.code).toBe(null);
       // The killed process's own children (ip -batch, ovs-vsctl) may still finish their work.
       await new Promise((r) => setTimeout(r, 400));
       const down = await runner.run(['node', BIN, 'down', lab], { allowFail: true, timeoutMs: 30_000 });
@@ -38,7 +66,6 @@ describe.skipIf(!ready)(`crash-safe up${ready ? '' : ` (skipped: ${why})`}`, () 
       expect(await ping(nsOf(plan, 'pc3'), '192.168.10.1')).toBe(true);
       await destroyLab(lab, runner);
       expect(await leftovers(lab)).toEqual(NOTHING);
-      void killed;
     });
   }
 });
