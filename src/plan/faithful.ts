@@ -12,6 +12,7 @@ import { realizeSwitch, type Placements } from './switches.js';
 import { chooseVlanBackend } from './vlan-switch.js';
 import { realizeVms } from './vm-ports.js';
 import { unplugged } from './unplugged.js';
+import { stpForced } from './loops.js';
 import type { NetnsObj } from './types.js';
 
 export type Mode = 'faithful' | 'ovs' | 'macvtap';
@@ -20,13 +21,15 @@ export type Mode = 'faithful' | 'ovs' | 'macvtap';
 export function compileFaithful(ctx: Ctx, mode: Mode): void {
   const { b, design } = ctx;
   const backend = chooseVlanBackend(ctx, mode === 'ovs');
+  const forced = stpForced(ctx);
+  const stp = <T extends { name: string; stp: boolean }>(n: T): T => (forced.has(n.name) ? { ...n, stp: true } : n);
   const place: Placements = new Map();
   const wheres: { n: Extract<DesignNode, { interfaces: unknown }>; at: Map<string, Place>; svis: Map<number, Place> }[] = [];
 
   for (const n of design.nodes) {
     if (n.kind === 'vm') continue;
     if (n.kind === 'switch') {
-      realizeSwitch(ctx, n, mode === 'ovs' ? 'ovs' : n.vlanAware ? backend! : 'linux', place, new Map());
+      realizeSwitch(ctx, stp(n), mode === 'ovs' ? 'ovs' : n.vlanAware ? backend! : 'linux', place, new Map());
       continue;
     }
     const ns = ctx.ns(n.name);
@@ -44,7 +47,7 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
       else unplugged(ctx, ns, i, ifaceRef(n.name, i.name), `${n.kind} ${n.name}`);
     }
     const svis = new Map<number, Place>();
-    if (n.kind === 'l3-switch') realizeSwitch(ctx, n, mode === 'ovs' ? 'ovs' : backend!, place, svis);
+    if (n.kind === 'l3-switch') realizeSwitch(ctx, stp(n), mode === 'ovs' ? 'ovs' : backend!, place, svis);
     wheres.push({ n, at, svis });
   }
 
