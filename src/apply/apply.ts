@@ -2,17 +2,17 @@
 // left alone; a changed plan rebuilds only the namespaces whose objects changed (diff.ts).
 // A journal is written before each phase so `down` can clean up after a crash; a failure
 // removes what this run created and reports the failing command.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ToolError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { Plan } from '../plan/types.js';
 import { renderSteps } from '../render/render.js';
-import { fullScope, type Scope } from '../render/scope.js';
-import { isFile, type Phase, type Step } from '../render/steps.js';
+import { fullScope, namespacesOf, type Scope } from '../render/scope.js';
+import { hostsPath, isFile, type Phase, type Step } from '../render/steps.js';
 import { destroyLab } from './destroy.js';
 import { rebuildScope, samePlan } from './diff.js';
-import { ownedOvsBridges } from './discover.js';
+import { findOwned, ownedOvsBridges } from './discover.js';
 import { writeJournal, type Journal } from './journal.js';
 import { preflight } from './preflight.js';
 import { readState, writeState } from './state.js';
@@ -37,8 +37,13 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
   const t0 = Date.now();
   const prev = readState(plan.lab);
   const total = plan.objects.filter((o) => o.kind === 'netns').length;
-  if (prev && samePlan(prev.plan, plan)) return { lab: plan.lab, action: 'unchanged', namespaces: total, rebuilt: [], commands: 0, ms: Date.now() - t0 };
-  const inc = prev ? rebuildScope(prev.plan, plan) : undefined;
+  // A lab whose state survived but whose objects did not (deleted by hand, by the script's
+  // down, ...) gets the missing pieces rebuilt rather than a false "up to date".
+  const owned = prev ? await findOwned(runner, plan.lab, namespacesOf(prev.plan)) : undefined;
+  const broken = prev ? namespacesOf(prev.plan).filter((n) => !owned!.namespaces.includes(n)) : [];
+  const ovsLost = prev ? prev.plan.objects.some((o) => o.kind === 'ovs-bridge' && !owned!.ovsBridges.includes(o.name)) : false;
+  if (prev && samePlan(prev.plan, plan) && !broken.length && !ovsLost) return { lab: plan.lab, action: 'unchanged', namespaces: total, rebuilt: [], commands: 0, ms: Date.now() - t0 };
+  const inc = prev && !ovsLost ? rebuildScope(prev.plan, plan, broken) : undefined;
   if (prev && !inc) await destroyLab(plan.lab, runner); // host-level objects changed: start over
   const scope: Scope = inc?.scope ?? fullScope(plan);
   if (inc) await removeForRebuild(plan, prev!.plan, inc.remove, scope, runner);
@@ -94,7 +99,12 @@ async function removeForRebuild(next: Plan, prev: Plan, remove: string[], scope:
   const bridges = new Set(next.objects.flatMap((o) => (o.kind === 'ovs-bridge' ? [o.name] : [])));
   const goneBridges = (await ownedOvsBridges(runner, next.lab)).filter((b) => !bridges.has(b)).map((b) => ['--', '--if-exists', 'del-br', b]);
   if (gonePorts.length || goneBridges.length) await runner.run(['ovs-vsctl', '--timeout=10', ...gonePorts.flat(), ...goneBridges.flat()]);
-  if (remove.length) await runner.run(['ip', '-force', '-batch', '-'], { input: remove.map((n) => `netns del ${n}\n`).join('') });
+  // Only namespaces carrying our marker: an unmarked one with a planned name is the user's, and
+  // preflight will refuse it by name.
+  const mine = (await findOwned(runner, next.lab, remove)).namespaces.filter((n) => remove.includes(n));
+  if (mine.length) await runner.run(['ip', '-force', '-batch', '-'], { input: mine.map((n) => `netns del ${n}\n`).join('') });
+  const kept = new Set(namespacesOf(next));
+  for (const ns of remove) if (!kept.has(ns)) rmSync(dirname(hostsPath(ns)), { recursive: true, force: true });
   // Devices of kept namespaces that were peers of deleted ones vanish asynchronously; their
   // names are about to be reused.
   const waits = new Map<string | null, string[]>();

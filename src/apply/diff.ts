@@ -53,12 +53,13 @@ function signatures(plan: Plan): { perNs: Map<string, string>; host: string } {
 export const samePlan = (a: Plan, b: Plan): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** undefined: host-level objects changed (OVS bridges, root-only links): rebuild everything. */
-export function rebuildScope(prev: Plan, next: Plan): Rebuild | undefined {
+/** `broken`: namespaces to rebuild even if unchanged (found missing on the host). */
+export function rebuildScope(prev: Plan, next: Plan, broken: string[] = []): Rebuild | undefined {
   const a = signatures(prev);
   const b = signatures(next);
   if (a.host !== b.host || prev.lab !== next.lab) return undefined;
   const nextNs = namespacesOf(next);
-  const rebuild = new Set(nextNs.filter((ns) => a.perNs.get(ns) !== b.perNs.get(ns)));
+  const rebuild = new Set(nextNs.filter((ns) => a.perNs.get(ns) !== b.perNs.get(ns) || broken.includes(ns)));
   const links = next.objects.filter(isLink);
   // A kept neighbour whose VLAN device sits on a re-created link loses that device too; such
   // neighbours are rebuilt as well (until nothing changes).

@@ -97,6 +97,21 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
     expect(await leftovers(lab)).toEqual(NOTHING);
   });
 
+  it('up after a namespace was deleted behind its back rebuilds just that one', async () => {
+    const lab = newLab();
+    const plan = await examplePlan('network-a', 'faithful', lab);
+    await applyPlan(plan, runner, { designFile: example('network-a') });
+    await runner.run(['ip', 'netns', 'del', netnsName(lab, 'pc3')]);
+    expect((await labStatus(lab, runner)).drift.map((d) => d.object)).toContain(`netns ${netnsName(lab, 'pc3')}`);
+    const res = await applyPlan(plan, runner, { designFile: example('network-a') });
+    expect(res.action).toBe('updated');
+    expect(res.rebuilt).toEqual([netnsName(lab, 'pc3')]);
+    expect(await ping(nsOf(plan, 'pc3'), '192.168.1.1')).toBe(true);
+    expect((await labStatus(lab, runner)).drift).toEqual([]);
+    await destroyLab(lab, runner);
+    expect(await leftovers(lab)).toEqual(NOTHING);
+  });
+
   const MV = `name: mv
 nodes:
   srv: { kind: server, interfaces: { eth0: {} } }
