@@ -29,24 +29,29 @@ export function loadDesignFile(file: string): LoadResult {
 
 export function loadDesign(text: string, file = '<design>'): LoadResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const locator = new Locator(file, doc, lines);
   const syntax: Problem[] = doc.errors.map((e) => {
     // yaml notices an unclosed "{" or "[" only where the next entry starts; point at the opener.
     const opener = /end with an? [}\]]/.test(e.message) ? unclosedBracket(text, e.pos[0]) : undefined;
     return {
       severity: 'error',
-      code: e.code === 'DUPLICATE_KEY' ? 'E-DUP-KEY' : 'E-YAML',
+      code: 'E-YAML',
       message:
-        e.code === 'DUPLICATE_KEY'
-          ? duplicateMessage(locator.keyPathAt(e.pos[0]))
-          : opener !== undefined
+        opener !== undefined
             ? `YAML syntax: this "${text[opener]}" is never closed; add the missing "${text[opener] === '{' ? '}' : ']'}" at the end of the entry.`
             : yamlMessage(e.code, e.message),
       ...locator.pos(opener ?? e.pos[0]),
       path: [],
     };
   });
+  // Duplicate keys are found here rather than by yaml (uniqueKeys is quadratic); only in a
+  // document that parsed, as positions in a broken one mean little.
+  if (!syntax.length) {
+    for (const d of locator.duplicateKeys()) {
+      syntax.push({ severity: 'error', code: 'E-DUP-KEY', message: duplicateMessage(d.path), ...locator.pos(d.offset), path: d.path });
+    }
+  }
   if (syntax.length) return { errors: sortProblems(syntax), warnings: [] };
 
   // logLevel 'error' above: a mapping used as a key would make yaml print a warning here; the
@@ -119,8 +124,8 @@ function unclosedBracket(text: string, end: number): number | undefined {
 }
 
 /** yaml only says "Map keys must be unique"; say which name, and what it names. */
-function duplicateMessage(path: PathSeg[] | undefined): string {
-  if (!path || path.length === 0) return 'this key appears twice in the same mapping; each name may appear once, rename or merge the two.';
+function duplicateMessage(path: PathSeg[]): string {
+  if (path.length === 0) return 'this key appears twice in the same mapping; each name may appear once, rename or merge the two.';
   const key = String(path.at(-1));
   const parent = path.slice(0, -1);
   if (parent.length === 1 && parent[0] === 'nodes') return `node name "${key}" is used twice; every node needs its own name, rename one of them.`;

@@ -35,26 +35,26 @@ export class Locator {
     return this.pos(best?.range?.[0] ?? 0);
   }
 
-  /** Path of the mapping key that starts at `offset` (for yaml's duplicate-key errors). */
-  keyPathAt(offset: number): PathSeg[] | undefined {
-    const walk = (node: unknown, path: PathSeg[]): PathSeg[] | undefined => {
+  /**
+   * Keys that appear twice in one mapping, with their path and offset. yaml's own uniqueKeys
+   * check compares every key with every other (seconds for 10,000 nodes); this is one pass.
+   */
+  duplicateKeys(): { path: PathSeg[]; offset: number }[] {
+    const out: { path: PathSeg[]; offset: number }[] = [];
+    const walk = (node: unknown, path: PathSeg[]): void => {
       if (isMap(node)) {
+        const seen = new Set<string>();
         for (const p of node.items) {
           const key = keyText(p.key);
-          const k = p.key as YNode | null;
-          if (key !== undefined && k?.range?.[0] === offset) return [...path, key];
-          const r = key === undefined ? undefined : walk(p.value, [...path, key]);
-          if (r) return r;
+          if (key === undefined) continue;
+          if (seen.has(key)) out.push({ path: [...path, key], offset: (p.key as YNode | null)?.range?.[0] ?? 0 });
+          seen.add(key);
+          walk(p.value, [...path, key]);
         }
-      } else if (isSeq(node)) {
-        for (const [i, item] of node.items.entries()) {
-          const r = walk(item, [...path, i]);
-          if (r) return r;
-        }
-      }
-      return undefined;
+      } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
     };
-    return walk(this.doc?.contents, []);
+    walk(this.doc?.contents, []);
+    return out;
   }
 
   pos(offset: number): Position {

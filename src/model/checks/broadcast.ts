@@ -1,24 +1,28 @@
 // What the broadcast domains of the real network mean for its hosts (seed 000): hosts of
 // different subnets that share a domain (a switch that is not VLAN-aware floods VLANs into
 // each other), and hosts whose default gateway is not in their domain at all.
-import { broadcastDomains, type Domain } from '../../semantics/domains.js';
+import type { Domain } from '../../semantics/domains.js';
 import { contains, formatIp, formatNet } from '../ip.js';
 import { warning, type Finding } from '../problems.js';
 import type { Design } from '../types.js';
 import { isRouted } from '../types.js';
-import { addrAt, allHolders, describeDomain, isEndStation, list, plainSwitches, type AddrHolder } from './util.js';
+import { addrAt, allHolders, describeDomain, domainsOf, isEndStation, list, plainSwitches, type AddrHolder } from './util.js';
 
 export function checkBroadcast(d: Design): Finding[] {
   const f: Finding[] = [];
-  const { domains, of } = broadcastDomains(d);
+  const { domains, of } = domainsOf(d);
   const holders = allHolders(d);
   const byRef = new Map(holders.map((h) => [h.ref, h]));
+  const byNode = new Map<string, AddrHolder[]>();
+  for (const h of holders) byNode.set(h.node, [...(byNode.get(h.node) ?? []), h]);
+  const byIp = new Map<number, AddrHolder>();
+  for (const h of holders) for (const c of h.addresses) if (!byIp.has(c.ip)) byIp.set(c.ip, h);
   for (const dom of domains) mixed(d, dom, byRef, f);
 
   for (const n of d.nodes) {
     if (!isRouted(n) || n.gateway === undefined) continue;
     const gw = n.gateway;
-    const own = holders.filter((h) => h.node === n.name);
+    const own = byNode.get(n.name) ?? [];
     // No interface on the gateway's subnet is an error reported by routes.ts.
     const h = own.find((x) => x.addresses.some((c) => contains(c, gw) && c.ip !== gw));
     if (!h) continue;
@@ -28,7 +32,7 @@ export function checkBroadcast(d: Design): Finding[] {
     const there = dom.members.some((m) => m.ref !== h.ref && byRef.get(m.ref)?.addresses.some((c) => c.ip === gw));
     if (there) continue;
     const g = formatIp(gw);
-    const owner = holders.find((x) => x.addresses.some((c) => c.ip === gw));
+    const owner = byIp.get(gw);
     const ownerDom = owner ? domains[(of.get(owner.ref) ?? 0) - 1] : undefined;
     const fix = owner
       ? `${g} belongs to ${owner.node} ${owner.dev}${ownerDom ? ` (${describeDomain(d, ownerDom)})` : ''}: cable ${n.name} into that domain, e.g. through a switch port in the right VLAN.`

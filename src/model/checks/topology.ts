@@ -1,17 +1,16 @@
 // The cabling itself: switch loops without spanning tree, devices cabled to nothing, and
 // hairpin settings on ports that do not exist.
-import { broadcastDomains } from '../../semantics/domains.js';
 import { error, warning, type Finding } from '../problems.js';
 import { closest } from '../suggest.js';
 import type { RawDesign } from '../schema.js';
 import type { Design, Link } from '../types.js';
 import { isSwitching } from '../types.js';
-import { list } from './util.js';
+import { domainsOf, list } from './util.js';
 
 export function checkTopology(d: Design): Finding[] {
   const f: Finding[] = [];
 
-  for (const loop of broadcastDomains(d).loops) {
+  for (const loop of domainsOf(d).loops) {
     const l = d.links.find((x) => x.index === loop.link);
     if (!l) continue;
     const [a, b] = l.ends;
@@ -25,9 +24,11 @@ export function checkTopology(d: Design): Finding[] {
     );
   }
 
+  const portsOf = new Map<string, string[]>();
+  for (const l of d.links) for (const e of l.ends) portsOf.set(e.node, [...(portsOf.get(e.node) ?? []), e.port]);
   for (const n of d.nodes) {
     if (n.kind !== 'switch' || n.hairpin === 'all') continue;
-    const ports = d.links.flatMap((l) => l.ends.filter((e) => e.node === n.name).map((e) => e.port));
+    const ports = portsOf.get(n.name) ?? [];
     n.hairpin.forEach((p, k) => {
       if (ports.includes(p)) return;
       const hint = closest(p, ports);

@@ -4,8 +4,7 @@ import type { Cidr } from '../ip.js';
 import type { PathSeg } from '../problems.js';
 import type { Design, DesignNode } from '../types.js';
 import { isRouted } from '../types.js';
-import type { Domain } from '../../semantics/domains.js';
-import { ifaceRef, sviRef } from '../../semantics/domains.js';
+import { broadcastDomains, ifaceRef, sviRef, type Domain, type DomainResult } from '../../semantics/domains.js';
 
 /** One place that holds addresses: an interface or an SVI ("vlan10"). */
 export interface AddrHolder {
@@ -41,6 +40,17 @@ export function holdersOf(n: DesignNode): AddrHolder[] {
 
 export const allHolders = (d: Design): AddrHolder[] => d.nodes.flatMap(holdersOf);
 
+/** Several checks need the domains; compute them once per design. */
+const domainCache = new WeakMap<Design, DomainResult>();
+export function domainsOf(d: Design): DomainResult {
+  let r = domainCache.get(d);
+  if (!r) {
+    r = broadcastDomains(d);
+    domainCache.set(d, r);
+  }
+  return r;
+}
+
 /**
  * Path of the k-th address of a holder. For a single address written as text the locator stops
  * at that text, so appending the index is right in both spellings.
@@ -60,9 +70,8 @@ export function describeDomain(d: Design, dom: Domain): string {
 
 /** Switches in the domain that are not VLAN-aware: they flood everything and merge subnets. */
 export function plainSwitches(d: Design, dom: Domain): string[] {
-  const byName = new Map(d.nodes.map((n) => [n.name, n]));
   return dom.switches.filter((s) => {
-    const n = byName.get(s);
+    const n = d.nodes.find((x) => x.name === s);
     return n?.kind === 'switch' && !n.vlanAware;
   });
 }

@@ -1,11 +1,12 @@
 // VLANs as a whole: ids on VMs and SVIs, VLAN-aware ports that carry nothing, VLANs whose
 // hosts have no router, and routed VLAN interfaces that no port carries.
-import { broadcastDomains, ifaceRef, type DomainResult } from '../../semantics/domains.js';
+import { ifaceRef, type DomainResult } from '../../semantics/domains.js';
 import { VLAN_MAX, VLAN_MIN } from '../limits.js';
 import { error, warning, type Finding, type PathSeg } from '../problems.js';
 import type { Design, LinkEnd, PortMode } from '../types.js';
 import { isVlanAware } from '../types.js';
 import { vlanRangeMessage } from './link-vlans.js';
+import { domainsOf } from './util.js';
 
 export function checkVlans(d: Design): Finding[] {
   const f: Finding[] = [];
@@ -37,7 +38,7 @@ export function checkVlans(d: Design): Finding[] {
       );
     }
   }
-  noRouter(d, broadcastDomains(d), f);
+  noRouter(d, domainsOf(d), f);
   return f;
 }
 
