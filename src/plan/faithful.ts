@@ -13,6 +13,7 @@ import { chooseVlanBackend } from './vlan-switch.js';
 import { realizeVms } from './vm-ports.js';
 import { unplugged } from './unplugged.js';
 import { stpForced } from './loops.js';
+import { hairpinFacingBridges } from './hairpin.js';
 import type { NetnsObj } from './types.js';
 
 export type Mode = 'faithful' | 'ovs' | 'macvtap';
@@ -22,6 +23,7 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
   const { b, design } = ctx;
   const backend = chooseVlanBackend(ctx, mode === 'ovs');
   const forced = stpForced(ctx);
+  const hairpinOff = mode === 'macvtap' ? new Set<string>() : hairpinFacingBridges(ctx);
   const stp = <T extends { name: string; stp: boolean }>(n: T): T => (forced.has(n.name) ? { ...n, stp: true } : n);
   const place: Placements = new Map();
   const wheres: { n: Extract<DesignNode, { interfaces: unknown }>; at: Map<string, Place>; svis: Map<number, Place> }[] = [];
@@ -29,7 +31,7 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
   for (const n of design.nodes) {
     if (n.kind === 'vm') continue;
     if (n.kind === 'switch') {
-      realizeSwitch(ctx, stp(n), mode === 'ovs' ? 'ovs' : n.vlanAware ? backend! : 'linux', place, new Map());
+      realizeSwitch(ctx, stp(n), mode === 'ovs' ? 'ovs' : n.vlanAware ? backend! : 'linux', place, new Map(), hairpinOff);
       continue;
     }
     const ns = ctx.ns(n.name);

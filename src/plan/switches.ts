@@ -13,11 +13,19 @@ import type { SwitchBackend } from './vlan-switch.js';
 /** "node/port" -> the veth end that stands for that port. */
 export type Placements = Map<string, VethEnd>;
 
-export function realizeSwitch(ctx: Ctx, n: SwitchNode | L3SwitchNode, backend: SwitchBackend, place: Placements, sviAt: Map<number, Place>): void {
+export function realizeSwitch(
+  ctx: Ctx,
+  n: SwitchNode | L3SwitchNode,
+  backend: SwitchBackend,
+  place: Placements,
+  sviAt: Map<number, Place>,
+  /** "switch/port" keys whose hairpin stays off (see hairpin.ts). */
+  hairpinOff: Set<string> = new Set(),
+): void {
   const { b } = ctx;
   const routedPorts = new Set(n.kind === 'l3-switch' ? n.interfaces.map((i) => i.name) : []);
   const cables = (ctx.portsOf.get(n.name) ?? []).filter((c) => !routedPorts.has(c.link.ends[c.end].port));
-  const hairpin = (port: string) => n.kind === 'switch' && (n.hairpin === 'all' || n.hairpin.includes(port));
+  const hairpin = (port: string) => n.kind === 'switch' && (n.hairpin === 'all' || n.hairpin.includes(port)) && !hairpinOff.has(`${n.name}/${port}`);
   const ns = ctx.ns(n.name);
   if (n.kind === 'switch' && backend !== 'ovs') b.add({ kind: 'netns', name: ns, node: n.name, role: 'switch', realizes: [nodeRef(n.name)] });
 

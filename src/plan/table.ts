@@ -23,7 +23,7 @@ export function planTable(design: Design, plan: Plan): string {
   }
   const domains = [...byRef.keys()].filter((r) => r.startsWith('domain:')).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
 
-  const out: string[] = [`${plan.lab}: strategy ${plan.strategy}, capabilities ${plan.capabilities.source}, ${plan.objects.length} objects, ${plan.deviations.length} deviations`];
+  const out: string[] = [`${plan.lab}: strategy ${plan.strategy}, capabilities ${plan.capabilities.source}, ${plan.objects.length} objects, ${plan.deviations.length} deviation${plan.deviations.length === 1 ? '' : 's'}`];
   const emit = (ref: Ref, label: string, depth: number) => {
     const pad = '  '.repeat(depth);
     out.push(`${pad}${label}`);

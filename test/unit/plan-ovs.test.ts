@@ -14,7 +14,9 @@ describe('ovs strategy', () => {
     expect(p.objects.filter((o) => o.kind === 'ovs-bridge').map((o) => o.realizes[0])).toEqual(['node:host-a', 'node:host-b', 'node:host-c', 'node:tor', 'node:core']);
     // The system datapath needs no offload workaround.
     expect(p.objects.some((o) => o.kind === 'veth' && (o.a.txOff || o.b.txOff))).toBe(false);
-    expect(p.deviations).toEqual([]);
+    // tor:p3 hairpins for VEPA; facing host-c's OVS bridge it would bounce the VMs' own frames back.
+    expect(p.deviations.map((x) => `${x.code} ${x.realizes.join(',')}`)).toEqual(['hairpin-off-toward-bridge port:tor/p3']);
+    expect(p.objects.some((o) => o.kind === 'ovs-port' && o.hairpin)).toBe(false);
   });
   it('network B: the dumb switch sw-left is an OVS bridge with untagged-agnostic ports; it sees no tags, so no deviation', () => {
     const d = loadDesignFile('examples/network-b.yaml').design!;
@@ -33,9 +35,14 @@ describe('ovs strategy', () => {
     const r = loadDesign(text, 'dumb-tor.yaml');
     expect(r.errors).toEqual([]);
     const p = compile(r.design!, { strategy: 'ovs', capabilities: PRESETS.full! });
-    expect(p.deviations.map((x) => x.code)).toEqual(['ovs-dumb-switch-learning']);
-    expect(p.deviations[0]!.realizes).toEqual(['node:tor', 'port:tor/p1', 'port:tor/p2', 'port:tor/p3', 'port:tor/p24']);
-    expect(p.objects.find((o) => o.kind === 'ovs-port' && o.realizes.includes('port:tor/p3'))).toMatchObject({ hairpin: true });
+    expect(p.deviations.map((x) => x.code)).toEqual(['hairpin-off-toward-bridge', 'ovs-dumb-switch-learning']);
+    expect(p.deviations[1]!.realizes).toEqual(['node:tor', 'port:tor/p1', 'port:tor/p2', 'port:tor/p3', 'port:tor/p24']);
+  });
+  it('hairpin stays on where no bridge is behind the port', () => {
+    const text = readFileSync('examples/network-a.yaml', 'utf8').replace('  agg-sw: { kind: switch, label: aggregation }', '  agg-sw: { kind: switch, label: aggregation, hairpin: [p2] }');
+    const p = compile(loadDesign(text).design!, { strategy: 'ovs', capabilities: PRESETS.minimal! });
+    expect(p.objects.filter((o) => o.kind === 'ovs-port' && o.hairpin).map((o) => o.realizes)).toEqual([['port:agg-sw/p2']]);
+    expect(p.deviations).toEqual([]);
   });
   it('needs Open vSwitch', () => {
     const d = loadDesignFile('examples/network-a.yaml').design!;

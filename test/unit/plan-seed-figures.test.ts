@@ -152,3 +152,32 @@ describe('every example, every strategy', () => {
         }
     });
 });
+
+describe('a kernel with bridge vlan_filtering but no 8021q devices', () => {
+  const caps = { ...PRESETS.full!, source: 'filtering-only', vlanDevices: false };
+  it('servers keep tagged VMs apart on one filtering bridge per NIC; SVIs need OVS', async () => {
+    const d = load('network-b-servers');
+    const p = compile(d, { strategy: 'faithful', capabilities: caps });
+    expect(p.choices.map((c) => `${c.feature}=${c.chosen}`)).toEqual(['vlan-switching=openvswitch (system datapath)', 'server-vlans=bridge vlan_filtering']);
+    const hostA = 'vn-network-b-srv-host-a';
+    expect(of(p, 'bridge').filter((b) => b.namespace === hostA)).toEqual([
+      { kind: 'bridge', namespace: hostA, name: 'br0', stp: false, vlanFiltering: true, defaultPvid: 0, realizes: ['node:host-a', 'iface:host-a/eth0'] },
+    ]);
+    const ports = of(p, 'bridge-port').filter((b) => b.namespace === hostA);
+    // Untagged frames of the NIC live in VLAN 1, which no VM uses; the VMs are access ports.
+    expect(ports.map((b) => `${b.dev}:${b.vlans!.map((v) => `${v.vid}${v.pvid ? 'P' : ''}`).join(',')}`)).toEqual(['eth0:1P,10,20', 'vnet0:10P', 'vnet1:20P']);
+    const { compare } = await import('../../src/semantics/compare.js');
+    expect(compare(d, p).bugs).toEqual([]);
+  });
+});
+
+describe('hairpin ports that face a server bridge', () => {
+  it('faithful leaves hairpin off towards a bridged server (no MAC flapping), macvtap keeps it for VEPA', () => {
+    const d = load('network-a-vms');
+    const f = compile(d, { strategy: 'faithful', capabilities: PRESETS.full! });
+    expect(of(f, 'bridge-port').some((b) => b.hairpin)).toBe(false);
+    expect(f.deviations.map((x) => x.code)).toEqual(['hairpin-off-toward-bridge']);
+    const m = compile(d, { strategy: 'macvtap', capabilities: PRESETS.full! });
+    expect(of(m, 'bridge-port').filter((b) => b.hairpin).map((b) => b.realizes)).toEqual([['port:access-sw/p1']]);
+  });
+});
