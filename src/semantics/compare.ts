@@ -54,7 +54,7 @@ export function compare(d: Design, plan: Plan): Comparison {
       if (!b) continue;
       const x = pair(dr, a.ref, b.ref);
       const y = pair(pr, a.ref, b.ref);
-      if (x.reach === y.reach && x.l2 === y.l2) continue;
+      if (x.reach === y.reach && x.l2 === y.l2 && !y.unstable) continue;
       let n = 0;
       for (const p of ci.members)
         for (const q of cj.members) {
@@ -63,9 +63,12 @@ export function compare(d: Design, plan: Plan): Comparison {
           for (const k of ['reach', 'l2'] as const) {
             if (x[k] === y[k]) continue;
             const dev = explain(plan.deviations, p.ref, q.ref, k, y[k]);
-            differences.push({ kind: k, from: p.ref, to: q.ref, design: x[k], plan: y[k], ...(dev ? { explainedBy: dev.code } : {}), ...(k === 'reach' ? { detail: y.why ?? x.why ?? '' } : {}) });
+            const detail = k === 'reach' ? `${y.why ?? x.why ?? ''}${y.unstable ? ` (depends on earlier traffic: ${y.unstable})` : ''}` : y.unstable;
+            differences.push({ kind: k, from: p.ref, to: q.ref, design: x[k], plan: y[k], ...(dev ? { explainedBy: dev.code } : {}), ...(detail ? { detail } : {}) });
             if (dev) adjusted = { ...adjusted, [k]: y[k] };
           }
+          // Probes may skip an order-dependent pair only where the twin knowingly deviates.
+          if (y.unstable && adjusted.reach === y.reach && adjusted.l2 === y.l2) adjusted.unstable = y.unstable;
           overrides.set(`${p.ref} ${q.ref}`, adjusted);
         }
     }

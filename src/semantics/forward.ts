@@ -31,6 +31,8 @@ export interface Walk {
   pkt: Packet;
   hops: Hop[];
   drop?: string;
+  /** Set when an ARP on the way crosses a link whose behaviour depends on earlier traffic. */
+  unstable?: string;
 }
 
 interface CtEntry {
@@ -126,6 +128,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
   const first = m.nodes.get(start);
   if (!first) return { delivered: false, node: start, pkt, hops, drop: `no such node ${start}` };
   let node: NetNode = first;
+  let unstable: string | undefined;
   let p = { ...pkt };
   let inIface: NetIface | undefined;
   if (trace) hops.push({ node: node.name, action: 'send', detail: show(p), realizes: node.realizes });
@@ -155,7 +158,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     if (isLocal(node, p.dst)) {
       record(ct, node.name, before, p, dir);
       if (trace) hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local`, realizes: node.realizes });
-      return { delivered: true, node: node.name, pkt: p, hops };
+      return { delivered: true, node: node.name, pkt: p, hops, ...(unstable ? { unstable } : {}) };
     }
     if (inIface && !node.forwards) return drop(node.name, p, hops, `${node.name} does not forward (ip_forward off): ${formatIp(p.dst)} is not its address`);
     const r = routeLookup(node, p.dst);
@@ -164,7 +167,15 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, trace ? hops : undefined);
     record(ct, node.name, before, p, dir);
     const next = arp(m, r.iface, r.nexthop);
-    if (!next) return drop(node.name, p, hops, `no ARP reply for ${formatIp(r.nexthop)} on ${node.name}/${r.iface.dev} (${m.l2.segmentName(r.iface)})`);
+    if (m.l2.unstable) {
+      const owner = (m.byAddr.get(r.nexthop) ?? []).find((t) => t !== r.iface);
+      const why = owner && m.l2.unstable(r.iface, owner);
+      if (why) unstable = why;
+    }
+    if (!next) {
+      const w = drop(node.name, p, hops, `no ARP reply for ${formatIp(r.nexthop)} on ${node.name}/${r.iface.dev} (${m.l2.segmentName(r.iface)})`);
+      return unstable ? { ...w, unstable } : w;
+    }
     if (trace) for (const s of m.l2.path(r.iface, next)) hops.push({ node: node.name, action: 'l2', detail: s.what, realizes: [...new Set(s.realizes)] });
     node = m.nodes.get(next.node)!;
     inIface = next;
@@ -219,6 +230,8 @@ export interface RoundTrip {
   request: Walk;
   reply?: Walk;
   why?: string;
+  /** The outcome depends on earlier traffic (see L2View.unstable). */
+  unstable?: string;
 }
 
 /** A request from `srcNode` (source address `src`) and its reply; ok when the reply comes home. */
@@ -227,14 +240,20 @@ export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number
   const sport = proto === 'icmp' ? 0 : 40000;
   const req: Packet = { src, dst, proto, sport, dport: proto === 'icmp' ? 0 : dport };
   const request = walk(m, srcNode, req, ct, 'orig', trace);
-  if (!request.delivered) return { ok: false, request, why: request.drop! };
+  if (!request.delivered) return { ok: false, request, why: request.drop!, ...(request.unstable ? { unstable: request.unstable } : {}) };
   const got = request.pkt;
   const landed = { node: request.node, addr: got.dst, port: got.dport };
   const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply', trace);
+  const unstable = request.unstable ?? reply.unstable;
+  const res = finish(request, reply, srcNode, src, dst, req.dport, landed);
+  return unstable ? { ...res, unstable } : res;
+}
+
+function finish(request: Walk, reply: Walk, srcNode: string, src: number, dst: number, dport: number, landed: RoundTrip['landed']): RoundTrip {
   if (!reply.delivered) return { ok: false, landed, request, reply, why: `reply lost: ${reply.drop}` };
   const r = reply.pkt;
   if (reply.node !== srcNode || r.dst !== src) return { ok: false, landed, request, reply, why: `reply delivered to ${reply.node} (${formatIp(r.dst)}), not the sender` };
-  if (r.src !== dst || r.sport !== req.dport)
+  if (r.src !== dst || r.sport !== dport)
     return { ok: false, landed, request, reply, why: `reply comes from ${formatIp(r.src)} instead of ${formatIp(dst)}: the sender drops it (asymmetric NAT)` };
   return { ok: true, landed, request, reply };
 }

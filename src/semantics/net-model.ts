@@ -59,6 +59,8 @@ export interface L2View {
   path(a: NetIface, b: NetIface): L2Step[];
   /** A short name for the L2 segment of a (domain id, bridge), for messages. */
   segmentName(a: NetIface): string;
+  /** Why a frame between a and b may or may not arrive depending on earlier traffic. */
+  unstable?(a: NetIface, b: NetIface): string | undefined;
 }
 
 /** An IP endpoint of the matrix: an interface (or SVI) with an address. */

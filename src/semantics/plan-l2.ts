@@ -31,6 +31,13 @@ export class PlanL2 implements L2View {
   private readonly parents = new Set<string>();
   /** Upstream ports with reflective relay, by the wire of the device plugged into them. */
   private readonly hairpinUpstream = new Map<string, string>();
+  /**
+   * Learning switches whose uplink is a hairpin port: every frame they flood comes straight
+   * back, so they learn their own hosts' MACs on the uplink and drop the unicast answers.
+   * Per such uplink: the wires on the switch's side, and a name for messages.
+   */
+  private readonly poisoned: { inside: Set<string>; what: string }[] = [];
+  private readonly bridgeDevs = new Set<string>();
 
   constructor(plan: Plan) {
     const tags = new Set<number>([0]);
@@ -109,6 +116,37 @@ export class PlanL2 implements L2View {
     }
     let id = 0;
     for (const v of this.adj.keys()) if (!this.comp.has(v)) this.flood(v, ++id);
+    for (const k of bridges.keys()) this.bridgeDevs.add(k);
+    const hairpinPorts = [
+      ...plan.objects.flatMap((o) => (o.kind === 'bridge-port' && o.hairpin ? [{ ns: o.namespace, name: o.dev }] : [])),
+      ...plan.objects.flatMap((o) => (o.kind === 'ovs-port' && o.hairpin ? [{ ns: null, name: o.name }] : [])),
+    ];
+    for (const h of hairpinPorts) {
+      const p = peers.get(wire(h.ns, h.name));
+      if (!p) continue;
+      const end = plan.objects.flatMap((o) => (o.kind === 'veth' ? [o.a, o.b] : [])).find((e) => e.namespace === p.ns && e.name === p.name);
+      const vlanOnTop = plan.objects.some((o) => o.kind === 'vlan' && o.namespace === p.ns && o.parent === p.name && o.master);
+      if (!end?.master && !end?.ovsBridge && !vlanOnTop) continue; // a macvlan parent (VEPA) is what hairpin is for
+      const outside = new Set([...tags].map((t) => wire(h.ns, h.name, t)));
+      const inside = new Set<string>();
+      const stack = [...tags].map((t) => wire(p.ns, p.name, t));
+      stack.forEach((w) => inside.add(w));
+      while (stack.length) for (const e of this.adj.get(stack.pop()!) ?? []) if (!outside.has(e.to) && !inside.has(e.to)) (inside.add(e.to), stack.push(e.to));
+      // A Linux bridge's own device keeps its MAC in a permanent local entry: it is immune.
+      for (const w of [...inside]) if (bridges.has(w.split('|').slice(0, 2).join('|'))) inside.delete(w);
+      this.poisoned.push({ inside, what: `${devName(p.ns, p.name)} is a learning switch port behind hairpin port ${devName(h.ns, h.name)}` });
+    }
+  }
+
+  /**
+   * Pairs whose answer depends on the order of traffic (neighbour caches, MAC learning): across
+   * a poisoned uplink a ping may work when the far side spoke first. Probes skip them.
+   */
+  unstable(a: NetIface, b: NetIface): string | undefined {
+    const wa = this.mac.get(this.key(a))?.parent ?? this.key(a);
+    const wb = this.mac.get(this.key(b))?.parent ?? this.key(b);
+    if (this.compOf(wa) !== this.compOf(wb)) return undefined;
+    return this.poisoned.find((u) => u.inside.has(wa) || u.inside.has(wb))?.what;
   }
 
   private edges(v: string): Edge[] {
@@ -140,15 +178,28 @@ export class PlanL2 implements L2View {
     if (ma && mb && ma.parent === mb.parent) return siblings(ma.mode, mb.mode, this.hairpinUpstream.has(ma.parent));
     if (ma && ma.parent === wb) return toParent(ma.mode, this.hairpinUpstream.has(wb));
     if (mb && mb.parent === wa) return toParent(mb.mode, this.hairpinUpstream.has(wa));
-    return this.compOf(ma?.parent ?? wa) === this.compOf(mb?.parent ?? wb);
+    const pa = ma?.parent ?? wa;
+    const pb = mb?.parent ?? wb;
+    // An ARP request from inside a poisoned switch is answered, but the answer is dropped
+    // (unless it comes from the switch's own stack, whose MAC the switch never relearns).
+    if (this.compOf(pa) !== this.compOf(pb)) return false;
+    const u = this.poisoned.find((x) => x.inside.has(pa));
+    return !u || this.isBridgeDev(pb);
+  }
+
+  private isBridgeDev(w: string): boolean {
+    return this.bridgeDevs.has(w.split('|').slice(0, 2).join('|'));
   }
 
   classKey(a: NetIface): string {
     const w = this.key(a);
     const m = this.mac.get(w);
-    if (m) return `m:${m.parent}:${m.mode}`;
+    if (m) return `m:${m.parent}:${m.mode}${this.poisoned.map((u, k) => (u.inside.has(m.parent) ? `:in${k}` : '')).join('')}`;
     if (this.parents.has(w)) return `p:${w}`;
-    return this.compOf(w);
+    const marks = this.poisoned.map((u, k) => (u.inside.has(w) ? `:in${k}` : '')).join('');
+    // A bridge's own device answers even poisoned neighbours (adjacent() above).
+    const own = this.poisoned.length && this.isBridgeDev(w) ? `:dev:${w}` : '';
+    return this.compOf(w) + marks + own;
   }
 
   segmentName(a: NetIface): string {

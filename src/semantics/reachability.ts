@@ -17,6 +17,8 @@ export interface PairResult {
   l2: boolean;
   /** Why not, when not reachable. */
   why?: string;
+  /** Set when the live answer depends on earlier traffic; probes skip the ping. */
+  unstable?: string;
 }
 
 export interface ReachClass {
@@ -85,7 +87,9 @@ export function pairResult(m: NetModel, a: Endpoint, b: Endpoint): PairResult {
   const l2 = m.l2.adjacent(ifaceOf(m, a), ifaceOf(m, b));
   if (a.node === b.node) return { reach: true, l2 };
   const rt = roundTrip(m, a.node, a.addr.ip, b.addr.ip, 'icmp', 0, false);
-  return rt.ok ? { reach: true, l2 } : { reach: false, l2, why: rt.why! };
+  const res: PairResult = rt.ok ? { reach: true, l2 } : { reach: false, l2, why: rt.why! };
+  if (rt.unstable) res.unstable = rt.unstable;
+  return res;
 }
 
 /** Each endpoint's class signature: equal signatures behave identically. */

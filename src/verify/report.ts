@@ -41,6 +41,10 @@ export function formatVerify(r: VerifyReport): string {
     out.push('mismatches:');
     for (const c of bad) out.push(`  ${c.kind} ${c.from} -> ${c.to}: expected ${says(c, c.expected)}, observed ${says(c, c.observed)}`);
   }
+  if (r.skipped.length) {
+    out.push(`skipped ${r.skipped.length} probe(s) whose outcome depends on earlier traffic:`);
+    for (const why of [...new Set(r.skipped.map((x) => x.why))]) out.push(`  ${r.skipped.filter((x) => x.why === why).length} x ${why}`);
+  }
   if (r.unexplained) out.push(`note: the plan differs from the design in ${r.unexplained} way(s) no deviation explains (see "vnetmap expect FILE --strategy S")`);
   out.push(`${r.summary.passed} passed, ${r.summary.failed} failed`);
   return out.join('\n') + '\n';
@@ -53,5 +57,5 @@ function says(c: Check, v: boolean): string {
 }
 
 export function verifyJson(r: VerifyReport): unknown {
-  return { lab: r.lab, checks: r.checks, summary: r.summary, unexplained: r.unexplained, ms: r.ms };
+  return { lab: r.lab, checks: r.checks, skipped: r.skipped, summary: r.summary, unexplained: r.unexplained, ms: r.ms };
 }
