@@ -225,7 +225,7 @@ function portMode(
   if (src.vlan !== undefined && (src.trunk !== undefined || src.native !== undefined)) {
     // Point at the trunk/native key: the second of the two settings that conflict.
     const key = src.trunk !== undefined ? 'trunk' : 'native';
-    f.push(error('E-VLAN-AND-TRUNK', [...(ownSet ? path : path.slice(0, 2)), key], `a port is either access ("vlan: ${src.vlan}") or trunk ("trunk:" with optional "native:"), not both; remove one.`, true));
+    f.push(error('E-VLAN-AND-TRUNK', [...(ownSet ? path : path.slice(0, 2)), key], `a port is either access ("vlan: ${src.vlan}") or trunk ("${key}:"), not both; remove one (a trunk's untagged VLAN is "native:").`, true));
   }
   if (src.trunk !== undefined || (src.native !== undefined && src.vlan === undefined)) {
     const m: PortMode = { mode: 'trunk', vlans: [...(src.trunk ?? [])].sort((a, b) => a - b) };

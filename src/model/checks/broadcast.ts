@@ -64,7 +64,7 @@ function mixed(d: Design, dom: Domain, byRef: Map<string, AddrHolder>, f: Findin
     ? ` because ${list(plain)} ${plain.length > 1 ? 'are' : 'is'} not VLAN-aware and flood${plain.length > 1 ? '' : 's'} every frame`
     : '';
   const fix = plain.length
-    ? `make ${list(plain)} VLAN-aware with access ports, or cable the subnets to separate switches, if they should be apart.`
+    ? `make ${list(plain)} VLAN-aware and give each port or VM its VLAN, or separate the subnets physically, if they should be apart.`
     : 'put them in different VLANs or give them addresses in one subnet.';
   f.push(
     warning('W-DOMAIN-MIXED', addrAt(stray, 0), `${list(parts)} share one broadcast domain${vl}${why}: they see each other's broadcasts though their subnets differ; ${fix}`),

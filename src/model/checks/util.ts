@@ -68,11 +68,14 @@ export function describeDomain(d: Design, dom: Domain): string {
   return via.length ? `${v} via ${via.join(', ')}` : v;
 }
 
-/** Switches in the domain that are not VLAN-aware: they flood everything and merge subnets. */
+/**
+ * Switches (and servers, seed B_V0) in the domain that are not VLAN-aware: they put every
+ * frame on one segment and so merge whatever subnets reach them.
+ */
 export function plainSwitches(d: Design, dom: Domain): string[] {
   return dom.switches.filter((s) => {
     const n = d.nodes.find((x) => x.name === s);
-    return n?.kind === 'switch' && !n.vlanAware;
+    return (n?.kind === 'switch' || n?.kind === 'server') && !n.vlanAware;
   });
 }
 
