@@ -24,3 +24,4 @@ export { execInNode, nodeNamespace } from './apply/exec.js';
 export { renderScript } from './render/script.js';
 export { renderSteps } from './render/render.js';
 export type { Step } from './render/steps.js';
+export { CODES as PROBLEM_CODES, type CodeInfo } from './model/checks/codes.js';
