@@ -99,6 +99,38 @@ mapping: { strategy: macvtap, macvlan-mode: passthru }
   });
 });
 
+describe('checks: scale', () => {
+  // 40 switches x 50 hosts, one router: every check is per-node or indexed, never all-pairs.
+  const big = (dupe: boolean) => {
+    const nodes: Record<string, unknown> = {};
+    const links: unknown[] = [];
+    const gw: Record<string, unknown> = {};
+    for (let s = 0; s < 40; s++) {
+      nodes[`sw${s}`] = { kind: 'switch' };
+      gw[`l${s}`] = { address: `10.${s}.0.1/16` };
+      links.push({ endpoints: [`gw:l${s}`, `sw${s}:up`] });
+      for (let h = 0; h < 50; h++) {
+        const ip = dupe && s === 39 && h === 49 ? '10.39.1.10' : `10.${s}.1.${h + 10}`;
+        nodes[`h${s}-${h}`] = { kind: 'host', interfaces: { eth0: { address: `${ip}/16` } }, gateway: `10.${s}.0.1` };
+        links.push({ endpoints: [`h${s}-${h}:eth0`, `sw${s}:p${h}`] });
+      }
+    }
+    nodes.gw = { kind: 'router', interfaces: gw };
+    return stringify({ name: 'big', nodes, links });
+  };
+
+  it('2,000 hosts validate cleanly, and one duplicated address among them is found', () => {
+    const t0 = Date.now();
+    expect(codes(big(false))).toEqual([]);
+    const r = loadDesign(big(true), 'big.yaml');
+    expect(r.errors.map((e) => e.message)).toEqual([
+      '10.39.1.10 on h39-49 eth0 is already used by h39-0 eth0; every interface in the network needs its own address.',
+    ]);
+    // Generous: catches quadratic blow-ups (minutes), not a slow machine.
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+});
+
 describe('checks: robustness', () => {
   it('a crashing check becomes one E-INTERNAL error and the other checks still run', () => {
     const boom = Object.defineProperty(() => {
