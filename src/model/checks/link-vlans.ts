@@ -17,7 +17,8 @@ export function checkLinkVlans(raw: RawDesign): Finding[] {
     const lpath: PathSeg[] = ['links', i];
     fields(l, lpath, f);
     const ends = l.endpoints.map((e) => (typeof e === 'string' ? { node: e.slice(0, e.indexOf(':')), port: e.slice(e.indexOf(':') + 1) } : { node: e.node, port: e.interface }));
-    const aware = ends.map(({ node, port }) => awareness(raw.nodes[node], port));
+    // hasOwn: a node called "constructor" must not find Object.prototype's.
+    const aware = ends.map(({ node, port }) => awareness(Object.hasOwn(raw.nodes, node) ? raw.nodes[node] : undefined, port));
     const linkKey = l.vlan !== undefined ? 'vlan' : l.trunk !== undefined ? 'trunk' : l.native !== undefined ? 'native' : undefined;
     // Unknown nodes are reported by references.ts; do not pile a second error on them.
     if (linkKey && aware.every((a) => a !== undefined && a !== 'aware') && aware.length === 2) {
@@ -48,7 +49,7 @@ function awareness(n: RawNode | undefined, port: string): string | undefined {
     case 'switch':
       return n['vlan-aware'] ? 'aware' : 'a switch that is not VLAN-aware';
     case 'l3-switch':
-      return n.interfaces && port in n.interfaces ? `an L3 switch and ${port} is a routed port` : 'aware';
+      return n.interfaces && Object.hasOwn(n.interfaces, port) ? `an L3 switch and ${port} is a routed port` : 'aware';
     default:
       return n.kind === 'external' ? 'an external' : `a ${n.kind}`;
   }
