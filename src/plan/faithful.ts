@@ -23,7 +23,7 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
   const { b, design } = ctx;
   const backend = chooseVlanBackend(ctx, mode === 'ovs');
   const forced = stpForced(ctx);
-  const hairpinOff = mode === 'macvtap' ? new Set<string>() : hairpinFacingBridges(ctx);
+  const hairpinOff = hairpinFacingBridges(ctx, mode === 'macvtap');
   const stp = <T extends { name: string; stp: boolean }>(n: T): T => (forced.has(n.name) ? { ...n, stp: true } : n);
   const place: Placements = new Map();
   const wheres: { n: Extract<DesignNode, { interfaces: unknown }>; at: Map<string, Place>; svis: Map<number, Place> }[] = [];

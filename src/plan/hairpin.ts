@@ -1,29 +1,32 @@
-// Reflective relay (hairpin) on the switch port that faces a server exists for VEPA: macvtap
-// children send everything up and the switch sends it back. Behind such a port a bridge in the
-// server (faithful, ovs) would see its VMs' own frames come back on its uplink, relearn their
-// MACs there and drop the traffic meant for them (MAC flapping). The real server would use VEPA
-// there, so outside the macvtap strategy the twin leaves hairpin off on those ports and says so.
+// Reflective relay (hairpin) on a switch port exists for VEPA: macvtap children behind the port
+// send everything up and the switch sends it back. Behind such a port a bridge (a server's VM
+// bridge in faithful or ovs, or another switch) sees its own members' frames come back on its
+// uplink, relearns their MACs there and drops the traffic meant for them (MAC flapping;
+// measured: network-a-vms under faithful with hairpin on loses all VM traffic). The twin leaves
+// hairpin off on those ports and says so; VEPA itself is the macvtap strategy's business.
 import type { Ctx } from './context.js';
-import { peerOf } from './context.js';
 import { portRef } from './refs.js';
 
 /** "switch/port" keys whose hairpin is left off, each with a deviation. */
-export function hairpinFacingBridges(ctx: Ctx): Set<string> {
+export function hairpinFacingBridges(ctx: Ctx, macvtap: boolean): Set<string> {
   const off = new Set<string>();
-  for (const [server, vms] of ctx.vmIfaces) {
-    for (const nic of new Set(vms.map((v) => v.nic))) {
-      const cable = ctx.cables.get(`${server}/${nic}`);
-      if (!cable) continue;
-      const up = peerOf(cable);
-      const sw = ctx.byName.get(up.node);
-      if (sw?.kind !== 'switch' || !(sw.hairpin === 'all' || sw.hairpin.includes(up.port))) continue;
-      off.add(`${up.node}/${up.port}`);
+  for (const l of ctx.design.links)
+    l.ends.forEach((e, i) => {
+      const sw = ctx.byName.get(e.node);
+      if (sw?.kind !== 'switch' || !(sw.hairpin === 'all' || sw.hairpin.includes(e.port))) return;
+      const peer = l.ends[i === 0 ? 1 : 0];
+      const pn = ctx.byName.get(peer.node);
+      let behind: string | undefined;
+      if (pn?.kind === 'switch' || pn?.kind === 'l3-switch') behind = `${pn.kind} ${pn.name}, whose bridge`;
+      else if (pn?.kind === 'server' && !macvtap && (ctx.vmIfaces.get(pn.name) ?? []).some((v) => v.nic === peer.port))
+        behind = `server ${pn.name}, whose VMs sit on a bridge that`;
+      if (!behind) return;
+      off.add(`${e.node}/${e.port}`);
       ctx.b.deviate({
         code: 'hairpin-off-toward-bridge',
-        message: `${up.node}:${up.port} reflects frames (hairpin) for VEPA, but here server ${server}'s VMs sit on a bridge, which would relearn their MACs on its uplink and lose their traffic; the twin leaves hairpin off on that port (use --strategy macvtap for VEPA).`,
-        realizes: [portRef(up.node, up.port)],
+        message: `${e.node}:${e.port} reflects frames (hairpin) for VEPA, but it faces ${behind} would relearn its members' MACs on the uplink and lose their traffic; the twin leaves hairpin off on that port${pn?.kind === 'server' ? ' (use --strategy macvtap for VEPA)' : ''}.`,
+        realizes: [portRef(e.node, e.port)],
       });
-    }
-  }
+    });
   return off;
 }
