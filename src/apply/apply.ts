@@ -61,11 +61,15 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
   let done = 0;
   try {
     writeJournal(journal);
-    for (const s of steps) {
-      if (s.phase !== phase) writeJournal({ ...journal, phase: (phase = s.phase) });
-      opts.onProgress?.(done, steps.length, s.why);
-      await runStep(s, runner);
-      done++;
+    for (const group of phaseGroups(steps)) {
+      writeJournal({ ...journal, phase: (phase = group[0]!.phase) });
+      const run = async (s: Step): Promise<void> => {
+        opts.onProgress?.(done, steps.length, s.why);
+        await runStep(s, runner);
+        done++;
+      };
+      if (PARALLEL.has(phase)) await pool(group, PARALLELISM, run);
+      else for (const s of group) await run(s);
     }
   } catch (e) {
     // Everything of a fresh lab was created by this run; an incremental run already removed
@@ -81,6 +85,40 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
   writeJournal({ ...journal, phase: 'done' });
   opts.onProgress?.(steps.length, steps.length, 'done');
   return { lab: plan.lab, action: prev ? 'updated' : 'created', namespaces: total, rebuilt: [...scope.create].sort(), commands: steps.length, ms: Date.now() - t0 };
+}
+
+/**
+ * Phases whose steps touch one namespace each and do not depend on each other: run several at
+ * once (spawning `ip` dominates their cost). Macvlan steps come in add/move pairs and OVS
+ * transactions share one database, so those stay in order.
+ */
+const PARALLEL = new Set<Phase | undefined>(['marker', 'vlans', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts']);
+const PARALLELISM = 8;
+
+function phaseGroups(steps: Step[]): Step[][] {
+  const groups: Step[][] = [];
+  for (const s of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]!.phase === s.phase) last.push(s);
+    else groups.push([s]);
+  }
+  return groups;
+}
+
+/** Run fn over items, at most n at a time; the first failure is thrown once the others settle. */
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++]!;
+      await fn(item).catch((e: unknown) => {
+        failure ??= e;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (failure !== undefined) throw failure;
 }
 
 async function runStep(s: Step, runner: Runner): Promise<void> {

@@ -44,15 +44,20 @@ export function plannedDevices(plan: Plan, ns: string): string[] {
   return [...bridges, ...devicesIn(plan, ns).map((d) => d.name)];
 }
 
-/** Marker first (so a crash right after leaves a namespace `down` recognises), then devices with no dependencies. */
-function markerBatch(plan: Plan, ns: string): string[] {
-  const lines = [`link set dev lo alias ${labMarker(plan.lab)}`, 'link set dev lo up'];
+/**
+ * Marker first (so a crash right after leaves a namespace `down` recognises), then devices with
+ * no dependencies. Lines of ONE root `ip -batch`: `netns exec` forks inside ip, which is far
+ * cheaper than a process per namespace from Node, and bridges are created straight in their
+ * namespace with `link add ... netns NS`.
+ */
+function markerLines(plan: Plan, ns: string): string[] {
+  const lines = [`netns exec ${ns} ip link set dev lo up alias ${labMarker(plan.lab)}`];
   for (const o of plan.objects) {
     if (o.kind === 'bridge' && o.namespace === ns) {
       const opts = [`stp_state ${o.stp ? 1 : 0}`, ...(o.vlanFiltering ? ['vlan_filtering 1'] : [])];
-      lines.push(`link add ${o.name}${o.mtu ? ` mtu ${o.mtu}` : ''} type bridge ${opts.join(' ')}`);
+      lines.push(`link add ${o.name} netns ${ns}${o.mtu ? ` mtu ${o.mtu}` : ''} type bridge ${opts.join(' ')}`);
     }
-    if (o.kind === 'tap' && o.namespace === ns) lines.push(`tuntap add dev ${o.name} mode tap`);
+    if (o.kind === 'tap' && o.namespace === ns) lines.push(`netns exec ${ns} ip tuntap add dev ${o.name} mode tap`);
   }
   return lines;
 }
@@ -91,7 +96,7 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
   const settle = [...scope.settle];
   if (create.length) {
     steps.push({ phase: 'netns', argv: ['ip', '-batch', '-'], input: batch(create.map((n) => `netns add ${n}`)), why: `create ${create.length} network namespaces` });
-    for (const ns of create) steps.push({ phase: 'marker', argv: ipIn(ns, '-batch', '-'), input: batch(markerBatch(plan, ns)), why: `mark ${ns} as ours (lo alias) and add its bridges and TAPs` });
+    steps.push({ phase: 'marker', argv: ['ip', '-batch', '-'], input: batch(create.flatMap((ns) => markerLines(plan, ns))), why: `mark the namespaces as ours (lo alias) and add their bridges and TAPs` });
   }
   const veths = scope.links.filter((l) => l.kind === 'veth');
   if (veths.length) {
@@ -118,13 +123,16 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     if (o.namespace === null) steps.push({ phase: 'macvlan', argv: ipIn(null, 'link', 'set', 'dev', o.name, 'alias', rootAlias(plan.lab, o.realizes[0] ?? 'macvlan')), why: 'mark it as ours' });
   });
   if (scope.ovs) for (const s of ovsSteps(plan)) steps.push({ phase: 'ovs', ...s });
+  // Bridge VLAN membership needs the ports enslaved first (config), so it is its own phase.
+  const vlanSteps: Step[] = [];
   for (const ns of settle) {
     const lines = configBatch(plan, ns);
     if (lines.length) steps.push({ phase: 'config', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `configure ${ns}: masters, links up, addresses, routes` });
     const ports = plan.objects.filter((o): o is BridgePortObj => o.kind === 'bridge-port' && inNs(o, ns));
     const vl = bridgeVlanBatch(ports);
-    if (vl.length) steps.push({ phase: 'config', argv: ['bridge', '-n', ns, '-batch', '-'], input: batch(vl), why: `VLAN membership of ${ns}'s bridge ports` });
+    if (vl.length) vlanSteps.push({ phase: 'bridge-vlans', argv: ['bridge', '-n', ns, '-batch', '-'], input: batch(vl), why: `VLAN membership of ${ns}'s bridge ports` });
   }
+  steps.push(...vlanSteps);
   // TX checksum offload off on ends whose frames cross the OVS userspace datapath (MACHINE.md).
   for (const v of scope.links) {
     if (v.kind !== 'veth') continue;

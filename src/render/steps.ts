@@ -3,7 +3,7 @@
 // only src/apply runs these, through a Runner.
 
 /** Phases in the order they must run; the journal records the phase about to start. */
-export const PHASES = ['netns', 'marker', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'offload', 'sysctl', 'nft', 'hosts'] as const;
+export const PHASES = ['netns', 'marker', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface CommandStep {

@@ -24,63 +24,22 @@ netns add vn-golden-gw
 netns add vn-golden-internet
 VNETMAP_EOF
 echo "vnetmap golden: marker" >&2
-# mark vn-golden-pc1 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc1 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc2 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc2 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc3 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc3 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc4 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc4 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc5 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc5 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc6 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc6 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-sw-left as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-sw-left -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-link add br0 type bridge stp_state 0
-VNETMAP_EOF
-# mark vn-golden-sw-right as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-sw-right -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-link add br0 type bridge stp_state 0 vlan_filtering 1
-VNETMAP_EOF
-# mark vn-golden-core as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-core -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-link add br0 type bridge stp_state 0 vlan_filtering 1
-VNETMAP_EOF
-# mark vn-golden-gw as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-gw -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-internet as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-internet -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
+# mark the namespaces as ours (lo alias) and add their bridges and TAPs
+ip -batch - <<'VNETMAP_EOF'
+netns exec vn-golden-pc1 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc2 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc3 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc4 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc5 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc6 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-sw-left ip link set dev lo up alias vnetmap:golden
+link add br0 netns vn-golden-sw-left type bridge stp_state 0
+netns exec vn-golden-sw-right ip link set dev lo up alias vnetmap:golden
+link add br0 netns vn-golden-sw-right type bridge stp_state 0 vlan_filtering 1
+netns exec vn-golden-core ip link set dev lo up alias vnetmap:golden
+link add br0 netns vn-golden-core type bridge stp_state 0 vlan_filtering 1
+netns exec vn-golden-gw ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-internet ip link set dev lo up alias vnetmap:golden
 VNETMAP_EOF
 echo "vnetmap golden: links" >&2
 # create 10 veth pairs, each end directly in its namespace
@@ -162,19 +121,6 @@ link set dev p2 up
 link set dev p3 up
 link set dev p9 up
 VNETMAP_EOF
-# VLAN membership of vn-golden-sw-right's bridge ports
-bridge -n vn-golden-sw-right -batch - <<'VNETMAP_EOF'
-vlan del dev p1 vid 1
-vlan add dev p1 vid 10 pvid untagged
-vlan del dev p2 vid 1
-vlan add dev p2 vid 20 pvid untagged
-vlan del dev p3 vid 1
-vlan add dev p3 vid 30 pvid untagged
-vlan del dev p9 vid 1
-vlan add dev p9 vid 10
-vlan add dev p9 vid 20
-vlan add dev p9 vid 30
-VNETMAP_EOF
 # configure vn-golden-core: masters, links up, addresses, routes
 ip -n vn-golden-core -batch - <<'VNETMAP_EOF'
 link set dev p1 master br0
@@ -194,6 +140,34 @@ addr replace 192.168.20.1/24 dev vlan20
 addr replace 192.168.30.1/24 dev vlan30
 route replace default via 10.0.0.1
 VNETMAP_EOF
+# configure vn-golden-gw: masters, links up, addresses, routes
+ip -n vn-golden-gw -batch - <<'VNETMAP_EOF'
+link set dev lan up
+link set dev wan up
+addr replace 10.0.0.1/30 dev lan
+addr replace 203.0.113.2/24 dev wan
+route replace default via 203.0.113.1
+route replace 192.168.0.0/16 via 10.0.0.2
+VNETMAP_EOF
+# configure vn-golden-internet: masters, links up, addresses, routes
+ip -n vn-golden-internet -batch - <<'VNETMAP_EOF'
+link set dev eth0 up
+addr replace 203.0.113.1/24 dev eth0
+VNETMAP_EOF
+echo "vnetmap golden: bridge-vlans" >&2
+# VLAN membership of vn-golden-sw-right's bridge ports
+bridge -n vn-golden-sw-right -batch - <<'VNETMAP_EOF'
+vlan del dev p1 vid 1
+vlan add dev p1 vid 10 pvid untagged
+vlan del dev p2 vid 1
+vlan add dev p2 vid 20 pvid untagged
+vlan del dev p3 vid 1
+vlan add dev p3 vid 30 pvid untagged
+vlan del dev p9 vid 1
+vlan add dev p9 vid 10
+vlan add dev p9 vid 20
+vlan add dev p9 vid 30
+VNETMAP_EOF
 # VLAN membership of vn-golden-core's bridge ports
 bridge -n vn-golden-core -batch - <<'VNETMAP_EOF'
 vlan del dev p1 vid 1
@@ -208,20 +182,6 @@ vlan del dev br0 vid 1 self
 vlan add dev br0 vid 10 self
 vlan add dev br0 vid 20 self
 vlan add dev br0 vid 30 self
-VNETMAP_EOF
-# configure vn-golden-gw: masters, links up, addresses, routes
-ip -n vn-golden-gw -batch - <<'VNETMAP_EOF'
-link set dev lan up
-link set dev wan up
-addr replace 10.0.0.1/30 dev lan
-addr replace 203.0.113.2/24 dev wan
-route replace default via 203.0.113.1
-route replace 192.168.0.0/16 via 10.0.0.2
-VNETMAP_EOF
-# configure vn-golden-internet: masters, links up, addresses, routes
-ip -n vn-golden-internet -batch - <<'VNETMAP_EOF'
-link set dev eth0 up
-addr replace 203.0.113.1/24 dev eth0
 VNETMAP_EOF
 echo "vnetmap golden: sysctl" >&2
 # kernel settings of vn-golden-core

@@ -22,50 +22,17 @@ netns add vn-golden-gw
 netns add vn-golden-internet
 VNETMAP_EOF
 echo "vnetmap golden: marker" >&2
-# mark vn-golden-pc1 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc1 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc2 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc2 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc3 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc3 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc4 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc4 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc5 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc5 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-pc6 as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-pc6 -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-core as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-core -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-gw as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-gw -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
-VNETMAP_EOF
-# mark vn-golden-internet as ours (lo alias) and add its bridges and TAPs
-ip -n vn-golden-internet -batch - <<'VNETMAP_EOF'
-link set dev lo alias vnetmap:golden
-link set dev lo up
+# mark the namespaces as ours (lo alias) and add their bridges and TAPs
+ip -batch - <<'VNETMAP_EOF'
+netns exec vn-golden-pc1 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc2 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc3 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc4 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc5 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-pc6 ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-core ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-gw ip link set dev lo up alias vnetmap:golden
+netns exec vn-golden-internet ip link set dev lo up alias vnetmap:golden
 VNETMAP_EOF
 echo "vnetmap golden: links" >&2
 # create 13 veth pairs, each end directly in its namespace
