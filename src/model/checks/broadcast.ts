@@ -34,8 +34,11 @@ export function checkBroadcast(d: Design): Finding[] {
     const g = formatIp(gw);
     const owner = byIp.get(gw);
     const ownerDom = owner ? domains[(of.get(owner.ref) ?? 0) - 1] : undefined;
+    const alone = ownerDom !== undefined && ownerDom.members.length === 1;
     const fix = owner
-      ? `${g} belongs to ${owner.node} ${owner.dev}${ownerDom ? ` (${describeDomain(d, ownerDom)})` : ''}: cable ${n.name} into that domain, e.g. through a switch port in the right VLAN.`
+      ? alone
+        ? `${g} belongs to ${owner.node} ${owner.dev}, whose domain holds no other device: put both in one domain, e.g. through switch ports of the same VLAN.`
+        : `${g} belongs to ${owner.node} ${owner.dev}${ownerDom ? ` (${describeDomain(d, ownerDom)})` : ''}: cable ${n.name} into that domain, e.g. through a switch port in the right VLAN.`
       : `no device in the design has ${g}: give a router or L3 switch in ${n.name}'s domain that address.`;
     f.push(
       warning('W-GATEWAY-UNREACHABLE', [...n.path, 'gateway'], `${n.name}'s gateway ${g} is not in its broadcast domain (${describeDomain(d, dom)}), so ${n.name} cannot reach other subnets; ${fix}`),

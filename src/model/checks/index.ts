@@ -6,6 +6,7 @@ import type { RawDesign } from '../schema.js';
 import type { Design } from '../types.js';
 import { checkAddresses } from './addresses.js';
 import { checkBroadcast } from './broadcast.js';
+import { checkInterfaces } from './interfaces.js';
 import { checkLinkVlans } from './link-vlans.js';
 import { checkMapping } from './mapping.js';
 import { checkNames } from './names.js';
@@ -24,6 +25,7 @@ export const CHECKS: Check[] = [
   checkNames,
   checkReferences,
   checkAddresses,
+  checkInterfaces,
   checkRoutes,
   checkBroadcast,
   checkVlans,

@@ -64,8 +64,8 @@ export const isEndStation = (kind: DesignNode['kind']): boolean => kind === 'hos
 export function describeDomain(d: Design, dom: Domain): string {
   const plain = plainSwitches(d, dom);
   const via = plain.length ? plain : dom.switches;
-  const v = dom.vlans.length ? `VLAN ${dom.vlans.join(', ')}` : 'untagged';
-  return via.length ? `${v} via ${via.join(', ')}` : v;
+  const parts = [dom.vlans.length ? `VLAN ${dom.vlans.join(', ')}` : '', via.length ? `via ${via.join(', ')}` : ''].filter(Boolean);
+  return parts.length ? parts.join(' ') : 'a segment of its own';
 }
 
 /**

@@ -89,7 +89,7 @@ function noRouter(d: Design, r: DomainResult, f: Finding[]): void {
     );
     if (routed) continue;
     f.push(
-      warning('W-VLAN-NO-ROUTER', us[0]!.path, `no router serves VLAN ${v} (no L3-switch "vlans: { ${v}: ... }" entry and no router interface in its domain), so hosts in VLAN ${v} can only reach each other; add an SVI for it if they should reach other subnets.`),
+      warning('W-VLAN-NO-ROUTER', us[0]!.path, `no router serves VLAN ${v}: no SVI or router interface is in its broadcast domain, so hosts in VLAN ${v} can only reach each other; if they should reach other subnets, add "${v}: { address: ... }" under an L3 switch's "vlans" and carry VLAN ${v} to it.`),
     );
   }
 }
