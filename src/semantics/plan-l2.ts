@@ -146,6 +146,12 @@ export class PlanL2 implements L2View {
     const wa = this.mac.get(this.key(a))?.parent ?? this.key(a);
     const wb = this.mac.get(this.key(b))?.parent ?? this.key(b);
     if (this.compOf(wa) !== this.compOf(wb)) return undefined;
+    // A private child cannot ARP its parent, but answers the parent's ARP: once the parent
+    // has spoken, the child knows its MAC and unicast works both ways through the hairpin.
+    const ma = this.mac.get(this.key(a));
+    const mb = this.mac.get(this.key(b));
+    const priv = [ma?.parent === this.key(b) ? ma : undefined, mb?.parent === this.key(a) ? mb : undefined].find((m) => m?.mode === 'private' && this.hairpinUpstream.has(m.parent));
+    if (priv) return `private macvlan child of ${priv.parentName} reaches its parent only after the parent spoke first`;
     return this.poisoned.find((u) => u.inside.has(wa) || u.inside.has(wb))?.what;
   }
 
@@ -177,7 +183,7 @@ export class PlanL2 implements L2View {
     const mb = this.mac.get(wb);
     if (ma && mb && ma.parent === mb.parent) return siblings(ma.mode, mb.mode, this.hairpinUpstream.has(ma.parent));
     if (ma && ma.parent === wb) return toParent(ma.mode, this.hairpinUpstream.has(wb));
-    if (mb && mb.parent === wa) return toParent(mb.mode, this.hairpinUpstream.has(wa));
+    if (mb && mb.parent === wa) return fromParent(mb.mode, this.hairpinUpstream.has(wa));
     const pa = ma?.parent ?? wa;
     const pb = mb?.parent ?? wb;
     // An ARP request from inside a poisoned switch is answered, but the answer is dropped
@@ -263,5 +269,11 @@ function siblings(a: string, b: string, hairpin: boolean): boolean {
 }
 
 function toParent(mode: string, hairpin: boolean): boolean {
+  // A private child's broadcasts that the hairpin port reflects go back to that child only.
   return mode !== 'private' && mode !== 'passthru' && hairpin;
+}
+
+function fromParent(mode: string, hairpin: boolean): boolean {
+  // The parent's own frames come back as "external": every child mode receives them.
+  return mode !== 'passthru' && hairpin;
 }
