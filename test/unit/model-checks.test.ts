@@ -99,6 +99,21 @@ mapping: { strategy: macvtap, macvlan-mode: passthru }
   });
 });
 
+describe('checks: one mistake, one message', () => {
+  it('an uncabled host is reported as uncabled, not also as cut off from its gateway', () => {
+    const t = `name: t
+nodes:
+  pc1: { kind: host, interfaces: { eth0: { address: 10.0.0.1/24 } }, gateway: 10.0.0.254 }
+  gw: { kind: router, interfaces: { lan: { address: 10.0.0.254/24 } } }
+`;
+    expect(codes(t)).toEqual(['W-NODE-UNLINKED', 'W-NODE-UNLINKED']);
+  });
+
+  it('a typo in a key is reported once, as the typo, not also as the missing key', () => {
+    expect(codes('name: t\nnodes:\n  pc1: { kind: host, interfacs: { eth0: {} } }\n')).toEqual(['E-UNKNOWN-KEY']);
+  });
+});
+
 describe('checks: scale', () => {
   // 40 switches x 50 hosts, one router: every check is per-node or indexed, never all-pairs.
   const big = (dupe: boolean) => {

@@ -19,8 +19,11 @@ export function checkBroadcast(d: Design): Finding[] {
   for (const h of holders) for (const c of h.addresses) if (!byIp.has(c.ip)) byIp.set(c.ip, h);
   for (const dom of domains) mixed(d, dom, byRef, f);
 
+  // A node cabled to nothing gets W-NODE-UNLINKED; its gateway being out of reach follows.
+  const cabled = new Set(d.links.flatMap((l) => l.ends.map((e) => e.node)));
   for (const n of d.nodes) {
     if (!isRouted(n) || n.gateway === undefined) continue;
+    if (n.kind !== 'vm' && !cabled.has(n.name)) continue;
     const gw = n.gateway;
     const own = byNode.get(n.name) ?? [];
     // No interface on the gateway's subnet is an error reported by routes.ts.
