@@ -4,7 +4,7 @@
 // removes what this run created and reports the failing command.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ToolError } from '../errors.js';
+import { ToolError, UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { Plan } from '../plan/types.js';
 import { renderSteps } from '../render/render.js';
@@ -13,7 +13,7 @@ import { hostsPath, isFile, type Phase, type Step } from '../render/steps.js';
 import { destroyLab } from './destroy.js';
 import { rebuildScope, samePlan } from './diff.js';
 import { findOwned, ownedOvsBridges } from './discover.js';
-import { writeJournal, type Journal } from './journal.js';
+import { readJournal, writeJournal, type Journal } from './journal.js';
 import { preflight } from './preflight.js';
 import { readState, writeState } from './state.js';
 
@@ -35,6 +35,7 @@ export interface UpResult {
 
 export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
   const t0 = Date.now();
+  await recoverFromCrash(plan.lab, runner);
   const prev = readState(plan.lab);
   const total = plan.objects.filter((o) => o.kind === 'netns').length;
   // A lab whose state survived but whose objects did not (deleted by hand, by the script's
@@ -119,6 +120,26 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
   if (failure !== undefined) throw failure;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * An unfinished journal: another `up` is running (refuse), or one died mid-way (remove what it
+ * left, by marker and journal, so this run starts clean).
+ */
+async function recoverFromCrash(lab: string, runner: Runner): Promise<void> {
+  const j = readJournal(lab);
+  if (!j || j.phase === 'done') return;
+  if (j.pid !== process.pid && alive(j.pid)) throw new UserError(`another "vnetmap up" (pid ${j.pid}) is building lab "${lab}"; wait for it, or stop it and run "vnetmap down ${lab}".`);
+  await destroyLab(lab, runner);
 }
 
 async function runStep(s: Step, runner: Runner): Promise<void> {

@@ -18,7 +18,10 @@ export interface DownResult {
 
 export async function destroyLab(lab: string, runner: Runner): Promise<DownResult> {
   const t0 = Date.now();
-  const journal = readJournal(lab);
+  // Only an unfinished run's journal names namespaces that may lack the marker; after a
+  // finished run every namespace of ours carries it, and a bare one is someone else's.
+  const j = readJournal(lab);
+  const journal = j && j.phase !== 'done' ? j : undefined;
   const planned = readState(lab)?.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : [])) ?? [];
   const known = [...new Set([...planned, ...(journal?.namespaces ?? [])])];
   const owned = await findOwned(runner, lab, known);

@@ -48,8 +48,9 @@ afterAll(async () => {
 });
 
 describe.skipIf(!ready)(`crash-safe up${ready ? '' : ` (skipped: ${why})`}`, () => {
-  for (const m of MOMENTS) {
-    it(`SIGKILL ${label(m)}, then down leaves nothing and up works`, async () => {
+  MOMENTS.forEach((m, i) => {
+    const viaUp = i % 2 === 1;
+    it(`SIGKILL ${label(m)}, then ${viaUp ? 'up again recovers on its own' : 'down leaves nothing and up works'}`, async () => {
       const lab = uniqueLab();
       labs.push(lab);
       const killed = await upKilledAt(lab, m);
@@ -57,9 +58,13 @@ describe.skipIf(!ready)(`crash-safe up${ready ? '' : ` (skipped: ${why})`}`, () 
       expect(killed.code).toBe(null);
       // The killed process's own children (ip -batch, ovs-vsctl) may still finish their work.
       await new Promise((r) => setTimeout(r, 400));
-      const down = await runner.run(['node', BIN, 'down', lab], { allowFail: true, timeoutMs: 30_000 });
-      expect(down.code, down.stderr).toBe(0);
-      expect(await leftovers(lab)).toEqual(NOTHING);
+      if (viaUp) {
+        // No down: the next up sees the unfinished journal of a dead pid and cleans up first.
+      } else {
+        const down = await runner.run(['node', BIN, 'down', lab], { allowFail: true, timeoutMs: 30_000 });
+        expect(down.code, down.stderr).toBe(0);
+        expect(await leftovers(lab)).toEqual(NOTHING);
+      }
       const plan = await examplePlan('network-b', 'ovs', lab);
       const res = await applyPlan(plan, runner, { designFile: example('network-b') });
       expect(res.action).toBe('created');
@@ -67,5 +72,5 @@ describe.skipIf(!ready)(`crash-safe up${ready ? '' : ` (skipped: ${why})`}`, () 
       await destroyLab(lab, runner);
       expect(await leftovers(lab)).toEqual(NOTHING);
     });
-  }
+  });
 });
