@@ -18,12 +18,12 @@ import { broadcastDomains } from '../../src/semantics/domains.js';
 const VLANS = [10, 20, 30];
 const vlan = fc.constantFrom(...VLANS);
 const shape = fc.record({
-  switches: fc.array(fc.record({ aware: fc.boolean(), stp: fc.boolean(), hairpin: fc.boolean(), parent: fc.nat() }), { minLength: 1, maxLength: 4 }),
+  switches: fc.array(fc.record({ aware: fc.boolean(), stp: fc.boolean(), hairpin: fc.boolean(), parent: fc.nat(), native: fc.boolean(), mtu: fc.boolean() }), { minLength: 1, maxLength: 4 }),
   hosts: fc.array(fc.record({ sw: fc.nat(), vlan, cabled: fc.oneof(fc.constant(true), fc.boolean()) }), { maxLength: 7 }),
   l3: fc.option(fc.record({ sw: fc.nat(), svis: fc.subarray(VLANS, { minLength: 1 }) }), { nil: undefined }),
   router: fc.option(fc.record({ sw: fc.nat(), vlan, hairpin: fc.boolean() }), { nil: undefined }),
   server: fc.option(
-    fc.record({ sw: fc.nat(), aware: fc.boolean(), address: fc.boolean(), vfs: fc.nat(4), vms: fc.array(fc.option(vlan, { nil: undefined }), { minLength: 1, maxLength: 4 }) }),
+    fc.record({ sw: fc.nat(), sw2: fc.option(fc.nat(), { nil: undefined }), aware: fc.boolean(), address: fc.boolean(), vfs: fc.nat(4), vms: fc.array(fc.record({ vlan: fc.option(vlan, { nil: undefined }), nic2: fc.boolean() }), { minLength: 1, maxLength: 4 }) }),
     { nil: undefined },
   ),
   mode: fc.constantFrom('bridge', 'vepa', 'private', 'passthru'),
@@ -46,7 +46,9 @@ function toYaml(s: Shape): string {
     nodes[x.name] = { kind: 'switch', 'vlan-aware': x.aware, stp: x.stp, ...(x.hairpin ? { hairpin: true } : {}) };
     if (i === 0) continue;
     const up = sws[x.parent % i]!;
-    links.push({ endpoints: [port(x.name), port(up.name)], ...(x.aware || up.aware ? { trunk: VLANS } : {}) });
+    // Between VLAN-aware switches: a trunk, sometimes with VLAN 10 as its untagged native VLAN.
+    const trunk = x.native ? { trunk: [20, 30], native: 10 } : { trunk: VLANS };
+    links.push({ endpoints: [port(x.name), port(up.name)], ...(x.aware || up.aware ? trunk : {}), ...(x.mtu ? { mtu: 1400 } : {}) });
   }
   s.hosts.forEach((h, i) => {
     nodes[`pc${i}`] = { kind: 'host', interfaces: { eth0: { address: `10.${h.vlan}.0.${i + 10}/24` } } };
@@ -70,12 +72,20 @@ function toYaml(s: Shape): string {
     links.push({ endpoints: ['gw:wan', 'internet:eth0'] });
   }
   if (s.server) {
-    const sw = swAt(s.server.sw);
-    nodes.srv = { kind: 'server', 'vlan-aware': s.server.aware, interfaces: { eth0: { ...(s.server.address ? { address: '10.99.0.5/24' } : {}), ...(s.server.vfs ? { 'sriov-vfs': s.server.vfs } : {}) } } };
-    s.server.vms.forEach((v, j) => {
-      nodes[`vm${j}`] = { kind: 'vm', server: 'srv', interfaces: { eth0: { address: `10.${v ?? 99}.0.${100 + j}/24`, ...(v !== undefined && s.server!.aware ? { vlan: v } : {}) } } };
+    const sv = s.server;
+    const sw = swAt(sv.sw);
+    const two = sv.sw2 !== undefined;
+    const nic = (name: string, addr: boolean) => ({ [name]: { ...(addr ? { address: `10.${name === 'eth0' ? 99 : 98}.0.5/24` } : {}), ...(sv.vfs ? { 'sriov-vfs': sv.vfs } : {}) } });
+    nodes.srv = { kind: 'server', 'vlan-aware': sv.aware, interfaces: { ...nic('eth0', sv.address), ...(two ? nic('eth1', false) : {}) } };
+    sv.vms.forEach((v, j) => {
+      const uplink = two ? { uplink: v.nic2 ? 'eth1' : 'eth0' } : {};
+      nodes[`vm${j}`] = { kind: 'vm', server: 'srv', interfaces: { eth0: { address: `10.${v.vlan ?? 99}.0.${100 + j}/24`, ...uplink, ...(v.vlan !== undefined && sv.aware ? { vlan: v.vlan } : {}) } } };
     });
     links.push({ endpoints: ['srv:eth0', port(sw.name)], ...(sw.aware ? { trunk: VLANS } : {}) });
+    if (two) {
+      const sw2 = swAt(sv.sw2!);
+      links.push({ endpoints: ['srv:eth1', port(sw2.name)], ...(sw2.aware ? { trunk: VLANS } : {}) });
+    }
   }
   return stringify({ name: 'prop-lab', nodes, links, mapping: { 'macvlan-mode': s.mode } });
 }
