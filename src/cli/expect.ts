@@ -3,7 +3,7 @@
 // every difference no deviation explains (exit 1 when there is one).
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { STRATEGIES, type Strategy } from '../model/limits.js';
+import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
 import type { Design } from '../model/types.js';
 import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
@@ -16,16 +16,19 @@ export function register(program: Command): void {
     .description('print the broadcast domains and reachability a design promises (offline); with --strategy, check the twin would keep them')
     .argument('<file>', 'design file (YAML)')
     .option('--strategy <strategy>', `also predict the twin built with this strategy (${STRATEGIES.join(', ')})`)
+    .option('--macvlan-mode <mode>', `with --strategy macvtap: ${MACVLAN_MODES.join(' | ')}`)
     .option('--capabilities <preset>', `kernel to plan for with --strategy (${PRESET_NAMES.join(', ')})`, 'full')
     .option('--json', 'print JSON instead of text')
-    .action((file: string, opts: { strategy?: string; capabilities: string; json?: boolean }) => {
+    .action((file: string, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean }) => {
       const d = loadOrThrow(file);
       let plan;
       if (opts.strategy !== undefined) {
         if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of ${STRATEGIES.join(', ')}.`);
         const caps = PRESETS[opts.capabilities];
         if (!caps) throw new UserError(`unknown capabilities preset "${opts.capabilities}"; use one of ${PRESET_NAMES.join(', ')}.`);
-        plan = compile(d, { strategy: opts.strategy as Strategy, capabilities: caps });
+        const mode = opts.macvlanMode;
+        if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode)) throw new UserError(`unknown macvlan mode "${mode}"; use one of ${MACVLAN_MODES.join(', ')}.`);
+        plan = compile(d, { strategy: opts.strategy as Strategy, capabilities: caps, ...(mode ? { macvlanMode: mode as MacvlanMode } : {}) });
       }
       const p = predict(d, plan);
       process.stdout.write(opts.json ? JSON.stringify(p.json, null, 2) + '\n' : p.text);
