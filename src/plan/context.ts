@@ -98,3 +98,10 @@ export function ifaceLook(iface: Iface | undefined, linkMtu?: number): Pick<Veth
   if (mtu !== undefined) out.mtu = mtu;
   return out;
 }
+
+/** Append to the list under a key (a Map of lists, built in linear time). */
+export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}

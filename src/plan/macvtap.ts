@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import type { MacvlanMode } from '../model/limits.js';
 import type { ServerNode } from '../model/types.js';
 import type { Ctx, VmIface } from './context.js';
-import { peerOf, vmVlan } from './context.js';
+import { peerOf, pushTo, vmVlan } from './context.js';
 import { compileFaithful } from './faithful.js';
 import { ifaceRef, nodeRef } from './refs.js';
 import { vlanDevName } from './servers.js';
@@ -32,7 +32,7 @@ function realizeChildren(ctx: Ctx, s: ServerNode): void {
   const ns = ctx.ns(s.name);
   const mode: MacvlanMode = ctx.macvlanMode ?? design.mapping.servers[s.name]?.macvlanMode ?? design.mapping.macvlanMode;
   const byNic = new Map<string, VmIface[]>();
-  for (const v of ctx.vmIfaces.get(s.name) ?? []) byNic.set(v.nic, [...(byNic.get(v.nic) ?? []), v]);
+  for (const v of ctx.vmIfaces.get(s.name) ?? []) pushTo(byNic, v.nic, v);
 
   for (const [nicName, vms] of byNic) {
     const nic = s.interfaces.find((i) => i.name === nicName)!;
@@ -52,7 +52,7 @@ function realizeChildren(ctx: Ctx, s: ServerNode): void {
         parent = vlanDevName(nicName, vid);
         if (!parents.has(parent)) b.add({ kind: 'vlan', namespace: ns, name: b.claim(ns, parent), parent: nicName, vid, realizes: [ifaceRef(s.name, nicName)] });
       }
-      parents.set(parent, [...(parents.get(parent) ?? []), v]);
+      pushTo(parents, parent, v);
     }
     const vfs = nic.sriovVfs ?? 0;
     const crowded = [...parents].reduce((x, y) => (y[1].length > x[1].length ? y : x));

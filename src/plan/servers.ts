@@ -6,7 +6,7 @@
 import { UserError } from '../errors.js';
 import type { ServerNode } from '../model/types.js';
 import type { Ctx, VmIface } from './context.js';
-import { ifaceLook, vmVlan } from './context.js';
+import { ifaceLook, pushTo, vmVlan } from './context.js';
 import { ifaceRef, nodeRef } from './refs.js';
 import type { Place } from './routing.js';
 import type { Placements } from './switches.js';
@@ -59,7 +59,7 @@ export function realizeServer(ctx: Ctx, s: ServerNode, mode: 'faithful' | 'ovs' 
   const vms = mode === 'macvtap' ? [] : (ctx.vmIfaces.get(s.name) ?? []);
   const kind = chooseVSwitch(ctx, s, vms, mode === 'ovs');
   const byNic = new Map<string, VmIface[]>();
-  for (const v of vms) byNic.set(v.nic, [...(byNic.get(v.nic) ?? []), v]);
+  for (const v of vms) pushTo(byNic, v.nic, v);
   const single = byNic.size <= 1;
   const addrAt = new Map<string, Place>();
 

@@ -2,15 +2,16 @@
 // it, indented (provenance read backwards). Elements no object realises name the deviation
 // that explains why.
 import type { Design } from '../model/types.js';
+import { pushTo } from './context.js';
 import { describe, ruleText } from './describe.js';
 import { designRefs } from './refs.js';
 import type { Plan, PlanObject, Ref } from './types.js';
 
 export function planTable(design: Design, plan: Plan): string {
   const byRef = new Map<Ref, PlanObject[]>();
-  for (const o of plan.objects) for (const r of o.realizes) byRef.set(r, [...(byRef.get(r) ?? []), o]);
+  for (const o of plan.objects) for (const r of o.realizes) pushTo(byRef, r, o);
   const devByRef = new Map<Ref, string[]>();
-  for (const d of plan.deviations) for (const r of d.realizes) devByRef.set(r, [...(devByRef.get(r) ?? []), d.code]);
+  for (const d of plan.deviations) for (const r of d.realizes) pushTo(devByRef, r, d.code);
 
   // Node-scoped refs ("iface:pc1/eth0") go under their node; links and domains follow.
   const refs = designRefs(design);
@@ -18,7 +19,7 @@ export function planTable(design: Design, plan: Plan): string {
   const top: Ref[] = [];
   for (const r of refs) {
     const m = /^(\w[\w-]*):([^/]+)\/.+$/.exec(r);
-    if (m && !r.startsWith('node:')) under.set(m[2]!, [...(under.get(m[2]!) ?? []), r]);
+    if (m && !r.startsWith('node:')) pushTo(under, m[2]!, r);
     else if (!r.startsWith('node:')) top.push(r);
   }
   const domains = [...byRef.keys()].filter((r) => r.startsWith('domain:')).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
