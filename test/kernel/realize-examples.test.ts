@@ -25,6 +25,12 @@ const CASES: Case[] = [
     forward: { from: 'internet', ip: '203.0.113.2', port: 8080, node: 'pc1', toPort: 80 },
   },
   {
+    example: 'network-a-vms',
+    reach: [['pc1', '192.168.1.1'], ['pc1', '192.168.1.12'], ['pc5', '192.168.1.13'], ['pc2', '203.0.113.1']],
+    blocked: [['internet', '192.168.1.11']],
+    forward: { from: 'internet', ip: '203.0.113.2', port: 8080, node: 'pc1', toPort: 80 },
+  },
+  {
     example: 'network-b',
     reach: [['pc3', '192.168.10.1'], ['pc1', '192.168.10.13'], ['pc4', '203.0.113.1'], ['pc5', '192.168.30.16']],
     blocked: [['internet', '192.168.10.13']],

@@ -28,6 +28,7 @@ function planOf(file: string, strategy: Strategy, caps: 'full' | 'minimal', extr
 const CASES: { name: string; plan: () => Plan }[] = [
   { name: 'network-a.faithful.minimal', plan: () => planOf('network-a', 'faithful', 'minimal') },
   { name: 'network-a.compact.minimal', plan: () => planOf('network-a', 'compact', 'minimal') },
+  { name: 'network-a-vms.macvtap.minimal', plan: () => planOf('network-a-vms', 'macvtap', 'minimal') },
   { name: 'network-b.ovs.minimal', plan: () => planOf('network-b', 'ovs', 'minimal') },
   { name: 'network-b.faithful.full', plan: () => planOf('network-b', 'faithful', 'full') },
   { name: 'network-b-servers.macvtap-vepa.full', plan: () => planOf('network-b-servers', 'macvtap', 'full', { macvlanMode: 'vepa' }) },
