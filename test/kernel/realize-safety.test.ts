@@ -13,7 +13,7 @@ import { listNamespaces } from '../../src/apply/discover.js';
 import { labStatus } from '../../src/apply/status.js';
 import { UserError } from '../../src/errors.js';
 import { netnsName } from '../../src/plan/names.js';
-import { example, examplePlan, isRoot, leftovers, NOTHING, nsOf, ping, runner, uniqueLab } from './realize-helpers.js';
+import { example, examplePlan, isRoot, leftovers, NOTHING, nsOf, ovsRunning, ping, runner, uniqueLab } from './realize-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnetmap-safety-'));
 const labs: string[] = [];
@@ -23,6 +23,8 @@ afterAll(async () => {
   for (const n of userNs) await runner.run(['ip', 'netns', 'del', n], { allowFail: true });
   rmSync(dir, { recursive: true, force: true });
 });
+
+const ovsUp = isRoot && (await ovsRunning());
 
 const newLab = (): string => {
   const l = uniqueLab();
@@ -93,6 +95,24 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
     expect(await ping(nsOf(second, 'pc2'), '203.0.113.1')).toBe(true);
     expect((await labStatus(lab, runner)).drift).toEqual([]);
     expect((await applyPlan(second, runner, { designFile: changed })).action).toBe('unchanged');
+    await destroyLab(lab, runner);
+    expect(await leftovers(lab)).toEqual(NOTHING);
+  });
+
+  it.skipIf(!ovsUp)(`moving a host to another VLAN on an OVS switch rebuilds only that host and retags its port${ovsUp ? '' : ' (skipped: Open vSwitch not running)'}`, async () => {
+    const lab = newLab();
+    const first = (await planFromFile(example('network-b'), { lab, strategy: 'ovs' }, runner)).plan;
+    await applyPlan(first, runner, { designFile: example('network-b') });
+    expect(await ping(nsOf(first, 'pc5'), '192.168.30.1')).toBe(true);
+    const changed = join(dir, 'network-b-changed.yaml');
+    writeFileSync(changed, readFileSync(example('network-b'), 'utf8').replace('[pc5:eth0, sw-right:p3], vlan: 30', '[pc5:eth0, sw-right:p3], vlan: 10'));
+    const second = (await planFromFile(changed, { lab, strategy: 'ovs' }, runner)).plan;
+    const res = await applyPlan(second, runner, { designFile: changed });
+    expect(res.rebuilt).toEqual([netnsName(lab, 'pc5')]);
+    // pc5 keeps its 192.168.30.x address but now sits in VLAN 10: cut off from its gateway.
+    expect(await ping(nsOf(second, 'pc5'), '192.168.30.1')).toBe(false);
+    expect(await ping(nsOf(second, 'pc6'), '192.168.30.1')).toBe(true);
+    expect((await labStatus(lab, runner)).drift).toEqual([]);
     await destroyLab(lab, runner);
     expect(await leftovers(lab)).toEqual(NOTHING);
   });

@@ -15,6 +15,7 @@ import type { Plan } from '../../src/plan/types.js';
 import { renderNft } from '../../src/render/nft.js';
 import { renderSteps } from '../../src/render/render.js';
 import { renderScript, shQuote } from '../../src/render/script.js';
+import { PHASES } from '../../src/render/steps.js';
 import { golden } from '../helpers/golden.js';
 
 const OUT = 'test/golden/render';
@@ -50,6 +51,14 @@ describe('render pieces', () => {
         if ('path' in s) expect(s.path).toMatch(/^\/etc\/netns\/vn-golden-[a-z0-9-]+\/hosts$/);
         else expect(['ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'ethtool', 'sysctl', 'nft']).toContain(s.argv[0] === 'ip' && s.argv[1] === 'netns' ? s.argv[4] : s.argv[0]);
       }
+    }
+  });
+
+  it('steps come in phase order, so the journal written before each phase names what follows', () => {
+    for (const c of CASES) {
+      const order = renderSteps(c.plan()).map((s) => PHASES.indexOf(s.phase));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(order[0]).toBe(0); // namespaces first
     }
   });
 
