@@ -62,7 +62,7 @@ function leafSize(n: DNode): { width: number; height: number } {
   return { width: Math.max(64, w + 2 * PAD), height: PAD + TITLE_H + n.lines.length * LINE_H + PAD - 2 };
 }
 
-const ROOT_OPTIONS = {
+export const ROOT_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'DOWN',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
@@ -78,6 +78,14 @@ const ROOT_OPTIONS = {
   'elk.spacing.componentComponent': '28',
   'elk.padding': '[top=12,left=12,bottom=12,right=12]',
 };
+
+/** Beyond this many boxes, trade some crossing minimisation for time (1,000-host designs). */
+const BIG = 300;
+const BIG_OPTIONS: Record<string, string> = {
+  'elk.layered.thoroughness': '1',
+  'elk.layered.considerModelOrder.strategy': 'NONE',
+};
+const nodeCount = (ns: DNode[]): number => ns.reduce((k, n) => k + 1 + nodeCount(n.children), 0);
 
 function toElk(n: DNode): ElkNode {
   if (FRAME_SHAPES.has(n.shape)) {
@@ -113,7 +121,7 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 export async function layout(g: DiagramGraph): Promise<Layout> {
   const root: ElkNode = {
     id: '__root',
-    layoutOptions: ROOT_OPTIONS,
+    layoutOptions: nodeCount(g.nodes) > BIG ? { ...ROOT_OPTIONS, ...BIG_OPTIONS } : ROOT_OPTIONS,
     children: g.nodes.map(toElk),
     edges: g.edges.map(
       (e): ElkExtendedEdge => ({

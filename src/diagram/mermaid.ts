@@ -2,6 +2,7 @@
 // subgraphs; trunks are thick (===), macvlan/vNIC attachments dotted (-.-). Mermaid has no
 // overlapping groups, so broadcast domains are given as classes and comments.
 import { FRAME_SHAPES, type DiagramGraph, type DNode } from './graph.js';
+import { DOMAIN_COLORS } from './shapes.js';
 
 const q = (s: string) => s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 
@@ -44,7 +45,9 @@ export function toMermaid(gs: DiagramGraph[]): string {
     for (const [i, d] of g.groups.entries()) {
       out.push(`${pad}  %% ${d.id} ${d.title}: ${d.detail}`);
       const members = d.nodes.filter((id) => ids.has(key(id))).map(idOf);
-      if (members.length) out.push(`${pad}  class ${members.join(',')} ${prefix}dom${i + 1}`);
+      if (!members.length) continue;
+      out.push(`${pad}  classDef ${prefix}dom${i + 1} stroke:${DOMAIN_COLORS[i % DOMAIN_COLORS.length]},stroke-width:2px,stroke-dasharray:5 3`);
+      out.push(`${pad}  class ${members.join(',')} ${prefix}dom${i + 1}`);
     }
     if (gs.length > 1) out.push('  end');
     for (const note of g.notes) out.push(`  %% ${note}`);

@@ -246,8 +246,9 @@ function twinDomains(plan: Plan, design: Design, devices: DNode[], edges: DEdge[
         nodes.add(e.source);
         nodes.add(e.target);
       }
-    // Bridge memberships between shaded devices belong to the domain as well.
-    for (const e of edges) if ((e.style === 'member' || e.style === 'ovs-port' || e.style === 'macvlan') && nodes.has(e.source) && nodes.has(e.target)) chosen.add(e.id);
+    // Any edge between two shaded devices carries the domain too (bridge ports, macvlan
+    // parents, and veths of a compact twin, which realise interfaces rather than cables).
+    for (const e of edges) if (nodes.has(e.source) && nodes.has(e.target)) chosen.add(e.id);
     return {
       id: `domain:${dom.id}`,
       title: `D${dom.id}${dom.vlans.length ? ` · VLAN ${dom.vlans.join(',')}` : ''}`,
