@@ -4,7 +4,11 @@
 // table, a changed macvlan mode): verify fails on exactly the checks the semantics engine
 // predicts for the same change made to the plan, offline. Labs are unique per run and always
 // removed; probes only target addresses inside the lab.
-import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { applyPlan } from '../../src/apply/apply.js';
 import { planFromFile } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
@@ -19,9 +23,18 @@ import { verifyLive, type Check, type VerifyReport } from '../../src/verify/veri
 import { example, isRoot, leftovers, NOTHING, ovsRunning, runner, uniqueLab } from './realize-helpers.js';
 
 const labs: string[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'vnetmap-verify-'));
 afterAll(async () => {
   for (const l of labs) await destroyLab(l, runner).catch(() => undefined);
+  rmSync(tmp, { recursive: true, force: true });
 });
+
+/** Network A with hairpin NAT: inside hosts reach pc1's web server through the public address. */
+function hairpinNatDesign(): string {
+  const file = join(tmp, 'network-a-hairpin-nat.yaml');
+  writeFileSync(file, readFileSync(example('network-a'), 'utf8').replace('    nat:\n', '    nat:\n      hairpin: true\n'));
+  return file;
+}
 const ovs = isRoot ? await ovsRunning() : false;
 
 interface Built {
@@ -34,7 +47,7 @@ async function build(name: string, strategy: string, macvlanMode?: string): Prom
   if (!isRoot) return 'needs root';
   try {
     const lab = uniqueLab();
-    const file = example(name);
+    const file = name === 'network-a-hairpin-nat' ? hairpinNatDesign() : example(name);
     const { plan, design } = await planFromFile(file, { lab, strategy, ...(macvlanMode ? { macvlanMode } : {}) }, runner);
     if (plan.objects.some((o) => o.kind === 'ovs-bridge') && !ovs) return 'Open vSwitch not running';
     return { plan, design, file };
@@ -67,10 +80,13 @@ const failed = (r: VerifyReport) => r.checks.filter((c) => !c.ok).map(key).sort(
 const CASES: [string, string, string?][] = [
   ['figure-1', 'faithful'],
   ['figure-1', 'compact'],
+  ['figure-1', 'ovs'],
   ['network-a', 'faithful'],
   ['network-a', 'compact'],
   ['network-a', 'ovs'],
   ['network-a-vms', 'faithful'],
+  ['network-a-vms', 'ovs'],
+  ['network-a-hairpin-nat', 'faithful'],
   ['network-a-vms', 'macvtap', 'bridge'],
   ['network-a-vms', 'macvtap', 'vepa'],
   ['network-a-vms', 'macvtap', 'private'],
@@ -79,6 +95,7 @@ const CASES: [string, string, string?][] = [
   ['network-b', 'ovs'],
   ['network-b-servers', 'faithful'],
   ['network-b-servers', 'compact'],
+  ['network-b-servers', 'ovs'],
   ['network-b-servers', 'macvtap'],
 ];
 
@@ -100,6 +117,7 @@ describe('verify passes on every twin this kernel can build, and live equals off
         expect(report.checks.filter((c) => offline.has(key(c)) && c.observed !== offline.get(key(c))).map(key)).toEqual([]);
         expect(failed(report)).toEqual([]);
         expect(report.unexplained).toBe(0);
+        if (title.startsWith('network-a-hairpin-nat')) expect(report.checks.filter((c) => c.kind === 'tcp' && c.observed).map((c) => c.from)).toContain('pc2');
       } finally {
         await destroyLab(plan.lab, runner);
       }
@@ -188,4 +206,37 @@ describe('verify catches twins broken behind its back, pair by pair', () => {
       }
     }, 180_000);
   }
+});
+
+describe('the verify command', () => {
+  it.skipIf(!isRoot)(`up, verify --json, down${isRoot ? '' : ' (skipped: needs root)'}`, async () => {
+    const lab = uniqueLab();
+    labs.push(lab);
+    let out = '';
+    let err = '';
+    const o = vi.spyOn(process.stdout, 'write').mockImplementation((x) => ((out += String(x)), true));
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation((x) => ((err += String(x)), true));
+    try {
+      expect(await main(['node', 'vnetmap', 'up', example('network-a'), '--lab', lab, '--json'])).toBe(0);
+      out = '';
+      err = '';
+      const code = await main(['node', 'vnetmap', 'verify', lab, '--json', '--concurrency', '24']);
+      const j = JSON.parse(out) as { checks: Record<string, unknown>[]; summary: { passed: number; failed: number } };
+      expect(code).toBe(0);
+      expect(Object.keys(j.checks[0]!)).toEqual(['kind', 'from', 'to', 'expected', 'observed', 'ok']);
+      expect(j.summary).toEqual({ passed: j.checks.length, failed: 0 });
+      expect(err).toContain(`${j.checks.length} passed, 0 failed`);
+      // Behind its back: unplug pc2. The text report names the failures, exit 1.
+      await runner.run(['ip', '-n', `vn-${lab}-pc2`, 'link', 'del', 'dev', 'eth0']);
+      out = '';
+      expect(await main(['node', 'vnetmap', 'verify', lab])).toBe(1);
+      expect(out).toMatch(/mismatches:\n  ping pc1 -> pc2: expected a reply, observed no reply/);
+      expect(out).toMatch(/\d+ passed, [1-9]\d* failed\n$/);
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+      process.exitCode = undefined;
+      await destroyLab(lab, runner);
+    }
+  }, 180_000);
 });
