@@ -2,7 +2,8 @@
 // them (planned objects missing, unplanned ones present, planned addresses not where planned).
 import type { Runner } from '../exec/runner.js';
 import { labMarker } from '../plan/names.js';
-import { parseLinks, type ObservedLink } from '../observe/ip-json.js';
+import { parseLinks, parseRoutes, type ObservedLink } from '../observe/ip-json.js';
+import type { Plan } from '../plan/types.js';
 import { plannedDevices } from '../render/render.js';
 import { findOwned, isOurRootLink, rootLinks } from './discover.js';
 import { readState } from './state.js';
@@ -35,6 +36,27 @@ export interface LabStatus {
 async function observeNs(runner: Runner, ns: string): Promise<ObservedLink[] | undefined> {
   const r = await runner.run(['ip', '-n', ns, '-j', '-d', 'addr', 'show'], { allowFail: true });
   return r.code === 0 ? parseLinks(r.stdout) : undefined;
+}
+
+const norm = (p: string): string => p.replace(/\/32$/, '');
+
+/** Planned routes present (destination, gateway, device as planned) and planned NAT tables loaded. */
+async function routeAndNatDrift(runner: Runner, plan: Plan, ns: string): Promise<Drift[]> {
+  const out: Drift[] = [];
+  const routes = plan.objects.flatMap((o) => (o.kind === 'route' && o.namespace === ns ? [o] : []));
+  if (routes.length) {
+    const have = parseRoutes((await runner.run(['ip', '-n', ns, '-j', 'route', 'show'], { allowFail: true })).stdout);
+    for (const r of routes) {
+      const ok = have.some((h) => norm(h.to) === norm(r.to) && (!r.via || h.via === r.via) && (!r.dev || h.dev === r.dev));
+      if (!ok) out.push({ kind: 'missing', object: `${ns} route ${r.to}${r.via ? ` via ${r.via}` : ''}`, detail: 'route missing' });
+    }
+  }
+  for (const o of plan.objects) {
+    if (o.kind !== 'nft' || o.namespace !== ns) continue;
+    const r = await runner.run(['ip', 'netns', 'exec', ns, 'nft', 'list', 'table', 'ip', o.table], { allowFail: true });
+    if (r.code !== 0) out.push({ kind: 'missing', object: `${ns} nft table ip ${o.table}`, detail: 'NAT rules not loaded' });
+  }
+  return out;
 }
 
 export async function labStatus(lab: string, runner: Runner): Promise<LabStatus> {
@@ -73,6 +95,7 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
       if (l.name === 'lo') continue;
       for (const c of l.addresses) if (!addrs.some((a) => a.dev === l.name && a.cidr === c)) drift.push({ kind: 'extra', object: `${name}/${l.name} ${c}`, detail: 'address not in the plan' });
     }
+    drift.push(...(await routeAndNatDrift(runner, st.plan, name)));
   }
   if (st) {
     const roots = new Map((await rootLinks(runner)).filter((l) => isOurRootLink(lab, l)).map((l) => [l.name, l]));

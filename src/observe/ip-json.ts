@@ -54,3 +54,16 @@ export function parseLinks(text: string): ObservedLink[] {
 export function parseNetnsList(text: string): string[] {
   return (parseArray(text) as { name?: string }[]).flatMap((n) => (typeof n.name === 'string' ? [n.name] : []));
 }
+
+export interface ObservedRoute {
+  to: string;
+  via?: string;
+  dev?: string;
+}
+
+/** `ip -j route show`: destination ("default" or a prefix; host routes without "/32"), gateway, device. */
+export function parseRoutes(text: string): ObservedRoute[] {
+  return (parseArray(text) as { dst?: string; gateway?: string; dev?: string }[]).flatMap((r) =>
+    typeof r.dst === 'string' ? [{ to: r.dst, ...(r.gateway ? { via: r.gateway } : {}), ...(r.dev ? { dev: r.dev } : {}) }] : [],
+  );
+}

@@ -44,10 +44,12 @@ describe.skipIf(!ready)(`vnetmap up/status/exec/down${ready ? '' : ' (skipped: n
     expect(bad.stderr).toContain('no node "nosuch"');
     // Drift: remove an address behind vnetmap's back.
     await runner.run(['ip', '-n', `vn-${lab}-pc2`, 'addr', 'flush', 'dev', 'eth0']);
+    await runner.run(['ip', 'netns', 'exec', `vn-${lab}-gw`, 'nft', 'delete', 'table', 'ip', 'vnetmap']);
     const drifted = await cli('status', lab);
     expect(drifted.code).toBe(1);
-    expect(drifted.stdout).toContain('drift: missing');
-    expect(drifted.stdout).toContain('192.168.1.12/24');
+    expect(drifted.stdout).toContain(`drift: missing vn-${lab}-pc2/eth0 192.168.1.12/24`);
+    expect(drifted.stdout).toContain(`drift: missing vn-${lab}-pc2 route default via 192.168.1.1`);
+    expect(drifted.stdout).toContain(`drift: missing vn-${lab}-gw nft table ip vnetmap`);
     const down = await cli('down', lab);
     expect(down.stdout).toContain(`lab ${lab} removed: 9 namespaces`);
     expect((await cli('down', lab)).stdout).toContain('nothing to remove');
