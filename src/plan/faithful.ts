@@ -49,7 +49,7 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
       else unplugged(ctx, ns, i, ifaceRef(n.name, i.name), `${n.kind} ${n.name}`);
     }
     const svis = new Map<number, Place>();
-    if (n.kind === 'l3-switch') realizeSwitch(ctx, stp(n), mode === 'ovs' ? 'ovs' : backend!, place, svis);
+    if (n.kind === 'l3-switch') realizeSwitch(ctx, stp(n), mode === 'ovs' ? 'ovs' : backend!, place, svis, hairpinOff);
     wheres.push({ n, at, svis });
   }
 

@@ -9,6 +9,7 @@ import { nodeRef, portRef, sviRef } from './refs.js';
 import type { Place } from './routing.js';
 import type { BridgePortObj, OvsPortObj, VethEnd } from './types.js';
 import type { SwitchBackend } from './vlan-switch.js';
+import { realizeSwitch8021q } from './switch-8021q.js';
 
 /** "node/port" -> the veth end that stands for that port. */
 export type Placements = Map<string, VethEnd>;
@@ -22,6 +23,7 @@ export function realizeSwitch(
   /** "switch/port" keys whose hairpin stays off (see hairpin.ts). */
   hairpinOff: Set<string> = new Set(),
 ): void {
+  if (backend === '8021q') return realizeSwitch8021q(ctx, n, place, sviAt, hairpinOff);
   const { b } = ctx;
   const routedPorts = new Set(n.kind === 'l3-switch' ? n.interfaces.map((i) => i.name) : []);
   const cables = (ctx.portsOf.get(n.name) ?? []).filter((c) => !routedPorts.has(c.link.ends[c.end].port));

@@ -5,8 +5,8 @@ import type { Design } from '../model/types.js';
 import { isVlanAware } from '../model/types.js';
 import type { Ctx } from './context.js';
 
-/** linux: plain bridge (floods tags through); filtering: bridge vlan_filtering; ovs: Open vSwitch. */
-export type SwitchBackend = 'linux' | 'filtering' | 'ovs';
+/** linux: plain bridge (floods tags through); filtering: bridge vlan_filtering; ovs: Open vSwitch; 8021q: a bridge per VLAN. */
+export type SwitchBackend = 'linux' | 'filtering' | 'ovs' | '8021q';
 
 const capsHint = 'plan with --capabilities full for a kernel that has them, or use --strategy compact (no VLAN tags at all)';
 
@@ -15,7 +15,7 @@ export function vlanAwareSwitches(d: Design): string[] {
 }
 
 /** The backend for VLAN-aware switches and L3 switches (undefined when the design has none). */
-export function chooseVlanBackend(ctx: Ctx, forceOvs: boolean): 'filtering' | 'ovs' | undefined {
+export function chooseVlanBackend(ctx: Ctx, forceOvs: boolean): 'filtering' | 'ovs' | '8021q' | undefined {
   const names = vlanAwareSwitches(ctx.design);
   if (names.length === 0) return undefined;
   const { caps, b } = ctx;
@@ -42,8 +42,12 @@ export function chooseVlanBackend(ctx: Ctx, forceOvs: boolean): 'filtering' | 'o
       b.choose('ovs-offload', 'tx checksum offload off on OVS veths', 'the userspace datapath sends checksum-partial packets out with bad checksums, which breaks TCP over veth ports.');
     return 'ovs';
   }
+  if (caps.vlanDevices) {
+    b.choose('vlan-switching', '8021q devices + one bridge per VLAN', `the kernel has neither bridge VLAN filtering nor Open vSwitch, but 8021q devices: each VLAN of ${list} is a bridge, trunk ports carry one 8021q device per VLAN.`);
+    return '8021q';
+  }
   throw new UserError(
-    `the design has VLAN-aware switches (${list}), but the capabilities (${caps.source}) have neither bridge vlan_filtering${needsSviDevices ? ' with 8021q devices' : ''} nor Open vSwitch; ${capsHint}.`,
+    `the design has VLAN-aware switches (${list}), but the capabilities (${caps.source}) have neither bridge vlan_filtering, Open vSwitch nor 8021q devices; ${capsHint}.`,
   );
 }
 

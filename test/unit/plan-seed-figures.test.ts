@@ -79,7 +79,7 @@ describe('network B (seed figure 6)', () => {
   it('without vlan_filtering or OVS the VLAN switches cannot be built, and the message says so', () => {
     const none = { ...PRESETS.minimal!, source: 'test-none', ovs: false };
     expect(() => compile(d, { strategy: 'faithful', capabilities: none })).toThrow(UserError);
-    expect(() => compile(d, { strategy: 'faithful', capabilities: none })).toThrow(/neither bridge vlan_filtering.*nor Open vSwitch/);
+    expect(() => compile(d, { strategy: 'faithful', capabilities: none })).toThrow(/neither bridge vlan_filtering, Open vSwitch nor 8021q devices/);
     expect(() => compile(d, { strategy: 'ovs', capabilities: PRESETS['no-ovs']! })).toThrow(/needs Open vSwitch/);
     // compact needs no VLAN support at all.
     expect(() => compile(d, { strategy: 'compact', capabilities: none })).not.toThrow();
@@ -179,5 +179,24 @@ describe('hairpin ports that face a server bridge', () => {
     expect(f.deviations.map((x) => x.code)).toEqual(['hairpin-off-toward-bridge']);
     const m = compile(d, { strategy: 'macvtap', capabilities: PRESETS.full! });
     expect(of(m, 'bridge-port').filter((b) => b.hairpin).map((b) => b.realizes)).toEqual([['port:access-sw/p1']]);
+  });
+});
+
+describe('a kernel with 8021q devices only (no vlan_filtering, no OVS)', () => {
+  const caps = { ...PRESETS.full!, source: '8021q-only', bridgeVlanFiltering: false, ovs: false };
+  it('VLAN switches become one bridge per VLAN with 8021q devices on trunk ports; SVIs are the VLAN bridges', async () => {
+    const d = load('network-b');
+    const p = compile(d, { strategy: 'faithful', capabilities: caps });
+    expect(p.choices.map((c) => c.chosen)).toEqual(['8021q devices + one bridge per VLAN']);
+    expect(of(p, 'bridge').map((b) => `${b.namespace.replace('vn-network-b-', '')}:${b.name}`)).toEqual([
+      'sw-left:br0', 'sw-right:br10', 'sw-right:br20', 'sw-right:br30', 'core:vlan10', 'core:vlan20', 'core:vlan30',
+    ]);
+    expect(of(p, 'vlan').map((v) => `${v.namespace.replace('vn-network-b-', '')}:${v.name}->${v.master}`)).toEqual([
+      'sw-right:p9.10->br10', 'sw-right:p9.20->br20', 'sw-right:p9.30->br30', 'core:p2.10->vlan10', 'core:p2.20->vlan20', 'core:p2.30->vlan30',
+    ]);
+    expect(p.endpoints.find((e) => e.ref === 'svi:core/10')).toMatchObject({ namespace: 'vn-network-b-core', dev: 'vlan10' });
+    const { compare } = await import('../../src/semantics/compare.js');
+    expect(compare(d, p).bugs).toEqual([]);
+    expect(compare(load('network-b-servers'), compile(load('network-b-servers'), { strategy: 'faithful', capabilities: caps })).bugs).toEqual([]);
   });
 });
