@@ -21,6 +21,8 @@ export interface UpOptions {
   designFile: string;
   /** Called before each step: how many are done, how many in all, what comes next. */
   onProgress?: (done: number, total: number, why: string) => void;
+  /** Stop between steps (Ctrl-C): what was built is removed again, like after a failure. */
+  signal?: AbortSignal;
 }
 
 export interface UpResult {
@@ -65,6 +67,7 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
     for (const group of phaseGroups(steps)) {
       writeJournal({ ...journal, phase: (phase = group[0]!.phase) });
       const run = async (s: Step): Promise<void> => {
+        if (opts.signal?.aborted) throw new UserError(`interrupted; lab "${plan.lab}" was removed again.`);
         opts.onProgress?.(done, steps.length, s.why);
         await runStep(s, runner);
         done++;

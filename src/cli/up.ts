@@ -37,10 +37,18 @@ export function register(program: Command): void {
       }
       if (warnings.length && !opts.json) process.stderr.write(formatProblems(warnings) + '\n');
       const tty = !opts.json && process.stderr.isTTY;
+      // Ctrl-C / SIGTERM: finish the running command, then remove what was built (not half a lab).
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       const res = await applyPlan(plan, runner, {
         designFile,
+        signal: abort.signal,
         ...(tty ? { onProgress: (d: number, t: number, why: string) => process.stderr.write(`\r\x1b[K[${d}/${t}] ${why.slice(0, 70)}`) } : {}),
       });
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       if (tty) process.stderr.write('\r\x1b[K');
       if (opts.json) {
         process.stdout.write(JSON.stringify({ ...res, strategy: plan.strategy, deviations: plan.deviations.map((d) => d.code) }, null, 2) + '\n');

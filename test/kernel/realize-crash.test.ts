@@ -22,6 +22,20 @@ type Moment = { ms: number } | { phase: Phase } | { firstNetns: true };
 const MOMENTS: Moment[] = [{ ms: 50 }, { firstNetns: true }, { phase: 'marker' }, { phase: 'links' }, { phase: 'ovs' }, { phase: 'config' }, { phase: 'offload' }];
 const label = (m: Moment): string => ('ms' in m ? `after ${m.ms} ms` : 'phase' in m ? `in phase ${m.phase}` : 'once the first namespace exists');
 
+/** Start `vnetmap up` and SIGTERM it once the journal shows `phase`: it should stop and clean up. */
+async function upTerminatedAt(lab: string, phase: Phase): Promise<{ code: number | null; stderr: string }> {
+  const run = runner.run(['node', BIN, 'up', example('network-b'), '--lab', lab, '--strategy', 'ovs', '--capabilities', 'minimal'], { allowFail: true, timeoutMs: 60_000 });
+  for (let i = 0; i < 6000; i++) {
+    const j = readJournal(lab);
+    if (j && j.phase !== 'done' && PHASES.indexOf(j.phase) >= PHASES.indexOf(phase)) {
+      process.kill(j.pid, 'SIGTERM');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return run;
+}
+
 /** Start `vnetmap up` and SIGKILL it (by the pid it wrote, a process this test started) at the moment. */
 async function upKilledAt(lab: string, m: Moment): Promise<{ code: number | null; killedIn?: string }> {
   const argv = ['node', BIN, 'up', example('network-b'), '--lab', lab, '--strategy', 'ovs', '--capabilities', 'minimal', '--json'];
@@ -48,6 +62,15 @@ afterAll(async () => {
 });
 
 describe.skipIf(!ready)(`crash-safe up${ready ? '' : ` (skipped: ${why})`}`, () => {
+  it('SIGTERM during up: it stops between steps and removes what it built', async () => {
+    const lab = uniqueLab();
+    labs.push(lab);
+    const r = await upTerminatedAt(lab, 'links');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('interrupted');
+    expect(await leftovers(lab)).toEqual(NOTHING);
+  });
+
   MOMENTS.forEach((m, i) => {
     const viaUp = i % 2 === 1;
     it(`SIGKILL ${label(m)}, then ${viaUp ? 'up again recovers on its own' : 'down leaves nothing and up works'}`, async () => {
