@@ -9,7 +9,9 @@ import { packageRoot } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { ToolError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
-import { examplePlan, isRoot, leftovers, NOTHING, runner, uniqueLab } from './realize-helpers.js';
+import { planFromFile } from '../../src/apply/design.js';
+import { renderScript } from '../../src/render/script.js';
+import { example, examplePlan, isRoot, leftovers, NOTHING, runner, uniqueLab } from './realize-helpers.js';
 
 const BIN = join(packageRoot(), 'dist', 'src', 'cli', 'bin.js');
 const ready = isRoot && existsSync(BIN);
@@ -69,6 +71,15 @@ describe.skipIf(!ready)(`vnetmap up/status/exec/down${ready ? '' : ' (skipped: n
     expect(te.stderr).toMatch(/gateway|unreachable|Nexthop/i);
     expect(te.hint).toContain('was removed again');
     expect(await leftovers(lab)).toEqual(NOTHING);
+  });
+
+  it('up --script prints the same script the library renders', async () => {
+    const lab = uniqueLab();
+    const r = await cli('up', 'examples/network-b.yaml', '--lab', lab, '--strategy', 'ovs', '--capabilities', 'minimal', '--script');
+    expect(r.code, r.stderr).toBe(0);
+    const plan = (await planFromFile(example('network-b'), { lab, strategy: 'ovs', capabilities: 'minimal' }, runner)).plan;
+    expect(r.stdout).toBe(renderScript(plan));
+    expect(await leftovers(lab)).toEqual(NOTHING); // printing builds nothing
   });
 
   it('refuses an invalid lab name with a clear message', async () => {

@@ -66,6 +66,23 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
     expect((await leftovers(lab)).namespaces).toEqual([mine]); // only the user's one
   });
 
+  it.skipIf(!ovsUp)(`a user's OVS bridge with the name a lab needs blocks up and survives down${ovsUp ? '' : ' (skipped: Open vSwitch not running)'}`, async () => {
+    const lab = newLab();
+    const plan = await examplePlan('network-b', 'ovs', lab);
+    const name = plan.objects.find((o) => o.kind === 'ovs-bridge')!.name as string;
+    await runner.run(['ovs-vsctl', '--timeout=10', 'add-br', name, '--', 'set', 'bridge', name, 'datapath_type=netdev']);
+    try {
+      const err = await applyPlan(plan, runner, { designFile: example('network-b') }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toContain(name);
+      await destroyLab(lab, runner);
+      expect((await runner.run(['ovs-vsctl', '--timeout=5', 'br-exists', name], { allowFail: true })).code).toBe(0);
+    } finally {
+      await runner.run(['ovs-vsctl', '--timeout=10', '--if-exists', 'del-br', name]);
+    }
+    expect(await leftovers(lab)).toEqual(NOTHING);
+  });
+
   it("an unmarked namespace with our prefix but outside the plan survives up and down", async () => {
     const lab = newLab();
     const other = netnsName(lab, 'zz');
