@@ -40,8 +40,12 @@ export function compare(d: Design, plan: Plan): Comparison {
   const pSig = signatures(pm as NetModel);
   const differences: Difference[] = [];
   const inPlan = new Set(pm.endpoints.map((e) => e.ref));
-  for (const e of dm.endpoints)
-    if (!inPlan.has(e.ref)) differences.push({ kind: 'endpoint', from: e.ref, to: e.ref, design: true, plan: false, detail: `${e.ref} has no location in the plan` });
+  for (const e of dm.endpoints) {
+    if (inPlan.has(e.ref)) continue;
+    // e.g. --vms qemu: the guest configures itself, the plan says so with a deviation on the node.
+    const dev = plan.deviations.find((x) => x.realizes.includes(e.ref) || x.realizes.includes(`node:${e.node}`));
+    differences.push({ kind: 'endpoint', from: e.ref, to: e.ref, design: true, plan: false, ...(dev ? { explainedBy: dev.code } : {}), detail: `${e.ref} has no location in the plan` });
+  }
   // Both sides use the same partition: design signature + plan signature.
   const common = (e: Endpoint) => `${dSig.get(e.ref) ?? '-'}|${pSig.get(e.ref) ?? '-'}`;
   const dr = reachability({ ...dm, endpoints: dm.endpoints.filter((e) => inPlan.has(e.ref)) }, common);
@@ -80,7 +84,10 @@ export function compare(d: Design, plan: Plan): Comparison {
       if (want === got) continue;
       for (const e of c.members) {
         const to = `${t.rule} -> ${t.target.node}`;
-        const dev = explain(plan.deviations, e.ref, t.target.node, 'reach', got);
+        const dev =
+          explain(plan.deviations, e.ref, t.target.node, 'reach', got) ??
+          // The target itself is outside the plan (a real guest): its node's deviation covers it.
+          (pm.endpoints.some((x) => x.node === t.target.node) ? undefined : plan.deviations.find((x) => x.realizes.includes(`node:${t.target.node}`)));
         differences.push({ kind: 'tcp', from: e.ref, to, design: want, plan: got, ...(dev ? { explainedBy: dev.code } : {}) });
       }
     }

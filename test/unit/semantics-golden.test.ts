@@ -44,4 +44,22 @@ describe('every plan keeps its design (differences only where deviations say)', 
           // The comparison saw every endpoint of the design in the twin.
           expect(cmp.plan.endpoints.length).toBe(cmp.design.endpoints.length);
         });
+
+  // --vms qemu: VMs are real guests on TAP/macvtap devices, absent from the plan's endpoints;
+  // the plan says so per VM, and nothing else may differ.
+  for (const f of examples.filter((x) => /vms|servers/.test(x)))
+    for (const strategy of STRATEGIES)
+      it(`${f} ${strategy} full, VMs as QEMU guests`, () => {
+        const d = loadDesignFile(`examples/${f}`).design!;
+        let plan;
+        try {
+          plan = compile(d, { strategy, capabilities: PRESETS.full!, vms: 'qemu' });
+        } catch (e) {
+          expect((e as Error).name).toBe('UserError');
+          return;
+        }
+        const cmp = compare(d, plan);
+        expect(cmp.bugs).toEqual([]);
+        expect(cmp.differences.filter((x) => x.kind === 'endpoint').every((x) => x.explainedBy === 'vm-guest-config')).toBe(true);
+      });
 });
