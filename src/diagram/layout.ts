@@ -166,7 +166,8 @@ export async function layout(g: DiagramGraph): Promise<Layout> {
     for (const c of en.children ?? []) collect(c);
   };
   collect(out);
-  edges.sort((a, b) => g.edges.indexOf(a.edge) - g.edges.indexOf(b.edge));
+  const order = new Map(g.edges.map((e, i) => [e.id, i]));
+  edges.sort((a, b) => order.get(a.edge.id)! - order.get(b.edge.id)!);
 
   return { graph: g, width: r1(out.width ?? 0), height: r1(out.height ?? 0), nodes, edges, groups: placeGroups(g.groups, nodes, edges) };
 }

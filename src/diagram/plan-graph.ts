@@ -175,6 +175,13 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
   for (const n of devices.values()) {
     const ns = namespaces.get(nsNodeId(devNs.get(n.id)!))!;
     n.tone ??= ns.tone;
+    // Root-namespace names are generated (vn<labId><n>): say which switch or port they are.
+    if (devNs.get(n.id) === null) {
+      const what = n.shape === 'ovs-bridge' ? n.refs.filter((r) => r.startsWith('node:')) : n.refs.filter((r) => r.startsWith('port:'));
+      if (what.length) n.lines.push(`= ${what.map((r) => r.replace(/^(node|port):/, '')).join(', ')}`);
+      const owner = n.refs.find((r) => r.startsWith('node:'));
+      if (owner) n.tone ??= owner.slice(5);
+    }
   }
 
   const notes = [
@@ -246,6 +253,9 @@ function twinDomains(plan: Plan, design: Design, devices: DNode[], edges: DEdge[
         nodes.add(e.source);
         nodes.add(e.target);
       }
+    // A macvlan child in the domain pulls in its parent (a server's VLAN device, say), which
+    // is only ever in the domains of its children.
+    for (const e of edges) if (e.style === 'macvlan' && nodes.has(e.target)) nodes.add(e.source);
     // Any edge between two shaded devices carries the domain too (bridge ports, macvlan
     // parents, and veths of a compact twin, which realise interfaces rather than cables).
     for (const e of edges) if (nodes.has(e.source) && nodes.has(e.target)) chosen.add(e.id);
