@@ -29,6 +29,29 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** A router capturing web traffic from its LAN to a local proxy port (REDIRECT). */
+function redirectDesign(): string {
+  const file = join(tmp, 'redirect.yaml');
+  writeFileSync(
+    file,
+    `name: redir
+nodes:
+  pc: { kind: host, interfaces: { eth0: { address: 192.168.5.10/24 } }, gateway: 192.168.5.1 }
+  gw:
+    kind: router
+    interfaces: { lan: { address: 192.168.5.1/24 }, wan: { address: 198.51.100.2/24 } }
+    nat:
+      masquerade: [{ out: wan }]
+      redirects: [{ in: lan, protocol: tcp, port: 80, to-port: 3128 }]
+  out: { kind: external, interfaces: { eth0: { address: 198.51.100.1/24 } } }
+links:
+  - endpoints: [pc:eth0, gw:lan]
+  - endpoints: [gw:wan, out:eth0]
+`,
+  );
+  return file;
+}
+
 /** Network A with hairpin NAT: inside hosts reach pc1's web server through the public address. */
 function hairpinNatDesign(): string {
   const file = join(tmp, 'network-a-hairpin-nat.yaml');
@@ -47,7 +70,7 @@ async function build(name: string, strategy: string, macvlanMode?: string): Prom
   if (!isRoot) return 'needs root';
   try {
     const lab = uniqueLab();
-    const file = name === 'network-a-hairpin-nat' ? hairpinNatDesign() : example(name);
+    const file = name === 'network-a-hairpin-nat' ? hairpinNatDesign() : name === 'redirect' ? redirectDesign() : example(name);
     const { plan, design } = await planFromFile(file, { lab, strategy, ...(macvlanMode ? { macvlanMode } : {}) }, runner);
     if (plan.objects.some((o) => o.kind === 'ovs-bridge') && !ovs) return 'Open vSwitch not running';
     return { plan, design, file };
@@ -87,6 +110,7 @@ const CASES: [string, string, string?][] = [
   ['network-a-vms', 'faithful'],
   ['network-a-vms', 'ovs'],
   ['network-a-hairpin-nat', 'faithful'],
+  ['redirect', 'faithful'],
   ['network-a-vms', 'macvtap', 'bridge'],
   ['network-a-vms', 'macvtap', 'vepa'],
   ['network-a-vms', 'macvtap', 'private'],
@@ -117,6 +141,7 @@ describe('verify passes on every twin this kernel can build, and live equals off
         expect(report.checks.filter((c) => offline.has(key(c)) && c.observed !== offline.get(key(c))).map(key)).toEqual([]);
         expect(failed(report)).toEqual([]);
         expect(report.unexplained).toBe(0);
+        if (title.startsWith('redirect')) expect(report.checks.filter((c) => c.kind === 'tcp' && c.observed).map((c) => c.from)).toEqual(['pc']);
         if (title.startsWith('network-a-hairpin-nat')) expect(report.checks.filter((c) => c.kind === 'tcp' && c.observed).map((c) => c.from)).toContain('pc2');
       } finally {
         await destroyLab(plan.lab, runner);
