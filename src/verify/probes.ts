@@ -2,12 +2,12 @@
 // through the Runner. Only addresses of the twin are ever probed.
 import { inNetns, type Runner } from '../exec/runner.js';
 
-/** Which of `targets` answer one ICMP echo (with one retry) from `src` in namespace `ns`. */
+/** Which of `targets` answer an ICMP echo (two tries, 400 ms each) from `src` in namespace `ns`. */
 export async function pingMany(runner: Runner, ns: string, src: string, targets: string[]): Promise<Set<string>> {
   const uniq = [...new Set(targets)];
   if (!uniq.length) return new Set();
   // One fping per source namespace probes every target in parallel: -a lists the alive ones.
-  const r = await runner.run(inNetns(ns, ['fping', '-a', '-r', '1', '-t', '300', '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 });
+  const r = await runner.run(inNetns(ns, ['fping', '-a', '-r', '1', '-t', '400', '-B', '1', '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 });
   if (r.code === 127 || /command not found/.test(r.stderr)) return pingEach(runner, ns, src, uniq);
   return new Set(r.stdout.split('\n').map((l) => l.trim()).filter((l) => uniq.includes(l)));
 }
