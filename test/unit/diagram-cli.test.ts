@@ -41,6 +41,9 @@ describe('vnetmap draw', () => {
     expect(html).toContain('class="side design"');
     expect(html).toContain('class="side twin"');
     expect(html).toContain("querySelectorAll('.el')");
+    // The inline script at least parses (a browser would run it on load).
+    const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
+    expect(() => new Function(script)).not.toThrow();
     // No external resources: no src= or href= at all, and the only URL is the SVG namespace.
     expect(html).not.toMatch(/\s(src|href)=/);
     expect(html.match(/https?:\/\/[^"]+/g)!.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
