@@ -23,11 +23,15 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run "vnetmap --help" for usage)');
   for (const c of COMMANDS) c.register(program);
+  // Commander does not pass exitOverride down to subcommands registered before it is set:
+  // without this, a bad option value would process.exit(1) instead of being a user error (2).
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -83,7 +83,7 @@ export const CODES: CodeInfo[] = [
   w('W-SNAT-ADDRESS', 'An SNAT address is not an address of its "out" interface, so replies may not come back.', 'Add the address to the interface, or use masquerade.'),
   // Mapping
   e('E-MAPPING-SERVER', 'mapping.servers names a node that does not exist or is not a server.', 'Use the name of a server node.'),
-  w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces, or use mode bridge.'),
+  w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces minus one (the NIC itself takes one), or use mode bridge.'),
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];

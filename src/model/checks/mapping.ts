@@ -26,10 +26,11 @@ export function checkMapping(d: Design): Finding[] {
         v.kind === 'vm' && v.server === s.name ? v.interfaces.filter((i) => (i.uplink ?? s.interfaces[0]?.name) === nic.name).map((i) => `${v.name} ${i.name}`) : [],
       );
       const vfs = nic.sriovVfs ?? 0;
-      if (children.length < 2 || vfs >= children.length) continue;
+      // The NIC itself takes one passthru child and each virtual function one more (seed B_M3).
+      if (children.length < 2 || vfs >= children.length - 1) continue;
       const path = own ? ['mapping', 'servers', s.name, 'macvlan-mode'] : nic.path;
       f.push(
-        warning('W-PASSTHRU-VFS', path, `macvlan mode passthru gives ${s.name}'s NIC ${nic.name} to one VM only, but ${children.length} VM interfaces use it (${children.join(', ')}) and it offers ${vfs} SR-IOV function${vfs === 1 ? '' : 's'}; set "sriov-vfs: ${children.length}" on ${nic.name} or use mode bridge.`),
+        warning('W-PASSTHRU-VFS', path, `macvlan mode passthru gives ${s.name}'s NIC ${nic.name} to one VM only, but ${children.length} VM interfaces use it (${children.join(', ')}) and it offers ${vfs} SR-IOV function${vfs === 1 ? '' : 's'}; set "sriov-vfs: ${children.length - 1}" on ${nic.name} or use mode bridge.`),
       );
     }
   }
