@@ -3,7 +3,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it as baseIt } from 'vitest';
+
+// Layout runs ELK, seconds on a loaded 2-core machine: allow it, the default 5 s is too tight.
+const it = (name: string, fn: () => unknown) => baseIt(name, fn, 60_000);
 import { formatOf } from '../../src/cli/draw.js';
 import { main } from '../../src/cli/main.js';
 import { UserError } from '../../src/errors.js';

@@ -1,6 +1,9 @@
 // The twin side on hand-written plans that use every object kind (OVS ports with trunks,
 // macvtap children, TAPs, VLAN devices, bridge ports), and the --trace overlay.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it as baseIt } from 'vitest';
+
+// Layout runs ELK, seconds on a loaded 2-core machine: allow it, the default 5 s is too tight.
+const it = (name: string, fn: () => unknown) => baseIt(name, fn, 60_000);
 import { graphs, layouts, drawSvg } from '../../src/diagram/draw.js';
 import { allNodes } from '../../src/diagram/graph.js';
 import { planGraph } from '../../src/diagram/plan-graph.js';

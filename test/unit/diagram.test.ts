@@ -2,7 +2,10 @@
 // is drawn (by id), boxes do not overlap unless nested, labels are all there, domains enclose
 // their members, and the text outputs match their golden files.
 import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it as baseIt } from 'vitest';
+
+// Layout runs ELK, seconds on a loaded 2-core machine: allow it, the default 5 s is too tight.
+const it = (name: string, fn: () => unknown) => baseIt(name, fn, 60_000);
 import { drawDot, drawMermaid, drawSvg, graphs, layouts, type Side } from '../../src/diagram/draw.js';
 import { allNodes, FRAME_SHAPES, type DiagramGraph } from '../../src/diagram/graph.js';
 import type { Box, Layout } from '../../src/diagram/layout.js';
