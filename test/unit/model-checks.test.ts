@@ -95,7 +95,9 @@ links:
 mapping: { strategy: macvtap, macvlan-mode: passthru }
 `;
     expect(codes(t)).toEqual([]);
-    expect(codes(t.replace('sriov-vfs: 2', 'sriov-vfs: 1'))).toEqual(['W-PASSTHRU-VFS']);
+    // The NIC takes one passthru child and its one VF the other.
+    expect(codes(t.replace('sriov-vfs: 2', 'sriov-vfs: 1'))).toEqual([]);
+    expect(codes(t.replace('sriov-vfs: 2', 'sriov-vfs: 0'))).toEqual(['W-PASSTHRU-VFS']);
   });
 });
 
