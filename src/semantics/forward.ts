@@ -3,8 +3,11 @@
 // ARP inside the L2 view), then walks the reply back through the same conntrack state.
 // A round trip succeeds only when the reply reaches the sender from the address it spoke to:
 // asymmetric paths and NAT that the reply bypasses fail, as they do on a real network.
-import { contains, formatIp, mask } from '../model/ip.js';
-import type { NetIface, NetModel, NetNode, NetRoute, Ref } from './net-model.js';
+import { contains, formatIp } from '../model/ip.js';
+import type { NetIface, NetModel, NetNode, Ref } from './net-model.js';
+import { routeLookup } from './route-lookup.js';
+
+export { routeLookup } from './route-lookup.js';
 
 export type Proto = 'icmp' | 'tcp' | 'udp';
 
@@ -46,73 +49,6 @@ const MAX_HOPS = 64;
 const show = (p: Packet) => `${formatIp(p.src)}${p.proto === 'icmp' ? '' : ':' + p.sport} -> ${formatIp(p.dst)}${p.proto === 'icmp' ? '' : ':' + p.dport} ${p.proto}`;
 
 export const isLocal = (n: NetNode, ip: number): boolean => n.ifaces.some((i) => i.addrs.some((a) => a.ip === ip));
-
-interface Lookup {
-  iface: NetIface;
-  nexthop: number;
-  realizes: Ref[];
-  /** The route as `ip route` would print it (built only when a trace asks). */
-  describe(): string;
-}
-
-const cache = new WeakMap<NetNode, Map<number, Lookup | undefined>>();
-
-/** Longest-prefix match over connected routes and the node's static routes (Linux main table). */
-export function routeLookup(n: NetNode, dst: number): Lookup | undefined {
-  // Matrices ask the same node about the same few destinations thousands of times.
-  let c = cache.get(n);
-  if (!c) cache.set(n, (c = new Map()));
-  if (c.has(dst)) return c.get(dst);
-  const r = lookup(n, dst);
-  c.set(dst, r);
-  return r;
-}
-
-function lookup(n: NetNode, dst: number): Lookup | undefined {
-  // Hot path of every matrix: remember the winner's position, build nothing until the end.
-  let bestPrefix = -1;
-  let bestIface: NetIface | undefined;
-  let bestAddr = 0;
-  let bestRoute: NetRoute | undefined;
-  for (const i of n.ifaces)
-    for (let k = 0; k < i.addrs.length; k++) {
-      const a = i.addrs[k]!;
-      if (a.prefix > bestPrefix && contains(a, dst)) {
-        bestPrefix = a.prefix;
-        bestIface = i;
-        bestAddr = k;
-      }
-    }
-  let routeIface: NetIface | undefined;
-  for (const r of n.routes) {
-    if (r.prefix <= bestPrefix || ((dst & mask(r.prefix)) >>> 0) !== r.network) continue;
-    const iface = resolveRouteIface(n, r);
-    if (!iface) continue; // the kernel refuses a route whose gateway is not on a connected subnet
-    bestPrefix = r.prefix;
-    bestRoute = r;
-    routeIface = iface;
-  }
-  if (bestRoute && routeIface) {
-    const r = bestRoute;
-    const iface = routeIface;
-    const to = r.prefix === 0 ? 'default' : `${formatIp(r.network)}/${r.prefix}`;
-    return { iface, nexthop: r.via ?? dst, realizes: r.realizes, describe: () => `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}` };
-  }
-  if (!bestIface) return undefined;
-  const i = bestIface;
-  const a = i.addrs[bestAddr]!;
-  return { iface: i, nexthop: dst, realizes: i.realizes, describe: () => `${formatIp(a.network)}/${a.prefix} dev ${i.dev} (connected)` };
-}
-
-function resolveRouteIface(n: NetNode, r: NetRoute): NetIface | undefined {
-  if (r.dev !== undefined) {
-    const i = n.ifaces.find((x) => x.dev === r.dev);
-    if (!i) return undefined;
-    return r.via === undefined || i.addrs.some((a) => contains(a, r.via!)) ? i : undefined;
-  }
-  if (r.via === undefined) return undefined;
-  return n.ifaces.find((i) => i.addrs.some((a) => contains(a, r.via!)));
-}
 
 /** The interface that answers ARP for `ip` on the frame's L2 segment from `from`. */
 export function arp(m: NetModel, from: NetIface, ip: number): NetIface | undefined {

@@ -5,6 +5,7 @@
 // vertices: whether two of them (or a child and its parent) hear each other depends on the
 // mode and on reflective relay (hairpin) at the parent's upstream port, which is not transitive.
 import type { Netns, Plan, Ref } from '../plan/types.js';
+import { fromParent, siblings, toParent } from './macvlan-modes.js';
 import type { L2Step, L2View, NetIface } from './net-model.js';
 
 interface Edge {
@@ -261,19 +262,3 @@ export interface PlanIface extends NetIface {
 }
 export const ifaceWire = (i: NetIface): string => (i as PlanIface).wire ?? wire(i.node, i.dev);
 export const wireOf = wire;
-
-function siblings(a: string, b: string, hairpin: boolean): boolean {
-  if (a === 'private' || b === 'private' || a === 'passthru' || b === 'passthru') return false;
-  if (a === 'bridge' && b === 'bridge') return true;
-  return hairpin;
-}
-
-function toParent(mode: string, hairpin: boolean): boolean {
-  // A private child's broadcasts that the hairpin port reflects go back to that child only.
-  return mode !== 'private' && mode !== 'passthru' && hairpin;
-}
-
-function fromParent(mode: string, hairpin: boolean): boolean {
-  // The parent's own frames come back as "external": every child mode receives them.
-  return mode !== 'passthru' && hairpin;
-}
