@@ -54,7 +54,12 @@ function markerLines(plan: Plan, ns: string): string[] {
   const lines = [`netns exec ${ns} ip link set dev lo up alias ${labMarker(plan.lab)}`];
   for (const o of plan.objects) {
     if (o.kind === 'bridge' && o.namespace === ns) {
-      const opts = [`stp_state ${o.stp ? 1 : 0}`, ...(o.vlanFiltering ? ['vlan_filtering 1'] : [])];
+      const opts = [
+        `stp_state ${o.stp ? 1 : 0}`,
+        ...(o.vlanFiltering ? ['vlan_filtering 1'] : []),
+        // A VLAN-aware port with no VLAN configured must carry nothing, not VLAN 1.
+        ...(o.defaultPvid !== undefined ? [`vlan_default_pvid ${o.defaultPvid}`] : []),
+      ];
       lines.push(`link add ${o.name} netns ${ns}${o.mtu ? ` mtu ${o.mtu}` : ''} type bridge ${opts.join(' ')}`);
     }
     if (o.kind === 'tap' && o.namespace === ns) lines.push(`netns exec ${ns} ip tuntap add dev ${o.name} mode tap`);

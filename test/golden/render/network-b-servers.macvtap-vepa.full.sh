@@ -32,9 +32,9 @@ netns exec vn-golden-host-a ip link set dev lo up alias vnetmap:golden
 netns exec vn-golden-host-b ip link set dev lo up alias vnetmap:golden
 netns exec vn-golden-host-c ip link set dev lo up alias vnetmap:golden
 netns exec vn-golden-tor ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-tor type bridge stp_state 0 vlan_filtering 1
+link add br0 netns vn-golden-tor type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
 netns exec vn-golden-core ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-core type bridge stp_state 0 vlan_filtering 1
+link add br0 netns vn-golden-core type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
 netns exec vn-golden-gw ip link set dev lo up alias vnetmap:golden
 netns exec vn-golden-internet ip link set dev lo up alias vnetmap:golden
 netns exec vn-golden-pc1 ip link set dev lo up alias vnetmap:golden

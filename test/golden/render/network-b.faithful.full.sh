@@ -35,9 +35,9 @@ netns exec vn-golden-pc6 ip link set dev lo up alias vnetmap:golden
 netns exec vn-golden-sw-left ip link set dev lo up alias vnetmap:golden
 link add br0 netns vn-golden-sw-left type bridge stp_state 0
 netns exec vn-golden-sw-right ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-sw-right type bridge stp_state 0 vlan_filtering 1
+link add br0 netns vn-golden-sw-right type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
 netns exec vn-golden-core ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-core type bridge stp_state 0 vlan_filtering 1
+link add br0 netns vn-golden-core type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
 netns exec vn-golden-gw ip link set dev lo up alias vnetmap:golden
 netns exec vn-golden-internet ip link set dev lo up alias vnetmap:golden
 VNETMAP_EOF
