@@ -84,12 +84,16 @@ function configBatch(plan: Plan, ns: string): string[] {
   return lines;
 }
 
-/** Bridge VLAN membership (only with vlan_filtering); a port's default VLAN 1 goes unless planned. */
-function bridgeVlanBatch(ports: BridgePortObj[]): string[] {
+/**
+ * Bridge VLAN membership (only with vlan_filtering). A port's default VLAN 1 goes unless
+ * planned — unless the bridge was created with vlan_default_pvid 0, where ports never get VLAN 1
+ * and deleting it would fail the whole batch.
+ */
+function bridgeVlanBatch(ports: BridgePortObj[], noDefaultVlan: boolean): string[] {
   const lines: string[] = [];
   for (const p of ports) {
     if (!p.vlans?.length) continue;
-    if (!p.vlans.some((v) => v.vid === 1)) lines.push(`vlan del dev ${p.dev} vid 1${p.self ? ' self' : ''}`);
+    if (!noDefaultVlan && !p.vlans.some((v) => v.vid === 1)) lines.push(`vlan del dev ${p.dev} vid 1${p.self ? ' self' : ''}`);
     for (const v of p.vlans) lines.push(`vlan add dev ${p.dev} vid ${v.vid}${v.pvid ? ' pvid' : ''}${v.untagged ? ' untagged' : ''}${p.self ? ' self' : ''}`);
   }
   return lines;
@@ -134,7 +138,8 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     const lines = configBatch(plan, ns);
     if (lines.length) steps.push({ phase: 'config', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `configure ${ns}: masters, links up, addresses, routes` });
     const ports = plan.objects.filter((o): o is BridgePortObj => o.kind === 'bridge-port' && inNs(o, ns));
-    const vl = bridgeVlanBatch(ports);
+    const noDefaultVlan = plan.objects.some((o) => o.kind === 'bridge' && inNs(o, ns) && o.defaultPvid === 0);
+    const vl = bridgeVlanBatch(ports, noDefaultVlan);
     if (vl.length) vlanSteps.push({ phase: 'bridge-vlans', argv: ['bridge', '-n', ns, '-batch', '-'], input: batch(vl), why: `VLAN membership of ${ns}'s bridge ports` });
   }
   steps.push(...vlanSteps);
