@@ -169,27 +169,21 @@ VNETMAP_EOF
 echo "vnetmap golden: bridge-vlans" >&2
 # VLAN membership of vn-golden-tor's bridge ports
 bridge -n vn-golden-tor -batch - <<'VNETMAP_EOF'
-vlan del dev p1 vid 1
 vlan add dev p1 vid 10
 vlan add dev p1 vid 20
-vlan del dev p2 vid 1
 vlan add dev p2 vid 30
-vlan del dev p3 vid 1
 vlan add dev p3 vid 10
 vlan add dev p3 vid 20
 vlan add dev p3 vid 30
-vlan del dev p24 vid 1
 vlan add dev p24 vid 10
 vlan add dev p24 vid 20
 vlan add dev p24 vid 30
 VNETMAP_EOF
 # VLAN membership of vn-golden-core's bridge ports
 bridge -n vn-golden-core -batch - <<'VNETMAP_EOF'
-vlan del dev p1 vid 1
 vlan add dev p1 vid 10
 vlan add dev p1 vid 20
 vlan add dev p1 vid 30
-vlan del dev br0 vid 1 self
 vlan add dev br0 vid 10 self
 vlan add dev br0 vid 20 self
 vlan add dev br0 vid 30 self

@@ -157,28 +157,20 @@ VNETMAP_EOF
 echo "vnetmap golden: bridge-vlans" >&2
 # VLAN membership of vn-golden-sw-right's bridge ports
 bridge -n vn-golden-sw-right -batch - <<'VNETMAP_EOF'
-vlan del dev p1 vid 1
 vlan add dev p1 vid 10 pvid untagged
-vlan del dev p2 vid 1
 vlan add dev p2 vid 20 pvid untagged
-vlan del dev p3 vid 1
 vlan add dev p3 vid 30 pvid untagged
-vlan del dev p9 vid 1
 vlan add dev p9 vid 10
 vlan add dev p9 vid 20
 vlan add dev p9 vid 30
 VNETMAP_EOF
 # VLAN membership of vn-golden-core's bridge ports
 bridge -n vn-golden-core -batch - <<'VNETMAP_EOF'
-vlan del dev p1 vid 1
 vlan add dev p1 vid 10 pvid untagged
-vlan del dev p2 vid 1
 vlan add dev p2 vid 10
 vlan add dev p2 vid 20
 vlan add dev p2 vid 30
-vlan del dev p3 vid 1
 vlan add dev p3 vid 30 pvid untagged
-vlan del dev br0 vid 1 self
 vlan add dev br0 vid 10 self
 vlan add dev br0 vid 20 self
 vlan add dev br0 vid 30 self
