@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
-import { draw, type DrawFormat, type Side } from '../diagram/draw.js';
+import type { DrawFormat, Side } from '../diagram/draw.js';
 import { UserError } from '../errors.js';
 import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
@@ -69,6 +69,8 @@ export function register(program: Command): void {
         if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UserError(`--trace-port must be a TCP port (1-65535), not "${opts.tracePort}".`);
         trace = { from: opts.trace[0]!, to: opts.trace[1]!, ...(port !== undefined ? { tcpPort: port } : {}) };
       }
+      // Loaded on demand: elkjs is a large bundle every other command would pay for at start-up.
+      const { draw } = await import('../diagram/draw.js');
       const text = await draw(loaded.design, plan, format, opts.side, trace);
       if (opts.output) {
         writeFileSync(opts.output, text);
