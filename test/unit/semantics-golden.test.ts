@@ -8,7 +8,11 @@ import { STRATEGIES } from '../../src/model/limits.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
 import { compile } from '../../src/plan/compile.js';
 import { compare } from '../../src/semantics/compare.js';
+import { designModel } from '../../src/semantics/from-design.js';
+import { planModel } from '../../src/semantics/from-plan.js';
+import type { NetModel } from '../../src/semantics/net-model.js';
 import { predict } from '../../src/semantics/prediction.js';
+import { pair, pairResult, reachability } from '../../src/semantics/reachability.js';
 import { golden } from '../helpers/golden.js';
 
 const examples = readdirSync('examples').filter((f) => f.endsWith('.yaml')).sort();
@@ -62,4 +66,29 @@ describe('every plan keeps its design (differences only where deviations say)', 
         expect(cmp.bugs).toEqual([]);
         expect(cmp.differences.filter((x) => x.kind === 'endpoint').every((x) => x.explainedBy === 'vm-guest-config')).toBe(true);
       });
+});
+
+describe('classes are sound: every pair answered from its classes equals its own simulation', () => {
+  for (const f of examples)
+    it(f, () => {
+      const d = loadDesignFile(`examples/${f}`).design!;
+      const models: NetModel[] = [designModel(d)];
+      for (const strategy of STRATEGIES) {
+        try {
+          models.push(planModel(compile(d, { strategy, capabilities: PRESETS.minimal! })) as NetModel);
+        } catch {
+          // strategy not applicable to this design
+        }
+      }
+      for (const m of models) {
+        const r = reachability(m);
+        for (const a of m.endpoints)
+          for (const b of m.endpoints) {
+            if (a === b) continue;
+            const own = pairResult(m, a, b);
+            const cls = pair(r, a.ref, b.ref);
+            expect({ pair: `${a.name} ${b.name}`, reach: cls.reach, l2: cls.l2, unstable: !!cls.unstable }).toEqual({ pair: `${a.name} ${b.name}`, reach: own.reach, l2: own.l2, unstable: !!own.unstable });
+          }
+      }
+    });
 });
