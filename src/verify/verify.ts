@@ -119,9 +119,15 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
       });
     });
     const targets = [...new Map(probes.filter((p) => p.target).map((p) => [`${p.target!.namespace} ${p.t.target.port}`, p] as const)).values()];
-    const lifetime = 4_000 + Math.ceil(probes.length / limit) * 2_500;
+    // Listeners cannot be stopped early through the Runner: they live long enough for every
+    // round of connections (2 s connect timeout each) plus one retry round.
+    const lifetime = 3_000 + Math.ceil(probes.length / limit) * 2_500 + 2_500;
     const listeners = await Promise.all(targets.map((p) => listen(runner, p.target!.namespace, p.t.target.port, token, lifetime)));
-    const got = await mapPool(probes, limit, (p) => connect(runner, p.a.loc.namespace, p.a.src, formatIp(p.t.addr), p.t.port));
+    const attempt = (p: (typeof probes)[number]) => connect(runner, p.a.loc.namespace, p.a.src, formatIp(p.t.addr), p.t.port);
+    const got = await mapPool(probes, limit, async (p) => {
+      const first = await attempt(p);
+      return first === token || !p.expected ? first : attempt(p); // second chance for a would-be mismatch
+    });
     probes.forEach((p, k) => add('tcp', p.a.ep.name, `${p.t.node} ${formatIp(p.t.addr)}:${p.t.port} -> ${p.t.target.node}:${p.t.target.port}`, p.expected, got[k] === token));
     await Promise.all(listeners.map((l) => l?.done));
   };
