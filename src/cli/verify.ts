@@ -1,11 +1,13 @@
 // vnetmap verify LAB [--json] [--concurrency N]: probe the live twin with real packets and
 // compare with what the design promises (adjusted by the plan's declared deviations).
 // Exit 0 only when every check matches.
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readState } from '../apply/state.js';
 import { UserError } from '../errors.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatVerify, verifyJson } from '../verify/report.js';
+import { verifyHtmlReport } from '../verify/report-html.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
 
@@ -17,7 +19,8 @@ export function register(program: Command): void {
     .option('--json', 'print { "checks": [...], "summary": { "passed", "failed" } }')
     .option('--concurrency <n>', 'probes in flight at once', '16')
     .option('--only <kinds>', 'comma-separated subset of ping,arp,tcp')
-    .action(async (lab: string, opts: { json?: boolean; concurrency: string; only?: string }) => {
+    .option('--html <file>', 'also write a self-contained HTML report: verdict, matrix, mismatches, design and twin diagrams')
+    .action(async (lab: string, opts: { json?: boolean; concurrency: string; only?: string; html?: string }) => {
       const st = readState(lab);
       if (!st) throw new UserError(`no running lab "${lab}"; build it with "vnetmap up FILE" first.`);
       const concurrency = Number(opts.concurrency);
@@ -29,6 +32,11 @@ export function register(program: Command): void {
       if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
       else process.stdout.write(formatVerify(report));
       if (opts.json) process.stderr.write(`${report.summary.passed} passed, ${report.summary.failed} failed\n`);
+      // The report is extra output: a failure to write it is an error, but it never turns a failed verify into a pass.
+      if (opts.html) {
+        writeFileSync(opts.html, await verifyHtmlReport(report, st.plan, design));
+        process.stderr.write(`wrote ${opts.html}\n`);
+      }
       process.exitCode = report.summary.failed ? 1 : 0;
     });
 }

@@ -48,17 +48,32 @@ const SCRIPT = `
 })();
 `;
 
+/** The diagram part of a page, for pages that embed the diagrams among other content. */
+export interface DiagramFragment {
+  /** CSS for the diagrams (hover highlighting); goes in a <style> element. */
+  style: string;
+  /** The SVGs, one framed <div> each. */
+  body: string;
+  /** The hover script; goes in a <script> element after the body. */
+  script: string;
+}
+
+export function diagramFragment(svgs: string[]): DiagramFragment {
+  return { style: STYLE, body: svgs.map((s) => `<div>${s}</div>`).join('\n'), script: SCRIPT };
+}
+
 export function htmlPage(title: string, svgs: string[]): string {
+  const f = diagramFragment(svgs);
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>${esc(title)} - vnetmap</title>`,
-    `<style>${STYLE}</style></head><body>`,
+    `<style>${f.style}</style></head><body>`,
     `<header><h1>${esc(title)}</h1><p>Hover over an element to highlight what realises it on the other side.</p></header>`,
     '<main>',
-    ...svgs.map((s) => `<div>${s}</div>`),
+    ...(svgs.length ? [f.body] : []),
     '</main>',
-    `<script>${SCRIPT}</script>`,
+    `<script>${f.script}</script>`,
     '</body></html>',
     '',
   ].join('\n');
