@@ -3,6 +3,7 @@
 // edges may cross frame borders. Returns absolute coordinates for the SVG writer and tests.
 import ElkModule from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
+import { gridLayout } from './leaf-grid.js';
 import { FRAME_SHAPES, LINE_PX, TITLE_PX, textWidth, walk, type DEdge, type DGroup, type DiagramGraph, type DNode } from './graph.js';
 
 export interface Point {
@@ -52,12 +53,12 @@ export const TITLE_H = 17;
 export const LINE_H = 13;
 export const ICON_W = 20;
 export const FRAME_SIDE = 14;
-const LABEL_H = 13;
+export const LABEL_H = 13;
 
 /** Height of a frame's header (title and lines) = its top padding. */
 export const headerHeight = (n: DNode): number => PAD + TITLE_H + n.lines.length * LINE_H + 6;
 
-function leafSize(n: DNode): { width: number; height: number } {
+export function leafSize(n: DNode): { width: number; height: number } {
   const w = Math.max(textWidth(n.title, TITLE_PX) + ICON_W, ...n.lines.map((l) => textWidth(l, LINE_PX)));
   return { width: Math.max(64, w + 2 * PAD), height: PAD + TITLE_H + n.lines.length * LINE_H + PAD - 2 };
 }
@@ -87,7 +88,7 @@ const BIG_OPTIONS: Record<string, string> = {
 };
 const nodeCount = (ns: DNode[]): number => ns.reduce((k, n) => k + 1 + nodeCount(n.children), 0);
 
-function toElk(n: DNode): ElkNode {
+export function toElk(n: DNode): ElkNode {
   if (FRAME_SHAPES.has(n.shape)) {
     const minW = Math.max(textWidth(n.title, TITLE_PX) + ICON_W, ...n.lines.map((l) => textWidth(l, LINE_PX))) + 2 * FRAME_SIDE;
     return {
@@ -105,7 +106,7 @@ function toElk(n: DNode): ElkNode {
   return { id: n.id, ...leafSize(n) };
 }
 
-function label(text: string | undefined, at: PlacedLabel['at']): ElkLabel[] {
+export function label(text: string | undefined, at: PlacedLabel['at']): ElkLabel[] {
   if (!text) return [];
   const placement = at === 'tail' ? 'TAIL' : at === 'head' ? 'HEAD' : 'CENTER';
   return [{ id: at, text, width: textWidth(text, LINE_PX) + 4, height: LABEL_H, layoutOptions: { 'elk.edgeLabels.placement': placement } }];
@@ -116,14 +117,37 @@ function label(text: string | undefined, at: PlacedLabel['at']): ElkLabel[] {
 const ElkCtor = ((ElkModule as unknown as { default?: unknown }).default ?? ElkModule) as new () => ELK;
 let elk: ELK | undefined;
 
-const r1 = (v: number) => Math.round(v * 10) / 10;
+export const r1 = (v: number) => Math.round(v * 10) / 10;
 
 export async function layout(g: DiagramGraph): Promise<Layout> {
+  const big = nodeCount(g.nodes) > BIG;
+  const options = big ? { ...ROOT_OPTIONS, ...BIG_OPTIONS } : ROOT_OPTIONS;
+  // Small diagrams go through ELK whole (their pictures are pinned by review); big ones first
+  // fold each crowd of hosts hanging off one switch into a grid block (see leaf-grid.ts).
+  const r = (big && (await gridLayout(g, options, runElk))) || (await runElk(g.nodes, g.edges, options));
+  return { graph: g, width: r.width, height: r.height, nodes: r.nodes, edges: r.edges, groups: placeGroups(g.groups, r.nodes, r.edges) };
+}
+
+export interface ElkResult {
+  width: number;
+  height: number;
+  /** Absolute boxes, parents before children. */
+  nodes: PlacedNode[];
+  /** In the order of the edges given. */
+  edges: PlacedEdge[];
+}
+export type ElkRun = (nodes: DNode[], edges: DEdge[], options: Record<string, string>, sizes?: Map<string, { width: number; height: number }>) => Promise<ElkResult>;
+
+/** One ELK run over some nodes (with their children) and edges; `sizes` fixes the size of stand-in boxes. */
+export const runElk: ElkRun = async (gNodes, gEdges, options, sizes) => {
   const root: ElkNode = {
     id: '__root',
-    layoutOptions: nodeCount(g.nodes) > BIG ? { ...ROOT_OPTIONS, ...BIG_OPTIONS } : ROOT_OPTIONS,
-    children: g.nodes.map(toElk),
-    edges: g.edges.map(
+    layoutOptions: options,
+    children: gNodes.map((n) => {
+      const fixed = sizes?.get(n.id);
+      return fixed ? { id: n.id, ...fixed } : toElk(n);
+    }),
+    edges: gEdges.map(
       (e): ElkExtendedEdge => ({
         id: e.id,
         sources: [e.source],
@@ -134,7 +158,7 @@ export async function layout(g: DiagramGraph): Promise<Layout> {
   };
   const out = await (elk ??= new ElkCtor()).layout(root);
 
-  const byId = new Map<string, DNode>([...walk(g.nodes)].map((w) => [w.node.id, w.node]));
+  const byId = new Map<string, DNode>([...walk(gNodes)].map((w) => [w.node.id, w.node]));
   const abs = new Map<string, Point>([['__root', { x: 0, y: 0 }]]);
   const nodes: PlacedNode[] = [];
   const visit = (en: ElkNode, off: Point, depth: number, parent?: string) => {
@@ -147,7 +171,7 @@ export async function layout(g: DiagramGraph): Promise<Layout> {
   };
   visit(out, { x: 0, y: 0 }, 0);
 
-  const edgeById = new Map(g.edges.map((e) => [e.id, e]));
+  const edgeById = new Map(gEdges.map((e) => [e.id, e]));
   const edges: PlacedEdge[] = [];
   const collect = (en: ElkNode) => {
     for (const e of en.edges ?? []) {
@@ -166,11 +190,10 @@ export async function layout(g: DiagramGraph): Promise<Layout> {
     for (const c of en.children ?? []) collect(c);
   };
   collect(out);
-  const order = new Map(g.edges.map((e, i) => [e.id, i]));
+  const order = new Map(gEdges.map((e, i) => [e.id, i]));
   edges.sort((a, b) => order.get(a.edge.id)! - order.get(b.edge.id)!);
-
-  return { graph: g, width: r1(out.width ?? 0), height: r1(out.height ?? 0), nodes, edges, groups: placeGroups(g.groups, nodes, edges) };
-}
+  return { width: r1(out.width ?? 0), height: r1(out.height ?? 0), nodes, edges };
+};
 
 /** Domains as padded boxes around their nodes plus their edges' routes; a node in several
  * domains gets a wider ring per domain so every domain stays visible around it. */
