@@ -88,12 +88,14 @@ const BIG_OPTIONS: Record<string, string> = {
 };
 const nodeCount = (ns: DNode[]): number => ns.reduce((k, n) => k + 1 + nodeCount(n.children), 0);
 
-export function toElk(n: DNode): ElkNode {
+export function toElk(n: DNode, sizes?: Map<string, { width: number; height: number }>): ElkNode {
+  const fixed = sizes?.get(n.id);
+  if (fixed) return { id: n.id, ...fixed };
   if (FRAME_SHAPES.has(n.shape)) {
     const minW = Math.max(textWidth(n.title, TITLE_PX) + ICON_W, ...n.lines.map((l) => textWidth(l, LINE_PX))) + 2 * FRAME_SIDE;
     return {
       id: n.id,
-      children: n.children.map(toElk),
+      children: n.children.map((c) => toElk(c, sizes)),
       layoutOptions: {
         'elk.padding': `[top=${headerHeight(n) + 8},left=${FRAME_SIDE},bottom=${FRAME_SIDE},right=${FRAME_SIDE}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
@@ -138,15 +140,12 @@ export interface ElkResult {
 }
 export type ElkRun = (nodes: DNode[], edges: DEdge[], options: Record<string, string>, sizes?: Map<string, { width: number; height: number }>) => Promise<ElkResult>;
 
-/** One ELK run over some nodes (with their children) and edges; `sizes` fixes the size of stand-in boxes. */
+/** One ELK run over some nodes (with their children) and edges; `sizes` fixes the size of stand-in boxes, at any depth. */
 export const runElk: ElkRun = async (gNodes, gEdges, options, sizes) => {
   const root: ElkNode = {
     id: '__root',
     layoutOptions: options,
-    children: gNodes.map((n) => {
-      const fixed = sizes?.get(n.id);
-      return fixed ? { id: n.id, ...fixed } : toElk(n);
-    }),
+    children: gNodes.map((n) => toElk(n, sizes)),
     edges: gEdges.map(
       (e): ElkExtendedEdge => ({
         id: e.id,

@@ -109,14 +109,78 @@ export async function gridLayout(g: DiagramGraph, options: Record<string, string
     sizes.set(gr.block.id, { width: 2 * BPAD + cols * cw + (cols - 1) * GAP_X, height: rows * (BAND + rh) + BPAD });
   }
 
+  // Inside a hub's frame, the ports of those cables, each tied to one and the same sibling
+  // (the bridge), become one row stand-in: ELK then sees a few boxes per frame, not fifty.
+  const cableEnds = new Set([...groups.values()].flatMap((gr) => gr.edges.map((e) => (groupOfLeaf.has(topOf.get(e.source)!) ? e.target : e.source))));
+  const touch = new Map<string, DEdge[]>();
+  for (const e of kept) for (const end of [e.source, e.target]) (touch.get(end) ?? touch.set(end, []).get(end)!).push(e);
+  const rows = new Map<string, { ports: DNode[]; edges: DEdge[]; cw: number }>(); // by stand-in id
+  const folded = new Map<string, DNode>(); // hub id -> its copy with rows folded
+  const rowEdges = new Map<string, DEdge>();
+  const rowOfEdge = new Set<string>();
+  for (const gr of groups.values()) {
+    const hub = g.nodes.find((n) => n.id === gr.hub)!;
+    const sibling = new Set(hub.children.map((c) => c.id));
+    const bySib = new Map<string, DNode[]>();
+    for (const c of hub.children) {
+      const es = touch.get(c.id) ?? [];
+      // Only unlabelled ties: the row's lane has no room for labels.
+      if (c.children.length || !cableEnds.has(c.id) || es.length !== 1 || es[0]!.tail || es[0]!.head || es[0]!.center) continue;
+      const other = es[0]!.source === c.id ? es[0]!.target : es[0]!.source;
+      if (sibling.has(other) && other !== c.id) (bySib.get(other) ?? bySib.set(other, []).get(other)!).push(c);
+    }
+    let children = hub.children;
+    for (const [sib, ports] of bySib) {
+      if (ports.length < MIN_LEAVES) continue;
+      const id = `__row ${hub.id} ${sib}`;
+      const stand = node(id, 'dev', '');
+      const set = new Set(ports);
+      children = children.flatMap((c) => (c === ports[0] ? [stand] : set.has(c) ? [] : [c]));
+      const cw = Math.max(...ports.map((q) => leafSize(q).width));
+      const rh = Math.max(...ports.map((q) => leafSize(q).height));
+      sizes.set(id, { width: 2 * BPAD + ports.length * cw + (ports.length - 1) * GAP_X, height: BAND + rh + BPAD });
+      const edges = ports.map((q) => touch.get(q.id)![0]!);
+      for (const e of edges) rowOfEdge.add(e.id);
+      rows.set(id, { ports, edges, cw });
+      rowEdges.set(`__rowedge ${id}`, { id: `__rowedge ${id}`, source: sib, target: id, style: edges[0]!.style, refs: [], objects: [] });
+    }
+    if (children !== hub.children) folded.set(hub.id, { ...hub, children });
+  }
+
   // The folded graph keeps the model order: each block stands where its first leaf stood.
   const reduced: DNode[] = [];
   for (const n of g.nodes) {
     const gr = groupOfLeaf.get(n.id);
-    if (!gr) reduced.push(n);
+    if (!gr) reduced.push(folded.get(n.id) ?? n);
     else if (gr.leaves[0] === n) reduced.push(gr.block);
   }
-  const res = await run(reduced, [...kept, ...trunks.values()], options, sizes);
+  const res = await run(reduced, [...kept.filter((e) => !rowOfEdge.has(e.id)), ...rowEdges.values(), ...trunks.values()], options, sizes);
+  const original = new Map(g.nodes.map((n) => [n.id, n]));
+  const unfolded: PlacedNode[] = [];
+  const rowEdgesPlaced: PlacedEdge[] = [];
+  const edgeAt = new Map(res.edges.map((e) => [e.edge.id, e]));
+  for (const p of res.nodes) {
+    const row = rows.get(p.node.id);
+    if (!row) {
+      unfolded.push(folded.has(p.node.id) ? { ...p, node: original.get(p.node.id)! } : p);
+      continue;
+    }
+    // The ports in one row; each one's edge to the bridge along a lane above the row.
+    const t = edgeAt.get(`__rowedge ${p.node.id}`)!;
+    const lane = r1(p.box.y + LANE);
+    row.ports.forEach((q, k) => {
+      const sz = leafSize(q);
+      const box = { x: r1(p.box.x + BPAD + k * (row.cw + GAP_X) + (row.cw - sz.width) / 2), y: r1(p.box.y + BAND), w: r1(sz.width), h: r1(sz.height) };
+      unfolded.push({ node: q, box, depth: p.depth, parent: p.parent });
+      const e = row.edges[k]!;
+      const tx = r1(box.x + box.w / 2);
+      const entry = t.points[t.points.length - 1] ?? { x: tx, y: p.box.y };
+      const route = [...t.points, { x: entry.x, y: lane }, { x: tx, y: lane }, { x: tx, y: box.y }];
+      rowEdgesPlaced.push({ edge: e, points: dedupe(e.target === q.id ? route : route.reverse()), labels: [] });
+    });
+  }
+  res.nodes = unfolded;
+  res.edges = [...res.edges.filter((e) => !rowEdges.has(e.edge.id)), ...rowEdgesPlaced];
 
   // Unfold: leaves into their cells, cables along the trunk then the bus lanes.
   const blockBox = new Map(res.nodes.filter((p) => sizes.has(p.node.id)).map((p) => [p.node.id, p.box]));
