@@ -23,7 +23,7 @@ export function deployChart(rows: DeployRow[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${H}" fill="white"/>`,
     `<text x="${LEFT}" y="18" font-size="13" font-weight="bold">Deploy + teardown, median seconds (log scale; lower is better)</text>`,
-    `<rect x="${width - 190}" y="26" width="10" height="10" fill="${COLORS.vnetmap}"/><text x="${width - 176}" y="35">vnetmap up + down</text>`,
+    `<rect x="${width - 250}" y="26" width="10" height="10" fill="${COLORS.vnetmap}"/><text x="${width - 236}" y="35">vnetmap up + down</text>`,
     `<rect x="${width - 80}" y="26" width="10" height="10" fill="${COLORS.mininet}"/><text x="${width - 66}" y="35">Mininet</text>`,
   ];
   for (let d = lo; d <= hi; d *= 10) {
