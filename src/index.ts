@@ -33,4 +33,5 @@ export { traceOffline, formatTrace, type TraceResult } from './semantics/trace.j
 export { predict, type Prediction } from './semantics/prediction.js';
 export { verifyLive, type VerifyReport, type Check as VerifyCheck } from './verify/verify.js';
 export { formatVerify } from './verify/report.js';
+export { verifyHtmlReport } from './verify/report-html.js';
 export { draw, drawSvg, drawHtml, drawMermaid, drawDot, graphs as diagramGraphs, layouts as diagramLayouts, type Side as DrawSide, type DrawFormat, type TraceRequest } from './diagram/draw.js';
