@@ -31,7 +31,7 @@ export function renderMarkdown(r: Results): string {
   const reach = r.reach && !isPending(r.reach) ? r.reach : undefined;
   const compileTotal = r.compile.totalMs;
   p('## Targets', '', '| target | measured | verdict |', '|---|---|---|');
-  p(`| deploy + teardown of 1,000 hosts ≥ 20× faster than Mininet | ${ratios1000.length ? at1000.map((d) => `${d.topo}: ${d.ratio ? d.ratio.toFixed(1) + '×' : 'n/a'}`).join('; ') : 'not measured in this run'} | ${verdict(ratios1000.length === at1000.length && ratios1000.length ? ratios1000.every((x) => x >= 20) : undefined)} |`);
+  p(`| deploy + teardown of 1,000 hosts ≥ 20× faster than Mininet | ${ratios1000.length ? at1000.map((d) => `${d.topo}: ${d.ratio ? d.ratio.toFixed(1) + '×' : 'n/a'}`).join('; ') : 'not completed in this run (see Notes)'} | ${verdict(ratios1000.length === at1000.length && ratios1000.length ? ratios1000.every((x) => x >= 20) : undefined)} |`);
   const reachMeasured = reach?.ratioPing !== undefined ? `${reach.hosts === 100 ? '' : `(on ${reach.hosts} hosts, not 100) `}verify --only ping (pingall's checks): ${reach.ratioPing.toFixed(1)}×; verify (ping + ARP): ${reach.ratio?.toFixed(1)}×; verdicts ${reach.identical ? 'identical' : 'DIFFERENT'}` : 'not measured';
   p(`| all-pairs reachability, 100 hosts ≥ 10× faster than pingall, same verdicts (judged like for like: ping only) | ${reachMeasured} | ${verdict(reach?.ratioPing !== undefined && reach.hosts === 100 ? reach.ratioPing >= 10 && reach.identical === true : undefined)} |`);
   const cpuTotal = r.compile.totalCpuMs;
@@ -87,7 +87,7 @@ export function renderMarkdown(r: Results): string {
   for (const c of r.compile.rows) p(`| ${c.step} | \`${c.fn}\` | ${c.ms !== undefined ? `${c.ms.toFixed(1)} ms` : c.error} | ${c.cpuMs !== undefined ? `${c.cpuMs.toFixed(1)} ms` : '–'} |`);
   p('', `compile (faithful) + domains + classes: ${compileTotal !== undefined ? `**${compileTotal.toFixed(0)} ms** wall, ${cpuTotal?.toFixed(0)} ms CPU` : 'incomplete'}.`, '');
 
-  p('## Commands', '', ...r.commands.map((c) => `- \`${c}\``), '');
+  p('## Commands', '', ...r.commands.map((c) => `- \`${c.replace(/ --note .*/, ' --note … (see Notes)')}\``), '');
   if (r.notes.length) p('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
   return out.join('\n');
 }
