@@ -104,13 +104,14 @@ export function broadcastDomains(d: Design): DomainResult {
   };
   const touched = new Map<string, Set<string>>(); // union-find key -> switches
   const loops: SwitchLoop[] = [];
+  const joined = new Set<string>(); // hub|link pairs already joined, see joinSwitch
 
   for (const n of d.nodes) {
     const cables = linksOf.get(n.name) ?? [];
     if (n.kind === 'switch' && !n.vlanAware) {
       for (const t of tags) {
         const hub = `h${n.name}.${t}`;
-        for (const { link } of cables) joinSwitch(uf, hub, seg(link.index, t), n, link.index, loops);
+        for (const { link } of cables) joinSwitch(uf, joined, hub, seg(link.index, t), n, link.index, loops);
         mark(touched, uf, hub, n.name);
       }
     } else if (isVlanAware(n)) {
@@ -118,10 +119,10 @@ export function broadcastDomains(d: Design): DomainResult {
         const e = link.ends[end];
         if (n.kind === 'l3-switch' && n.interfaces.some((i) => i.name === e.port)) continue; // routed port
         const m = e.mode;
-        if (m.mode === 'access') joinSwitch(uf, inner(n.name, m.vlan), seg(link.index, UNTAGGED), n, link.index, loops);
+        if (m.mode === 'access') joinSwitch(uf, joined, inner(n.name, m.vlan), seg(link.index, UNTAGGED), n, link.index, loops);
         else if (m.mode === 'trunk') {
-          for (const v of m.vlans) joinSwitch(uf, inner(n.name, v), seg(link.index, v), n, link.index, loops);
-          if (m.native !== undefined) joinSwitch(uf, inner(n.name, m.native), seg(link.index, UNTAGGED), n, link.index, loops);
+          for (const v of m.vlans) joinSwitch(uf, joined, inner(n.name, v), seg(link.index, v), n, link.index, loops);
+          if (m.native !== undefined) joinSwitch(uf, joined, inner(n.name, m.native), seg(link.index, UNTAGGED), n, link.index, loops);
         }
         // A VLAN-aware port with no mode set drops everything: it was warned about in checks.
         for (const v of vlansOfMode(m)) mark(touched, uf, inner(n.name, v), n.name);
@@ -193,9 +194,13 @@ function vlansOfMode(m: Link['ends'][0]['mode']): number[] {
   return [];
 }
 
-function joinSwitch(uf: UnionFind, hub: string, wire: string, n: DesignNode, link: number, loops: SwitchLoop[]): void {
+function joinSwitch(uf: UnionFind, joined: Set<string>, hub: string, wire: string, n: DesignNode, link: number, loops: SwitchLoop[]): void {
   // Joining a wire that is already connected to this hub through other switches closes a loop.
-  if (!uf.union(hub, wire) && !(n.kind !== 'server' && 'stp' in n && n.stp)) loops.push({ nodes: [n.name], link });
+  // A hub meeting the same cable twice (a VLAN listed twice, or the native VLAN also tagged)
+  // is one path, not a loop: only the first join per hub and cable may report one.
+  const first = !joined.has(`${hub}|${link}`);
+  joined.add(`${hub}|${link}`);
+  if (!uf.union(hub, wire) && first && !(n.kind !== 'server' && 'stp' in n && n.stp)) loops.push({ nodes: [n.name], link });
 }
 
 function mark(touched: Map<string, Set<string>>, uf: UnionFind, key: string, name: string): void {
