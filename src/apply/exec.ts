@@ -1,5 +1,6 @@
 // Run a command inside a node of a running lab, found through the lab's state.
 import { UserError } from '../errors.js';
+import { inNetns } from '../exec/netns.js';
 import type { Runner, RunOptions, RunResult } from '../exec/runner.js';
 import { readState } from './state.js';
 
@@ -17,5 +18,5 @@ export function nodeNamespace(lab: string, node: string): string {
 
 export function execInNode(lab: string, node: string, argv: readonly string[], runner: Runner, opts: RunOptions = {}): Promise<RunResult> {
   if (!argv.length) throw new UserError('no command given; usage: vnetmap exec LAB NODE -- COMMAND [ARGS...]');
-  return runner.run(['ip', 'netns', 'exec', nodeNamespace(lab, node), ...argv], opts);
+  return runner.run(inNetns(nodeNamespace(lab, node), argv), opts);
 }

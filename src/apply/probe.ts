@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { Capabilities } from '../plan/types.js';
+import { execIn, ipIn } from '../render/steps.js';
 
 let cached: Promise<Capabilities> | undefined;
 
@@ -21,14 +22,14 @@ async function probe(runner: Runner): Promise<Capabilities> {
   const add = await runner.run(['ip', 'netns', 'add', ns], { allowFail: true });
   if (add.code !== 0) throw new UserError(`cannot probe the kernel: "ip netns add" failed (${add.stderr.trim() || 'no output'}); run as root, or pass --capabilities full|minimal to plan for another machine.`);
   try {
-    const ok = async (...args: string[]): Promise<boolean> => (await runner.run(['ip', '-n', ns, ...args], { allowFail: true })).code === 0;
-    await runner.run(['ip', '-n', ns, 'link', 'add', 'pa', 'type', 'veth', 'peer', 'name', 'pb'], { allowFail: true });
+    const ok = async (...args: string[]): Promise<boolean> => (await runner.run(ipIn(ns, ...args), { allowFail: true })).code === 0;
+    await runner.run(ipIn(ns, 'link', 'add', 'pa', 'type', 'veth', 'peer', 'name', 'pb'), { allowFail: true });
     const vlanDevices = await ok('link', 'add', 'link', 'pa', 'name', 'pa.5', 'type', 'vlan', 'id', '5');
     const bridgeVlanFiltering = await ok('link', 'add', 'pbr', 'type', 'bridge', 'vlan_filtering', '1');
     const macvlan = await ok('link', 'add', 'pm', 'link', 'pa', 'type', 'macvlan', 'mode', 'bridge');
     const macvtap = await ok('link', 'add', 'pt', 'link', 'pb', 'type', 'macvtap', 'mode', 'bridge');
     const vxlan = await ok('link', 'add', 'px', 'type', 'vxlan', 'id', '42', 'dstport', '4789', 'dev', 'pa');
-    const nftables = (await runner.run(['ip', 'netns', 'exec', ns, 'nft', 'add', 'table', 'ip', 'vnprobe'], { allowFail: true })).code === 0;
+    const nftables = (await runner.run(execIn(ns, ['nft', 'add', 'table', 'ip', 'vnprobe']), { allowFail: true })).code === 0;
     const ovs = (await runner.run(['ovs-vsctl', '--timeout=3', 'show'], { allowFail: true })).code === 0;
     const ovsDatapath = ovs ? await ovsDatapathOf(runner) : 'netdev';
     return { source: 'probe', vlanDevices, bridgeVlanFiltering, ovs, ovsDatapath, macvlan, macvtap, vxlan, nftables };

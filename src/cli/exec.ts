@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { nodeNamespace } from '../apply/exec.js';
 import { runInteractive } from '../exec/interactive.js';
+import { inNetns } from '../exec/netns.js';
 import { UserError } from '../errors.js';
 
 export function register(program: Command): void {
@@ -13,6 +14,6 @@ export function register(program: Command): void {
     .argument('<command...>', 'command and arguments (put them after --)')
     .action(async (lab: string, node: string, argv: string[]) => {
       if (!argv.length) throw new UserError('no command given; usage: vnetmap exec LAB NODE -- COMMAND [ARGS...]');
-      process.exitCode = await runInteractive(['ip', 'netns', 'exec', nodeNamespace(lab, node), ...argv]);
+      process.exitCode = await runInteractive(inNetns(nodeNamespace(lab, node), argv));
     });
 }

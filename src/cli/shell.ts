@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { nodeNamespace } from '../apply/exec.js';
 import { runInteractive } from '../exec/interactive.js';
+import { inNetns } from '../exec/netns.js';
 
 export function register(program: Command): void {
   program
@@ -13,6 +14,6 @@ export function register(program: Command): void {
     .action(async (lab: string, node: string) => {
       const ns = nodeNamespace(lab, node);
       process.stderr.write(`vnetmap: shell in ${node} (${ns}); exit to leave\n`);
-      process.exitCode = await runInteractive(['ip', 'netns', 'exec', ns, process.env.SHELL || '/bin/bash']);
+      process.exitCode = await runInteractive(inNetns(ns, [process.env.SHELL || '/bin/bash']));
     });
 }

@@ -1,10 +1,12 @@
 // Plan (+ scope) -> ordered steps. The only place that knows iproute2 syntax for the twin.
-// Batching follows MACHINE.md's measurements: one `ip -batch` for all namespaces and all veths,
-// one `ip -n NS -batch -` per namespace, one nft transaction per namespace, one ovs-vsctl
-// transaction per bridge.
+// Batching follows MACHINE.md's measurements, and the process count stays one per namespace:
+// one root `ip -batch` each for all namespaces, all bridges and all veths, then one
+// `ip -batch` per namespace entered with `nsenter --net` (see src/exec/netns.ts for why not `ip -n`),
+// one nft transaction per namespace, one ovs-vsctl transaction per bridge.
 import { labMarker } from '../plan/names.js';
-import type { BridgePortObj, Plan, PlanObject, VethEnd } from '../plan/types.js';
+import type { BridgePortObj, MacvlanObj, Netns, Plan, VethEnd } from '../plan/types.js';
 import { hostsFiles } from './hosts.js';
+import { devicesIn, indexByNamespace, inNs, type NsIndex } from './index-ns.js';
 import { renderNft } from './nft.js';
 import { ovsSteps } from './ovs.js';
 import { fullScope, type Scope } from './scope.js';
@@ -24,63 +26,71 @@ function vethEndArgs(e: VethEnd): string[] {
   return out;
 }
 
-const inNs = (o: PlanObject, ns: string): boolean => 'namespace' in o && o.namespace === ns;
+/**
+ * The design language is IPv4-only, so the twin's devices get no IPv6 link-local address
+ * (`addrgenmode none`, set before a device first goes up). Without this every device keeps
+ * sending router solicitations (unlimited, with back-off, on current kernels), DAD probes and
+ * MLD reports, each flooded through every bridge of its broadcast domain: in a line of 1,000
+ * switches that is millions of frame copies, which kept both cores in softirq for minutes.
+ */
+const noLinkLocal = (dev: string): string => `link set dev ${dev} addrgenmode none`;
 
-/** Devices living in namespace ns that must be brought up, with their bridge master if any. */
-function devicesIn(plan: Plan, ns: string): { name: string; master?: string; mac?: string }[] {
-  const out: { name: string; master?: string; mac?: string }[] = [];
-  for (const o of plan.objects) {
-    if (o.kind === 'veth') for (const e of [o.a, o.b]) if (e.namespace === ns) out.push(e.master ? { name: e.name, master: e.master } : { name: e.name });
-    if (o.kind === 'tap' && o.namespace === ns) out.push({ name: o.name, ...(o.master ? { master: o.master } : {}), ...(o.mac ? { mac: o.mac } : {}) });
-    if (o.kind === 'vlan' && o.namespace === ns) out.push(o.master ? { name: o.name, master: o.master } : { name: o.name });
-    if (o.kind === 'macvlan' && o.namespace === ns) out.push({ name: o.name });
-  }
-  return out;
-}
-
-/** Names of every device the plan puts in namespace ns (lo excluded): for status and drift. */
-export function plannedDevices(plan: Plan, ns: string): string[] {
-  const bridges = plan.objects.flatMap((o) => (o.kind === 'bridge' && o.namespace === ns ? [o.name] : []));
-  return [...bridges, ...devicesIn(plan, ns).map((d) => d.name)];
+/** Names of every device the plan (indexed) puts in namespace ns (lo excluded): for status and drift. */
+export function plannedDevicesIn(idx: NsIndex, ns: string): string[] {
+  return [...inNs(idx, ns, 'bridge').map((b) => b.name), ...devicesIn(idx, ns).map((d) => d.name)];
 }
 
 /**
- * Marker first (so a crash right after leaves a namespace `down` recognises), then devices with
- * no dependencies. Lines of ONE root `ip -batch`: `netns exec` forks inside ip, which is far
- * cheaper than a process per namespace from Node, and bridges are created straight in their
- * namespace with `link add ... netns NS`.
+ * Bridges, created from the root namespace straight into theirs (`link add ... netns NS type
+ * bridge`). Without multicast snooping: the design's switches flood multicast like broadcast,
+ * as plain switches do, and a snooping bridge would itself send IGMP and MLD reports (joining the
+ * all-snoopers groups) that flood the whole broadcast domain as it comes up.
  */
-function markerLines(plan: Plan, ns: string): string[] {
-  const lines = [`netns exec ${ns} ip link set dev lo up alias ${labMarker(plan.lab)}`];
-  for (const o of plan.objects) {
-    if (o.kind === 'bridge' && o.namespace === ns) {
+function deviceLines(idx: NsIndex, create: string[]): string[] {
+  const lines: string[] = [];
+  for (const ns of create) {
+    for (const o of inNs(idx, ns, 'bridge')) {
       const opts = [
         `stp_state ${o.stp ? 1 : 0}`,
+        'mcast_snooping 0',
         ...(o.vlanFiltering ? ['vlan_filtering 1'] : []),
         // A VLAN-aware port with no VLAN configured must carry nothing, not VLAN 1.
         ...(o.defaultPvid !== undefined ? [`vlan_default_pvid ${o.defaultPvid}`] : []),
       ];
       lines.push(`link add ${o.name} netns ${ns}${o.mtu ? ` mtu ${o.mtu}` : ''} type bridge ${opts.join(' ')}`);
     }
-    if (o.kind === 'tap' && o.namespace === ns) lines.push(`netns exec ${ns} ip tuntap add dev ${o.name} mode tap`);
   }
   return lines;
 }
 
+/** Root-namespace TAPs (OVS ports for real guests): created and marked with the lab's veths. */
+function rootTapLines(plan: Plan, idx: NsIndex): string[] {
+  return inNs(idx, null, 'tap').flatMap((t) => [`tuntap add dev ${t.name} mode tap`, `link set dev ${t.name} alias ${rootAlias(plan.lab, t.realizes[0] ?? 'tap')}`, noLinkLocal(t.name)]);
+}
+
+/**
+ * What a namespace created by this run needs before its settings: the ownership marker (lo's
+ * alias; until it is set, the journal names the namespace) and its TAPs, which `ip tuntap`
+ * can only create from inside.
+ */
+function createLines(plan: Plan, idx: NsIndex, ns: string): string[] {
+  return [`link set dev lo up alias ${labMarker(plan.lab)}`, ...inNs(idx, ns, 'tap').map((t) => `tuntap add dev ${t.name} mode tap`)];
+}
+
 /** Idempotent settings of one namespace (its devices all exist by now). */
-function configBatch(plan: Plan, ns: string): string[] {
+function configLines(idx: NsIndex, ns: string): string[] {
   const lines: string[] = [];
-  const devs = devicesIn(plan, ns);
+  const devs = devicesIn(idx, ns);
+  const bridges = inNs(idx, ns, 'bridge');
   for (const d of devs) if (d.mac) lines.push(`link set dev ${d.name} address ${d.mac}`);
   for (const d of devs) if (d.master) lines.push(`link set dev ${d.name} master ${d.master}`);
-  for (const o of plan.objects) if (o.kind === 'bridge-port' && o.namespace === ns && o.hairpin) lines.push(`link set dev ${o.dev} type bridge_slave hairpin on`);
-  for (const o of plan.objects) if (o.kind === 'bridge' && o.namespace === ns) lines.push(`link set dev ${o.name} up`);
+  for (const o of inNs(idx, ns, 'bridge-port')) if (o.hairpin) lines.push(`link set dev ${o.dev} type bridge_slave hairpin on`);
+  for (const o of bridges) lines.push(noLinkLocal(o.name));
+  for (const d of devs) lines.push(noLinkLocal(d.name));
+  for (const o of bridges) lines.push(`link set dev ${o.name} up`);
   for (const d of devs) lines.push(`link set dev ${d.name} up`);
-  for (const o of plan.objects) if (o.kind === 'address' && o.namespace === ns) lines.push(`addr replace ${o.cidr} dev ${o.dev}`);
-  for (const o of plan.objects) {
-    if (o.kind !== 'route' || o.namespace !== ns) continue;
-    lines.push(['route replace', o.to, o.via ? `via ${o.via}` : '', o.dev ? `dev ${o.dev}` : ''].filter(Boolean).join(' '));
-  }
+  for (const o of inNs(idx, ns, 'address')) lines.push(`addr replace ${o.cidr} dev ${o.dev}`);
+  for (const o of inNs(idx, ns, 'route')) lines.push(['route replace', o.to, o.via ? `via ${o.via}` : '', o.dev ? `dev ${o.dev}` : ''].filter(Boolean).join(' '));
   return lines;
 }
 
@@ -89,7 +99,7 @@ function configBatch(plan: Plan, ns: string): string[] {
  * planned — unless the bridge was created with vlan_default_pvid 0, where ports never get VLAN 1
  * and deleting it would fail the whole batch.
  */
-function bridgeVlanBatch(ports: BridgePortObj[], noDefaultVlan: boolean): string[] {
+function bridgeVlanLines(ports: BridgePortObj[], noDefaultVlan: boolean): string[] {
   const lines: string[] = [];
   for (const p of ports) {
     if (!p.vlans?.length) continue;
@@ -99,63 +109,87 @@ function bridgeVlanBatch(ports: BridgePortObj[], noDefaultVlan: boolean): string
   return lines;
 }
 
+/**
+ * macvlan/macvtap children, one batch per parent namespace: each is created on its parent
+ * under a temporary name, then moved and renamed in one call; children left in the root
+ * namespace are marked there by alias afterwards.
+ */
+function macvlanSteps(plan: Plan, scope: Scope): Step[] {
+  const byParent = new Map<Netns, { lines: string[]; what: string[] }>();
+  const marks: string[] = [];
+  plan.objects.forEach((o, i) => {
+    if (o.kind !== 'macvlan' || !scope.links.includes(o)) return;
+    const m: MacvlanObj = o;
+    const tmp = macvlanTmpName(plan.labId, i);
+    const type = m.tap ? 'macvtap' : 'macvlan';
+    const g = byParent.get(m.parent.namespace) ?? { lines: [], what: [] };
+    byParent.set(m.parent.namespace, g);
+    g.lines.push(`link add ${tmp} link ${m.parent.name}${m.mac ? ` address ${m.mac}` : ''} type ${type} mode ${m.mode}`);
+    g.lines.push(m.namespace === null ? `link set dev ${tmp} name ${m.name}` : `link set dev ${tmp} netns ${m.namespace} name ${m.name}`);
+    g.what.push(`${type} ${m.mode} child of ${m.parent.name} (${m.realizes.join(', ')}), moved into ${m.namespace ?? 'the root namespace'} as ${m.name}`);
+    if (m.namespace === null) marks.push(`link set dev ${m.name} alias ${rootAlias(plan.lab, m.realizes[0] ?? 'macvlan')}`, noLinkLocal(m.name));
+  });
+  const steps: Step[] = [...byParent].map(([ns, g]) => ({ phase: 'macvlan', argv: ipIn(ns, '-batch', '-'), input: batch(g.lines), why: g.what.length === 1 ? g.what[0]! : `${g.what.length} macvlan/macvtap children created in ${ns ?? 'the root namespace'}, each moved into its namespace` }));
+  if (marks.length) steps.push({ phase: 'macvlan', argv: ['ip', '-batch', '-'], input: batch(marks), why: 'mark root-namespace macvlan children as ours' });
+  return steps;
+}
+
 export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] {
+  const idx = indexByNamespace(plan);
   const steps: Step[] = [];
   const create = [...scope.create];
   const settle = [...scope.settle];
-  if (create.length) {
-    steps.push({ phase: 'netns', argv: ['ip', '-batch', '-'], input: batch(create.map((n) => `netns add ${n}`)), why: `create ${create.length} network namespaces` });
-    steps.push({ phase: 'marker', argv: ['ip', '-batch', '-'], input: batch(create.flatMap((ns) => markerLines(plan, ns))), why: `mark the namespaces as ours (lo alias) and add their bridges and TAPs` });
-  }
+  if (create.length) steps.push({ phase: 'netns', argv: ['ip', '-batch', '-'], input: batch(create.map((n) => `netns add ${n}`)), why: `create ${create.length} network namespaces` });
+  const devices = [...deviceLines(idx, create), ...(scope.rootDevices ? rootTapLines(plan, idx) : [])];
+  if (devices.length) steps.push({ phase: 'devices', argv: ['ip', '-batch', '-'], input: batch(devices), why: `create bridges straight into their namespaces` });
   const veths = scope.links.filter((l) => l.kind === 'veth');
   if (veths.length) {
     const lines: string[] = [];
     for (const v of veths) {
       lines.push(`link add ${vethEndArgs(v.a).join(' ')} type veth peer ${vethEndArgs(v.b).join(' ')}`);
-      for (const e of [v.a, v.b]) if (e.namespace === null) lines.push(`link set dev ${e.name} alias ${rootAlias(plan.lab, v.realizes[0] ?? 'veth')}`, `link set dev ${e.name} up`);
+      for (const e of [v.a, v.b]) if (e.namespace === null) lines.push(`link set dev ${e.name} alias ${rootAlias(plan.lab, v.realizes[0] ?? 'veth')}`, noLinkLocal(e.name), `link set dev ${e.name} up`);
     }
     steps.push({ phase: 'links', argv: ['ip', '-batch', '-'], input: batch(lines), why: `create ${veths.length} veth pairs, each end directly in its namespace` });
   }
   // VLAN devices sit on veth ends (links) and may be macvlan parents (next), so they come between.
   for (const ns of create) {
-    const lines = plan.objects.flatMap((o) => (o.kind === 'vlan' && o.namespace === ns ? [`link add ${o.name} link ${o.parent} type vlan id ${o.vid}`] : []));
+    const lines = inNs(idx, ns, 'vlan').map((o) => `link add ${o.name} link ${o.parent} type vlan id ${o.vid}`);
     if (lines.length) steps.push({ phase: 'vlans', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `802.1Q VLAN devices of ${ns}` });
   }
-  plan.objects.forEach((o, i) => {
-    if (o.kind !== 'macvlan' || !scope.links.includes(o)) return;
-    const tmp = macvlanTmpName(plan.labId, i);
-    const type = o.tap ? 'macvtap' : 'macvlan';
-    const add = ['link', 'add', tmp, 'link', o.parent.name, ...(o.mac ? ['address', o.mac] : []), 'type', type, 'mode', o.mode];
-    steps.push({ phase: 'macvlan', argv: ipIn(o.parent.namespace, ...add), why: `${type} ${o.mode} child of ${o.parent.name} (${o.realizes.join(', ')})` });
-    const move = o.namespace === null ? ['link', 'set', 'dev', tmp, 'name', o.name] : ['link', 'set', 'dev', tmp, 'netns', o.namespace, 'name', o.name];
-    steps.push({ phase: 'macvlan', argv: ipIn(o.parent.namespace, ...move), why: `move it into ${o.namespace ?? 'the root namespace'} as ${o.name}` });
-    if (o.namespace === null) steps.push({ phase: 'macvlan', argv: ipIn(null, 'link', 'set', 'dev', o.name, 'alias', rootAlias(plan.lab, o.realizes[0] ?? 'macvlan')), why: 'mark it as ours' });
-  });
+  steps.push(...macvlanSteps(plan, scope));
   if (scope.ovs) for (const s of ovsSteps(plan)) steps.push({ phase: 'ovs', ...s });
-  // Bridge VLAN membership needs the ports enslaved first (config), so it is its own phase.
-  const vlanSteps: Step[] = [];
+  // One process per namespace: marker and TAPs (if created by this run), then its settings.
+  const creating = new Set(create);
   for (const ns of settle) {
-    const lines = configBatch(plan, ns);
-    if (lines.length) steps.push({ phase: 'config', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `configure ${ns}: masters, links up, addresses, routes` });
-    const ports = plan.objects.filter((o): o is BridgePortObj => o.kind === 'bridge-port' && inNs(o, ns));
-    const noDefaultVlan = plan.objects.some((o) => o.kind === 'bridge' && inNs(o, ns) && o.defaultPvid === 0);
-    const vl = bridgeVlanBatch(ports, noDefaultVlan);
-    if (vl.length) vlanSteps.push({ phase: 'bridge-vlans', argv: ['bridge', '-n', ns, '-batch', '-'], input: batch(vl), why: `VLAN membership of ${ns}'s bridge ports` });
+    const lines = [...(creating.has(ns) ? createLines(plan, idx, ns) : []), ...configLines(idx, ns)];
+    if (lines.length) steps.push({ phase: 'config', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `configure ${ns}: marker, masters, links up, addresses, routes` });
   }
-  steps.push(...vlanSteps);
+  // Bridge VLAN membership needs the ports enslaved first (config), so it is its own phase.
+  for (const ns of settle) {
+    const noDefaultVlan = inNs(idx, ns, 'bridge').some((o) => o.defaultPvid === 0);
+    const vl = bridgeVlanLines(inNs(idx, ns, 'bridge-port'), noDefaultVlan);
+    if (vl.length) steps.push({ phase: 'bridge-vlans', argv: execIn(ns, ['bridge', '-batch', '-']), input: batch(vl), why: `VLAN membership of ${ns}'s bridge ports` });
+  }
   // TX checksum offload off on ends whose frames cross the OVS userspace datapath (MACHINE.md).
   for (const v of scope.links) {
     if (v.kind !== 'veth') continue;
     for (const e of [v.a, v.b]) if (e.txOff) steps.push({ phase: 'offload', argv: execIn(e.namespace, ['ethtool', '-K', e.name, 'tx', 'off']), why: `checksums in software on ${e.name} (OVS userspace datapath)` });
   }
   for (const ns of settle) {
-    const kv = plan.objects.flatMap((o) => (o.kind === 'sysctl' && o.namespace === ns ? [`${o.key}=${o.value}`] : []));
+    const kv = inNs(idx, ns, 'sysctl').map((o) => `${o.key}=${o.value}`);
     if (kv.length) steps.push({ phase: 'sysctl', argv: execIn(ns, ['sysctl', '-qw', ...kv]), why: `kernel settings of ${ns}` });
   }
   for (const ns of settle) {
-    for (const o of plan.objects) if (o.kind === 'nft' && o.namespace === ns) steps.push({ phase: 'nft', argv: execIn(ns, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${ns} (${o.rules.length} rules)` });
+    for (const o of inNs(idx, ns, 'nft')) steps.push({ phase: 'nft', argv: execIn(ns, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${ns} (${o.rules.length} rules)` });
   }
-  // Names resolve in every namespace, so hosts files are always rewritten (they are cheap).
-  for (const h of hostsFiles(plan)) steps.push({ phase: 'hosts', path: hostsPath(h.namespace), content: h.content, why: `names for ${h.namespace}` });
+  // Names resolve in every namespace, so hosts files are always rewritten. Identical files are
+  // hard links to the first (every node's file lists every node: N copies would be N² bytes).
+  const written = new Map<string, string>();
+  for (const h of hostsFiles(plan)) {
+    const path = hostsPath(h.namespace);
+    const first = written.get(h.content);
+    if (first === undefined) written.set(h.content, path);
+    steps.push({ phase: 'hosts', path, content: first === undefined ? h.content : { sameAs: first }, why: `names for ${h.namespace}` });
+  }
   return steps;
 }

@@ -13,6 +13,8 @@ export interface Scope {
   links: LinkObj[];
   /** Re-run the Open vSwitch transactions (idempotent). */
   ovs: boolean;
+  /** Create the root-namespace devices that are not links (TAPs for guests on OVS): fresh labs only. */
+  rootDevices?: boolean;
 }
 
 export const isLink = (o: PlanObject): o is LinkObj => o.kind === 'veth' || o.kind === 'macvlan';
@@ -23,7 +25,7 @@ export function namespacesOf(plan: Plan): string[] {
 
 export function fullScope(plan: Plan): Scope {
   const all = new Set(namespacesOf(plan));
-  return { create: all, settle: new Set(all), links: plan.objects.filter(isLink), ovs: true };
+  return { create: all, settle: new Set(all), links: plan.objects.filter(isLink), ovs: true, rootDevices: true };
 }
 
 /** The namespaces a link touches (null = root namespace). */

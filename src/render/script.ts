@@ -17,7 +17,9 @@ function heredoc(argv: string[], input: string): string {
 function stepText(s: Step): string {
   if (isFile(s)) {
     const dir = s.path.slice(0, s.path.lastIndexOf('/'));
-    return `# ${s.why}\nmkdir -p ${shQuote(dir)}\ncat > ${shQuote(s.path)} <<'VNETMAP_EOF'\n${s.content}VNETMAP_EOF`;
+    if (typeof s.content !== 'string') return `# ${s.why}\nmkdir -p ${shQuote(dir)}\nln -f ${shQuote(s.content.sameAs)} ${shQuote(s.path)}`;
+    // rm first: the file may be a hard link of another namespace's from an earlier run.
+    return `# ${s.why}\nmkdir -p ${shQuote(dir)}\nrm -f ${shQuote(s.path)}\ncat > ${shQuote(s.path)} <<'VNETMAP_EOF'\n${s.content}VNETMAP_EOF`;
   }
   const cmd = s.input !== undefined ? heredoc(s.argv, s.input) : s.argv.map(shQuote).join(' ');
   return `# ${s.why}\n${cmd}`;

@@ -1,9 +1,10 @@
 // The vocabulary shared by apply/ and the bash script: a rendered plan is an ordered list of
 // phases, each a list of commands (argv + optional stdin) or files to write. Rendering is pure;
 // only src/apply runs these, through a Runner.
+import { enterNs } from '../exec/netns.js';
 
 /** Phases in the order they must run; the journal records the phase about to start. */
-export const PHASES = ['netns', 'marker', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts'] as const;
+export const PHASES = ['netns', 'devices', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface CommandStep {
@@ -18,7 +19,8 @@ export interface CommandStep {
 export interface FileStep {
   phase: 'hosts';
   path: string;
-  content: string;
+  /** The file's text, or the path of an identical file written before it (then a hard link). */
+  content: string | { sameAs: string };
   why: string;
 }
 
@@ -26,11 +28,13 @@ export type Step = CommandStep | FileStep;
 
 export const isFile = (s: Step): s is FileStep => 'path' in s;
 
-/** `ip` argv for a namespace (null = the root namespace). */
-export const ipIn = (ns: string | null, ...args: string[]): string[] => (ns === null ? ['ip', ...args] : ['ip', '-n', ns, ...args]);
+export { NETNS_RUN_DIR, enterNs } from '../exec/netns.js';
 
-/** argv running a command inside a namespace (null = as is, in the root namespace). */
-export const execIn = (ns: string | null, argv: string[]): string[] => (ns === null ? argv : ['ip', 'netns', 'exec', ns, ...argv]);
+/** `ip` argv for a namespace (null = the root namespace). */
+export const ipIn = (ns: string | null, ...args: string[]): string[] => (ns === null ? ['ip', ...args] : [...enterNs(ns), 'ip', ...args]);
+
+/** argv running one of our tools inside a namespace (null = as is, in the root namespace). */
+export const execIn = (ns: string | null, argv: string[]): string[] => (ns === null ? argv : [...enterNs(ns), ...argv]);
 
 /** Joins batch lines; `ip -batch` wants one command per line and a final newline. */
 export const batch = (lines: string[]): string => lines.join('\n') + '\n';

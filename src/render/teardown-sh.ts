@@ -16,7 +16,7 @@ export function teardownFunction(lab: string): string {
   #    veths go with them). A namespace without the marker is the user's and stays.
   local dels=() ns alias
   for ns in $(ip netns list | awk '{print $1}'); do
-    alias=$(ip -n "$ns" -o link show dev lo 2>/dev/null | sed -n 's/.* alias \\([^ \\\\]*\\).*/\\1/p')
+    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \\([^ \\\\]*\\).*/\\1/p')
     if [ "$alias" = "${marker}" ]; then dels+=("$ns"); fi
   done
   if [ \${#dels[@]} -gt 0 ]; then

@@ -19,7 +19,7 @@ const why = !isRoot ? 'needs root' : !existsSync(BIN) ? 'dist not built: npm run
 // Moments to kill at: before Node has even started the build, and as soon as the journal
 // (which `up` writes before each phase, with its pid) shows a phase, or the first namespace exists.
 type Moment = { ms: number } | { phase: Phase } | { firstNetns: true };
-const MOMENTS: Moment[] = [{ ms: 50 }, { firstNetns: true }, { phase: 'marker' }, { phase: 'links' }, { phase: 'ovs' }, { phase: 'config' }, { phase: 'offload' }];
+const MOMENTS: Moment[] = [{ ms: 50 }, { firstNetns: true }, { phase: 'devices' }, { phase: 'links' }, { phase: 'ovs' }, { phase: 'config' }, { phase: 'offload' }];
 const label = (m: Moment): string => ('ms' in m ? `after ${m.ms} ms` : 'phase' in m ? `in phase ${m.phase}` : 'once the first namespace exists');
 
 /** Start `vnetmap up` and SIGTERM it once the journal shows `phase`: it should stop and clean up. */

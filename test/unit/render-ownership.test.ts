@@ -18,9 +18,8 @@ function fakeHost(): RecordingRunner {
   return new RecordingRunner((argv) => {
     const a = argv.join(' ');
     if (a === 'ip -j netns list') return ok(JSON.stringify(['vn-lab-a', 'vn-lab-b', 'vn-lab-user', 'vn-lab-x-pc1', 'other'].map((name) => ({ name }))));
-    const lo = /^ip -n (\S+) -j link show dev lo$/.exec(a);
+    const lo = /^nsenter --net=\/var\/run\/netns\/(\S+) -- ip -j link show dev lo$/.exec(a);
     if (lo) return ok(JSON.stringify([{ ifname: 'lo', ...(aliases[lo[1]!] ? { ifalias: aliases[lo[1]!] } : {}) }]));
-    if (a === 'ip -force -batch -') return ok(''); // the lo-alias batch is answered below
     if (a === 'ip -j link show') {
       linkLists++; // a root-to-root veth (between OVS bridges): listed until deleted
       const ours = linkLists <= 2 ?  [{ ifname: 'vnab1', ifalias: 'vnetmap:lab:link:3' }] : [];

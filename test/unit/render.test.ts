@@ -49,8 +49,35 @@ describe('render pieces', () => {
     for (const c of CASES) {
       for (const s of renderSteps(c.plan())) {
         if ('path' in s) expect(s.path).toMatch(/^\/etc\/netns\/vn-golden-[a-z0-9-]+\/hosts$/);
-        else expect(['ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'ethtool', 'sysctl', 'nft']).toContain(s.argv[0] === 'ip' && s.argv[1] === 'netns' ? s.argv[4] : s.argv[0]);
+        else {
+          // Inside a namespace: only its network stack is entered (no mount namespace copy).
+          const inside = s.argv[0] === 'nsenter';
+          if (inside) expect(s.argv.slice(0, 3)).toEqual(['nsenter', expect.stringMatching(/^--net=\/var\/run\/netns\/vn-golden-[a-z0-9-]+$/), '--']);
+          expect(['ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'ethtool', 'sysctl', 'nft']).toContain(inside ? s.argv[3] : s.argv[0]);
+          expect(s.argv).not.toContain('-n'); // `ip -n` copies every mount of the host per call
+        }
       }
+    }
+  });
+
+  it('one process per namespace: marker, devices up and addresses in one batch; bridges without multicast snooping; no IPv6 link-local', () => {
+    for (const c of CASES) {
+      const plan = c.plan();
+      const steps = renderSteps(plan);
+      const config = steps.filter((s) => s.phase === 'config');
+      const namespaces = plan.objects.filter((o) => o.kind === 'netns').map((o) => (o as { name: string }).name);
+      expect(new Set(config.map((s) => ('argv' in s ? s.argv[1] : '')))).toEqual(new Set(namespaces.map((n) => `--net=/var/run/netns/${n}`)));
+      for (const s of config) {
+        const lines = ('input' in s ? s.input ?? '' : '').split('\n');
+        expect(lines[0]).toBe('link set dev lo up alias vnetmap:golden');
+        // every device loses its IPv6 link-local address before it first goes up
+        for (const up of lines.filter((l) => /^link set dev \S+ up$/.test(l) && !l.includes(' lo '))) {
+          const dev = up.split(' ')[3];
+          expect(lines.indexOf(`link set dev ${dev} addrgenmode none`), `${dev} in ${('argv' in s && s.argv[1]) || ''}`).toBeGreaterThanOrEqual(0);
+          expect(lines.indexOf(`link set dev ${dev} addrgenmode none`)).toBeLessThan(lines.indexOf(up));
+        }
+      }
+      for (const s of steps) if ('input' in s && s.input) for (const l of s.input.split('\n')) if (/^link add .* type bridge /.test(l)) expect(l).toContain('mcast_snooping 0');
     }
   });
 

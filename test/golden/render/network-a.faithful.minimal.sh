@@ -21,20 +21,11 @@ netns add vn-golden-agg-sw
 netns add vn-golden-gw
 netns add vn-golden-internet
 VNETMAP_EOF
-echo "vnetmap golden: marker" >&2
-# mark the namespaces as ours (lo alias) and add their bridges and TAPs
+echo "vnetmap golden: devices" >&2
+# create bridges straight into their namespaces
 ip -batch - <<'VNETMAP_EOF'
-netns exec vn-golden-pc1 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc2 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc3 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc4 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc5 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-access-sw ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-access-sw type bridge stp_state 0
-netns exec vn-golden-agg-sw ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-agg-sw type bridge stp_state 0
-netns exec vn-golden-gw ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-internet ip link set dev lo up alias vnetmap:golden
+link add br0 netns vn-golden-access-sw type bridge stp_state 0 mcast_snooping 0
+link add br0 netns vn-golden-agg-sw type bridge stp_state 0 mcast_snooping 0
 VNETMAP_EOF
 echo "vnetmap golden: links" >&2
 # create 8 veth pairs, each end directly in its namespace
@@ -49,43 +40,60 @@ link add name p24 netns vn-golden-agg-sw type veth peer name lan netns vn-golden
 link add name wan netns vn-golden-gw type veth peer name eth0 netns vn-golden-internet
 VNETMAP_EOF
 echo "vnetmap golden: config" >&2
-# configure vn-golden-pc1: masters, links up, addresses, routes
-ip -n vn-golden-pc1 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc1: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc1 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.1.11/24 dev eth0
 route replace default via 192.168.1.1
 VNETMAP_EOF
-# configure vn-golden-pc2: masters, links up, addresses, routes
-ip -n vn-golden-pc2 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc2: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc2 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.1.12/24 dev eth0
 route replace default via 192.168.1.1
 VNETMAP_EOF
-# configure vn-golden-pc3: masters, links up, addresses, routes
-ip -n vn-golden-pc3 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc3: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc3 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.1.13/24 dev eth0
 route replace default via 192.168.1.1
 VNETMAP_EOF
-# configure vn-golden-pc4: masters, links up, addresses, routes
-ip -n vn-golden-pc4 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc4: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc4 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.1.14/24 dev eth0
 route replace default via 192.168.1.1
 VNETMAP_EOF
-# configure vn-golden-pc5: masters, links up, addresses, routes
-ip -n vn-golden-pc5 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc5: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc5 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.1.15/24 dev eth0
 route replace default via 192.168.1.1
 VNETMAP_EOF
-# configure vn-golden-access-sw: masters, links up, addresses, routes
-ip -n vn-golden-access-sw -batch - <<'VNETMAP_EOF'
+# configure vn-golden-access-sw: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-access-sw -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
 link set dev p1 master br0
 link set dev p2 master br0
 link set dev p3 master br0
 link set dev p4 master br0
 link set dev uplink master br0
+link set dev br0 addrgenmode none
+link set dev p1 addrgenmode none
+link set dev p2 addrgenmode none
+link set dev p3 addrgenmode none
+link set dev p4 addrgenmode none
+link set dev uplink addrgenmode none
 link set dev br0 up
 link set dev p1 up
 link set dev p2 up
@@ -93,35 +101,45 @@ link set dev p3 up
 link set dev p4 up
 link set dev uplink up
 VNETMAP_EOF
-# configure vn-golden-agg-sw: masters, links up, addresses, routes
-ip -n vn-golden-agg-sw -batch - <<'VNETMAP_EOF'
+# configure vn-golden-agg-sw: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-agg-sw -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
 link set dev p1 master br0
 link set dev p2 master br0
 link set dev p24 master br0
+link set dev br0 addrgenmode none
+link set dev p1 addrgenmode none
+link set dev p2 addrgenmode none
+link set dev p24 addrgenmode none
 link set dev br0 up
 link set dev p1 up
 link set dev p2 up
 link set dev p24 up
 VNETMAP_EOF
-# configure vn-golden-gw: masters, links up, addresses, routes
-ip -n vn-golden-gw -batch - <<'VNETMAP_EOF'
+# configure vn-golden-gw: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-gw -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev lan addrgenmode none
+link set dev wan addrgenmode none
 link set dev lan up
 link set dev wan up
 addr replace 192.168.1.1/24 dev lan
 addr replace 203.0.113.2/24 dev wan
 route replace default via 203.0.113.1
 VNETMAP_EOF
-# configure vn-golden-internet: masters, links up, addresses, routes
-ip -n vn-golden-internet -batch - <<'VNETMAP_EOF'
+# configure vn-golden-internet: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-internet -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 203.0.113.1/24 dev eth0
 VNETMAP_EOF
 echo "vnetmap golden: sysctl" >&2
 # kernel settings of vn-golden-gw
-ip netns exec vn-golden-gw sysctl -qw net.ipv4.ip_forward=1
+nsenter --net=/var/run/netns/vn-golden-gw -- sysctl -qw net.ipv4.ip_forward=1
 echo "vnetmap golden: nft" >&2
 # NAT of vn-golden-gw (2 rules)
-ip netns exec vn-golden-gw nft -f - <<'VNETMAP_EOF'
+nsenter --net=/var/run/netns/vn-golden-gw -- nft -f - <<'VNETMAP_EOF'
 table ip vnetmap
 delete table ip vnetmap
 table ip vnetmap {
@@ -138,6 +156,7 @@ VNETMAP_EOF
 echo "vnetmap golden: hosts" >&2
 # names for vn-golden-pc1
 mkdir -p /etc/netns/vn-golden-pc1
+rm -f /etc/netns/vn-golden-pc1/hosts
 cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 127.0.0.1	localhost
 ::1	localhost ip6-localhost ip6-loopback
@@ -151,108 +170,28 @@ cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 VNETMAP_EOF
 # names for vn-golden-pc2
 mkdir -p /etc/netns/vn-golden-pc2
-cat > /etc/netns/vn-golden-pc2/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc2/hosts
 # names for vn-golden-pc3
 mkdir -p /etc/netns/vn-golden-pc3
-cat > /etc/netns/vn-golden-pc3/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc3/hosts
 # names for vn-golden-pc4
 mkdir -p /etc/netns/vn-golden-pc4
-cat > /etc/netns/vn-golden-pc4/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc4/hosts
 # names for vn-golden-pc5
 mkdir -p /etc/netns/vn-golden-pc5
-cat > /etc/netns/vn-golden-pc5/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc5/hosts
 # names for vn-golden-access-sw
 mkdir -p /etc/netns/vn-golden-access-sw
-cat > /etc/netns/vn-golden-access-sw/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-access-sw/hosts
 # names for vn-golden-agg-sw
 mkdir -p /etc/netns/vn-golden-agg-sw
-cat > /etc/netns/vn-golden-agg-sw/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-agg-sw/hosts
 # names for vn-golden-gw
 mkdir -p /etc/netns/vn-golden-gw
-cat > /etc/netns/vn-golden-gw/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-gw/hosts
 # names for vn-golden-internet
 mkdir -p /etc/netns/vn-golden-internet
-cat > /etc/netns/vn-golden-internet/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-192.168.1.1	gw
-203.0.113.1	internet
-192.168.1.11	pc1
-192.168.1.12	pc2
-192.168.1.13	pc3
-192.168.1.14	pc4
-192.168.1.15	pc5
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-internet/hosts
   echo "vnetmap golden: up" >&2
 }
 
@@ -267,7 +206,7 @@ down() {
   #    veths go with them). A namespace without the marker is the user's and stays.
   local dels=() ns alias
   for ns in $(ip netns list | awk '{print $1}'); do
-    alias=$(ip -n "$ns" -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p')
+    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p')
     if [ "$alias" = "vnetmap:golden" ]; then dels+=("$ns"); fi
   done
   if [ ${#dels[@]} -gt 0 ]; then

@@ -23,23 +23,12 @@ netns add vn-golden-core
 netns add vn-golden-gw
 netns add vn-golden-internet
 VNETMAP_EOF
-echo "vnetmap golden: marker" >&2
-# mark the namespaces as ours (lo alias) and add their bridges and TAPs
+echo "vnetmap golden: devices" >&2
+# create bridges straight into their namespaces
 ip -batch - <<'VNETMAP_EOF'
-netns exec vn-golden-pc1 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc2 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc3 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc4 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc5 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc6 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-sw-left ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-sw-left type bridge stp_state 0
-netns exec vn-golden-sw-right ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-sw-right type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
-netns exec vn-golden-core ip link set dev lo up alias vnetmap:golden
-link add br0 netns vn-golden-core type bridge stp_state 0 vlan_filtering 1 vlan_default_pvid 0
-netns exec vn-golden-gw ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-internet ip link set dev lo up alias vnetmap:golden
+link add br0 netns vn-golden-sw-left type bridge stp_state 0 mcast_snooping 0
+link add br0 netns vn-golden-sw-right type bridge stp_state 0 mcast_snooping 0 vlan_filtering 1 vlan_default_pvid 0
+link add br0 netns vn-golden-core type bridge stp_state 0 mcast_snooping 0 vlan_filtering 1 vlan_default_pvid 0
 VNETMAP_EOF
 echo "vnetmap golden: links" >&2
 # create 10 veth pairs, each end directly in its namespace
@@ -57,75 +46,107 @@ link add name wan netns vn-golden-gw type veth peer name eth0 netns vn-golden-in
 VNETMAP_EOF
 echo "vnetmap golden: vlans" >&2
 # 802.1Q VLAN devices of vn-golden-core
-ip -n vn-golden-core -batch - <<'VNETMAP_EOF'
+nsenter --net=/var/run/netns/vn-golden-core -- ip -batch - <<'VNETMAP_EOF'
 link add vlan10 link br0 type vlan id 10
 link add vlan20 link br0 type vlan id 20
 link add vlan30 link br0 type vlan id 30
 VNETMAP_EOF
 echo "vnetmap golden: config" >&2
-# configure vn-golden-pc1: masters, links up, addresses, routes
-ip -n vn-golden-pc1 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc1: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc1 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.10.11/24 dev eth0
 route replace default via 192.168.10.1
 VNETMAP_EOF
-# configure vn-golden-pc2: masters, links up, addresses, routes
-ip -n vn-golden-pc2 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc2: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc2 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.20.12/24 dev eth0
 route replace default via 192.168.20.1
 VNETMAP_EOF
-# configure vn-golden-pc3: masters, links up, addresses, routes
-ip -n vn-golden-pc3 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc3: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc3 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.10.13/24 dev eth0
 route replace default via 192.168.10.1
 VNETMAP_EOF
-# configure vn-golden-pc4: masters, links up, addresses, routes
-ip -n vn-golden-pc4 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc4: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc4 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.20.14/24 dev eth0
 route replace default via 192.168.20.1
 VNETMAP_EOF
-# configure vn-golden-pc5: masters, links up, addresses, routes
-ip -n vn-golden-pc5 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc5: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc5 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.30.15/24 dev eth0
 route replace default via 192.168.30.1
 VNETMAP_EOF
-# configure vn-golden-pc6: masters, links up, addresses, routes
-ip -n vn-golden-pc6 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc6: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc6 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.30.16/24 dev eth0
 route replace default via 192.168.30.1
 VNETMAP_EOF
-# configure vn-golden-sw-left: masters, links up, addresses, routes
-ip -n vn-golden-sw-left -batch - <<'VNETMAP_EOF'
+# configure vn-golden-sw-left: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-sw-left -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
 link set dev p1 master br0
 link set dev p2 master br0
 link set dev p9 master br0
+link set dev br0 addrgenmode none
+link set dev p1 addrgenmode none
+link set dev p2 addrgenmode none
+link set dev p9 addrgenmode none
 link set dev br0 up
 link set dev p1 up
 link set dev p2 up
 link set dev p9 up
 VNETMAP_EOF
-# configure vn-golden-sw-right: masters, links up, addresses, routes
-ip -n vn-golden-sw-right -batch - <<'VNETMAP_EOF'
+# configure vn-golden-sw-right: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-sw-right -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
 link set dev p1 master br0
 link set dev p2 master br0
 link set dev p3 master br0
 link set dev p9 master br0
+link set dev br0 addrgenmode none
+link set dev p1 addrgenmode none
+link set dev p2 addrgenmode none
+link set dev p3 addrgenmode none
+link set dev p9 addrgenmode none
 link set dev br0 up
 link set dev p1 up
 link set dev p2 up
 link set dev p3 up
 link set dev p9 up
 VNETMAP_EOF
-# configure vn-golden-core: masters, links up, addresses, routes
-ip -n vn-golden-core -batch - <<'VNETMAP_EOF'
+# configure vn-golden-core: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-core -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
 link set dev p1 master br0
 link set dev p2 master br0
 link set dev p3 master br0
+link set dev br0 addrgenmode none
+link set dev p1 addrgenmode none
+link set dev p2 addrgenmode none
+link set dev p3 addrgenmode none
+link set dev up addrgenmode none
+link set dev vlan10 addrgenmode none
+link set dev vlan20 addrgenmode none
+link set dev vlan30 addrgenmode none
 link set dev br0 up
 link set dev p1 up
 link set dev p2 up
@@ -140,8 +161,11 @@ addr replace 192.168.20.1/24 dev vlan20
 addr replace 192.168.30.1/24 dev vlan30
 route replace default via 10.0.0.1
 VNETMAP_EOF
-# configure vn-golden-gw: masters, links up, addresses, routes
-ip -n vn-golden-gw -batch - <<'VNETMAP_EOF'
+# configure vn-golden-gw: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-gw -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev lan addrgenmode none
+link set dev wan addrgenmode none
 link set dev lan up
 link set dev wan up
 addr replace 10.0.0.1/30 dev lan
@@ -149,14 +173,16 @@ addr replace 203.0.113.2/24 dev wan
 route replace default via 203.0.113.1
 route replace 192.168.0.0/16 via 10.0.0.2
 VNETMAP_EOF
-# configure vn-golden-internet: masters, links up, addresses, routes
-ip -n vn-golden-internet -batch - <<'VNETMAP_EOF'
+# configure vn-golden-internet: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-internet -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 203.0.113.1/24 dev eth0
 VNETMAP_EOF
 echo "vnetmap golden: bridge-vlans" >&2
 # VLAN membership of vn-golden-sw-right's bridge ports
-bridge -n vn-golden-sw-right -batch - <<'VNETMAP_EOF'
+nsenter --net=/var/run/netns/vn-golden-sw-right -- bridge -batch - <<'VNETMAP_EOF'
 vlan add dev p1 vid 10 pvid untagged
 vlan add dev p2 vid 20 pvid untagged
 vlan add dev p3 vid 30 pvid untagged
@@ -165,7 +191,7 @@ vlan add dev p9 vid 20
 vlan add dev p9 vid 30
 VNETMAP_EOF
 # VLAN membership of vn-golden-core's bridge ports
-bridge -n vn-golden-core -batch - <<'VNETMAP_EOF'
+nsenter --net=/var/run/netns/vn-golden-core -- bridge -batch - <<'VNETMAP_EOF'
 vlan add dev p1 vid 10 pvid untagged
 vlan add dev p2 vid 10
 vlan add dev p2 vid 20
@@ -177,12 +203,12 @@ vlan add dev br0 vid 30 self
 VNETMAP_EOF
 echo "vnetmap golden: sysctl" >&2
 # kernel settings of vn-golden-core
-ip netns exec vn-golden-core sysctl -qw net.ipv4.ip_forward=1
+nsenter --net=/var/run/netns/vn-golden-core -- sysctl -qw net.ipv4.ip_forward=1
 # kernel settings of vn-golden-gw
-ip netns exec vn-golden-gw sysctl -qw net.ipv4.ip_forward=1
+nsenter --net=/var/run/netns/vn-golden-gw -- sysctl -qw net.ipv4.ip_forward=1
 echo "vnetmap golden: nft" >&2
 # NAT of vn-golden-gw (2 rules)
-ip netns exec vn-golden-gw nft -f - <<'VNETMAP_EOF'
+nsenter --net=/var/run/netns/vn-golden-gw -- nft -f - <<'VNETMAP_EOF'
 table ip vnetmap
 delete table ip vnetmap
 table ip vnetmap {
@@ -199,6 +225,7 @@ VNETMAP_EOF
 echo "vnetmap golden: hosts" >&2
 # names for vn-golden-pc1
 mkdir -p /etc/netns/vn-golden-pc1
+rm -f /etc/netns/vn-golden-pc1/hosts
 cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 127.0.0.1	localhost
 ::1	localhost ip6-localhost ip6-loopback
@@ -214,154 +241,34 @@ cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 VNETMAP_EOF
 # names for vn-golden-pc2
 mkdir -p /etc/netns/vn-golden-pc2
-cat > /etc/netns/vn-golden-pc2/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc2/hosts
 # names for vn-golden-pc3
 mkdir -p /etc/netns/vn-golden-pc3
-cat > /etc/netns/vn-golden-pc3/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc3/hosts
 # names for vn-golden-pc4
 mkdir -p /etc/netns/vn-golden-pc4
-cat > /etc/netns/vn-golden-pc4/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc4/hosts
 # names for vn-golden-pc5
 mkdir -p /etc/netns/vn-golden-pc5
-cat > /etc/netns/vn-golden-pc5/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc5/hosts
 # names for vn-golden-pc6
 mkdir -p /etc/netns/vn-golden-pc6
-cat > /etc/netns/vn-golden-pc6/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc6/hosts
 # names for vn-golden-sw-left
 mkdir -p /etc/netns/vn-golden-sw-left
-cat > /etc/netns/vn-golden-sw-left/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-sw-left/hosts
 # names for vn-golden-sw-right
 mkdir -p /etc/netns/vn-golden-sw-right
-cat > /etc/netns/vn-golden-sw-right/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-sw-right/hosts
 # names for vn-golden-core
 mkdir -p /etc/netns/vn-golden-core
-cat > /etc/netns/vn-golden-core/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-core/hosts
 # names for vn-golden-gw
 mkdir -p /etc/netns/vn-golden-gw
-cat > /etc/netns/vn-golden-gw/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-gw/hosts
 # names for vn-golden-internet
 mkdir -p /etc/netns/vn-golden-internet
-cat > /etc/netns/vn-golden-internet/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-internet/hosts
   echo "vnetmap golden: up" >&2
 }
 
@@ -376,7 +283,7 @@ down() {
   #    veths go with them). A namespace without the marker is the user's and stays.
   local dels=() ns alias
   for ns in $(ip netns list | awk '{print $1}'); do
-    alias=$(ip -n "$ns" -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p')
+    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p')
     if [ "$alias" = "vnetmap:golden" ]; then dels+=("$ns"); fi
   done
   if [ ${#dels[@]} -gt 0 ]; then

@@ -21,58 +21,58 @@ netns add vn-golden-core
 netns add vn-golden-gw
 netns add vn-golden-internet
 VNETMAP_EOF
-echo "vnetmap golden: marker" >&2
-# mark the namespaces as ours (lo alias) and add their bridges and TAPs
-ip -batch - <<'VNETMAP_EOF'
-netns exec vn-golden-pc1 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc2 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc3 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc4 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc5 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-pc6 ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-core ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-gw ip link set dev lo up alias vnetmap:golden
-netns exec vn-golden-internet ip link set dev lo up alias vnetmap:golden
-VNETMAP_EOF
 echo "vnetmap golden: links" >&2
 # create 13 veth pairs, each end directly in its namespace
 ip -batch - <<'VNETMAP_EOF'
 link add name vlan10 netns vn-golden-core type veth peer name vnymv8d
 link set dev vnymv8d alias vnetmap:golden:svi:core/10
+link set dev vnymv8d addrgenmode none
 link set dev vnymv8d up
 link add name vlan20 netns vn-golden-core type veth peer name vnymv8e
 link set dev vnymv8e alias vnetmap:golden:svi:core/20
+link set dev vnymv8e addrgenmode none
 link set dev vnymv8e up
 link add name vlan30 netns vn-golden-core type veth peer name vnymv8f
 link set dev vnymv8f alias vnetmap:golden:svi:core/30
+link set dev vnymv8f addrgenmode none
 link set dev vnymv8f up
 link add name eth0 netns vn-golden-pc1 type veth peer name vnymv81
 link set dev vnymv81 alias vnetmap:golden:link:1
+link set dev vnymv81 addrgenmode none
 link set dev vnymv81 up
 link add name eth0 netns vn-golden-pc2 type veth peer name vnymv82
 link set dev vnymv82 alias vnetmap:golden:link:2
+link set dev vnymv82 addrgenmode none
 link set dev vnymv82 up
 link add name vnymv83 type veth peer name vnymv8a
 link set dev vnymv83 alias vnetmap:golden:link:3
+link set dev vnymv83 addrgenmode none
 link set dev vnymv83 up
 link set dev vnymv8a alias vnetmap:golden:link:3
+link set dev vnymv8a addrgenmode none
 link set dev vnymv8a up
 link add name eth0 netns vn-golden-pc3 type veth peer name vnymv85
 link set dev vnymv85 alias vnetmap:golden:link:4
+link set dev vnymv85 addrgenmode none
 link set dev vnymv85 up
 link add name eth0 netns vn-golden-pc4 type veth peer name vnymv86
 link set dev vnymv86 alias vnetmap:golden:link:5
+link set dev vnymv86 addrgenmode none
 link set dev vnymv86 up
 link add name eth0 netns vn-golden-pc5 type veth peer name vnymv87
 link set dev vnymv87 alias vnetmap:golden:link:6
+link set dev vnymv87 addrgenmode none
 link set dev vnymv87 up
 link add name vnymv88 type veth peer name vnymv8b
 link set dev vnymv88 alias vnetmap:golden:link:7
+link set dev vnymv88 addrgenmode none
 link set dev vnymv88 up
 link set dev vnymv8b alias vnetmap:golden:link:7
+link set dev vnymv8b addrgenmode none
 link set dev vnymv8b up
 link add name eth0 netns vn-golden-pc6 type veth peer name vnymv8c
 link set dev vnymv8c alias vnetmap:golden:link:8
+link set dev vnymv8c addrgenmode none
 link set dev vnymv8c up
 link add name up netns vn-golden-core type veth peer name lan netns vn-golden-gw
 link add name wan netns vn-golden-gw type veth peer name eth0 netns vn-golden-internet
@@ -85,44 +85,61 @@ ovs-vsctl --timeout=10 -- --may-exist add-br vnymv84 -- set bridge vnymv84 datap
 # Open vSwitch bridge vnymv89 (node:core) and its 6 ports
 ovs-vsctl --timeout=10 -- --may-exist add-br vnymv89 -- set bridge vnymv89 datapath_type=netdev stp_enable=false external_ids:vnetmap-lab=golden -- --may-exist add-port vnymv89 vnymv8a -- set port vnymv8a tag=10 'trunks=[]' vlan_mode=access external_ids:vnetmap-lab=golden -- set interface vnymv8a external_ids:vnetmap-lab=golden -- --may-exist add-port vnymv89 vnymv8b -- set port vnymv8b 'tag=[]' trunks=10,20,30 vlan_mode=trunk external_ids:vnetmap-lab=golden -- set interface vnymv8b external_ids:vnetmap-lab=golden -- --may-exist add-port vnymv89 vnymv8c -- set port vnymv8c tag=30 'trunks=[]' vlan_mode=access external_ids:vnetmap-lab=golden -- set interface vnymv8c external_ids:vnetmap-lab=golden -- --may-exist add-port vnymv89 vnymv8d -- set port vnymv8d tag=10 'trunks=[]' vlan_mode=access external_ids:vnetmap-lab=golden -- set interface vnymv8d external_ids:vnetmap-lab=golden -- --may-exist add-port vnymv89 vnymv8e -- set port vnymv8e tag=20 'trunks=[]' vlan_mode=access external_ids:vnetmap-lab=golden -- set interface vnymv8e external_ids:vnetmap-lab=golden -- --may-exist add-port vnymv89 vnymv8f -- set port vnymv8f tag=30 'trunks=[]' vlan_mode=access external_ids:vnetmap-lab=golden -- set interface vnymv8f external_ids:vnetmap-lab=golden
 echo "vnetmap golden: config" >&2
-# configure vn-golden-pc1: masters, links up, addresses, routes
-ip -n vn-golden-pc1 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc1: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc1 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.10.11/24 dev eth0
 route replace default via 192.168.10.1
 VNETMAP_EOF
-# configure vn-golden-pc2: masters, links up, addresses, routes
-ip -n vn-golden-pc2 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc2: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc2 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.20.12/24 dev eth0
 route replace default via 192.168.20.1
 VNETMAP_EOF
-# configure vn-golden-pc3: masters, links up, addresses, routes
-ip -n vn-golden-pc3 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc3: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc3 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.10.13/24 dev eth0
 route replace default via 192.168.10.1
 VNETMAP_EOF
-# configure vn-golden-pc4: masters, links up, addresses, routes
-ip -n vn-golden-pc4 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc4: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc4 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.20.14/24 dev eth0
 route replace default via 192.168.20.1
 VNETMAP_EOF
-# configure vn-golden-pc5: masters, links up, addresses, routes
-ip -n vn-golden-pc5 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc5: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc5 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.30.15/24 dev eth0
 route replace default via 192.168.30.1
 VNETMAP_EOF
-# configure vn-golden-pc6: masters, links up, addresses, routes
-ip -n vn-golden-pc6 -batch - <<'VNETMAP_EOF'
+# configure vn-golden-pc6: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-pc6 -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 192.168.30.16/24 dev eth0
 route replace default via 192.168.30.1
 VNETMAP_EOF
-# configure vn-golden-core: masters, links up, addresses, routes
-ip -n vn-golden-core -batch - <<'VNETMAP_EOF'
+# configure vn-golden-core: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-core -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev vlan10 addrgenmode none
+link set dev vlan20 addrgenmode none
+link set dev vlan30 addrgenmode none
+link set dev up addrgenmode none
 link set dev vlan10 up
 link set dev vlan20 up
 link set dev vlan30 up
@@ -133,8 +150,11 @@ addr replace 192.168.20.1/24 dev vlan20
 addr replace 192.168.30.1/24 dev vlan30
 route replace default via 10.0.0.1
 VNETMAP_EOF
-# configure vn-golden-gw: masters, links up, addresses, routes
-ip -n vn-golden-gw -batch - <<'VNETMAP_EOF'
+# configure vn-golden-gw: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-gw -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev lan addrgenmode none
+link set dev wan addrgenmode none
 link set dev lan up
 link set dev wan up
 addr replace 10.0.0.1/30 dev lan
@@ -142,30 +162,32 @@ addr replace 203.0.113.2/24 dev wan
 route replace default via 203.0.113.1
 route replace 192.168.0.0/16 via 10.0.0.2
 VNETMAP_EOF
-# configure vn-golden-internet: masters, links up, addresses, routes
-ip -n vn-golden-internet -batch - <<'VNETMAP_EOF'
+# configure vn-golden-internet: marker, masters, links up, addresses, routes
+nsenter --net=/var/run/netns/vn-golden-internet -- ip -batch - <<'VNETMAP_EOF'
+link set dev lo up alias vnetmap:golden
+link set dev eth0 addrgenmode none
 link set dev eth0 up
 addr replace 203.0.113.1/24 dev eth0
 VNETMAP_EOF
 echo "vnetmap golden: offload" >&2
 # checksums in software on vlan10 (OVS userspace datapath)
-ip netns exec vn-golden-core ethtool -K vlan10 tx off
+nsenter --net=/var/run/netns/vn-golden-core -- ethtool -K vlan10 tx off
 # checksums in software on vnymv8d (OVS userspace datapath)
 ethtool -K vnymv8d tx off
 # checksums in software on vlan20 (OVS userspace datapath)
-ip netns exec vn-golden-core ethtool -K vlan20 tx off
+nsenter --net=/var/run/netns/vn-golden-core -- ethtool -K vlan20 tx off
 # checksums in software on vnymv8e (OVS userspace datapath)
 ethtool -K vnymv8e tx off
 # checksums in software on vlan30 (OVS userspace datapath)
-ip netns exec vn-golden-core ethtool -K vlan30 tx off
+nsenter --net=/var/run/netns/vn-golden-core -- ethtool -K vlan30 tx off
 # checksums in software on vnymv8f (OVS userspace datapath)
 ethtool -K vnymv8f tx off
 # checksums in software on eth0 (OVS userspace datapath)
-ip netns exec vn-golden-pc1 ethtool -K eth0 tx off
+nsenter --net=/var/run/netns/vn-golden-pc1 -- ethtool -K eth0 tx off
 # checksums in software on vnymv81 (OVS userspace datapath)
 ethtool -K vnymv81 tx off
 # checksums in software on eth0 (OVS userspace datapath)
-ip netns exec vn-golden-pc2 ethtool -K eth0 tx off
+nsenter --net=/var/run/netns/vn-golden-pc2 -- ethtool -K eth0 tx off
 # checksums in software on vnymv82 (OVS userspace datapath)
 ethtool -K vnymv82 tx off
 # checksums in software on vnymv83 (OVS userspace datapath)
@@ -173,15 +195,15 @@ ethtool -K vnymv83 tx off
 # checksums in software on vnymv8a (OVS userspace datapath)
 ethtool -K vnymv8a tx off
 # checksums in software on eth0 (OVS userspace datapath)
-ip netns exec vn-golden-pc3 ethtool -K eth0 tx off
+nsenter --net=/var/run/netns/vn-golden-pc3 -- ethtool -K eth0 tx off
 # checksums in software on vnymv85 (OVS userspace datapath)
 ethtool -K vnymv85 tx off
 # checksums in software on eth0 (OVS userspace datapath)
-ip netns exec vn-golden-pc4 ethtool -K eth0 tx off
+nsenter --net=/var/run/netns/vn-golden-pc4 -- ethtool -K eth0 tx off
 # checksums in software on vnymv86 (OVS userspace datapath)
 ethtool -K vnymv86 tx off
 # checksums in software on eth0 (OVS userspace datapath)
-ip netns exec vn-golden-pc5 ethtool -K eth0 tx off
+nsenter --net=/var/run/netns/vn-golden-pc5 -- ethtool -K eth0 tx off
 # checksums in software on vnymv87 (OVS userspace datapath)
 ethtool -K vnymv87 tx off
 # checksums in software on vnymv88 (OVS userspace datapath)
@@ -189,17 +211,17 @@ ethtool -K vnymv88 tx off
 # checksums in software on vnymv8b (OVS userspace datapath)
 ethtool -K vnymv8b tx off
 # checksums in software on eth0 (OVS userspace datapath)
-ip netns exec vn-golden-pc6 ethtool -K eth0 tx off
+nsenter --net=/var/run/netns/vn-golden-pc6 -- ethtool -K eth0 tx off
 # checksums in software on vnymv8c (OVS userspace datapath)
 ethtool -K vnymv8c tx off
 echo "vnetmap golden: sysctl" >&2
 # kernel settings of vn-golden-core
-ip netns exec vn-golden-core sysctl -qw net.ipv4.ip_forward=1
+nsenter --net=/var/run/netns/vn-golden-core -- sysctl -qw net.ipv4.ip_forward=1
 # kernel settings of vn-golden-gw
-ip netns exec vn-golden-gw sysctl -qw net.ipv4.ip_forward=1
+nsenter --net=/var/run/netns/vn-golden-gw -- sysctl -qw net.ipv4.ip_forward=1
 echo "vnetmap golden: nft" >&2
 # NAT of vn-golden-gw (2 rules)
-ip netns exec vn-golden-gw nft -f - <<'VNETMAP_EOF'
+nsenter --net=/var/run/netns/vn-golden-gw -- nft -f - <<'VNETMAP_EOF'
 table ip vnetmap
 delete table ip vnetmap
 table ip vnetmap {
@@ -216,6 +238,7 @@ VNETMAP_EOF
 echo "vnetmap golden: hosts" >&2
 # names for vn-golden-pc1
 mkdir -p /etc/netns/vn-golden-pc1
+rm -f /etc/netns/vn-golden-pc1/hosts
 cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 127.0.0.1	localhost
 ::1	localhost ip6-localhost ip6-loopback
@@ -231,124 +254,28 @@ cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 VNETMAP_EOF
 # names for vn-golden-pc2
 mkdir -p /etc/netns/vn-golden-pc2
-cat > /etc/netns/vn-golden-pc2/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc2/hosts
 # names for vn-golden-pc3
 mkdir -p /etc/netns/vn-golden-pc3
-cat > /etc/netns/vn-golden-pc3/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc3/hosts
 # names for vn-golden-pc4
 mkdir -p /etc/netns/vn-golden-pc4
-cat > /etc/netns/vn-golden-pc4/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc4/hosts
 # names for vn-golden-pc5
 mkdir -p /etc/netns/vn-golden-pc5
-cat > /etc/netns/vn-golden-pc5/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc5/hosts
 # names for vn-golden-pc6
 mkdir -p /etc/netns/vn-golden-pc6
-cat > /etc/netns/vn-golden-pc6/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc6/hosts
 # names for vn-golden-core
 mkdir -p /etc/netns/vn-golden-core
-cat > /etc/netns/vn-golden-core/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-core/hosts
 # names for vn-golden-gw
 mkdir -p /etc/netns/vn-golden-gw
-cat > /etc/netns/vn-golden-gw/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-gw/hosts
 # names for vn-golden-internet
 mkdir -p /etc/netns/vn-golden-internet
-cat > /etc/netns/vn-golden-internet/hosts <<'VNETMAP_EOF'
-127.0.0.1	localhost
-::1	localhost ip6-localhost ip6-loopback
-10.0.0.2	core
-10.0.0.1	gw
-203.0.113.1	internet
-192.168.10.11	pc1
-192.168.20.12	pc2
-192.168.10.13	pc3
-192.168.20.14	pc4
-192.168.30.15	pc5
-192.168.30.16	pc6
-VNETMAP_EOF
+ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-internet/hosts
   echo "vnetmap golden: up" >&2
 }
 
@@ -363,7 +290,7 @@ down() {
   #    veths go with them). A namespace without the marker is the user's and stays.
   local dels=() ns alias
   for ns in $(ip netns list | awk '{print $1}'); do
-    alias=$(ip -n "$ns" -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p')
+    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p')
     if [ "$alias" = "vnetmap:golden" ]; then dels+=("$ns"); fi
   done
   if [ ${#dels[@]} -gt 0 ]; then
