@@ -2,17 +2,18 @@
 // left alone; a changed plan rebuilds only the namespaces whose objects changed (diff.ts).
 // A journal is written before each phase so `down` can clean up after a crash; a failure
 // removes what this run created and reports the failing command.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ToolError, UserError } from '../errors.js';
-import type { Runner } from '../exec/runner.js';
+import { runAll, type Runner } from '../exec/runner.js';
 import type { Plan } from '../plan/types.js';
 import { renderSteps } from '../render/render.js';
 import { fullScope, namespacesOf, type Scope } from '../render/scope.js';
-import { hostsPath, isFile, type Phase, type Step } from '../render/steps.js';
+import { hostsPath, ipIn, isFile, type CommandStep, type Phase, type Step } from '../render/steps.js';
 import { destroyLab } from './destroy.js';
 import { rebuildScope, samePlan } from './diff.js';
 import { findOwned, ownedOvsBridges } from './discover.js';
+import { nsIdentities } from './identity.js';
 import { readJournal, writeJournal, type Journal } from './journal.js';
 import { preflight } from './preflight.js';
 import { readState, writeState } from './state.js';
@@ -33,6 +34,8 @@ export interface UpResult {
   rebuilt: string[];
   commands: number;
   ms: number;
+  /** Wall time of each phase that ran, in order (preflight and state writes are in `ms` only). */
+  phases: { phase: Phase; steps: number; ms: number }[];
 }
 
 export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
@@ -45,7 +48,7 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
   const owned = prev ? await findOwned(runner, plan.lab, namespacesOf(prev.plan)) : undefined;
   const broken = prev ? namespacesOf(prev.plan).filter((n) => !owned!.namespaces.includes(n)) : [];
   const ovsLost = prev ? prev.plan.objects.some((o) => o.kind === 'ovs-bridge' && !owned!.ovsBridges.includes(o.name)) : false;
-  if (prev && samePlan(prev.plan, plan) && !broken.length && !ovsLost) return { lab: plan.lab, action: 'unchanged', namespaces: total, rebuilt: [], commands: 0, ms: Date.now() - t0 };
+  if (prev && samePlan(prev.plan, plan) && !broken.length && !ovsLost) return { lab: plan.lab, action: 'unchanged', namespaces: total, rebuilt: [], commands: 0, ms: Date.now() - t0, phases: [] };
   const inc = prev && !ovsLost ? rebuildScope(prev.plan, plan, broken) : undefined;
   if (prev && !inc) await destroyLab(plan.lab, runner); // host-level objects changed: start over
   const scope: Scope = inc?.scope ?? fullScope(plan);
@@ -56,15 +59,23 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
     pid: process.pid,
     phase: 'netns',
     namespaces: [...scope.create],
-    rootLinks: scope.links.flatMap((l) => (l.kind === 'veth' ? [l.a, l.b].filter((e) => e.namespace === null).map((e) => e.name) : [])),
+    rootLinks: [
+      ...scope.links.flatMap((l) => (l.kind === 'veth' ? [l.a, l.b].filter((e) => e.namespace === null).map((e) => e.name) : l.namespace === null ? [l.name] : [])),
+      ...(scope.rootDevices ? plan.objects.flatMap((o) => (o.kind === 'tap' && o.namespace === null ? [o.name] : [])) : []),
+    ],
     startedAt: new Date().toISOString(),
   };
+  // Kept namespaces keep the identity recorded when they were created.
+  const identities: Record<string, string> = Object.fromEntries(Object.entries(prev?.identities ?? {}).filter(([ns]) => !scope.create.has(ns)));
   const steps = renderSteps(plan, scope);
   let phase: Phase | undefined;
   let done = 0;
+  const phases: UpResult['phases'] = [];
   try {
     writeJournal(journal);
     for (const group of phaseGroups(steps)) {
+      // From the first phase after `netns add` on, the journal proves which namespaces are ours.
+      if (phase === 'netns') Object.assign(identities, (journal.identities = nsIdentities(scope.create)));
       writeJournal({ ...journal, phase: (phase = group[0]!.phase) });
       const run = async (s: Step): Promise<void> => {
         if (opts.signal?.aborted) throw new UserError(`interrupted; lab "${plan.lab}" was removed again.`);
@@ -72,8 +83,14 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
         await runStep(s, runner);
         done++;
       };
-      if (PARALLEL.has(phase)) await pool(group, PARALLELISM, run);
-      else for (const s of group) await run(s);
+      const t = Date.now();
+      if (PARALLEL.has(phase)) {
+        if (opts.signal?.aborted) throw new UserError(`interrupted; lab "${plan.lab}" was removed again.`);
+        opts.onProgress?.(done, steps.length, group.length > 1 ? `${group.length} steps: ${group[0]!.why} ...` : group[0]!.why);
+        await runAll(runner, group.filter((s): s is CommandStep => !isFile(s)), PARALLELISM);
+        done += group.length;
+      } else for (const s of group) await run(s);
+      phases.push({ phase, steps: group.length, ms: Date.now() - t });
     }
   } catch (e) {
     // Everything of a fresh lab was created by this run; an incremental run already removed
@@ -85,19 +102,21 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
     }
     throw e;
   }
-  writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString() });
+  if (phase === 'netns') Object.assign(identities, nsIdentities(scope.create));
+  writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString(), identities });
   writeJournal({ ...journal, phase: 'done' });
   opts.onProgress?.(steps.length, steps.length, 'done');
-  return { lab: plan.lab, action: prev ? 'updated' : 'created', namespaces: total, rebuilt: [...scope.create].sort(), commands: steps.length, ms: Date.now() - t0 };
+  return { lab: plan.lab, action: prev ? 'updated' : 'created', namespaces: total, rebuilt: [...scope.create].sort(), commands: steps.length, ms: Date.now() - t0, phases };
 }
 
 /**
- * Phases whose steps touch one namespace each and do not depend on each other: run several at
- * once (spawning `ip` dominates their cost). Macvlan steps come in add/move pairs and OVS
- * transactions share one database, so those stay in order.
+ * Phases whose commands touch one namespace each and do not depend on each other: run several
+ * at once, through the runner's fan-out (starting processes dominates their cost). Macvlan
+ * batches move children between namespaces and OVS transactions share one database, so those
+ * stay in order.
  */
-const PARALLEL = new Set<Phase | undefined>(['marker', 'vlans', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts']);
-const PARALLELISM = 8;
+const PARALLEL = new Set<Phase | undefined>(['vlans', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft']);
+const PARALLELISM = 4;
 
 function phaseGroups(steps: Step[]): Step[][] {
   const groups: Step[][] = [];
@@ -107,22 +126,6 @@ function phaseGroups(steps: Step[]): Step[][] {
     else groups.push([s]);
   }
   return groups;
-}
-
-/** Run fn over items, at most n at a time; the first failure is thrown once the others settle. */
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failure === undefined) {
-      const item = items[next++]!;
-      await fn(item).catch((e: unknown) => {
-        failure ??= e;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  if (failure !== undefined) throw failure;
 }
 
 const alive = (pid: number): boolean => {
@@ -147,8 +150,14 @@ async function recoverFromCrash(lab: string, runner: Runner): Promise<void> {
 
 async function runStep(s: Step, runner: Runner): Promise<void> {
   if (isFile(s)) {
+    // Write beside, then rename over: a file that was a hard link of another is replaced, not
+    // rewritten through the link.
     mkdirSync(dirname(s.path), { recursive: true });
-    writeFileSync(s.path, s.content);
+    const tmp = `${s.path}.vnetmap-${process.pid}`;
+    rmSync(tmp, { force: true });
+    if (typeof s.content === 'string') writeFileSync(tmp, s.content);
+    else linkSync(s.content.sameAs, tmp);
+    renameSync(tmp, s.path);
     return;
   }
   await runner.run(s.argv, s.input !== undefined ? { input: s.input } : {});
@@ -177,7 +186,7 @@ async function removeForRebuild(next: Plan, prev: Plan, remove: string[], scope:
   const end = Date.now() + 5000;
   for (const [ns, names] of waits) {
     while (Date.now() < end) {
-      const argv = ns === null ? ['ip', '-j', 'link', 'show'] : ['ip', '-n', ns, '-j', 'link', 'show'];
+      const argv = ipIn(ns, '-j', 'link', 'show');
       const have = JSON.parse((await runner.run(argv)).stdout || '[]') as { ifname: string }[];
       if (!have.some((d) => names.includes(d.ifname))) break;
       await new Promise((r) => setTimeout(r, 25));

@@ -1,9 +1,15 @@
-// Finding what a lab owns on this host, by marker only (never by guessing from names): the lo
-// alias of namespaces, the alias of root-namespace links, external_ids of OVS bridges.
+// Finding what a lab owns on this host, by marker or by the identity recorded when it was
+// created (never by guessing from names): the lo alias of namespaces, the alias of
+// root-namespace links, external_ids of OVS bridges.
 import type { Runner } from '../exec/runner.js';
 import { labMarker, netnsName } from '../plan/names.js';
 import { parseLinks, parseNetnsList, type ObservedLink } from '../observe/ip-json.js';
 import { OVS_LAB_KEY } from '../render/ovs.js';
+import { ipIn } from '../render/steps.js';
+import { mapPool } from '../exec/pool.js';
+import { nsIdentity } from './identity.js';
+import { readJournal } from './journal.js';
+import { readState } from './state.js';
 
 export async function listNamespaces(runner: Runner): Promise<string[]> {
   return parseNetnsList((await runner.run(['ip', '-j', 'netns', 'list'])).stdout);
@@ -11,24 +17,14 @@ export async function listNamespaces(runner: Runner): Promise<string[]> {
 
 /** lo's alias in a namespace: the marker, '' when unset, undefined when the namespace is gone. */
 export async function loAlias(runner: Runner, ns: string): Promise<string | undefined> {
-  const r = await runner.run(['ip', '-n', ns, '-j', 'link', 'show', 'dev', 'lo'], { allowFail: true });
+  const r = await runner.run(ipIn(ns, '-j', 'link', 'show', 'dev', 'lo'), { allowFail: true });
   if (r.code !== 0) return undefined;
   return parseLinks(r.stdout)[0]?.alias ?? '';
 }
 
-/**
- * lo aliases of many namespaces: one root `ip -batch` of `netns exec NS ip -o link show dev lo`
- * (ip forks per namespace, read-only), far cheaper than a process per namespace from Node. Each
- * line prints exactly one line; if a namespace vanished meanwhile the count is off and we ask
- * one by one instead.
- */
+/** lo aliases of many namespaces: a process per namespace (nsenter: cheap), a few at a time. */
 export async function loAliases(runner: Runner, names: string[]): Promise<(string | undefined)[]> {
-  const one = (): Promise<(string | undefined)[]> => Promise.all(names.map((n) => loAlias(runner, n)));
-  if (names.length <= 4) return one();
-  const r = await runner.run(['ip', '-force', '-batch', '-'], { input: names.map((n) => `netns exec ${n} ip -o link show dev lo\n`).join(''), allowFail: true });
-  const lines = r.stdout.split('\n').filter((l) => l.trim());
-  if (r.code !== 0 || lines.length !== names.length) return one();
-  return lines.map((l) => /\\\s+alias (\S+)/.exec(l)?.[1] ?? '');
+  return mapPool(names, 8, (n) => loAlias(runner, n));
 }
 
 export async function rootLinks(runner: Runner): Promise<ObservedLink[]> {
@@ -56,15 +52,22 @@ export interface Owned {
 
 /**
  * Namespaces are checked if they follow the lab's naming or were named by the plan/journal
- * (extra); only those whose lo alias is exactly the lab's marker count as owned.
+ * (extra); only those this lab provably created (identity.ts) or whose lo alias is exactly the
+ * lab's marker count as owned.
  */
 export async function findOwned(runner: Runner, lab: string, extra: string[] = []): Promise<Owned> {
   const all = await listNamespaces(runner);
   const prefix = netnsName(lab, '');
-  const candidates = all.filter((n) => n.startsWith(prefix) || extra.includes(n));
+  const named = new Set(extra);
+  const candidates = all.filter((n) => n.startsWith(prefix) || named.has(n));
+  // The very namespaces this lab created (identity recorded at creation) need no marker check.
+  const ids = { ...readState(lab)?.identities, ...readJournal(lab)?.identities };
+  const proven = candidates.filter((n) => ids[n] !== undefined && nsIdentity(n) === ids[n]);
+  const provenSet = new Set(proven);
+  const rest = candidates.filter((n) => !provenSet.has(n));
   const marker = labMarker(lab);
-  const aliases = await loAliases(runner, candidates);
-  const namespaces = candidates.filter((_, i) => aliases[i] === marker).sort();
+  const aliases = await loAliases(runner, rest);
+  const namespaces = [...proven, ...rest.filter((_, i) => aliases[i] === marker)].sort();
   const links = (await rootLinks(runner)).filter((l) => isOurRootLink(lab, l)).map((l) => l.name).sort();
   return { namespaces, rootLinks: links, ovsBridges: await ownedOvsBridges(runner, lab) };
 }

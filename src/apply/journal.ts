@@ -13,6 +13,8 @@ export interface Journal {
   namespaces: string[];
   /** Root-namespace devices this run creates. */
   rootLinks: string[];
+  /** Identity (identity.ts) of each namespace this run created, once `netns add` succeeded. */
+  identities?: Record<string, string>;
   startedAt: string;
 }
 

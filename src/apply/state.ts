@@ -15,6 +15,8 @@ export interface LabState {
   plan: Plan;
   /** ISO time of the last successful `up`. */
   appliedAt: string;
+  /** Identity (identity.ts) of every namespace of the lab, recorded when it was created. */
+  identities?: Record<string, string>;
 }
 
 export const labDir = (lab: string): string => join(STATE_ROOT, lab);

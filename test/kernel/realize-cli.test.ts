@@ -67,8 +67,11 @@ describe.skipIf(!ready)(`vnetmap up/status/exec/down${ready ? '' : ' (skipped: n
     const err = await applyPlan(broken, runner, { designFile: 'broken' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolError);
     const te = err as ToolError;
-    expect(te.argv.slice(0, 2)).toEqual(['ip', '-n']);
+    // The namespace's batch, entered with nsenter; the failing line of its input is named.
+    expect(te.argv[0]).toBe('nsenter');
+    expect(te.argv.slice(3)).toEqual(['ip', '-batch', '-']);
     expect(te.stderr).toMatch(/gateway|unreachable|Nexthop/i);
+    expect(te.stderr).toMatch(/line \d+ of its input: route replace default via 10\.250\.250\.250/);
     expect(te.hint).toContain('was removed again');
     expect(await leftovers(lab)).toEqual(NOTHING);
   });

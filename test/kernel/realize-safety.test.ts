@@ -83,6 +83,29 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
     expect(await leftovers(lab)).toEqual(NOTHING);
   });
 
+  it("a lab namespace deleted by hand and re-created by the user under its name is the user's: down leaves it", async () => {
+    // down proves ownership by the identity recorded at creation (inode and change time of the
+    // namespace file), without entering each namespace; the kernel may hand the freed inode
+    // number straight to the user's new namespace, but never its creation time.
+    const lab = newLab();
+    const plan = await examplePlan('figure-1', 'faithful', lab);
+    await applyPlan(plan, runner, { designFile: example('figure-1') });
+    const theirs = plan.objects.find((o) => o.kind === 'netns')!.name as string;
+    const kept = plan.objects.filter((o) => o.kind === 'netns').map((o) => o.name as string).filter((n) => n !== theirs);
+    await runner.run(['ip', 'netns', 'del', theirs]);
+    await runner.run(['ip', 'netns', 'add', theirs]);
+    userNs.push(theirs);
+    const res = await destroyLab(lab, runner);
+    expect(res.namespaces).toBe(kept.length);
+    const after = await listNamespaces(runner);
+    expect(after).toContain(theirs);
+    for (const n of kept) expect(after).not.toContain(n);
+    await runner.run(['ip', 'netns', 'del', theirs]);
+    // Its /etc/netns entry stays with it (the user's namespace may be using the names in it).
+    expect(await leftovers(lab)).toEqual({ ...NOTHING, etcNetns: [theirs] });
+    rmSync(`/etc/netns/${theirs}`, { recursive: true, force: true });
+  });
+
   it("an unmarked namespace with our prefix but outside the plan survives up and down", async () => {
     const lab = newLab();
     const other = netnsName(lab, 'zz');
