@@ -1,13 +1,18 @@
 // The live probes, each one bounded in count and time, run inside the twin's namespaces
 // through the Runner. Only addresses of the twin are ever probed.
-import { inNetns, type Runner } from '../exec/runner.js';
+import { enterNs } from '../exec/netns.js';
+import { ToolError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+
+const inNs = (ns: string, argv: string[]): string[] => [...enterNs(ns), ...argv];
 
 /** Which of `targets` answer an ICMP echo (two tries, 400 ms each) from `src` in namespace `ns`. */
 export async function pingMany(runner: Runner, ns: string, src: string, targets: string[]): Promise<Set<string>> {
   const uniq = [...new Set(targets)];
   if (!uniq.length) return new Set();
-  // One fping per source namespace probes every target in parallel: -a lists the alive ones.
-  const r = await runner.run(inNetns(ns, ['fping', '-a', '-r', '1', '-t', '400', '-B', '1', '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 });
+  // One fping per source namespace probes every target: -a lists the alive ones. -i 1 sends to
+  // the next target 1 ms after the last (fping's default, 10 ms, made 100 targets take a second).
+  const r = await runner.run(inNs(ns, ['fping', '-a', '-r', '1', '-t', '400', '-B', '1', '-i', '1', '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 + uniq.length * 5 });
   if (r.code === 127 || /command not found/.test(r.stderr)) return pingEach(runner, ns, src, uniq);
   return new Set(r.stdout.split('\n').map((l) => l.trim()).filter((l) => uniq.includes(l)));
 }
@@ -16,53 +21,83 @@ export async function pingMany(runner: Runner, ns: string, src: string, targets:
 async function pingEach(runner: Runner, ns: string, src: string, targets: string[]): Promise<Set<string>> {
   const alive = new Set<string>();
   for (const t of targets) {
-    const r = await runner.run(inNetns(ns, ['ping', '-c', '1', '-W', '1', '-I', src, t]), { allowFail: true, timeoutMs: 5_000 });
+    const r = await runner.run(inNs(ns, ['ping', '-c', '1', '-W', '1', '-I', src, t]), { allowFail: true, timeoutMs: 5_000 });
     if (r.code === 0) alive.add(t);
   }
   return alive;
 }
 
 /**
- * MAC addresses that answer an ARP request for `target` sent out of `dev` (one probe, 1 s).
- * The caller compares them with the target interface's MAC: Linux answers for any of its
- * addresses on any interface, so "someone answered" is not yet "the target is adjacent".
+ * MAC addresses answering an ARP request for each of `targets`, sent out of `dev` with sender
+ * address `src` (two tries, 400 ms then 600 ms), whatever the subnets. The caller compares
+ * them with the target interface's MAC: Linux answers for any of its addresses on any
+ * interface, so "someone answered" is not yet "the target is adjacent". One arp-scan per
+ * source probes every target and reports every reply (duplicates too); without arp-scan,
+ * one arping per target.
  */
-export async function arpFrom(runner: Runner, ns: string, dev: string, src: string, target: string): Promise<string[]> {
-  const r = await runner.run(inNetns(ns, ['arping', '-c', '1', '-w', '1', '-I', dev, '-s', src, target]), { allowFail: true, timeoutMs: 5_000 });
-  if (r.code === 127 || /command not found/.test(r.stderr)) throw new Error('arping is not installed (Debian: iputils-arping); run scripts/setup.sh');
+export async function arpMany(runner: Runner, ns: string, dev: string, src: string, targets: string[]): Promise<Map<string, string[]>> {
+  const uniq = [...new Set(targets)];
+  const out = new Map<string, string[]>(uniq.map((t) => [t, []]));
+  if (!uniq.length) return out;
+  const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${src}`, '--retry=2', '--timeout=400', '--interval=1', '--plain', '--quiet', ...uniq]);
+  const r = await runner.run(argv, { allowFail: true, timeoutMs: 15_000 + uniq.length * 5 });
+  if (r.code === 127 || /command not found/.test(r.stderr)) {
+    for (const t of uniq) out.set(t, await arpFrom(runner, ns, dev, src, t));
+    return out;
+  }
+  // A source interface that is gone (a cable unplugged behind our back) hears nothing.
+  if (r.code !== 0 && /No such device/i.test(r.stderr)) return out;
+  if (r.code !== 0) throw new ToolError(argv, r.code, r.stderr, 'arp-scan could not probe from this interface; run the same command by hand to see why.');
+  for (const line of r.stdout.split('\n')) {
+    const m = /^(\S+)\s+([0-9A-Fa-f:]{17})/.exec(line);
+    if (m && out.has(m[1]!)) out.get(m[1]!)!.push(m[2]!.toLowerCase());
+  }
+  return out;
+}
+
+/** One arping (fallback): the MACs answering a single request for `target`. */
+async function arpFrom(runner: Runner, ns: string, dev: string, src: string, target: string): Promise<string[]> {
+  const r = await runner.run(inNs(ns, ['arping', '-c', '1', '-w', '1', '-I', dev, '-s', src, target]), { allowFail: true, timeoutMs: 5_000 });
+  if (r.code === 127 || /command not found/.test(r.stderr)) throw new Error('neither arp-scan nor arping is installed (Debian: arp-scan); run scripts/setup.sh');
   return [...r.stdout.matchAll(/reply from \S+ \[([0-9A-Fa-f:]{17})\]/g)].map((m) => m[1]!.toLowerCase());
 }
 
 /** Device name -> MAC address for every link of a namespace. */
 export async function macsOf(runner: Runner, ns: string): Promise<Map<string, string>> {
-  const r = await runner.run(['ip', '-j', '-n', ns, 'link', 'show'], { allowFail: true, timeoutMs: 10_000 });
+  const r = await runner.run(inNs(ns, ['ip', '-j', 'link', 'show']), { allowFail: true, timeoutMs: 10_000 });
   if (r.code !== 0) return new Map();
   const links = JSON.parse(r.stdout || '[]') as { ifname: string; address?: string }[];
   return new Map(links.map((l) => [l.ifname, (l.address ?? '').toLowerCase()]));
 }
 
 export interface Listener {
-  /** Resolves when the listener has exited (it lives for `lifetimeMs`). */
+  /** Resolves when the listener has exited. */
   done: Promise<unknown>;
+  /** Kill it now (it is killed after `lifetimeMs` anyway). */
+  stop(): void;
 }
 
 /**
  * A TCP listener in `ns` on `port` that answers every connection with `token`, killed by the
- * Runner after `lifetimeMs` (socat runs as the exec'd process of `ip netns exec`, so the kill
- * reaches it). Returns once the port is listening, or undefined if it never did.
+ * Runner on stop() or after `lifetimeMs` (nsenter execs socat, so the kill reaches it).
+ * Returns once the port is listening, or undefined (listener stopped) if it never did.
  */
 export async function listen(runner: Runner, ns: string, port: number, token: string, lifetimeMs: number): Promise<Listener | undefined> {
-  const done = runner.run(inNetns(ns, ['socat', `TCP-LISTEN:${port},reuseaddr,fork`, `EXEC:echo ${token}`]), { allowFail: true, timeoutMs: lifetimeMs });
+  const abort = new AbortController();
+  const done = runner.run(inNs(ns, ['socat', `TCP-LISTEN:${port},reuseaddr,fork`, `EXEC:echo ${token}`]), { allowFail: true, timeoutMs: lifetimeMs, signal: abort.signal });
+  const listener: Listener = { done, stop: () => abort.abort() };
   for (let k = 0; k < 40; k++) {
-    const r = await runner.run(inNetns(ns, ['ss', '-Hltn', `sport = :${port}`]), { allowFail: true, timeoutMs: 5_000 });
-    if (r.code === 0 && r.stdout.trim()) return { done };
+    const r = await runner.run(inNs(ns, ['ss', '-Hltn', `sport = :${port}`]), { allowFail: true, timeoutMs: 5_000 });
+    if (r.code === 0 && r.stdout.trim()) return listener;
     await new Promise((res) => setTimeout(res, 50));
   }
+  listener.stop();
+  await done;
   return undefined;
 }
 
 /** Connect from `ns` (source address `src`) to addr:port; returns what the server sent. */
 export async function connect(runner: Runner, ns: string, src: string, addr: string, port: number): Promise<string> {
-  const r = await runner.run(inNetns(ns, ['socat', '-T', '2', 'STDIO', `TCP:${addr}:${port},connect-timeout=2,bind=${src}`]), { allowFail: true, timeoutMs: 6_000 });
+  const r = await runner.run(inNs(ns, ['socat', '-T', '2', 'STDIO', `TCP:${addr}:${port},connect-timeout=2,bind=${src}`]), { allowFail: true, timeoutMs: 6_000 });
   return r.code === 0 ? r.stdout.trim() : '';
 }

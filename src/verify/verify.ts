@@ -1,8 +1,9 @@
 // verifyLive: probe a running twin with real packets and compare every observation with what
 // the semantics engine expects (the design, adjusted where the plan declares a deviation):
 //   ping - one fping per source namespace towards every other endpoint;
-//   arp  - an ARP request per pair of namespaces, answered by the target interface's own MAC
-//          only when both are in one broadcast domain, whatever their subnets;
+//   arp  - one arp-scan per source endpoint: an ARP request towards every endpoint of another
+//          namespace, answered by the target interface's own MAC only when both are in one
+//          broadcast domain, whatever their subnets;
 //   tcp  - a connection through every port forward / redirect from every endpoint, with a
 //          short-lived listener on the target that answers with a token.
 import { randomBytes } from 'node:crypto';
@@ -12,8 +13,8 @@ import type { Design } from '../model/types.js';
 import type { EndpointLocation, Plan } from '../plan/types.js';
 import { compare } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
-import { mapPool } from './pool.js';
-import { arpFrom, connect, listen, macsOf, pingMany } from './probes.js';
+import { mapPool } from '../exec/pool.js';
+import { arpMany, connect, listen, macsOf, pingMany } from './probes.js';
 
 export type CheckKind = 'ping' | 'arp' | 'tcp';
 
@@ -96,15 +97,20 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     if (!kinds.has('arp')) return;
     const nss = [...new Set(live.map((l) => l.loc.namespace))];
     const macs = new Map(await mapPool(nss, limit, async (ns) => [ns, await macsOf(runner, ns)] as const));
-    const pairs = live.flatMap((a) => live.filter((b) => b.loc.namespace !== a.loc.namespace).map((b) => [a, b] as const));
-    const seen = await mapPool(pairs, limit, async ([a, b]) => {
-      const want = macs.get(b.loc.namespace)?.get(b.loc.dev);
-      if (want === undefined || want === '') return false;
-      if ((await arpFrom(runner, a.loc.namespace, a.loc.dev, a.src, b.src)).includes(want)) return true;
+    const mac = (b: Live): string | undefined => macs.get(b.loc.namespace)?.get(b.loc.dev) || undefined;
+    // One arp-scan per source endpoint towards every endpoint in another namespace.
+    const seen = await mapPool(live, limit, async (a) => {
+      const others = live.filter((b) => b.loc.namespace !== a.loc.namespace);
+      const got = await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, others.flatMap((b) => (mac(b) ? [b.src] : [])));
+      const answered = (b: Live): boolean => !!mac(b) && (got.get(b.src) ?? []).includes(mac(b)!);
       // Same second chance as pings, only where a missing answer would be a mismatch.
-      return cmp.expected(a.ep.ref, b.ep.ref).l2 && (await arpFrom(runner, a.loc.namespace, a.loc.dev, a.src, b.src)).includes(want);
+      const doubt = others.filter((b) => mac(b) && !answered(b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
+      if (doubt.length) for (const [t, m] of await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src))) got.get(t)!.push(...m);
+      return others.map((b) => [b, answered(b)] as const);
     });
-    pairs.forEach(([a, b], k) => add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, seen[k]!));
+    live.forEach((a, i) => {
+      for (const [b, ok] of seen[i]!) add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, ok);
+    });
   };
 
   const tcpPhase = async () => {
@@ -119,8 +125,8 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
       });
     });
     const targets = [...new Map(probes.filter((p) => p.target).map((p) => [`${p.target!.namespace} ${p.t.target.port}`, p] as const)).values()];
-    // Listeners cannot be stopped early through the Runner: they live long enough for every
-    // round of connections (2 s connect timeout each) plus one retry round.
+    // Listeners are stopped once every connection was tried; their lifetime (every round of
+    // connections, 2 s connect timeout each, plus one retry round) only bounds a stuck run.
     const lifetime = 3_000 + Math.ceil(probes.length / limit) * 2_500 + 2_500;
     const listeners = await Promise.all(targets.map((p) => listen(runner, p.target!.namespace, p.t.target.port, token, lifetime)));
     const attempt = (p: (typeof probes)[number]) => connect(runner, p.a.loc.namespace, p.a.src, formatIp(p.t.addr), p.t.port);
@@ -129,6 +135,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
       return first === token || !p.expected ? first : attempt(p); // second chance for a would-be mismatch
     });
     probes.forEach((p, k) => add('tcp', p.a.ep.name, `${p.t.node} ${formatIp(p.t.addr)}:${p.t.port} -> ${p.t.target.node}:${p.t.target.port}`, p.expected, got[k] === token));
+    for (const l of listeners) l?.stop();
     await Promise.all(listeners.map((l) => l?.done));
   };
 
