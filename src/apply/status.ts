@@ -3,8 +3,10 @@
 import type { Runner } from '../exec/runner.js';
 import { labMarker } from '../plan/names.js';
 import { parseLinks, parseRoutes, type ObservedLink } from '../observe/ip-json.js';
-import type { Plan } from '../plan/types.js';
-import { plannedDevices } from '../render/render.js';
+import { mapPool } from '../exec/pool.js';
+import { indexByNamespace, inNs, type NsIndex } from '../render/index-ns.js';
+import { plannedDevicesIn } from '../render/render.js';
+import { execIn, ipIn } from '../render/steps.js';
 import { findOwned, isOurRootLink, rootLinks } from './discover.js';
 import { readState } from './state.js';
 
@@ -34,26 +36,25 @@ export interface LabStatus {
 }
 
 async function observeNs(runner: Runner, ns: string): Promise<ObservedLink[] | undefined> {
-  const r = await runner.run(['ip', '-n', ns, '-j', '-d', 'addr', 'show'], { allowFail: true });
+  const r = await runner.run(ipIn(ns, '-j', '-d', 'addr', 'show'), { allowFail: true });
   return r.code === 0 ? parseLinks(r.stdout) : undefined;
 }
 
 const norm = (p: string): string => p.replace(/\/32$/, '');
 
 /** Planned routes present (destination, gateway, device as planned) and planned NAT tables loaded. */
-async function routeAndNatDrift(runner: Runner, plan: Plan, ns: string): Promise<Drift[]> {
+async function routeAndNatDrift(runner: Runner, idx: NsIndex, ns: string): Promise<Drift[]> {
   const out: Drift[] = [];
-  const routes = plan.objects.flatMap((o) => (o.kind === 'route' && o.namespace === ns ? [o] : []));
+  const routes = inNs(idx, ns, 'route');
   if (routes.length) {
-    const have = parseRoutes((await runner.run(['ip', '-n', ns, '-j', 'route', 'show'], { allowFail: true })).stdout);
+    const have = parseRoutes((await runner.run(ipIn(ns, '-j', 'route', 'show'), { allowFail: true })).stdout);
     for (const r of routes) {
       const ok = have.some((h) => norm(h.to) === norm(r.to) && (!r.via || h.via === r.via) && (!r.dev || h.dev === r.dev));
       if (!ok) out.push({ kind: 'missing', object: `${ns} route ${r.to}${r.via ? ` via ${r.via}` : ''}`, detail: 'route missing' });
     }
   }
-  for (const o of plan.objects) {
-    if (o.kind !== 'nft' || o.namespace !== ns) continue;
-    const r = await runner.run(['ip', 'netns', 'exec', ns, 'nft', 'list', 'table', 'ip', o.table], { allowFail: true });
+  for (const o of inNs(idx, ns, 'nft')) {
+    const r = await runner.run(execIn(ns, ['nft', 'list', 'table', 'ip', o.table]), { allowFail: true });
     if (r.code !== 0) out.push({ kind: 'missing', object: `${ns} nft table ip ${o.table}`, detail: 'NAT rules not loaded' });
   }
   return out;
@@ -65,21 +66,29 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
   const owned = await findOwned(runner, lab, planned.map((n) => n.name));
   const drift: Drift[] = [];
   const names = [...new Set([...planned.map((n) => n.name), ...owned.namespaces])].sort();
+  const plannedBy = new Map(planned.map((n) => [n.name, n]));
+  const idx = st ? indexByNamespace(st.plan) : new Map();
+  // One process per namespace, a few at a time (thousands of namespaces in a big lab).
+  const ownedSet = new Set(owned.namespaces);
+  const seen = await mapPool(names, 8, async (n) => {
+    const links = ownedSet.has(n) ? await observeNs(runner, n) : undefined;
+    return { links, routes: st && links && plannedBy.has(n) ? await routeAndNatDrift(runner, idx, n) : [] };
+  });
   const namespaces: NsStatus[] = [];
-  for (const name of names) {
-    const p = planned.find((n) => n.name === name);
-    const links = owned.namespaces.includes(name) ? await observeNs(runner, name) : undefined;
+  names.forEach((name, i) => {
+    const p = plannedBy.get(name);
+    const { links, routes } = seen[i]!;
     namespaces.push({ name, ...(p?.node ? { node: p.node } : {}), ...(p ? { role: p.role } : {}), exists: !!links, interfaces: links ?? [] });
-    if (!st) continue;
+    if (!st) return;
     if (!p) {
       drift.push({ kind: 'extra', object: `netns ${name}`, detail: `carries lab ${lab}'s marker but is not in the plan` });
-      continue;
+      return;
     }
     if (!links) {
       drift.push({ kind: 'missing', object: `netns ${name}`, detail: `namespace missing or without the marker ${labMarker(lab)}` });
-      continue;
+      return;
     }
-    const want = plannedDevices(st.plan, name);
+    const want = plannedDevicesIn(idx, name);
     const have = new Map(links.map((l) => [l.name, l]));
     for (const d of want) {
       const l = have.get(d);
@@ -87,7 +96,7 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
       else if (!l.up) drift.push({ kind: 'different', object: `${name}/${d}`, detail: 'device is down (planned up)' });
     }
     for (const l of links) if (l.name !== 'lo' && !want.includes(l.name)) drift.push({ kind: 'extra', object: `${name}/${l.name}`, detail: 'device not in the plan' });
-    const addrs = st.plan.objects.flatMap((o) => (o.kind === 'address' && o.namespace === name ? [o] : []));
+    const addrs = inNs(idx, name, 'address');
     for (const a of addrs) {
       if (!have.get(a.dev)?.addresses.includes(a.cidr)) drift.push({ kind: 'missing', object: `${name}/${a.dev} ${a.cidr}`, detail: 'address missing' });
     }
@@ -95,8 +104,8 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
       if (l.name === 'lo') continue;
       for (const c of l.addresses) if (!addrs.some((a) => a.dev === l.name && a.cidr === c)) drift.push({ kind: 'extra', object: `${name}/${l.name} ${c}`, detail: 'address not in the plan' });
     }
-    drift.push(...(await routeAndNatDrift(runner, st.plan, name)));
-  }
+    drift.push(...routes);
+  });
   if (st) {
     const roots = new Map((await rootLinks(runner)).filter((l) => isOurRootLink(lab, l)).map((l) => [l.name, l]));
     const wantRoot = st.plan.objects.flatMap((o) => (o.kind === 'veth' ? [o.a, o.b].filter((e) => e.namespace === null).map((e) => e.name) : []));

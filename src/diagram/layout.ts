@@ -1,7 +1,6 @@
 // Layout with ELK's layered algorithm: deterministic for a given input (fixed seed, model
 // order respected), hierarchical so frames (servers, namespaces) hold their children and
 // edges may cross frame borders. Returns absolute coordinates for the SVG writer and tests.
-import ElkModule from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
 import { gridLayout } from './leaf-grid.js';
 import { FRAME_SHAPES, LINE_PX, TITLE_PX, textWidth, walk, type DEdge, type DGroup, type DiagramGraph, type DNode } from './graph.js';
@@ -114,10 +113,20 @@ export function label(text: string | undefined, at: PlacedLabel['at']): ElkLabel
   return [{ id: at, text, width: textWidth(text, LINE_PX) + 4, height: LABEL_H, layoutOptions: { 'elk.edgeLabels.placement': placement } }];
 }
 
-// elk.bundled.js is CommonJS: under NodeNext the default import is module.exports, whose
-// "default" property is the same constructor.
-const ElkCtor = ((ElkModule as unknown as { default?: unknown }).default ?? ElkModule) as new () => ELK;
-let elk: ELK | undefined;
+let elk: Promise<ELK> | undefined;
+
+/**
+ * ELK itself, loaded on first use: elk.bundled.js is 1.4 MB of CommonJS that every command
+ * importing this file (verify's HTML report does) would otherwise parse at start-up. It is
+ * CommonJS: under NodeNext the default import is module.exports, whose "default" property is
+ * the same constructor.
+ */
+function engine(): Promise<ELK> {
+  return (elk ??= import('elkjs/lib/elk.bundled.js').then((m) => {
+    const mod = m.default as unknown as { default?: unknown };
+    return new ((mod.default ?? mod) as new () => ELK)();
+  }));
+}
 
 export const r1 = (v: number) => Math.round(v * 10) / 10;
 
@@ -155,7 +164,7 @@ export const runElk: ElkRun = async (gNodes, gEdges, options, sizes) => {
       }),
     ),
   };
-  const out = await (elk ??= new ElkCtor()).layout(root);
+  const out = await (await engine()).layout(root);
 
   const byId = new Map<string, DNode>([...walk(gNodes)].map((w) => [w.node.id, w.node]));
   const abs = new Map<string, Point>([['__root', { x: 0, y: 0 }]]);
