@@ -13,10 +13,12 @@ export function hostsFiles(plan: Plan): { namespace: string; content: string }[]
   for (const o of plan.objects) if (o.kind === 'hosts') extra.set(o.namespace, [...(extra.get(o.namespace) ?? []), ...o.entries]);
   const namespaces = plan.objects.flatMap((o) => (o.kind === 'netns' && (o.node || extra.has(o.name)) ? [o.name] : []));
   if (!primary.size && !extra.size) return [];
+  // Most namespaces get the same text: build it once (N copies of N lines would be N² memory).
+  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+  for (const [name, ip] of [...primary].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`${ip}\t${name}`);
+  const common = lines.join('\n') + '\n';
   return namespaces.map((ns) => {
-    const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
-    for (const [name, ip] of [...primary].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`${ip}\t${name}`);
-    for (const e of extra.get(ns) ?? []) lines.push(`${e.ip}\t${e.name}`);
-    return { namespace: ns, content: lines.join('\n') + '\n' };
+    const own = extra.get(ns);
+    return { namespace: ns, content: own ? common + own.map((e) => `${e.ip}\t${e.name}\n`).join('') : common };
   });
 }
