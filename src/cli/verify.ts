@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatVerify, verifyJson } from '../verify/report.js';
 import { verifyHtmlReport } from '../verify/report-html.js';
+import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
 
@@ -19,16 +20,22 @@ export function register(program: Command): void {
     .option('--json', 'print { "checks": [...], "summary": { "passed", "failed" } }')
     .option('--concurrency <n>', 'probes in flight at once', '16')
     .option('--only <kinds>', 'comma-separated subset of ping,arp,tcp')
+    .option('--sample <k>', `probe k targets per source (balanced, every class pair covered) instead of every pair; above ${ALL_PAIRS_MAX} endpoints the default is ${DEFAULT_SAMPLE}, fewer (at least 2) in very big broadcast domains`)
+    .option('--all', 'probe every ordered pair, however many endpoints')
     .option('--html <file>', 'also write a self-contained HTML report: verdict, matrix, mismatches, design and twin diagrams')
-    .action(async (lab: string, opts: { json?: boolean; concurrency: string; only?: string; html?: string }) => {
+    .action(async (lab: string, opts: { json?: boolean; concurrency: string; only?: string; html?: string; sample?: string; all?: boolean }) => {
       const st = readState(lab);
       if (!st) throw new UserError(`no running lab "${lab}"; build it with "vnetmap up FILE" first.`);
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UserError(`--concurrency ${opts.concurrency}: use a whole number from 1 to 256.`);
       const kinds = opts.only?.split(',').map((k) => k.trim());
       if (kinds?.some((k) => !['ping', 'arp', 'tcp'].includes(k))) throw new UserError(`--only ${opts.only}: use ping, arp and/or tcp.`);
+      if (opts.all && opts.sample !== undefined) throw new UserError('--all and --sample exclude each other: probe every pair, or a sample.');
+      const k = opts.sample === undefined ? undefined : Number(opts.sample);
+      if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UserError(`--sample ${opts.sample}: use a whole number of targets per source, 1 or more.`);
       const design = loadOrThrow(st.designFile);
-      const report = await verifyLive(st.plan, design, new ProcessRunner(), { concurrency, ...(kinds ? { kinds: kinds as CheckKind[] } : {}) });
+      const sample = opts.all ? ('all' as const) : k;
+      const report = await verifyLive(st.plan, design, new ProcessRunner(), { concurrency, ...(kinds ? { kinds: kinds as CheckKind[] } : {}), ...(sample !== undefined ? { sample } : {}) });
       if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
       else process.stdout.write(formatVerify(report));
       if (opts.json) process.stderr.write(`${report.summary.passed} passed, ${report.summary.failed} failed\n`);

@@ -6,13 +6,17 @@ import type { Runner } from '../exec/runner.js';
 
 const inNs = (ns: string, argv: string[]): string[] => [...enterNs(ns), ...argv];
 
-/** Which of `targets` answer an ICMP echo (two tries, 400 ms each) from `src` in namespace `ns`. */
-export async function pingMany(runner: Runner, ns: string, src: string, targets: string[]): Promise<Set<string>> {
+/**
+ * Which of `targets` answer an ICMP echo from `src` in namespace `ns`: two tries, 400 ms each,
+ * or (patient, for a second chance) three tries from 1.5 s, 5 ms apart.
+ */
+export async function pingMany(runner: Runner, ns: string, src: string, targets: string[], patient = false): Promise<Set<string>> {
   const uniq = [...new Set(targets)];
   if (!uniq.length) return new Set();
   // One fping per source namespace probes every target: -a lists the alive ones. -i 1 sends to
   // the next target 1 ms after the last (fping's default, 10 ms, made 100 targets take a second).
-  const r = await runner.run(inNs(ns, ['fping', '-a', '-r', '1', '-t', '400', '-B', '1', '-i', '1', '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 + uniq.length * 5 });
+  const timing = patient ? ['-r', '2', '-t', '1500', '-B', '1', '-i', '5'] : ['-r', '1', '-t', '400', '-B', '1', '-i', '1'];
+  const r = await runner.run(inNs(ns, ['fping', '-a', ...timing, '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 + uniq.length * 20 });
   if (r.code === 127 || /command not found/.test(r.stderr)) return pingEach(runner, ns, src, uniq);
   return new Set(r.stdout.split('\n').map((l) => l.trim()).filter((l) => uniq.includes(l)));
 }
@@ -29,18 +33,18 @@ async function pingEach(runner: Runner, ns: string, src: string, targets: string
 
 /**
  * MAC addresses answering an ARP request for each of `targets`, sent out of `dev` with sender
- * address `src` (two tries, 400 ms then 600 ms), whatever the subnets. The caller compares
+ * address `src` (two tries, 400 ms then 600 ms; patient: three from 1.5 s), whatever the subnets. The caller compares
  * them with the target interface's MAC: Linux answers for any of its addresses on any
  * interface, so "someone answered" is not yet "the target is adjacent". One arp-scan per
  * source probes every target and reports every reply (duplicates too); without arp-scan,
  * one arping per target.
  */
-export async function arpMany(runner: Runner, ns: string, dev: string, src: string, targets: string[]): Promise<Map<string, string[]>> {
+export async function arpMany(runner: Runner, ns: string, dev: string, src: string, targets: string[], patient = false): Promise<Map<string, string[]>> {
   const uniq = [...new Set(targets)];
   const out = new Map<string, string[]>(uniq.map((t) => [t, []]));
   if (!uniq.length) return out;
-  const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${src}`, '--retry=2', '--timeout=400', '--interval=1', '--plain', '--quiet', ...uniq]);
-  const r = await runner.run(argv, { allowFail: true, timeoutMs: 15_000 + uniq.length * 5 });
+  const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${src}`, ...(patient ? ['--retry=3', '--timeout=1500', '--interval=5'] : ['--retry=2', '--timeout=400', '--interval=1']), '--plain', '--quiet', ...uniq]);
+  const r = await runner.run(argv, { allowFail: true, timeoutMs: 15_000 + uniq.length * 20 });
   if (r.code === 127 || /command not found/.test(r.stderr)) {
     for (const t of uniq) out.set(t, await arpFrom(runner, ns, dev, src, t));
     return out;

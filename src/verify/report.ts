@@ -8,10 +8,11 @@ const MATRIX_MAX = 60;
 export function formatVerify(r: VerifyReport): string {
   const count = (k: string) => r.checks.filter((c) => c.kind === k).length;
   const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp checks in ${(r.ms / 1000).toFixed(1)} s`];
+  if (r.sampled) out.push(`sampled: ${r.sampled.pairs.toLocaleString('en')} of ${r.sampled.ofPairs.toLocaleString('en')} ordered pairs (${r.sampled.perSource} targets per source, each endpoint probed as often, every pair of classes at least once); --all probes every pair`);
   const by = new Map<string, Check>();
   for (const c of r.checks) if (c.kind !== 'tcp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
   if (r.endpoints.length <= MATRIX_MAX && by.size) {
-    out.push(`observed (X: differs from the expectation)   ${LEGEND}`);
+    out.push(`observed (X: differs from the expectation${r.sampled ? ', ?: not probed' : ''})   ${LEGEND}`);
     const w = Math.max(...r.endpoints.map((e) => e.length), 4);
     const idx = r.endpoints.map((_, k) => String(k + 1));
     if (idx.length >= 10) out.push(' '.repeat(w + 6) + idx.map((s) => (s.length > 1 ? s[0] : ' ')).join(' '));
@@ -22,6 +23,7 @@ export function formatVerify(r: VerifyReport): string {
         const p = by.get(`ping ${a} ${b}`);
         const l = by.get(`arp ${a} ${b}`);
         if ((p && !p.ok) || (l && !l.ok)) return 'X';
+        if (!p && !l && r.sampled) return '?';
         // Same-namespace pairs have no ARP probe: show the expectation's adjacency.
         return cellChar({ reach: p?.observed ?? false, l2: l?.observed ?? l?.expected ?? false });
       });
@@ -57,5 +59,5 @@ function says(c: Check, v: boolean): string {
 }
 
 export function verifyJson(r: VerifyReport): unknown {
-  return { lab: r.lab, checks: r.checks, skipped: r.skipped, summary: r.summary, unexplained: r.unexplained, ms: r.ms };
+  return { lab: r.lab, checks: r.checks, skipped: r.skipped, ...(r.sampled ? { sampled: r.sampled } : {}), summary: r.summary, unexplained: r.unexplained, ms: r.ms };
 }

@@ -15,6 +15,7 @@ import { compare } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 import { mapPool } from '../exec/pool.js';
 import { arpMany, connect, listen, macsOf, pingMany } from './probes.js';
+import { ALL_PAIRS_MAX, defaultSample, sourcesToProbe, targetsToProbe } from './sample.js';
 
 export type CheckKind = 'ping' | 'arp' | 'tcp';
 
@@ -40,6 +41,8 @@ export interface VerifyReport {
   checks: Check[];
   /** Probes left out because their outcome depends on the order of earlier traffic. */
   skipped: Skipped[];
+  /** Present when only a sample of the pairs was probed (sample.ts). */
+  sampled?: { perSource: number; pairs: number; ofPairs: number };
   summary: { passed: number; failed: number };
   /** Differences between design and plan that no deviation explains (mapping bugs). */
   unexplained: number;
@@ -50,6 +53,11 @@ export interface VerifyOptions {
   concurrency?: number;
   /** Only these probe kinds (default: all). */
   kinds?: CheckKind[];
+  /**
+   * Targets per source: 'all' pairs, or a sample of this many (sample.ts). Default: all pairs
+   * up to ALL_PAIRS_MAX endpoints, defaultSample(N) beyond.
+   */
+  sample?: number | 'all';
 }
 
 interface Live {
@@ -61,6 +69,7 @@ interface Live {
 export async function verifyLive(plan: Plan, design: Design, runner: Runner, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const t0 = Date.now();
   const limit = opts.concurrency ?? 16;
+  const second = Math.max(1, limit >> 2);
   const kinds = new Set(opts.kinds ?? ['ping', 'arp', 'tcp']);
   const cmp = compare(design, plan);
   const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
@@ -68,24 +77,26 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const loc = locs.get(ep.ref);
     return loc ? [{ ep, loc, src: formatIp(ep.addr.ip) }] : [];
   });
+  const k = opts.sample === 'all' ? undefined : (opts.sample ?? (live.length > ALL_PAIRS_MAX ? defaultSample(live.length) : undefined));
+  const stratum = (i: number): string => `${cmp.design.classOf.get(live[i]!.ep.ref)}|${cmp.plan.classOf.get(live[i]!.ep.ref)}`;
+  const probe = targetsToProbe(live.length, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
+  const probed = probe.reduce((n, ts) => n + ts.length, 0);
   const checks: Check[] = [];
   const skipped: Skipped[] = [];
   const add = (kind: CheckKind, from: string, to: string, expected: boolean, observed: boolean) => checks.push({ kind, from, to, expected, observed, ok: expected === observed });
 
   const pingPhase = async () => {
     if (!kinds.has('ping')) return;
-    const alive = await mapPool(live, limit, async (a) => {
-      const others = live.filter((b) => b !== a);
-      const got = await pingMany(runner, a.loc.namespace, a.src, others.map((b) => b.src));
-      // A loaded machine can be slow to answer a first packet (ARP, OVS upcalls): before
-      // reporting a missing reply as a mismatch, ask those targets once more.
-      const doubt = others.filter((b) => !got.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
-      if (doubt.length) for (const t of await pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src))) got.add(t);
-      return got;
+    const alive = await mapPool(live, limit, (a, i) => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src)));
+    // A loaded machine can be slow to answer a first packet (ARP floods of a big domain, OVS
+    // upcalls): before reporting a missing reply as a mismatch, ask those targets once more,
+    // once the first pass is over, with fewer sources at once and patient timeouts.
+    await mapPool(live, second, async (a, i) => {
+      const doubt = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
+      if (doubt.length) for (const t of await pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), true)) alive[i]!.add(t);
     });
     live.forEach((a, i) =>
-      live.forEach((b) => {
-        if (b === a) return;
+      probe[i]!.forEach((b) => {
         const want = cmp.expected(a.ep.ref, b.ep.ref);
         if (want.unstable) skipped.push({ kind: 'ping', from: a.ep.name, to: b.ep.name, why: want.unstable });
         else add('ping', a.ep.name, b.ep.name, want.reach, alive[i]!.has(b.src));
@@ -99,15 +110,16 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const macs = new Map(await mapPool(nss, limit, async (ns) => [ns, await macsOf(runner, ns)] as const));
     const mac = (b: Live): string | undefined => macs.get(b.loc.namespace)?.get(b.loc.dev) || undefined;
     // One arp-scan per source endpoint towards every endpoint in another namespace.
-    const seen = await mapPool(live, limit, async (a) => {
-      const others = live.filter((b) => b.loc.namespace !== a.loc.namespace);
-      const got = await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, others.flatMap((b) => (mac(b) ? [b.src] : [])));
-      const answered = (b: Live): boolean => !!mac(b) && (got.get(b.src) ?? []).includes(mac(b)!);
-      // Same second chance as pings, only where a missing answer would be a mismatch.
-      const doubt = others.filter((b) => mac(b) && !answered(b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
-      if (doubt.length) for (const [t, m] of await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src))) got.get(t)!.push(...m);
-      return others.map((b) => [b, answered(b)] as const);
+    // One arp-scan per source endpoint towards the endpoints of other namespaces it probes.
+    const others = live.map((a, i) => probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));
+    const got = await mapPool(live, limit, (a, i) => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, others[i]!.flatMap((b) => (mac(b) ? [b.src] : []))));
+    const answered = (i: number, b: Live): boolean => !!mac(b) && (got[i]!.get(b.src) ?? []).includes(mac(b)!);
+    // The same patient second chance as pings, only where a missing answer would be a mismatch.
+    await mapPool(live, second, async (a, i) => {
+      const doubt = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
+      if (doubt.length) for (const [t, m] of await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), true)) got[i]!.get(t)!.push(...m);
     });
+    const seen = others.map((bs, i) => bs.map((b) => [b, answered(i, b)] as const));
     live.forEach((a, i) => {
       for (const [b, ok] of seen[i]!) add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, ok);
     });
@@ -119,7 +131,8 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const probes = cmp.design.tcp.flatMap((t) => {
       const target = plan.endpoints.find((l) => l.addresses.some((x) => x.split('/')[0] === formatIp(t.target.addr)));
       const explained = new Set(cmp.differences.filter((x) => x.kind === 'tcp' && x.explainedBy && x.to.startsWith(`${t.rule} `)).map((x) => x.from));
-      return live.map((a) => {
+      return sourcesToProbe(live.length, k, stratum).map((i) => {
+        const a = live[i]!;
         const design = t.fromClass.get(cmp.design.classOf.get(a.ep.ref)!)!;
         return { t, a, target, expected: explained.has(a.ep.ref) ? !design : design };
       });
@@ -139,7 +152,11 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     await Promise.all(listeners.map((l) => l?.done));
   };
 
-  await Promise.all([pingPhase(), arpPhase(), tcpPhase()]);
+  // One kind at a time: every probe of a big broadcast domain floods it, and ping and ARP
+  // probes in flight together overran the kernel's packet backlog (replies dropped).
+  await pingPhase();
+  await arpPhase();
+  await tcpPhase();
   const order: Record<CheckKind, number> = { ping: 0, arp: 1, tcp: 2 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   const failed = checks.filter((c) => !c.ok).length;
@@ -148,6 +165,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     endpoints: live.map((l) => l.ep.name),
     checks,
     skipped,
+    ...(k !== undefined ? { sampled: { perSource: k, pairs: probed, ofPairs: live.length * (live.length - 1) } } : {}),
     summary: { passed: checks.length - failed, failed },
     unexplained: cmp.bugs.length,
     ms: Date.now() - t0,

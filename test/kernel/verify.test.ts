@@ -257,6 +257,16 @@ describe('the verify command', () => {
       expect(await main(['node', 'vnetmap', 'verify', lab])).toBe(1);
       expect(out).toMatch(/mismatches:\n  ping pc1 -> pc2: expected a reply, observed no reply/);
       expect(out).toMatch(/\d+ passed, [1-9]\d* failed\n$/);
+      // A sample of 2 targets per source still probes the unplugged host (as a source and as a
+      // target), says it sampled, and fails.
+      out = '';
+      expect(await main(['node', 'vnetmap', 'verify', lab, '--sample', '2', '--json'])).toBe(1);
+      const sj = JSON.parse(out) as { checks: { from: string; to: string; ok: boolean }[]; sampled: { perSource: number; pairs: number; ofPairs: number } };
+      expect(sj.sampled.perSource).toBe(2);
+      expect(sj.sampled.pairs).toBeLessThan(sj.sampled.ofPairs);
+      expect(sj.checks.some((c) => !c.ok && (c.from === 'pc2' || c.to === 'pc2'))).toBe(true);
+      expect(sj.checks.filter((c) => !c.ok).every((c) => c.from === 'pc2' || c.to === 'pc2')).toBe(true);
+      expect(await main(['node', 'vnetmap', 'verify', lab, '--sample', '2', '--all'])).toBe(2);
     } finally {
       o.mockRestore();
       e.mockRestore();
