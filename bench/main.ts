@@ -5,7 +5,7 @@
 //   --quick              deploy sizes 10,100; no scale climb (a reduced run covering every suite)
 //   --sizes 10,100,300   deploy sizes          --reps N     runs per size (default 3; 1 at >= 1000)
 //   --scale 300,2000     scale climb sizes     --skip deploy,reach,scale,dataplane,compile
-//   --reach-tree 2,10    depth,fanout of the all-pairs tree   --verify-max 300   largest scale row verified
+//   --reach-tree 2,10    depth,fanout of the all-pairs tree   --verify-max 5000  largest scale row verified
 //   --merge              start from bench/out/results.json and replace only what this run measures
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,8 +33,8 @@ function args(argv: string[]) {
     merge: argv.includes('--merge'),
     sizes: list('--sizes', quick ? [10, 100] : [10, 100, 300, 1000]),
     reps: (n: number) => (reps ? Number(reps) : n >= 1000 ? 1 : 3),
-    scale: list('--scale', quick ? [] : [300, 2000, 5000]),
-    verifyMaxHosts: Number(get('--verify-max') ?? 300),
+    scale: list('--scale', quick ? [] : [300, 1000, 2000, 5000, 10000]),
+    verifyMaxHosts: Number(get('--verify-max') ?? 5000),
     /** Reachability tree as depth,fanout (issue 7 asks for 2,10; smaller for smoke tests). */
     reachTree: list('--reach-tree', [2, 10]) as [number, number],
     skip: new Set((get('--skip') ?? '').split(',').filter(Boolean)),

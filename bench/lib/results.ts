@@ -19,6 +19,9 @@ export interface ToolSeries {
   upMedian?: number;
   downMedian?: number;
   maxRssKb?: number;
+  /** Seconds the kernel went on cleaning up after each run (measure.ts settle()), and their median. */
+  settles?: number[];
+  settleMedian?: number;
 }
 
 export interface DeployRow {
@@ -31,6 +34,8 @@ export interface DeployRow {
   mininet: ToolSeries | Pending;
   /** Mininet median / vnetmap median. */
   ratio?: number;
+  /** The same, each tool's median kernel clean-up added. */
+  ratioSettled?: number;
 }
 
 export interface ReachResult {
@@ -58,11 +63,13 @@ export interface ScaleRow {
   elements: number;
   planObjects?: number;
   up?: number;
-  /** `verify --only ping` (all ordered pairs), only up to a size where N² probes stay affordable. */
+  /** `verify` (ping + ARP; all pairs up to 400 endpoints, its default sample beyond). */
   verify?: number;
   verifyOk?: boolean;
   verifyNote?: string;
   down?: number;
+  /** Kernel clean-up after down (measure.ts settle()). */
+  settle?: number;
   maxRssKb?: number;
   msPerObject?: number;
   leftovers?: number;

@@ -56,6 +56,8 @@ export interface VerifyRun extends VnRun {
   failed: number;
   /** verify's own measurement of its probing, in ms (excludes Node start-up and loading). */
   innerMs?: number;
+  /** Set when verify probed a sample of the pairs. */
+  sampled?: { perSource: number; pairs: number; ofPairs: number };
 }
 
 /** `verify LAB --json`: exit 0 only when every check matches the design. */
@@ -63,7 +65,8 @@ export async function vnVerify(lab: string, only?: string, timeoutMs?: number): 
   const run = asRun(await timed(['node', BIN, 'verify', lab, '--json', ...(only ? ['--only', only] : [])], timeoutMs));
   const out: VerifyRun = { ...run, reach: new Map(), checks: 0, passed: 0, failed: 0 };
   try {
-    const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number }; ms?: number };
+    const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number }; ms?: number; sampled?: VerifyRun['sampled'] };
+    if (j.sampled) out.sampled = j.sampled;
     out.checks = j.checks.length;
     out.passed = j.summary.passed;
     out.failed = j.summary.failed;

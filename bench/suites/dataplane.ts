@@ -6,7 +6,7 @@ import { vnetmapLeftovers } from '../lib/leftovers.js';
 import { runner, sleep } from '../lib/measure.js';
 import type { DataplaneRow } from '../lib/results.js';
 import { vnDown, vnUp, writeDesign } from '../lib/vnetmap.js';
-import { inNetns } from '../../src/exec/runner.js';
+import { inNetns } from '../../src/exec/netns.js';
 
 const SERVER = '10.0.0.2';
 

@@ -3,7 +3,7 @@
 // swap who goes first) so that both see the same machine conditions.
 import { designYaml, labName, linearTopo, treeForHosts, treeTopo, type Topo } from '../gen-designs.js';
 import { mnDeployTeardown } from '../lib/mininet.js';
-import { median, sleep } from '../lib/measure.js';
+import { median, settle } from '../lib/measure.js';
 import type { DeployRow, Pending, ToolSeries } from '../lib/results.js';
 import { vnDeployTeardown, writeDesign } from '../lib/vnetmap.js';
 
@@ -26,7 +26,7 @@ export function topologiesFor(size: number): { topo: 'linear' | 'tree'; t: Topo 
   ];
 }
 
-const series = (): ToolSeries => ({ runs: [], median: NaN, leftovers: [], failures: [] });
+const series = (): ToolSeries => ({ runs: [], median: NaN, leftovers: [], failures: [], settles: [] });
 
 export async function deploySuite(o: DeployOptions): Promise<DeployRow[]> {
   const rows: DeployRow[] = [];
@@ -61,17 +61,25 @@ export async function deploySuite(o: DeployOptions): Promise<DeployRow[]> {
             if (r.ok) mn.runs.push(r.seconds);
             else mn.failures.push(r.error ?? 'failed');
           }
-          // Namespace deletion releases veths asynchronously (docs: 15-40 ms); let it settle.
-          await sleep(300);
+          // The kernel frees deleted namespaces and devices afterwards: wait for it, and count
+          // the wait against the tool that left it, so the next run starts on a quiet machine.
+          const s = await settle();
+          (tool === 'vnetmap' ? vn : mn).settles!.push(s);
+          o.log(`  kernel clean-up after ${tool}: ${s.toFixed(2)} s`);
         }
       }
       vn.median = median(vn.runs);
       vn.upMedian = median(ups);
       vn.downMedian = median(downs);
       mn.median = median(mn.runs);
+      vn.settleMedian = median(vn.settles!);
+      mn.settleMedian = median(mn.settles!);
       const vnetmap: ToolSeries | Pending = o.vnetmapPending ? { pending: o.vnetmapPending } : vn;
       const row: DeployRow = { shape: t.shape, topo, size, hosts: t.hosts.length, switches: t.switches.length, vnetmap, mininet: mn };
-      if (!o.vnetmapPending && vn.runs.length && mn.runs.length) row.ratio = mn.median / vn.median;
+      if (!o.vnetmapPending && vn.runs.length && mn.runs.length) {
+        row.ratio = mn.median / vn.median;
+        row.ratioSettled = (mn.median + mn.settleMedian) / (vn.median + vn.settleMedian);
+      }
       rows.push(row);
       o.onRow?.(row);
     }
