@@ -6,17 +6,24 @@ import type { Runner } from '../exec/runner.js';
 
 const inNs = (ns: string, argv: string[]): string[] => [...enterNs(ns), ...argv];
 
+/** How a probe paces itself: ms between two targets, and whether this is the patient second pass. */
+export interface Pace {
+  intervalMs: number;
+  patient?: boolean;
+}
+
 /**
  * Which of `targets` answer an ICMP echo from `src` in namespace `ns`: two tries, 400 ms each,
- * or (patient, for a second chance) three tries from 1.5 s, 5 ms apart.
+ * or (patient, for a second chance) three tries from 1.5 s.
  */
-export async function pingMany(runner: Runner, ns: string, src: string, targets: string[], patient = false): Promise<Set<string>> {
+export async function pingMany(runner: Runner, ns: string, src: string, targets: string[], pace: Pace = { intervalMs: 1 }): Promise<Set<string>> {
   const uniq = [...new Set(targets)];
   if (!uniq.length) return new Set();
-  // One fping per source namespace probes every target: -a lists the alive ones. -i 1 sends to
-  // the next target 1 ms after the last (fping's default, 10 ms, made 100 targets take a second).
-  const timing = patient ? ['-r', '2', '-t', '1500', '-B', '1', '-i', '5'] : ['-r', '1', '-t', '400', '-B', '1', '-i', '1'];
-  const r = await runner.run(inNs(ns, ['fping', '-a', ...timing, '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 + uniq.length * 20 });
+  // One fping per source namespace probes every target: -a lists the alive ones; -i spaces the
+  // targets (fping's default, 10 ms, made 100 targets take a second).
+  const i = String(Math.max(1, pace.intervalMs));
+  const timing = pace.patient ? ['-r', '2', '-t', '1500', '-B', '1', '-i', i] : ['-r', '1', '-t', '400', '-B', '1', '-i', i];
+  const r = await runner.run(inNs(ns, ['fping', '-a', ...timing, '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) });
   if (r.code === 127 || /command not found/.test(r.stderr)) return pingEach(runner, ns, src, uniq);
   return new Set(r.stdout.split('\n').map((l) => l.trim()).filter((l) => uniq.includes(l)));
 }
@@ -39,12 +46,12 @@ async function pingEach(runner: Runner, ns: string, src: string, targets: string
  * source probes every target and reports every reply (duplicates too); without arp-scan,
  * one arping per target.
  */
-export async function arpMany(runner: Runner, ns: string, dev: string, src: string, targets: string[], patient = false): Promise<Map<string, string[]>> {
+export async function arpMany(runner: Runner, ns: string, dev: string, src: string, targets: string[], pace: Pace = { intervalMs: 1 }): Promise<Map<string, string[]>> {
   const uniq = [...new Set(targets)];
   const out = new Map<string, string[]>(uniq.map((t) => [t, []]));
   if (!uniq.length) return out;
-  const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${src}`, ...(patient ? ['--retry=3', '--timeout=1500', '--interval=5'] : ['--retry=2', '--timeout=400', '--interval=1']), '--plain', '--quiet', ...uniq]);
-  const r = await runner.run(argv, { allowFail: true, timeoutMs: 15_000 + uniq.length * 20 });
+  const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${src}`, ...(pace.patient ? ['--retry=3', '--timeout=1500'] : ['--retry=2', '--timeout=400']), `--interval=${Math.max(1, pace.intervalMs)}`, '--plain', '--quiet', ...uniq]);
+  const r = await runner.run(argv, { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) });
   if (r.code === 127 || /command not found/.test(r.stderr)) {
     for (const t of uniq) out.set(t, await arpFrom(runner, ns, dev, src, t));
     return out;

@@ -47,6 +47,7 @@ export function formatVerify(r: VerifyReport): string {
     out.push(`skipped ${r.skipped.length} probe(s) whose outcome depends on earlier traffic:`);
     for (const why of [...new Set(r.skipped.map((x) => x.why))]) out.push(`  ${r.skipped.filter((x) => x.why === why).length} x ${why}`);
   }
+  for (const n of r.notes ?? []) out.push(`note: ${n}`);
   if (r.unexplained) out.push(`note: the plan differs from the design in ${r.unexplained} way(s) no deviation explains (see "vnetmap expect FILE --strategy S")`);
   out.push(`${r.summary.passed} passed, ${r.summary.failed} failed`);
   return out.join('\n') + '\n';
@@ -59,5 +60,5 @@ function says(c: Check, v: boolean): string {
 }
 
 export function verifyJson(r: VerifyReport): unknown {
-  return { lab: r.lab, checks: r.checks, skipped: r.skipped, ...(r.sampled ? { sampled: r.sampled } : {}), summary: r.summary, unexplained: r.unexplained, ms: r.ms };
+  return { lab: r.lab, checks: r.checks, skipped: r.skipped, ...(r.sampled ? { sampled: r.sampled } : {}), ...(r.notes ? { notes: r.notes } : {}), summary: r.summary, unexplained: r.unexplained, ms: r.ms };
 }

@@ -1,4 +1,4 @@
-// Which pairs verify probes. All ordered pairs up to a few hundred endpoints; beyond that
+// Which pairs verify probes. All ordered pairs up to 300 endpoints; beyond that
 // (or on request) a sample: in one flat broadcast domain every probe is an ARP broadcast that
 // reaches every host, so probing all N² pairs costs N³ frames (1,000 hosts: a billion
 // deliveries, over ten minutes here) and says little more than a well-chosen sample.
@@ -12,7 +12,7 @@
 import { fnv1a } from '../plan/names.js';
 
 /** Endpoints above which verify samples unless told to probe every pair. */
-export const ALL_PAIRS_MAX = 400;
+export const ALL_PAIRS_MAX = 300;
 /**
  * Targets per source when sampling and nothing else was asked for: 16, fewer in very big labs.
  * In one broadcast domain of N hosts each probe to a new neighbour is an ARP broadcast

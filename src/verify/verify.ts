@@ -14,8 +14,9 @@ import type { EndpointLocation, Plan } from '../plan/types.js';
 import { compare } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 import { mapPool } from '../exec/pool.js';
-import { arpMany, connect, listen, macsOf, pingMany } from './probes.js';
-import { ALL_PAIRS_MAX, defaultSample, sourcesToProbe, targetsToProbe } from './sample.js';
+import { arpMany, connect, listen, macsOf, pingMany, type Pace } from './probes.js';
+import { FIT, NeighBudget, readNeighLimits, tableFulls, type NeighLimits } from './neigh-budget.js';
+import { ALL_PAIRS_MAX, DEFAULT_SAMPLE, defaultSample, sourcesToProbe, targetsToProbe } from './sample.js';
 
 export type CheckKind = 'ping' | 'arp' | 'tcp';
 
@@ -43,6 +44,8 @@ export interface VerifyReport {
   skipped: Skipped[];
   /** Present when only a sample of the pairs was probed (sample.ts). */
   sampled?: { perSource: number; pairs: number; ofPairs: number };
+  /** What a reader should know about how this run probed (pacing, sampling), in words. */
+  notes?: string[];
   summary: { passed: number; failed: number };
   /** Differences between design and plan that no deviation explains (mapping bugs). */
   unexplained: number;
@@ -58,6 +61,8 @@ export interface VerifyOptions {
    * up to ALL_PAIRS_MAX endpoints, defaultSample(N) beyond.
    */
   sample?: number | 'all';
+  /** The kernel's neighbour table limits (default: read from /proc); false: do not pace. */
+  neigh?: NeighLimits | false;
 }
 
 interface Live {
@@ -77,23 +82,81 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const loc = locs.get(ep.ref);
     return loc ? [{ ep, loc, src: formatIp(ep.addr.ip) }] : [];
   });
-  const k = opts.sample === 'all' ? undefined : (opts.sample ?? (live.length > ALL_PAIRS_MAX ? defaultSample(live.length) : undefined));
+  const notes: string[] = [];
+  const limits = opts.neigh === false ? undefined : (opts.neigh ?? readNeighLimits());
+  const n = live.length;
+  // Room in the kernel's neighbour table (neigh-budget.ts): each pair in one domain needs an
+  // entry on each side. Where all pairs do not fit, the default is a sample that does.
+  // Entries already there are mostly idle and reclaimable, so the table's size is what counts.
+  const room = limits ? Math.floor(FIT * limits.thresh3) : Infinity;
+  const fitting = Math.floor(room / (2 * Math.max(1, n)));
+  const auto = n > ALL_PAIRS_MAX ? Math.min(defaultSample(n), Math.max(2, fitting)) : n * (n - 1) > room ? Math.max(2, Math.min(DEFAULT_SAMPLE, fitting)) : undefined;
+  const k = opts.sample === 'all' ? undefined : (opts.sample ?? auto);
+  if (opts.sample === undefined && auto !== undefined && n <= ALL_PAIRS_MAX)
+    notes.push(`sampled: all ${(n * (n - 1)).toLocaleString('en')} pairs need about as many neighbour entries, and the kernel's neighbour table, shared by every namespace, holds ${limits!.thresh3.toLocaleString('en')} (net.ipv4.neigh.default.gc_thresh3); raise it (sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2((n * (n - 1)) / FIT))}) to probe every pair, or pass --all to probe them slowly.`);
   const stratum = (i: number): string => `${cmp.design.classOf.get(live[i]!.ep.ref)}|${cmp.plan.classOf.get(live[i]!.ep.ref)}`;
-  const probe = targetsToProbe(live.length, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
-  const probed = probe.reduce((n, ts) => n + ts.length, 0);
+  const probe = targetsToProbe(n, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
+  const probed = probe.reduce((x, ts) => x + ts.length, 0);
+  // Pairs in one broadcast domain: what the probes need from the neighbour table. When they fit
+  // at once nothing waits; otherwise sources wait for the kernel to free entries.
+  const l2Pairs = new Set<string>();
+  const at = new Map(live.map((l, i) => [l, i]));
+  probe.forEach((ts, i) => {
+    for (const b of ts) {
+      const j = at.get(b)!;
+      if (cmp.expected(live[i]!.ep.ref, b.ep.ref).l2) l2Pairs.add(i < j ? `${i} ${j}` : `${j} ${i}`);
+    }
+  });
+  // Probes that do not fit in the table at once are paced from the start; the others go at
+  // full speed, and only if the table overflowed meanwhile (fulls counted by the kernel) does
+  // the second pass over doubtful pairs wait for room.
+  let budget = limits && 2 * l2Pairs.size > room ? new NeighBudget(limits) : undefined;
+  if (budget) notes.push(`the ${(2 * l2Pairs.size).toLocaleString('en')} neighbour entries these probes need do not fit in the kernel's neighbour table (${limits!.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3, shared by every namespace): probes wait for the kernel to free entries (about ${Math.round(budget.ratePerS)} a second), and a busy machine may still see false failures; raising gc_thresh3 avoids both.`);
+  let fulls = tableFulls();
+  /** Before a second pass: did the table overflow during the first? Then pace from now on. */
+  const overflowed = (kind: string): void => {
+    const now = tableFulls();
+    if (limits && now > fulls && !budget) {
+      budget = new NeighBudget({ ...limits, entries: limits.thresh3 });
+      notes.push(`the kernel's neighbour table (gc_thresh3 = ${limits.thresh3}, shared by every namespace) overflowed ${now - fulls} time(s) during the ${kind} probes: doubtful pairs were probed again once there was room.`);
+    }
+    fulls = now;
+  };
+  // Each probe to a new neighbour may be an ARP broadcast that every endpoint of the domain
+  // receives: spacing a source's targets so that all sources together cause at most ~2 million
+  // frame deliveries a second keeps replies from drowning (taking the whole lab as one domain).
+  const pace: Pace = { intervalMs: Math.ceil((limit * n) / 2000) };
+  const patient: Pace = { intervalMs: Math.ceil((second * n) / 2000), patient: true };
+  // New neighbour entries a probe creates: one in each namespace for a pair in one broadcast
+  // domain (a ping), one in the target's (an ARP probe), counted every time because the kernel
+  // reclaims idle entries after 5 s under pressure. Sources wait their turn for room.
+  const l2 = (i: number, bs: Live[]): number => bs.filter((b) => cmp.expected(live[i]!.ep.ref, b.ep.ref).l2).length;
+  const t1 = Date.now();
+  let paced = 0;
+  const spend = async (n: number): Promise<void> => {
+    if (!budget) return;
+    const t = Date.now();
+    await budget.take(n);
+    if (Date.now() - t > 50) paced++;
+  };
   const checks: Check[] = [];
   const skipped: Skipped[] = [];
   const add = (kind: CheckKind, from: string, to: string, expected: boolean, observed: boolean) => checks.push({ kind, from, to, expected, observed, ok: expected === observed });
 
   const pingPhase = async () => {
     if (!kinds.has('ping')) return;
-    const alive = await mapPool(live, limit, (a, i) => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src)));
+    const alive = await mapPool(live, limit, async (a, i) => {
+      await spend(2 * l2(i, probe[i]!));
+      return pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pace);
+    });
     // A loaded machine can be slow to answer a first packet (ARP floods of a big domain, OVS
     // upcalls): before reporting a missing reply as a mismatch, ask those targets once more,
     // once the first pass is over, with fewer sources at once and patient timeouts.
+    overflowed('ping');
     await mapPool(live, second, async (a, i) => {
       const doubt = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
-      if (doubt.length) for (const t of await pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), true)) alive[i]!.add(t);
+      if (doubt.length) await spend(2 * l2(i, doubt));
+      if (doubt.length) for (const t of await pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), patient)) alive[i]!.add(t);
     });
     live.forEach((a, i) =>
       probe[i]!.forEach((b) => {
@@ -112,12 +175,17 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     // One arp-scan per source endpoint towards every endpoint in another namespace.
     // One arp-scan per source endpoint towards the endpoints of other namespaces it probes.
     const others = live.map((a, i) => probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));
-    const got = await mapPool(live, limit, (a, i) => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, others[i]!.flatMap((b) => (mac(b) ? [b.src] : []))));
+    const got = await mapPool(live, limit, async (a, i) => {
+      await spend(l2(i, others[i]!));
+      return arpMany(runner, a.loc.namespace, a.loc.dev, a.src, others[i]!.flatMap((b) => (mac(b) ? [b.src] : [])), pace);
+    });
     const answered = (i: number, b: Live): boolean => !!mac(b) && (got[i]!.get(b.src) ?? []).includes(mac(b)!);
     // The same patient second chance as pings, only where a missing answer would be a mismatch.
+    overflowed('ARP');
     await mapPool(live, second, async (a, i) => {
       const doubt = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
-      if (doubt.length) for (const [t, m] of await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), true)) got[i]!.get(t)!.push(...m);
+      if (doubt.length) await spend(l2(i, doubt));
+      if (doubt.length) for (const [t, m] of await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), patient)) got[i]!.get(t)!.push(...m);
     });
     const seen = others.map((bs, i) => bs.map((b) => [b, answered(i, b)] as const));
     live.forEach((a, i) => {
@@ -157,6 +225,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   await pingPhase();
   await arpPhase();
   await tcpPhase();
+  if (paced) notes.push(`${paced} source(s) waited for room in the neighbour table during this ${((Date.now() - t1) / 1000).toFixed(0)} s run.`);
   const order: Record<CheckKind, number> = { ping: 0, arp: 1, tcp: 2 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   const failed = checks.filter((c) => !c.ok).length;
@@ -166,6 +235,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     checks,
     skipped,
     ...(k !== undefined ? { sampled: { perSource: k, pairs: probed, ofPairs: live.length * (live.length - 1) } } : {}),
+    ...(notes.length ? { notes } : {}),
     summary: { passed: checks.length - failed, failed },
     unexplained: cmp.bugs.length,
     ms: Date.now() - t0,
