@@ -62,6 +62,8 @@ export interface Machine {
   node: string;
   mininet: string;
   iproute2: string;
+  /** net.ipv4.neigh.default.gc_thresh3 when the run started (Mininet raises it; verify sizes its probes to it). */
+  neighTable?: string;
 }
 
 export async function machine(): Promise<Machine> {
@@ -76,6 +78,13 @@ export async function machine(): Promise<Machine> {
     node: process.version,
     mininet: (await first(['mn', '--version'])) || 'not installed',
     iproute2: await first(['ip', '-V']),
+    neighTable: (() => {
+      try {
+        return readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8').trim();
+      } catch {
+        return 'unknown';
+      }
+    })(),
   };
 }
 

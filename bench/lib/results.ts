@@ -63,7 +63,7 @@ export interface ScaleRow {
   elements: number;
   planObjects?: number;
   up?: number;
-  /** `verify` (ping + ARP; all pairs up to 400 endpoints, its default sample beyond). */
+  /** `verify` (ping + ARP; all pairs up to 300 endpoints, its default sample beyond). */
   verify?: number;
   verifyOk?: boolean;
   verifyNote?: string;

@@ -2,7 +2,7 @@
 // machine, with vnetmap's peak memory (GNU time, max RSS of the process) and `up` time per plan
 // object. Sizes are tried in increasing order; the first failure ends the climb.
 //
-// verify runs as users run it (ping + ARP): every ordered pair up to 400 endpoints, beyond that
+// verify runs as users run it (ping + ARP): every ordered pair up to 300 endpoints, beyond that
 // its default balanced sample (src/verify/sample.ts) — in one flat broadcast domain all N²
 // pairs would cost N³ frame deliveries. The row says which.
 import { designYaml, labName, treeForHosts, treeTopo } from '../gen-designs.js';
