@@ -115,7 +115,7 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
  * batches move children between namespaces and OVS transactions share one database, so those
  * stay in order.
  */
-const PARALLEL = new Set<Phase | undefined>(['netns', 'vlans', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft']);
+const PARALLEL = new Set<Phase | undefined>(['netns', 'devices', 'links', 'vlans', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft']);
 const PARALLELISM = 4;
 
 function phaseGroups(steps: Step[]): Step[][] {

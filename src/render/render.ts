@@ -17,6 +17,20 @@ export const rootAlias = (lab: string, ref: string): string => `${labMarker(lab)
 
 const NETNS_CHUNK = 512;
 
+/**
+ * iproute2 (6.1) keeps the namespace file of every `netns NAME` argument of a batch open, so a
+ * batch with more than ~1,000 of them fails under the usual limit of 1,024 open files
+ * ("Invalid netns value"). Batches naming namespaces stay under this many such arguments.
+ */
+const NETNS_ARGS_PER_BATCH = 400;
+
+/** Consecutive slices of at most n items. */
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
 /** Temporary name of a macvlan child in its parent's namespace, before it moves and takes its name. */
 export const macvlanTmpName = (labId: string, i: number): string => `vt${labId}${i.toString(36)}`;
 
@@ -131,7 +145,10 @@ function macvlanSteps(plan: Plan, scope: Scope): Step[] {
     g.what.push(`${type} ${m.mode} child of ${m.parent.name} (${m.realizes.join(', ')}), moved into ${m.namespace ?? 'the root namespace'} as ${m.name}`);
     if (m.namespace === null) marks.push(`link set dev ${m.name} alias ${rootAlias(plan.lab, m.realizes[0] ?? 'macvlan')}`, noLinkLocal(m.name));
   });
-  const steps: Step[] = [...byParent].map(([ns, g]) => ({ phase: 'macvlan', argv: ipIn(ns, '-batch', '-'), input: batch(g.lines), why: g.what.length === 1 ? g.what[0]! : `${g.what.length} macvlan/macvtap children created in ${ns ?? 'the root namespace'}, each moved into its namespace` }));
+  const steps: Step[] = [...byParent].flatMap(([ns, g]) =>
+    // Two lines per child, one naming a namespace.
+    chunks(g.lines, 2 * NETNS_ARGS_PER_BATCH).map((lines) => ({ phase: 'macvlan' as const, argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: g.what.length === 1 ? g.what[0]! : `${lines.length / 2} macvlan/macvtap children created in ${ns ?? 'the root namespace'}, each moved into its namespace` })),
+  );
   if (marks.length) steps.push({ phase: 'macvlan', argv: ['ip', '-batch', '-'], input: batch(marks), why: 'mark root-namespace macvlan children as ours' });
   return steps;
 }
@@ -147,16 +164,17 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     const chunk = create.slice(i, i + NETNS_CHUNK);
     steps.push({ phase: 'netns', argv: ['ip', '-batch', '-'], input: batch(chunk.map((n) => `netns add ${n}`)), why: `create ${chunk.length} network namespaces` });
   }
-  const devices = [...deviceLines(idx, create), ...(scope.rootDevices ? rootTapLines(plan, idx) : [])];
-  if (devices.length) steps.push({ phase: 'devices', argv: ['ip', '-batch', '-'], input: batch(devices), why: `create bridges straight into their namespaces` });
-  const veths = scope.links.filter((l) => l.kind === 'veth');
-  if (veths.length) {
+  for (const part of chunks(deviceLines(idx, create), NETNS_ARGS_PER_BATCH)) steps.push({ phase: 'devices', argv: ['ip', '-batch', '-'], input: batch(part), why: `create bridges straight into their namespaces` });
+  const taps = scope.rootDevices ? rootTapLines(plan, idx) : [];
+  if (taps.length) steps.push({ phase: 'devices', argv: ['ip', '-batch', '-'], input: batch(taps), why: `create TAPs for guests in the root namespace, marked as ours` });
+  // A veth line names up to two namespaces.
+  for (const part of chunks(scope.links.filter((l) => l.kind === 'veth'), NETNS_ARGS_PER_BATCH / 2)) {
     const lines: string[] = [];
-    for (const v of veths) {
+    for (const v of part) {
       lines.push(`link add ${vethEndArgs(v.a).join(' ')} type veth peer ${vethEndArgs(v.b).join(' ')}`);
       for (const e of [v.a, v.b]) if (e.namespace === null) lines.push(`link set dev ${e.name} alias ${rootAlias(plan.lab, v.realizes[0] ?? 'veth')}`, noLinkLocal(e.name), `link set dev ${e.name} up`);
     }
-    steps.push({ phase: 'links', argv: ['ip', '-batch', '-'], input: batch(lines), why: `create ${veths.length} veth pairs, each end directly in its namespace` });
+    steps.push({ phase: 'links', argv: ['ip', '-batch', '-'], input: batch(lines), why: `create ${part.length} veth pairs, each end directly in its namespace` });
   }
   // VLAN devices sit on veth ends (links) and may be macvlan parents (next), so they come between.
   for (const ns of create) {

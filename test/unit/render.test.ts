@@ -136,6 +136,22 @@ describe('render pieces', () => {
   });
 });
 
+describe('render at scale', () => {
+  it('no root batch names more than 400 namespaces (iproute2 keeps a file open per name); namespaces in batches of 512', async () => {
+    const { designYaml, linearTopo } = await import('../../bench/gen-designs.js');
+    const r = loadDesign(designYaml(linearTopo(1200), { name: 'golden' }), 'linear-1200.yaml');
+    const plan = compile(r.design!, { strategy: 'faithful', capabilities: PRESETS.minimal! });
+    const steps = renderSteps(plan);
+    for (const s of steps) if ('argv' in s && s.argv[0] === 'ip' && s.input) expect((s.input.match(/ netns \S/g) ?? []).length).toBeLessThanOrEqual(400);
+    expect(steps.filter((s) => s.phase === 'netns').map((s) => ('input' in s ? s.input!.split('\n').filter(Boolean).length : 0))).toEqual([512, 512, 512, 512, 352]);
+    expect(steps.filter((s) => s.phase === 'links').length).toBe(12); // 2,399 veths, 200 a batch
+    // one config batch per namespace, and one hosts text shared by hard links
+    expect(steps.filter((s) => s.phase === 'config')).toHaveLength(2400);
+    const hosts = steps.filter((s) => s.phase === 'hosts');
+    expect(hosts.filter((s) => 'content' in s && typeof s.content === 'string')).toHaveLength(1);
+  });
+});
+
 describe('incremental up scope', () => {
   const text = readFileSync('examples/network-a.yaml', 'utf8');
   const plan = (t: string, strategy: Strategy = 'faithful') => planOf('network-a', strategy, 'minimal', {}, t);
