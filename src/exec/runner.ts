@@ -15,7 +15,7 @@ export interface RunOptions {
   allowFail?: boolean;
   /** Shown to the user with a ToolError: what they can do about it. */
   hint?: string;
-  /** Stop the command early (SIGKILL), like a timeout: long-lived helpers such as listeners. */
+  /** Stop the command early (SIGTERM, then SIGKILL after 1 s): long-lived helpers such as listeners. */
   signal?: AbortSignal;
 }
 
@@ -79,7 +79,10 @@ export class ProcessRunner implements Runner {
         else reject(new ToolError(argv, res.code, res.stderr, opts.hint));
       });
       if (opts.signal) {
-        const stop = (): boolean => child.kill('SIGKILL');
+        const stop = (): void => {
+          child.kill('SIGTERM');
+          setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 1_000).unref();
+        };
         if (opts.signal.aborted) stop();
         else opts.signal.addEventListener('abort', stop, { once: true });
         child.on('close', () => opts.signal!.removeEventListener('abort', stop));

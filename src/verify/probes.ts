@@ -89,13 +89,17 @@ export interface Listener {
 }
 
 /**
- * A TCP listener in `ns` on `port` that answers every connection with `token`, killed by the
- * Runner on stop() or after `lifetimeMs` (nsenter execs socat, so the kill reaches it).
+ * A TCP listener in `ns` on `port` that answers every connection with `token`, stopped on
+ * stop() or after `lifetimeMs`. coreutils `timeout` bounds it by itself, so it cannot outlive a
+ * vnetmap that dies (a listener orphaned that way once kept a deleted lab's namespace alive);
+ * stop() sends it SIGTERM, which `timeout` passes on to socat.
  * Returns once the port is listening, or undefined (listener stopped) if it never did.
  */
 export async function listen(runner: Runner, ns: string, port: number, token: string, lifetimeMs: number): Promise<Listener | undefined> {
   const abort = new AbortController();
-  const done = runner.run(inNs(ns, ['socat', `TCP-LISTEN:${port},reuseaddr,fork`, `EXEC:echo ${token}`]), { allowFail: true, timeoutMs: lifetimeMs, signal: abort.signal });
+  const secs = String(Math.ceil(lifetimeMs / 1000));
+  const argv = inNs(ns, ['timeout', '-k', '1', secs, 'socat', `TCP-LISTEN:${port},reuseaddr,fork`, `EXEC:echo ${token}`]);
+  const done = runner.run(argv, { allowFail: true, timeoutMs: lifetimeMs + 3_000, signal: abort.signal });
   const listener: Listener = { done, stop: () => abort.abort() };
   for (let k = 0; k < 40; k++) {
     const r = await runner.run(inNs(ns, ['ss', '-Hltn', `sport = :${port}`]), { allowFail: true, timeoutMs: 5_000 });
