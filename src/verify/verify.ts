@@ -15,7 +15,9 @@ import { compare } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 import { mapPool } from '../exec/pool.js';
 import { arpMany, connect, listen, macsOf, pingMany, type Pace } from './probes.js';
-import { FIT, NeighBudget, readNeighLimits, tableFulls, type NeighLimits } from './neigh-budget.js';
+import { FIT, NeighWaves, readNeighLimits, tableFulls, type NeighLimits } from './neigh-budget.js';
+import { enterNs } from '../exec/netns.js';
+import { runAll } from '../exec/runner.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE, defaultSample, sourcesToProbe, targetsToProbe } from './sample.js';
 
 export type CheckKind = 'ping' | 'arp' | 'tcp';
@@ -65,8 +67,8 @@ export interface VerifyOptions {
   neigh?: NeighLimits | false;
 }
 
-/** Endpoints up to which ping, ARP and TCP probes run at the same time. */
-const TOGETHER_MAX = 128;
+/** Waves of the neighbour table (see NeighWaves) the default probes may take; beyond, a sample. */
+const MAX_WAVES = 16;
 
 interface Live {
   ep: Endpoint;
@@ -89,14 +91,15 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const limits = opts.neigh === false ? undefined : (opts.neigh ?? readNeighLimits());
   const n = live.length;
   // Room in the kernel's neighbour table (neigh-budget.ts): each pair in one domain needs an
-  // entry on each side. Where all pairs do not fit, the default is a sample that does.
+  // entry on each side. Probes that do not fit go in waves of `room` entries; where all pairs
+  // would take more than MAX_WAVES of them, the default is a sample that takes at most that.
   // Entries already there are mostly idle and reclaimable, so the table's size is what counts.
   const room = limits ? Math.floor(FIT * limits.thresh3) : Infinity;
-  const fitting = Math.floor(room / (2 * Math.max(1, n)));
-  const auto = n > ALL_PAIRS_MAX ? Math.min(defaultSample(n), Math.max(2, fitting)) : n * (n - 1) > room ? Math.max(2, Math.min(DEFAULT_SAMPLE, fitting)) : undefined;
+  const fitting = Math.floor((MAX_WAVES * room) / (2 * Math.max(1, n)));
+  const auto = n > ALL_PAIRS_MAX ? Math.min(defaultSample(n), Math.max(2, fitting)) : n * (n - 1) > MAX_WAVES * room ? Math.max(2, Math.min(DEFAULT_SAMPLE, fitting)) : undefined;
   const k = opts.sample === 'all' ? undefined : (opts.sample ?? auto);
   if (opts.sample === undefined && auto !== undefined && n <= ALL_PAIRS_MAX)
-    notes.push(`sampled: all ${(n * (n - 1)).toLocaleString('en')} pairs need about as many neighbour entries, and the kernel's neighbour table, shared by every namespace, holds ${limits!.thresh3.toLocaleString('en')} (net.ipv4.neigh.default.gc_thresh3); raise it (sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2((n * (n - 1)) / FIT))}) to probe every pair, or pass --all to probe them slowly.`);
+    notes.push(`sampled: all ${(n * (n - 1)).toLocaleString('en')} pairs need about as many neighbour entries, ${Math.ceil((n * (n - 1)) / room)} times what fits in ${FIT * 100}% of the kernel's neighbour table, shared by every namespace (${limits!.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3); pass --all to probe every pair in that many waves, or raise the table (sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2((n * (n - 1)) / (MAX_WAVES * FIT)))}).`);
   const stratum = (i: number): string => `${cmp.design.classOf.get(live[i]!.ep.ref)}|${cmp.plan.classOf.get(live[i]!.ep.ref)}`;
   const probe = targetsToProbe(n, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
   const probed = probe.reduce((x, ts) => x + ts.length, 0);
@@ -110,18 +113,23 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
       if (cmp.expected(live[i]!.ep.ref, b.ep.ref).l2) l2Pairs.add(i < j ? `${i} ${j}` : `${j} ${i}`);
     }
   });
-  // Probes that do not fit in the table at once are paced from the start; the others go at
-  // full speed, and only if the table overflowed meanwhile (fulls counted by the kernel) does
-  // the second pass over doubtful pairs wait for room.
-  let budget = limits && 2 * l2Pairs.size > room ? new NeighBudget(limits) : undefined;
-  if (budget) notes.push(`the ${(2 * l2Pairs.size).toLocaleString('en')} neighbour entries these probes need do not fit in the kernel's neighbour table (${limits!.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3, shared by every namespace): probes wait for the kernel to free entries (about ${Math.round(budget.ratePerS)} a second), and a busy machine may still see false failures; raising gc_thresh3 avoids both.`);
+  // Probes that do not fit in the table at once go in waves (NeighWaves), the twin's caches
+  // emptied between two; the others go at full speed, and only if the table overflowed
+  // meanwhile (fulls counted by the kernel) does the second pass over doubtful pairs use waves.
+  const flush = async (nss: string[]): Promise<number> => {
+    await runAll(runner, nss.map((ns) => ({ argv: [...enterNs(ns), 'ip', 'neigh', 'flush', 'all'] })), 4).catch(() => undefined);
+    return readNeighLimits()?.entries ?? 0;
+  };
+  const nsAll = [...new Set(live.map((l) => l.loc.namespace))];
+  let waves = limits && 2 * l2Pairs.size > room ? new NeighWaves(room, flush, { entries: limits.entries }) : undefined;
+  const needWaves = !!waves;
   let fulls = tableFulls();
-  /** Before a second pass: did the table overflow during the first? Then pace from now on. */
+  /** Before a second pass: did the table overflow during the first? Then go in waves from now on. */
   const overflowed = (kind: string): void => {
     const now = tableFulls();
-    if (limits && now > fulls && !budget) {
-      budget = new NeighBudget({ ...limits, entries: limits.thresh3 });
-      notes.push(`the kernel's neighbour table (gc_thresh3 = ${limits.thresh3}, shared by every namespace) overflowed ${now - fulls} time(s) during the ${kind} probes: doubtful pairs were probed again once there was room.`);
+    if (limits && now > fulls && !waves) {
+      waves = new NeighWaves(room, flush, { entries: limits.thresh3, touched: nsAll });
+      notes.push(`the kernel's neighbour table (gc_thresh3 = ${limits.thresh3}, shared by every namespace) overflowed ${now - fulls} time(s) during the ${kind} probes: doubtful pairs were probed again in waves that fit.`);
     }
     fulls = now;
   };
@@ -134,14 +142,17 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   // domain (a ping), one in the target's (an ARP probe), counted every time because the kernel
   // reclaims idle entries after 5 s under pressure. Sources wait their turn for room.
   const l2 = (i: number, bs: Live[]): number => bs.filter((b) => cmp.expected(live[i]!.ep.ref, b.ep.ref).l2).length;
-  const t1 = Date.now();
-  let paced = 0;
-  const spend = async (n: number): Promise<void> => {
-    if (!budget) return;
-    const t = Date.now();
-    await budget.take(n);
-    if (Date.now() - t > 50) paced++;
+  /** Runs probe() once its `entries` new neighbours in namespaces `nss` fit in the current wave. */
+  const inRoom = async <T>(entries: number, nss: string[], probe: () => Promise<T>): Promise<T> => {
+    if (!waves) return probe();
+    const release = await waves.take(entries, nss);
+    try {
+      return await probe();
+    } finally {
+      release();
+    }
   };
+  const nssOf = (a: Live, bs: Live[]): string[] => [a.loc.namespace, ...bs.map((b) => b.loc.namespace)];
   const checks: Check[] = [];
   const skipped: Skipped[] = [];
   const add = (kind: CheckKind, from: string, to: string, expected: boolean, observed: boolean) => checks.push({ kind, from, to, expected, observed, ok: expected === observed });
@@ -149,8 +160,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const pingPhase = async () => {
     if (!kinds.has('ping')) return;
     const alive = await mapPool(live, limit, async (a, i) => {
-      await spend(2 * l2(i, probe[i]!));
-      return pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pace);
+      return inRoom(2 * l2(i, probe[i]!), nssOf(a, probe[i]!), () => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pace));
     });
     // A loaded machine can be slow to answer a first packet (ARP floods of a big domain, OVS
     // upcalls): before reporting a missing reply as a mismatch, ask those targets once more,
@@ -158,8 +168,9 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     overflowed('ping');
     await mapPool(live, second, async (a, i) => {
       const doubt = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
-      if (doubt.length) await spend(2 * l2(i, doubt));
-      if (doubt.length) for (const t of await pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), patient)) alive[i]!.add(t);
+      if (!doubt.length) return;
+      const again = await inRoom(2 * l2(i, doubt), nssOf(a, doubt), () => pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), patient));
+      for (const t of again) alive[i]!.add(t);
     });
     live.forEach((a, i) =>
       probe[i]!.forEach((b) => {
@@ -179,16 +190,17 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     // One arp-scan per source endpoint towards the endpoints of other namespaces it probes.
     const others = live.map((a, i) => probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));
     const got = await mapPool(live, limit, async (a, i) => {
-      await spend(l2(i, others[i]!));
-      return arpMany(runner, a.loc.namespace, a.loc.dev, a.src, others[i]!.flatMap((b) => (mac(b) ? [b.src] : [])), pace);
+      const ts = others[i]!.filter((b) => mac(b));
+      return inRoom(l2(i, ts), nssOf(a, ts), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, ts.map((b) => b.src), pace));
     });
     const answered = (i: number, b: Live): boolean => !!mac(b) && (got[i]!.get(b.src) ?? []).includes(mac(b)!);
     // The same patient second chance as pings, only where a missing answer would be a mismatch.
     overflowed('ARP');
     await mapPool(live, second, async (a, i) => {
       const doubt = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
-      if (doubt.length) await spend(l2(i, doubt));
-      if (doubt.length) for (const [t, m] of await arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), patient)) got[i]!.get(t)!.push(...m);
+      if (!doubt.length) return;
+      const again = await inRoom(l2(i, doubt), nssOf(a, doubt), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), patient));
+      for (const [t, m] of again) got[i]!.get(t)!.push(...m);
     });
     const seen = others.map((bs, i) => bs.map((b) => [b, answered(i, b)] as const));
     live.forEach((a, i) => {
@@ -226,16 +238,16 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     }
   };
 
-  // Small labs probe every kind at once. In big ones every probe floods a big broadcast domain,
-  // and ping and ARP probes in flight together made replies miss their timeouts (1,000 hosts:
-  // 20% false failures), so the kinds go one after another.
-  if (n <= TOGETHER_MAX) await Promise.all([pingPhase(), arpPhase(), tcpPhase()]);
-  else {
-    await pingPhase();
-    await arpPhase();
-    await tcpPhase();
-  }
-  if (paced) notes.push(`${paced} source(s) waited for room in the neighbour table during this ${((Date.now() - t1) / 1000).toFixed(0)} s run.`);
+  // One kind at a time, in every lab. Probes of different kinds share the kernel's neighbour
+  // state: a ping's ARP exchange running beside an ARP probe handed arp-scan a reply it had not
+  // earned (a private macvlan child "reached" its parent), and in big domains ping and ARP
+  // floods together overran the packet backlog (1,000 hosts: 20% false failures).
+  await pingPhase();
+  await arpPhase();
+  await tcpPhase();
+  if (waves) await flush(nsAll); // leave the table as roomy as it was found
+  if (needWaves && limits)
+    notes.push(`the ${(2 * l2Pairs.size).toLocaleString('en')} neighbour entries these probes need do not fit in the kernel's neighbour table (${limits.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3, shared by every namespace): they went in ${waves!.flushes + 1} waves, the twin's neighbour caches emptied after each.`);
   const order: Record<CheckKind, number> = { ping: 0, arp: 1, tcp: 2 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   const failed = checks.filter((c) => !c.ok).length;

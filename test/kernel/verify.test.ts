@@ -275,3 +275,35 @@ describe('the verify command', () => {
     }
   }, 180_000);
 });
+
+describe('verify in waves of the neighbour table', () => {
+  const b = PLANNED.find((p) => p.title === 'network-b × faithful')!.b;
+  const skip = typeof b === 'string' ? b : undefined;
+  it.skipIf(!!skip)(`a table told to hold 10 entries: every pair still matches, in waves, and the twin's caches end empty${skip ? ` (skipped: ${skip})` : ''}`, async () => {
+    const { design, file } = b as Built;
+    const plan = ((await build('network-b', 'faithful')) as Built).plan;
+    labs.push(plan.lab);
+    const thresh3 = readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8');
+    try {
+      await applyPlan(plan, runner, { designFile: file });
+      // 10 entries (8 usable) against the dozens these probes need: several waves on any machine.
+      const report = await verifyLive(plan, design, runner, { concurrency: 8, sample: 'all', neigh: { thresh3: 10, entries: 0 } });
+      expect(failed(report)).toEqual([]);
+      const offline = predict(design, plan, report.checks);
+      expect(report.checks.filter((c) => offline.has(key(c)) && c.observed !== offline.get(key(c))).map(key)).toEqual([]);
+      const note = report.notes.find((x) => / went in \d+ waves/.test(x));
+      expect(note, report.notes.join('\n')).toBeDefined();
+      expect(Number(/went in (\d+) waves/.exec(note!)![1])).toBeGreaterThan(2);
+      // Emptied after the last wave: no learned (non-permanent) entry left in any of the twin's namespaces.
+      for (const ns of new Set(plan.endpoints.map((e) => e.namespace))) {
+        const r = await runner.run(['ip', '-n', ns, '-json', 'neigh', 'show']);
+        const left = (JSON.parse(r.stdout || '[]') as { dst: string; state?: string[] }[]).filter((e) => !e.state?.includes('PERMANENT'));
+        expect(left, ns).toEqual([]);
+      }
+      expect(readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8')).toBe(thresh3); // the host's limit untouched
+    } finally {
+      await destroyLab(plan.lab, runner);
+    }
+    expect(await leftovers(plan.lab)).toEqual(NOTHING);
+  }, 180_000);
+});
