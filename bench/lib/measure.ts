@@ -78,14 +78,17 @@ export async function machine(): Promise<Machine> {
     node: process.version,
     mininet: (await first(['mn', '--version'])) || 'not installed',
     iproute2: await first(['ip', '-V']),
-    neighTable: (() => {
-      try {
-        return readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8').trim();
-      } catch {
-        return 'unknown';
-      }
-    })(),
+    neighTable: neighTable(),
   };
+}
+
+/** net.ipv4.neigh.default.gc_thresh3 now: the machine-wide neighbour table verify fits its waves to. */
+export function neighTable(): string {
+  try {
+    return readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -52,6 +52,8 @@ export interface ReachResult {
   /** Mininet pingall seconds / vnetmap verify --only ping seconds (like for like). */
   ratioPing?: number;
   identical?: boolean;
+  /** gc_thresh3 when vnetmap verified (Mininet raises it, so it may differ from the run's start). */
+  neighTable?: string;
   note?: string;
 }
 

@@ -7,6 +7,7 @@
 import { designYaml, labName, treeTopo } from '../gen-designs.js';
 import { vnetmapLeftovers } from '../lib/leftovers.js';
 import { mnPingAll } from '../lib/mininet.js';
+import { neighTable } from '../lib/measure.js';
 import type { ReachResult } from '../lib/results.js';
 
 const describe = (v: VerifyRun, what: string) => `${v.passed} of ${v.checks} checks passed (${what}), ${v.failed} failed`;
@@ -27,6 +28,7 @@ export async function reachSuite(log: (s: string) => void, vnetmapPending?: stri
       const up = await vnUp(file);
       if (!up.ok) res.vnetmap = { pending: `up failed: ${up.error}` };
       else {
+        res.neighTable = neighTable();
         vnPing = await vnVerify(lab, 'ping');
         const sp = describe(vnPing, 'ping');
         res.vnetmapPing = { seconds: vnPing.seconds, ok: vnPing.ok, verdict: vnPing.ok ? `pass: ${sp}` : `FAIL: ${vnPing.error ?? sp}` };
