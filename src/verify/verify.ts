@@ -99,7 +99,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const auto = n > ALL_PAIRS_MAX ? Math.min(defaultSample(n), Math.max(2, fitting)) : n * (n - 1) > MAX_WAVES * room ? Math.max(2, Math.min(DEFAULT_SAMPLE, fitting)) : undefined;
   const k = opts.sample === 'all' ? undefined : (opts.sample ?? auto);
   if (opts.sample === undefined && auto !== undefined && n <= ALL_PAIRS_MAX)
-    notes.push(`sampled: all ${(n * (n - 1)).toLocaleString('en')} pairs need about as many neighbour entries, ${Math.ceil((n * (n - 1)) / room)} times what fits in ${FIT * 100}% of the kernel's neighbour table, shared by every namespace (${limits!.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3); pass --all to probe every pair in that many waves, or raise the table (sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2((n * (n - 1)) / (MAX_WAVES * FIT)))}).`);
+    notes.push(`sampled: all ${(n * (n - 1)).toLocaleString('en')} pairs need about as many neighbour entries, ${Math.ceil((n * (n - 1)) / room)} times what fits in ${FIT * 100}% of the kernel's neighbour table, shared by every namespace (${limits!.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3); pass --all to probe every pair in about that many waves, or raise the table (sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2((n * (n - 1)) / (MAX_WAVES * FIT)))}).`);
   const stratum = (i: number): string => `${cmp.design.classOf.get(live[i]!.ep.ref)}|${cmp.plan.classOf.get(live[i]!.ep.ref)}`;
   const probe = targetsToProbe(n, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
   const probed = probe.reduce((x, ts) => x + ts.length, 0);
@@ -186,7 +186,6 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const nss = [...new Set(live.map((l) => l.loc.namespace))];
     const macs = new Map(await mapPool(nss, limit, async (ns) => [ns, await macsOf(runner, ns)] as const));
     const mac = (b: Live): string | undefined => macs.get(b.loc.namespace)?.get(b.loc.dev) || undefined;
-    // One arp-scan per source endpoint towards every endpoint in another namespace.
     // One arp-scan per source endpoint towards the endpoints of other namespaces it probes.
     const others = live.map((a, i) => probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));
     const got = await mapPool(live, limit, async (a, i) => {
