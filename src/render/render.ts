@@ -160,10 +160,7 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
   const settle = [...scope.settle];
   // Namespaces in batches of NETNS_CHUNK that run side by side: creating one is mostly work
   // outside the kernel's global locks, so two batches on two cores take ~60% of the time of one.
-  for (let i = 0; i < create.length; i += NETNS_CHUNK) {
-    const chunk = create.slice(i, i + NETNS_CHUNK);
-    steps.push({ phase: 'netns', argv: ['ip', '-batch', '-'], input: batch(chunk.map((n) => `netns add ${n}`)), why: `create ${chunk.length} network namespaces` });
-  }
+  for (const chunk of chunks(create, NETNS_CHUNK)) steps.push({ phase: 'netns', argv: ['ip', '-batch', '-'], input: batch(chunk.map((n) => `netns add ${n}`)), why: `create ${chunk.length} network namespaces` });
   for (const part of chunks(deviceLines(idx, create), NETNS_ARGS_PER_BATCH)) steps.push({ phase: 'devices', argv: ['ip', '-batch', '-'], input: batch(part), why: `create bridges straight into their namespaces` });
   const taps = scope.rootDevices ? rootTapLines(plan, idx) : [];
   if (taps.length) steps.push({ phase: 'devices', argv: ['ip', '-batch', '-'], input: batch(taps), why: `create TAPs for guests in the root namespace, marked as ours` });

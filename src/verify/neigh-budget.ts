@@ -72,6 +72,8 @@ export class NeighWaves {
   private used: number;
   private inflight = 0;
   private touched: Set<string>;
+  /** Every namespace touched so far, for end(). */
+  private readonly ever: Set<string>;
   private gate: Promise<void> = Promise.resolve();
   private drained?: () => void;
 
@@ -83,6 +85,19 @@ export class NeighWaves {
   ) {
     this.used = start.entries;
     this.touched = new Set(start.touched ?? []);
+    this.ever = new Set(this.touched);
+  }
+
+  /**
+   * After the last probe has ended: empties every namespace any wave touched, twice, since the
+   * caches are emptied in parallel and one emptied early can learn a neighbour from an ARP
+   * request another still sent (an unanswered resolution retries for 3 s) before its turn came.
+   */
+  async end(): Promise<void> {
+    await this.gate;
+    const nss = [...this.ever];
+    this.touched.clear();
+    if (nss.length) for (let round = 0; round < 2; round++) await this.flush(nss);
   }
 
   /** Resolves once the probe may go, to release(), to be called when it ended. */
@@ -97,7 +112,10 @@ export class NeighWaves {
       }
       this.used += n;
       this.inflight++;
-      for (const ns of namespaces) this.touched.add(ns);
+      for (const ns of namespaces) {
+        this.touched.add(ns);
+        this.ever.add(ns);
+      }
     });
     this.gate = turn.catch(() => undefined);
     return turn.then(() => () => {

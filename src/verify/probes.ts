@@ -21,11 +21,12 @@ export async function pingMany(runner: Runner, ns: string, src: string, targets:
   if (!uniq.length) return new Set();
   // One fping per source namespace probes every target: -a lists the alive ones; -i spaces the
   // targets (fping's default, 10 ms, made 100 targets take a second).
-  const i = String(Math.max(1, pace.intervalMs));
-  const timing = pace.patient ? ['-r', '2', '-t', '1500', '-B', '1', '-i', i] : ['-r', '1', '-t', '400', '-B', '1', '-i', i];
-  const r = await runner.run(inNs(ns, ['fping', '-a', ...timing, '-S', src, ...uniq]), { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) });
+  const tries = pace.patient ? ['-r', '2', '-t', '1500'] : ['-r', '1', '-t', '400'];
+  const argv = ['fping', '-a', ...tries, '-B', '1', '-i', String(Math.max(1, pace.intervalMs)), '-S', src, ...uniq];
+  const r = await runner.run(inNs(ns, argv), { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) });
   if (r.code === 127 || /command not found/.test(r.stderr)) return pingEach(runner, ns, src, uniq);
-  return new Set(r.stdout.split('\n').map((l) => l.trim()).filter((l) => uniq.includes(l)));
+  const asked = new Set(uniq);
+  return new Set(r.stdout.split('\n').map((l) => l.trim()).filter((l) => asked.has(l)));
 }
 
 /** Fallback without fping: one bounded ping per target. */

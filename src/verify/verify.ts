@@ -104,7 +104,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const probe = targetsToProbe(n, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
   const probed = probe.reduce((x, ts) => x + ts.length, 0);
   // Pairs in one broadcast domain: what the probes need from the neighbour table. When they fit
-  // at once nothing waits; otherwise sources wait for the kernel to free entries.
+  // at once nothing waits; otherwise they go in waves.
   const l2Pairs = new Set<string>();
   const at = new Map(live.map((l, i) => [l, i]));
   probe.forEach((ts, i) => {
@@ -117,6 +117,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   // emptied between two; the others go at full speed, and only if the table overflowed
   // meanwhile (fulls counted by the kernel) does the second pass over doubtful pairs use waves.
   const flush = async (nss: string[]): Promise<number> => {
+    // A namespace gone meanwhile (the lab taken down) has nothing left to empty.
     await runAll(runner, nss.map((ns) => ({ argv: [...enterNs(ns), 'ip', 'neigh', 'flush', 'all'] })), 4).catch(() => undefined);
     return readNeighLimits()?.entries ?? 0;
   };
@@ -139,8 +140,8 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const pace: Pace = { intervalMs: Math.ceil((limit * n) / 2000) };
   const patient: Pace = { intervalMs: Math.ceil((second * n) / 2000), patient: true };
   // New neighbour entries a probe creates: one in each namespace for a pair in one broadcast
-  // domain (a ping), one in the target's (an ARP probe), counted every time because the kernel
-  // reclaims idle entries after 5 s under pressure. Sources wait their turn for room.
+  // domain (a ping), one in the target's (an ARP probe), counted every time because a wave's
+  // end empties them. Sources wait their turn for room.
   const l2 = (i: number, bs: Live[]): number => bs.filter((b) => cmp.expected(live[i]!.ep.ref, b.ep.ref).l2).length;
   /** Runs probe() once its `entries` new neighbours in namespaces `nss` fit in the current wave. */
   const inRoom = async <T>(entries: number, nss: string[], probe: () => Promise<T>): Promise<T> => {
@@ -244,10 +245,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   await pingPhase();
   await arpPhase();
   await tcpPhase();
-  // Leave the table as roomy as it was found. Twice: namespaces are emptied in parallel, so one
-  // emptied early can learn a neighbour from an ARP request another still sent (an unanswered
-  // probe's resolution retries for 3 s) before its own turn came.
-  if (waves) for (let r = 0; r < 2; r++) await flush(nsAll);
+  await waves?.end(); // leave the table as roomy as it was found
   if (needWaves && limits)
     notes.push(`the ${(2 * l2Pairs.size).toLocaleString('en')} neighbour entries these probes need do not fit in the kernel's neighbour table (${limits.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3, shared by every namespace): they went in ${waves!.flushes + 1} waves, the twin's neighbour caches emptied after each.`);
   const order: Record<CheckKind, number> = { ping: 0, arp: 1, tcp: 2 };

@@ -61,3 +61,14 @@ describe('neighbour table waves', () => {
     expect(f.calls).toEqual([]);
   });
 });
+
+describe('the end of a run in waves', () => {
+  it('empties every namespace any wave touched, twice (ARP retries still in flight during the first round)', async () => {
+    const f = flusher();
+    const w = new NeighWaves(10, f.flush, { entries: 0 });
+    (await w.take(8, ['a', 'b']))();
+    (await w.take(8, ['c']))(); // a second wave: a and b emptied
+    await w.end();
+    expect(f.calls).toEqual([['a', 'b'], ['a', 'b', 'c'], ['a', 'b', 'c']]);
+  });
+});
