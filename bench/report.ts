@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ALL_PAIRS_MAX } from '../src/verify/sample.js';
 import { deployChart } from './chart.js';
 import { ROOT } from './lib/measure.js';
 import { isPending, type Pending, type Results, type ToolSeries } from './lib/results.js';
@@ -67,7 +68,7 @@ export function renderMarkdown(r: Results): string {
   p('## Scale (vnetmap alone)', '');
   if (isPending(r.scale)) p(`Pending: ${r.scale.pending}`);
   else {
-    p('`vnetmap up`, `vnetmap verify` (ping + ARP, as users run it: every pair up to 300 endpoints, its default balanced sample beyond, see [docs/prove.md](docs/prove.md)), `vnetmap down`, each a whole process; then the kernel\'s clean-up.', '');
+    p(`\`vnetmap up\`, \`vnetmap verify\` (ping + ARP, as users run it: every pair up to ${ALL_PAIRS_MAX} endpoints where the neighbour table allows, its default balanced sample beyond, see [docs/prove.md](docs/prove.md)), \`vnetmap down\`, each a whole process; then the kernel's clean-up.`, '');
     p('| topology | hosts | switches | objects | up | verify | down | kernel clean-up | peak memory | up per object | left |', '|---|---|---|---|---|---|---|---|---|---|---|');
     for (const s of r.scale)
       p(`| ${s.shape} | ${s.hosts.toLocaleString('en')} | ${s.switches} | ${s.planObjects?.toLocaleString('en') ?? `${s.elements} design elements`} | ${s2(s.up)} s | ${s.verify !== undefined ? `${s2(s.verify)} s ${s.verifyOk ? 'pass' : 'FAIL'} (${s.verifyNote ?? ''})` : s.verifyNote ?? '–'} | ${s2(s.down)} s | ${s.settle !== undefined ? `${s2(s.settle)} s` : '–'} | ${s.maxRssKb ? (s.maxRssKb / 1024).toFixed(0) + ' MiB' : '–'} | ${s.msPerObject !== undefined ? s.msPerObject.toFixed(2) + ' ms' : '–'} | ${s.leftovers ?? '–'} |${s.error ? ` ${s.error}` : ''}`);
