@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     machine: await machine(),
     vnetmapCommit: commit,
     commands: [
-      'vnetmap: node dist/src/cli/bin.js up FILE; … down LAB; … verify LAB --json [--only ping]',
+      'vnetmap: node dist/vnetmap.mjs up FILE; … down LAB; … verify LAB --json [--only ping]',
       'Mininet: python3 bench/mn-safe.py (= /usr/bin/mn without its global clean-up) --switch lxbr --controller none --topo <linear,N | tree,depth=D,fanout=F> --test none; pingall: + --post script printing timestamps around pingall',
     ],
     deploy: [],

@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Use the compiled CLI when the tree builds; otherwise run the TypeScript directly.
-if npx tsc -p tsconfig.json >/dev/null 2>&1; then
-  vnetmap() { node dist/src/cli/bin.js "$@"; }
+# Use the built CLI when the tree builds; otherwise run the TypeScript directly.
+if npm run --silent build >/dev/null 2>&1; then
+  vnetmap() { node dist/vnetmap.mjs "$@"; }
 else
   vnetmap() { npx vite-node src/cli/bin.ts "$@"; }
 fi

@@ -1,4 +1,4 @@
-// vnetmap as a user runs it: the built CLI (dist/src/cli/bin.js), one process per command,
+// vnetmap as a user runs it: the built CLI (dist/vnetmap.mjs, what `npx vnetmap` starts), one process per command,
 // so start-up, loading, compiling, probing and realising are all inside the measured time.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { runner } from './measure.js';
 import { OUT_DIR, ROOT, timed, type Timed } from './measure.js';
 import { vnetmapLeftovers } from './leftovers.js';
 
-export const BIN = join(ROOT, 'dist', 'src', 'cli', 'bin.js');
+export const BIN = join(ROOT, 'dist', 'vnetmap.mjs');
 
 /** Commands the built CLI offers right now (others are still being written). */
 export async function availableCommands(): Promise<Set<string>> {

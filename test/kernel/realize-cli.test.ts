@@ -14,7 +14,7 @@ import { planFromFile } from '../../src/apply/design.js';
 import { renderScript } from '../../src/render/script.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, runner, uniqueLab } from './realize-helpers.js';
 
-const BIN = join(packageRoot(), 'dist', 'src', 'cli', 'bin.js');
+const BIN = join(packageRoot(), 'dist', 'vnetmap.mjs');
 const ready = isRoot && existsSync(BIN);
 const labs: string[] = [];
 afterAll(async () => {

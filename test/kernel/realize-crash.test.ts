@@ -13,7 +13,7 @@ import { netnsName } from '../../src/plan/names.js';
 import { PHASES, type Phase } from '../../src/render/steps.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, ovsRunning, ping, nsOf, runner, uniqueLab } from './realize-helpers.js';
 
-const BIN = join(packageRoot(), 'dist', 'src', 'cli', 'bin.js');
+const BIN = join(packageRoot(), 'dist', 'vnetmap.mjs');
 const ready = isRoot && existsSync(BIN) && (await ovsRunning());
 const why = !isRoot ? 'needs root' : !existsSync(BIN) ? 'dist not built: npm run build' : 'Open vSwitch not running';
 // Moments to kill at: before Node has even started the build, and as soon as the journal
