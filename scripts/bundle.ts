@@ -7,10 +7,10 @@
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../src/apply/design.js';
+import { cliPath, packageRoot } from '../src/apply/design.js';
 
 const root = packageRoot();
-const outfile = join(root, 'dist', 'vnetmap.mjs');
+const outfile = cliPath(root);
 await build({
   entryPoints: [join(root, 'dist', 'src', 'cli', 'bin.js')],
   outfile,

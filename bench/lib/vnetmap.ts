@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { runner } from './measure.js';
 import { OUT_DIR, ROOT, timed, type Timed } from './measure.js';
 import { vnetmapLeftovers } from './leftovers.js';
+import { cliPath } from '../../src/apply/design.js';
 
-export const BIN = join(ROOT, 'dist', 'vnetmap.mjs');
+export const BIN = cliPath(ROOT);
 
 /** Commands the built CLI offers right now (others are still being written). */
 export async function availableCommands(): Promise<Set<string>> {

@@ -29,6 +29,12 @@ export function packageRoot(): string {
 
 export const defaultDesign = (): string => join(packageRoot(), 'examples', 'network-a.yaml');
 
+/** The `vnetmap` executable users run: package.json's `bin` (the bundle scripts/bundle.ts writes). */
+export function cliPath(root: string = packageRoot()): string {
+  const pj = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { vnetmap: string } };
+  return join(root, pj.bin.vnetmap);
+}
+
 export interface PlanOptions {
   lab?: string;
   strategy?: string;

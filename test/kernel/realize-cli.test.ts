@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
-import { packageRoot } from '../../src/apply/design.js';
+import { cliPath } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { ToolError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -14,7 +14,7 @@ import { planFromFile } from '../../src/apply/design.js';
 import { renderScript } from '../../src/render/script.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, runner, uniqueLab } from './realize-helpers.js';
 
-const BIN = join(packageRoot(), 'dist', 'vnetmap.mjs');
+const BIN = cliPath();
 const ready = isRoot && existsSync(BIN);
 const labs: string[] = [];
 afterAll(async () => {

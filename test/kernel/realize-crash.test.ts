@@ -2,10 +2,9 @@
 // the markers find everything, even objects created before their marker), and a new `up`
 // of the same lab must succeed.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
-import { packageRoot } from '../../src/apply/design.js';
+import { cliPath } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { listNamespaces } from '../../src/apply/discover.js';
 import { readJournal } from '../../src/apply/journal.js';
@@ -13,7 +12,7 @@ import { netnsName } from '../../src/plan/names.js';
 import { PHASES, type Phase } from '../../src/render/steps.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, ovsRunning, ping, nsOf, runner, uniqueLab } from './realize-helpers.js';
 
-const BIN = join(packageRoot(), 'dist', 'vnetmap.mjs');
+const BIN = cliPath();
 const ready = isRoot && existsSync(BIN) && (await ovsRunning());
 const why = !isRoot ? 'needs root' : !existsSync(BIN) ? 'dist not built: npm run build' : 'Open vSwitch not running';
 // Moments to kill at: before Node has even started the build, and as soon as the journal
