@@ -63,12 +63,24 @@ export function loadDesignOrThrow(file: string): { design: Design; warnings: Pro
 
 export async function planFromFile(file: string, opts: PlanOptions, runner: Runner): Promise<{ plan: Plan; design: Design; warnings: Problem[]; designFile: string }> {
   const designFile = resolve(file);
-  const { design, warnings } = loadDesignOrThrow(designFile);
   if (opts.strategy && !(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of: ${STRATEGIES.join(', ')}.`);
   if (opts.macvlanMode && !(MACVLAN_MODES as readonly string[]).includes(opts.macvlanMode)) throw new UserError(`unknown macvlan mode "${opts.macvlanMode}"; use one of: ${MACVLAN_MODES.join(', ')}.`);
   if (opts.vms && opts.vms !== 'netns' && opts.vms !== 'qemu') throw new UserError(`--vms must be netns or qemu.`);
-  const lab = checkLabName(opts.lab ?? design.name);
-  const capabilities = await capabilitiesFor(opts.capabilities, runner);
+  // The probe's processes run while this thread reads the design (a large design takes a good
+  // part of a second, and so can the kernel after a large `down`). On a bad design, wait for
+  // the probe to finish before reporting: it must not be cut short with its OVS trial bridge up.
+  const probing = capabilitiesFor(opts.capabilities, runner);
+  let loaded: { design: Design; warnings: Problem[] };
+  let lab: string;
+  try {
+    loaded = loadDesignOrThrow(designFile);
+    lab = checkLabName(opts.lab ?? loaded.design.name);
+  } catch (e) {
+    await probing.catch(() => undefined);
+    throw e;
+  }
+  const { design, warnings } = loaded;
+  const capabilities = await probing;
   const plan = compile(
     { ...design, name: lab },
     {

@@ -1,10 +1,11 @@
-// What this kernel and its tools can do, found by trying: each feature is created once in a
-// throwaway namespace that is deleted afterwards, so the probe never changes the host.
+// What this kernel and its tools can do, found by trying. The trials run in a network namespace
+// of their own that no name points at (`unshare --net`): it vanishes with the process, so the
+// probe never changes the host, not even when it is killed half-way.
 import { existsSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { Capabilities } from '../plan/types.js';
-import { execIn, ipIn } from '../render/steps.js';
+import { batch } from '../render/steps.js';
 
 let cached: Promise<Capabilities> | undefined;
 
@@ -17,25 +18,60 @@ export function probeCapabilities(runner: Runner): Promise<Capabilities> {
   return cached;
 }
 
-async function probe(runner: Runner): Promise<Capabilities> {
-  const ns = `vnprobe-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-  const add = await runner.run(['ip', 'netns', 'add', ns], { allowFail: true });
-  if (add.code !== 0) throw new UserError(`cannot probe the kernel: "ip netns add" failed (${add.stderr.trim() || 'no output'}); run as root, or pass --capabilities full|minimal to plan for another machine.`);
-  try {
-    const ok = async (...args: string[]): Promise<boolean> => (await runner.run(ipIn(ns, ...args), { allowFail: true })).code === 0;
-    await runner.run(ipIn(ns, 'link', 'add', 'pa', 'type', 'veth', 'peer', 'name', 'pb'), { allowFail: true });
-    const vlanDevices = await ok('link', 'add', 'link', 'pa', 'name', 'pa.5', 'type', 'vlan', 'id', '5');
-    const bridgeVlanFiltering = await ok('link', 'add', 'pbr', 'type', 'bridge', 'vlan_filtering', '1');
-    const macvlan = await ok('link', 'add', 'pm', 'link', 'pa', 'type', 'macvlan', 'mode', 'bridge');
-    const macvtap = await ok('link', 'add', 'pt', 'link', 'pb', 'type', 'macvtap', 'mode', 'bridge');
-    const vxlan = await ok('link', 'add', 'px', 'type', 'vxlan', 'id', '42', 'dstport', '4789', 'dev', 'pa');
-    const nftables = (await runner.run(execIn(ns, ['nft', 'add', 'table', 'ip', 'vnprobe']), { allowFail: true })).code === 0;
-    const ovs = (await runner.run(['ovs-vsctl', '--timeout=3', 'show'], { allowFail: true })).code === 0;
-    const ovsDatapath = ovs ? await ovsDatapathOf(runner) : 'netdev';
-    return { source: 'probe', vlanDevices, bridgeVlanFiltering, ovs, ovsDatapath, macvlan, macvtap, vxlan, nftables };
-  } finally {
-    await runner.run(['ip', 'netns', 'del', ns], { allowFail: true });
+/** argv running a program in a fresh, unnamed network namespace that ends with it. */
+const inThrowawayNs = (argv: string[]): string[] => ['unshare', '--net', '--', ...argv];
+
+/**
+ * Device trials, one per line of a single `ip -force -batch` (one process instead of one per
+ * feature): -force goes on after a failed line and names it ("Command failed -:N"). Line 1 makes
+ * the veth pair the others hang off.
+ */
+const TRIALS = [
+  ['veth', 'link add pa type veth peer name pb'],
+  ['vlanDevices', 'link add link pa name pa.5 type vlan id 5'],
+  ['bridgeVlanFiltering', 'link add pbr type bridge vlan_filtering 1'],
+  ['macvlan', 'link add pm link pa type macvlan mode bridge'],
+  ['macvtap', 'link add pt link pb type macvtap mode bridge'],
+  ['vxlan', 'link add px type vxlan id 42 dstport 4789 dev pa'],
+] as const;
+
+type Trial = (typeof TRIALS)[number][0];
+
+/** Which trials `ip -force -batch` reported as failed, from its "Command failed -:N" lines. */
+export function failedTrials(stderr: string): Set<Trial> {
+  const failed = new Set<Trial>();
+  for (const m of stderr.matchAll(/Command failed -:(\d+)/g)) {
+    const t = TRIALS[Number(m[1]) - 1];
+    if (t) failed.add(t[0]);
   }
+  return failed;
+}
+
+async function probe(runner: Runner): Promise<Capabilities> {
+  // Independent trials, at once: the kernel's may wait behind the clean-up of namespaces deleted
+  // just before (seconds after a large `down`), and the OVS ones need only ovsdb-server.
+  const [devices, nft, ovs] = await Promise.all([
+    runner.run(inThrowawayNs(['ip', '-force', '-batch', '-']), { input: batch(TRIALS.map((t) => t[1])), allowFail: true }),
+    runner.run(inThrowawayNs(['nft', 'add', 'table', 'ip', 'vnprobe']), { allowFail: true }),
+    runner.run(['ovs-vsctl', '--timeout=3', 'show'], { allowFail: true }).then(async (r) => (r.code === 0 ? { ovs: true, datapath: await ovsDatapathOf(runner) } : { ovs: false, datapath: 'netdev' as const })),
+  ]);
+  const failed = failedTrials(devices.stderr);
+  // unshare itself failing (not root, no user namespaces) names no line of the batch.
+  if (devices.code !== 0 && (!failed.size || failed.has('veth'))) {
+    throw new UserError(`cannot probe the kernel: creating a throwaway network namespace with a veth pair failed (${devices.stderr.trim().split('\n')[0] || 'no output'}); run as root, or pass --capabilities full|minimal to plan for another machine.`);
+  }
+  const has = (t: Trial): boolean => !failed.has(t);
+  return {
+    source: 'probe',
+    vlanDevices: has('vlanDevices'),
+    bridgeVlanFiltering: has('bridgeVlanFiltering'),
+    ovs: ovs.ovs,
+    ovsDatapath: ovs.datapath,
+    macvlan: has('macvlan'),
+    macvtap: has('macvtap'),
+    vxlan: has('vxlan'),
+    nftables: nft.code === 0,
+  };
 }
 
 /**
