@@ -137,18 +137,29 @@ describe('render pieces', () => {
 });
 
 describe('render at scale', () => {
-  it('no root batch names more than 400 namespaces (iproute2 keeps a file open per name); namespaces in batches of 512', async () => {
+  it('no root batch names more than 400 namespaces (iproute2 keeps a file open per name); namespaces in even batches of at most 512', async () => {
     const { designYaml, linearTopo } = await import('../../bench/gen-designs.js');
     const r = loadDesign(designYaml(linearTopo(1200), { name: 'golden' }), 'linear-1200.yaml');
     const plan = compile(r.design!, { strategy: 'faithful', capabilities: PRESETS.minimal! });
     const steps = renderSteps(plan);
     for (const s of steps) if ('argv' in s && s.argv[0] === 'ip' && s.input) expect((s.input.match(/ netns \S/g) ?? []).length).toBeLessThanOrEqual(400);
-    expect(steps.filter((s) => s.phase === 'netns').map((s) => ('input' in s ? s.input!.split('\n').filter(Boolean).length : 0))).toEqual([512, 512, 512, 512, 352]);
+    expect(steps.filter((s) => s.phase === 'netns').map((s) => ('input' in s ? s.input!.split('\n').filter(Boolean).length : 0))).toEqual([480, 480, 480, 480, 480]);
     expect(steps.filter((s) => s.phase === 'links').length).toBe(12); // 2,399 veths, 200 a batch
     // one config batch per namespace, and one hosts text shared by hard links
     expect(steps.filter((s) => s.phase === 'config')).toHaveLength(2400);
     const hosts = steps.filter((s) => s.phase === 'hosts');
     expect(hosts.filter((s) => 'content' in s && typeof s.content === 'string')).toHaveLength(1);
+  });
+
+  it('splits fewer namespaces into up to four even batches of at least 128, so both cores work', async () => {
+    const { designYaml, linearTopo } = await import('../../bench/gen-designs.js');
+    const sizes = (n: number) => {
+      const plan = compile(loadDesign(designYaml(linearTopo(n), { name: 'golden' }), 'l.yaml').design!, { strategy: 'faithful', capabilities: PRESETS.minimal! });
+      return renderSteps(plan).filter((s) => s.phase === 'netns').map((s) => ('input' in s ? s.input!.split('\n').filter(Boolean).length : 0));
+    };
+    expect(sizes(10)).toEqual([20]);
+    expect(sizes(100)).toEqual([100, 100]);
+    expect(sizes(556)).toEqual([278, 278, 278, 278]);
   });
 });
 
