@@ -39,6 +39,10 @@ async function pingEach(runner: Runner, ns: string, src: string, targets: string
   return alive;
 }
 
+/** Retries of an arp-scan that the kernel refused a frame (ENOBUFS), pausing 0.2, 0.4, 0.8, 1.6 s. */
+const ARP_BUSY_RETRIES = 4;
+const ARP_BUSY_PAUSE_MS = 200;
+
 /**
  * MAC addresses answering an ARP request for each of `targets`, sent out of `dev` with sender
  * address `src` (two tries, 400 ms then 600 ms; patient: three from 1.5 s), whatever the subnets. The caller compares
@@ -52,7 +56,15 @@ export async function arpMany(runner: Runner, ns: string, dev: string, src: stri
   const out = new Map<string, string[]>(uniq.map((t) => [t, []]));
   if (!uniq.length) return out;
   const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${src}`, ...(pace.patient ? ['--retry=3', '--timeout=1500'] : ['--retry=2', '--timeout=400']), `--interval=${Math.max(1, pace.intervalMs)}`, '--plain', '--quiet', ...uniq]);
-  const r = await runner.run(argv, { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) });
+  const opts = { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) };
+  let r = await runner.run(argv, opts);
+  // "No buffer space available": a queue on the frame's way was full (in a broadcast domain
+  // of thousands, every request is copied to every port, and 16 sources flood at once), and
+  // arp-scan gives up on the first such send. Transient: the same scan again, after a pause.
+  for (let k = 0; r.code !== 0 && /No buffer space available/i.test(r.stderr) && k < ARP_BUSY_RETRIES; k++) {
+    await new Promise((res) => setTimeout(res, ARP_BUSY_PAUSE_MS * 2 ** k));
+    r = await runner.run(argv, opts);
+  }
   if (r.code === 127 || /command not found/.test(r.stderr)) {
     for (const t of uniq) out.set(t, await arpFrom(runner, ns, dev, src, t));
     return out;
