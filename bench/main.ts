@@ -6,12 +6,14 @@
 //   --sizes 10,100,300   deploy sizes          --reps N     runs per size (default 3; 1 at >= 1000)
 //   --scale 300,2000     scale climb sizes     --skip deploy,reach,scale,dataplane,compile
 //   --reach-tree 2,10    depth,fanout of the all-pairs tree   --verify-max 5000  largest scale row verified
+//   --topos tree         deploy only these topologies (linear,tree)
 //   --merge              start from bench/out/results.json and replace only what this run measures
+//                        (deploy rows by topology, scale rows by size; kept rows name their commit)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { census, delta } from './lib/leftovers.js';
 import { machine, median, OUT_DIR, ROOT, runner, timed } from './lib/measure.js';
-import type { DeployRow, Results, ScaleRow } from './lib/results.js';
+import { isPending, type DeployRow, type Results, type ScaleRow } from './lib/results.js';
 import { availableCommands, BIN } from './lib/vnetmap.js';
 import { writeReport } from './report.js';
 import { compileSuite, planObjectCountYaml } from './suites/compile-speed.js';
@@ -38,6 +40,7 @@ function args(argv: string[]) {
     /** Reachability tree as depth,fanout (issue 7 asks for 2,10; smaller for smoke tests). */
     reachTree: list('--reach-tree', [2, 10]) as [number, number],
     skip: new Set((get('--skip') ?? '').split(',').filter(Boolean)),
+    topos: get('--topos') ? new Set(get('--topos')!.split(',')) : undefined,
   };
 }
 
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
   const results: Results = a.merge && existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Results) : fresh;
   if (results !== fresh) {
     results.mode = results.mode === 'full' && !a.quick ? 'full' : 'quick';
+    // Rows kept from the earlier run say which commit measured them.
+    for (const row of [...results.deploy, ...(isPending(results.scale) ? [] : results.scale)]) row.commit ??= results.vnetmapCommit;
     results.vnetmapCommit = commit;
     results.notes = results.notes.filter((n) => !n.startsWith('Machine-wide'));
   }
@@ -97,12 +102,12 @@ async function main(): Promise<void> {
   results.notes.push(`Start-up alone (median of 3, measured at the start of this run): \`vnetmap --version\` ${vnStart.toFixed(2)} s (vnetmap pays it twice per deploy: up and down), \`mn --version\` ${mnStart.toFixed(2)} s.`);
   const before = await census();
   const onDeploy = (r: DeployRow) => {
-    results.deploy = upsert(results.deploy, r, (x) => x.shape, (x) => x.size * 10 + (x.topo === 'tree' ? 1 : 0));
+    results.deploy = upsert(results.deploy, { ...r, commit }, (x) => x.shape, (x) => x.size * 10 + (x.topo === 'tree' ? 1 : 0));
     save();
   };
   const deploy = async (sizes: number[]) => {
     if (!a.skip.has('deploy') && sizes.length) loadNow(`deploy ${sizes.join('/')}`);
-    if (!a.skip.has('deploy') && sizes.length) await deploySuite({ sizes, reps: a.reps, log, onRow: onDeploy, ...(upDownPending ? { vnetmapPending: upDownPending } : {}) });
+    if (!a.skip.has('deploy') && sizes.length) await deploySuite({ sizes, reps: a.reps, log, onRow: onDeploy, ...(a.topos ? { topos: a.topos } : {}), ...(upDownPending ? { vnetmapPending: upDownPending } : {}) });
   };
 
   const loadNow = (suite: string) => {
@@ -132,7 +137,7 @@ async function main(): Promise<void> {
     loadNow('scale');
     if (upDownPending) results.scale = { pending: upDownPending };
     else {
-      results.scale = [];
+      if (!a.merge || isPending(results.scale)) results.scale = [];
       await scaleSuite({
         sizes: a.scale,
         withVerify: !verifyPending,
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
         planObjects: planObjectCountYaml,
         log,
         onRow: (r: ScaleRow) => {
-          (results.scale as ScaleRow[]).push(r);
+          results.scale = upsert(results.scale as ScaleRow[], { ...r, commit }, (x) => x.shape, (x) => x.hosts);
           save();
         },
       });

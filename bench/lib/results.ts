@@ -36,6 +36,8 @@ export interface DeployRow {
   ratio?: number;
   /** The same, each tool's median kernel clean-up added. */
   ratioSettled?: number;
+  /** vnetmap commit that measured the row (rows of an earlier run kept by --merge may differ from the run's). */
+  commit?: string;
 }
 
 export interface ReachResult {
@@ -76,6 +78,8 @@ export interface ScaleRow {
   msPerObject?: number;
   leftovers?: number;
   error?: string;
+  /** vnetmap commit that measured the row (see DeployRow.commit). */
+  commit?: string;
 }
 
 export interface DataplaneRow {

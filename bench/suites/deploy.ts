@@ -16,6 +16,8 @@ export interface DeployOptions {
   log: (s: string) => void;
   /** Called after each topology, so a long run saves what it has. */
   onRow?: (r: DeployRow) => void;
+  /** Only these topologies (default both). */
+  topos?: ReadonlySet<string>;
 }
 
 export function topologiesFor(size: number): { topo: 'linear' | 'tree'; t: Topo }[] {
@@ -31,7 +33,7 @@ const series = (): ToolSeries => ({ runs: [], median: NaN, leftovers: [], failur
 export async function deploySuite(o: DeployOptions): Promise<DeployRow[]> {
   const rows: DeployRow[] = [];
   for (const size of o.sizes) {
-    for (const { topo, t } of topologiesFor(size)) {
+    for (const { topo, t } of topologiesFor(size).filter((x) => !o.topos || o.topos.has(x.topo))) {
       const vn = series();
       const mn = series();
       const ups: number[] = [];

@@ -1,6 +1,7 @@
 // Layout with ELK's layered algorithm: deterministic for a given input (fixed seed, model
 // order respected), hierarchical so frames (servers, namespaces) hold their children and
 // edges may cross frame borders. Returns absolute coordinates for the SVG writer and tests.
+import { createRequire } from 'node:module';
 import type { ELK, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
 import { gridLayout } from './leaf-grid.js';
 import { FRAME_SHAPES, LINE_PX, TITLE_PX, textWidth, walk, type DEdge, type DGroup, type DiagramGraph, type DNode } from './graph.js';
@@ -117,15 +118,16 @@ let elk: Promise<ELK> | undefined;
 
 /**
  * ELK itself, loaded on first use: elk.bundled.js is 1.4 MB of CommonJS that every command
- * importing this file (verify's HTML report does) would otherwise parse at start-up. It is
- * CommonJS: under NodeNext the default import is module.exports, whose "default" property is
- * the same constructor.
+ * importing this file (verify's HTML report does) would otherwise parse at start-up. Loaded
+ * with require(), not import(): the executable runs the CLI as a script from V8's code cache
+ * (src/cli/launch.ts), and Node.js 20 offers such a script no import() callback.
  */
 function engine(): Promise<ELK> {
-  return (elk ??= import('elkjs/lib/elk.bundled.js').then((m) => {
-    const mod = m.default as unknown as { default?: unknown };
+  elk ??= Promise.resolve().then(() => {
+    const mod = createRequire(import.meta.url)('elkjs/lib/elk.bundled.js') as { default?: unknown };
     return new ((mod.default ?? mod) as new () => ELK)();
-  }));
+  });
+  return elk;
 }
 
 export const r1 = (v: number) => Math.round(v * 10) / 10;
