@@ -16,31 +16,21 @@ import { cliPath, packageRoot } from '../src/apply/design.js';
 const root = packageRoot();
 const launcher = cliPath(root);
 const cli = join(root, 'dist', 'cli.cjs');
+const node20 = { platform: 'node', target: 'node20', logLevel: 'warning' } as const;
 await build({
+  ...node20,
   entryPoints: [join(root, 'dist', 'src', 'cli', 'bin.js')],
   outfile: cli,
   bundle: true,
-  platform: 'node',
   format: 'cjs',
-  target: 'node20',
   sourcemap: true,
   // Loaded only by `draw`, and large: resolved from node_modules when needed.
   external: ['elkjs'],
   // packageRoot() finds package.json from the running file's URL.
   define: { 'import.meta.url': '__vnetmapUrl' },
   banner: { js: 'const __vnetmapUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: 'warning',
 });
-await build({
-  entryPoints: [join(root, 'dist', 'src', 'cli', 'launch.js')],
-  outfile: launcher,
-  bundle: false,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-  logLevel: 'warning',
-});
+await build({ ...node20, entryPoints: [join(root, 'dist', 'src', 'cli', 'launch.js')], outfile: launcher, format: 'esm', banner: { js: '#!/usr/bin/env node' } });
 chmodSync(launcher, 0o755);
 
 // Warm-up: load, check and compile a design and render its script (no side effects: full
