@@ -3,7 +3,7 @@
 // short keeps what it measured: render it with `node dist/bench/report.js bench/out/results.json`),
 // then writes BENCHMARKS.md and the chart via report.ts. Options:
 //   --quick              deploy sizes 10,100; no scale climb (a reduced run covering every suite)
-//   --sizes 10,100,300   deploy sizes          --reps N     runs per size (default 3; 1 at >= 1000)
+//   --sizes 10,100,300   deploy sizes          --reps N     runs per size (default 3; 1 for linear >= 1000)
 //   --scale 300,2000     scale climb sizes     --skip deploy,reach,scale,dataplane,compile
 //   --reach-tree 2,10    depth,fanout of the all-pairs tree   --verify-max 5000  largest scale row verified
 //   --topos tree         deploy only these topologies (linear,tree)
@@ -34,7 +34,8 @@ function args(argv: string[]) {
     quick,
     merge: argv.includes('--merge'),
     sizes: list('--sizes', quick ? [10, 100] : [10, 100, 300, 1000]),
-    reps: (n: number) => (reps ? Number(reps) : n >= 1000 ? 1 : 3),
+    // Mininet's linear,1000 alone takes ~27 min, so once; every other row three times.
+    reps: (n: number, topo: 'linear' | 'tree') => (reps ? Number(reps) : n >= 1000 && topo === 'linear' ? 1 : 3),
     scale: list('--scale', quick ? [] : [300, 1000, 2000, 5000, 10000]),
     verifyMaxHosts: Number(get('--verify-max') ?? 5000),
     /** Reachability tree as depth,fanout (issue 7 asks for 2,10; smaller for smoke tests). */

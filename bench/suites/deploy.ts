@@ -10,7 +10,7 @@ import { vnDeployTeardown, writeDesign } from '../lib/vnetmap.js';
 export interface DeployOptions {
   sizes: number[];
   /** Runs per size; fewer for the largest sizes, where one run takes minutes. */
-  reps: (size: number) => number;
+  reps: (size: number, topo: 'linear' | 'tree') => number;
   /** Reason vnetmap up/down cannot run yet, if so. */
   vnetmapPending?: string;
   log: (s: string) => void;
@@ -38,7 +38,7 @@ export async function deploySuite(o: DeployOptions): Promise<DeployRow[]> {
       const mn = series();
       const ups: number[] = [];
       const downs: number[] = [];
-      const reps = o.reps(size);
+      const reps = o.reps(size, topo);
       for (let rep = 0; rep < reps; rep++) {
         const order = rep % 2 === 0 ? ['vnetmap', 'mininet'] : ['mininet', 'vnetmap'];
         for (const tool of order) {
