@@ -45,7 +45,7 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
   const total = plan.objects.filter((o) => o.kind === 'netns').length;
   // A lab whose state survived but whose objects did not (deleted by hand, by the script's
   // down, ...) gets the missing pieces rebuilt rather than a false "up to date".
-  const owned = prev ? await findOwned(runner, plan.lab, namespacesOf(prev.plan)) : undefined;
+  const owned = prev ? await findOwned(runner, plan.lab, namespacesOf(prev.plan), prev) : undefined;
   const broken = prev ? namespacesOf(prev.plan).filter((n) => !owned!.namespaces.includes(n)) : [];
   const ovsLost = prev ? prev.plan.objects.some((o) => o.kind === 'ovs-bridge' && !owned!.ovsBridges.includes(o.name)) : false;
   if (prev && samePlan(prev.plan, plan) && !broken.length && !ovsLost) return { lab: plan.lab, action: 'unchanged', namespaces: total, rebuilt: [], commands: 0, ms: Date.now() - t0, phases: [] };
@@ -78,15 +78,8 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
     // thousand namespaces), or last when there is none.
     const files = steps.filter(isFile);
     const groups = phaseGroups(steps.filter((s) => !isFile(s)));
-    const overlap = files.length > 0 && groups.some((g) => g[0]!.phase === 'config');
-    if (!overlap && files.length) groups.push(files);
-    let filesMs = 0;
-    const writeFiles = (): void => {
-      const t = Date.now();
-      for (const f of files) runFile(f);
-      done += files.length;
-      filesMs = Date.now() - t;
-    };
+    const alongside = files.length > 0 && groups.some((g) => g[0]!.phase === 'config') ? 'config' : undefined;
+    if (files.length && !alongside) groups.push(files);
     for (const group of groups) {
       // From the first phase after `netns add` on, the journal proves which namespaces are ours.
       if (phase === 'netns') Object.assign(identities, (journal.identities = nsIdentities(scope.create)));
@@ -102,18 +95,15 @@ export async function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Pr
         if (opts.signal?.aborted) throw new UserError(`interrupted; lab "${plan.lab}" was removed again.`);
         opts.onProgress?.(done, steps.length, group.length > 1 ? `${group.length} steps: ${group[0]!.why} ...` : group[0]!.why);
         const running = runAll(runner, group.filter((s): s is CommandStep => !isFile(s)), PARALLELISM);
-        if (phase === 'config' && overlap) {
-          try {
-            writeFiles();
-          } finally {
-            await running.catch(() => undefined);
-          }
-        }
+        const filesMs = phase === alongside ? await writeWhile(files, running) : undefined;
         await running;
-        done += group.length;
-      } else for (const s of group) await run(s);
+        done += group.length + (filesMs !== undefined ? files.length : 0);
+        phases.push({ phase, steps: group.length, ms: Date.now() - t });
+        if (filesMs !== undefined) phases.push({ phase: 'hosts', steps: files.length, ms: filesMs });
+        continue;
+      }
+      for (const s of group) await run(s);
       phases.push({ phase, steps: group.length, ms: Date.now() - t });
-      if (phase === 'config' && overlap) phases.push({ phase: 'hosts', steps: files.length, ms: filesMs });
     }
   } catch (e) {
     // Everything of a fresh lab was created by this run; an incremental run already removed
@@ -169,6 +159,18 @@ async function recoverFromCrash(lab: string, runner: Runner): Promise<void> {
   if (!j || j.phase === 'done') return;
   if (j.pid !== process.pid && alive(j.pid)) throw new UserError(`another "vnetmap up" (pid ${j.pid}) is building lab "${lab}"; wait for it, or stop it and run "vnetmap down ${lab}".`);
   await destroyLab(lab, runner);
+}
+
+/** Write `files` while `running` goes on (it is awaited before a write error is let through); the ms spent writing. */
+async function writeWhile(files: FileStep[], running: Promise<void>): Promise<number> {
+  const t = Date.now();
+  try {
+    for (const f of files) runFile(f);
+  } catch (e) {
+    await running.catch(() => undefined);
+    throw e;
+  }
+  return Date.now() - t;
 }
 
 /** Write beside, then rename over: a file that was a hard link of another is replaced, not rewritten through the link. */

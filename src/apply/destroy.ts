@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import type { Runner } from '../exec/runner.js';
 import type { PlanObject } from '../plan/types.js';
 import { hostsPath } from '../render/steps.js';
-import { findOwned, isOurRootLink, listNamespaces, loAlias, rootLinks } from './discover.js';
+import { findOwned, isOurRootLink, loAlias, rootLinks } from './discover.js';
 import { readJournal } from './journal.js';
 import { readState, removeLabDir } from './state.js';
 
@@ -24,12 +24,13 @@ export async function destroyLab(lab: string, runner: Runner): Promise<DownResul
   // finished run every namespace of ours carries it, and a bare one is someone else's.
   const j = readJournal(lab);
   const journal = j && j.phase !== 'done' ? j : undefined;
-  const planned = readState(lab)?.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : [])) ?? [];
+  const st = readState(lab);
+  const planned = st?.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : [])) ?? [];
   const known = [...new Set([...planned, ...(journal?.namespaces ?? [])])];
-  const owned = await findOwned(runner, lab, known);
+  const owned = await findOwned(runner, lab, known, st);
   // A crash between `netns add` and setting the marker leaves namespaces with no lo alias.
   // The journal names them, and preflight proved they did not exist before that run.
-  const existing = new Set(await listNamespaces(runner));
+  const existing = new Set(owned.listed);
   for (const ns of journal?.namespaces ?? []) {
     if (existing.has(ns) && !owned.namespaces.includes(ns) && (await loAlias(runner, ns)) === '') owned.namespaces.push(ns);
   }
@@ -45,7 +46,6 @@ export async function destroyLab(lab: string, runner: Runner): Promise<DownResul
   // the journal names that were created before their alias was set. A finished lab whose plan
   // put nothing in the root namespace has none: skip the scan (it would also wait for the
   // kernel to finish freeing the namespaces, which it does on its own, seconds for thousands).
-  const st = readState(lab);
   if (st && !journal && !st.plan.objects.some(inRootNamespace)) {
     removeLabDir(lab);
     return { lab, namespaces: owned.namespaces.length, rootLinks: 0, ovsBridges: owned.ovsBridges.length, ms: Date.now() - t0 };

@@ -9,7 +9,7 @@ import { ipIn } from '../render/steps.js';
 import { mapPool } from '../exec/pool.js';
 import { nsIdentity } from './identity.js';
 import { readJournal } from './journal.js';
-import { readState } from './state.js';
+import { readState, type LabState } from './state.js';
 
 export async function listNamespaces(runner: Runner): Promise<string[]> {
   return parseNetnsList((await runner.run(['ip', '-j', 'netns', 'list'])).stdout);
@@ -48,20 +48,22 @@ export interface Owned {
   namespaces: string[];
   rootLinks: string[];
   ovsBridges: string[];
+  /** Every named namespace on the host when it looked (ours or not). */
+  listed: string[];
 }
 
 /**
  * Namespaces are checked if they follow the lab's naming or were named by the plan/journal
  * (extra); only those this lab provably created (identity.ts) or whose lo alias is exactly the
- * lab's marker count as owned.
+ * lab's marker count as owned. `state` is the lab's saved state, when the caller has read it already.
  */
-export async function findOwned(runner: Runner, lab: string, extra: string[] = []): Promise<Owned> {
+export async function findOwned(runner: Runner, lab: string, extra: string[] = [], state: LabState | undefined = readState(lab)): Promise<Owned> {
   const all = await listNamespaces(runner);
   const prefix = netnsName(lab, '');
   const named = new Set(extra);
   const candidates = all.filter((n) => n.startsWith(prefix) || named.has(n));
   // The very namespaces this lab created (identity recorded at creation) need no marker check.
-  const ids = { ...readState(lab)?.identities, ...readJournal(lab)?.identities };
+  const ids = { ...state?.identities, ...readJournal(lab)?.identities };
   const proven = candidates.filter((n) => ids[n] !== undefined && nsIdentity(n) === ids[n]);
   const provenSet = new Set(proven);
   const rest = candidates.filter((n) => !provenSet.has(n));
@@ -69,7 +71,7 @@ export async function findOwned(runner: Runner, lab: string, extra: string[] = [
   const aliases = await loAliases(runner, rest);
   const namespaces = [...proven, ...rest.filter((_, i) => aliases[i] === marker)].sort();
   const links = (await rootLinks(runner)).filter((l) => isOurRootLink(lab, l)).map((l) => l.name).sort();
-  return { namespaces, rootLinks: links, ovsBridges: await ownedOvsBridges(runner, lab) };
+  return { namespaces, rootLinks: links, ovsBridges: await ownedOvsBridges(runner, lab), listed: all };
 }
 
 export const ownsNothing = (o: Owned): boolean => !o.namespaces.length && !o.rootLinks.length && !o.ovsBridges.length;

@@ -38,7 +38,7 @@ const TRIALS = [
 type Trial = (typeof TRIALS)[number][0];
 
 /** Which trials `ip -force -batch` reported as failed, from its "Command failed -:N" lines. */
-export function failedTrials(stderr: string): Set<Trial> {
+function failedTrials(stderr: string): Set<Trial> {
   const failed = new Set<Trial>();
   for (const m of stderr.matchAll(/Command failed -:(\d+)/g)) {
     const t = TRIALS[Number(m[1]) - 1];

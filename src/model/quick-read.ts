@@ -57,13 +57,16 @@ export function quickRead(text: string): unknown {
   } catch {
     return undefined;
   }
-  return hasNullKey(data) ? undefined : data;
+  return hasDivergentKey(data) ? undefined : data;
 }
 
-/** A null key reads as "null" here and as "" in `yaml`; a key spelt "null" is rare enough to be left to yaml too. */
-function hasNullKey(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(hasNullKey);
+/**
+ * A key the two libraries may store differently: a null key reads as "null" here and as "" in
+ * `yaml` (a key spelt "null" goes to yaml too, as it is rare), and "__proto__" is special in JS.
+ */
+function hasDivergentKey(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasDivergentKey);
   if (v === null || typeof v !== 'object') return false;
-  for (const [k, x] of Object.entries(v)) if (k === 'null' || k === '__proto__' || hasNullKey(x)) return true;
+  for (const [k, x] of Object.entries(v)) if (k === 'null' || k === '__proto__' || hasDivergentKey(x)) return true;
   return false;
 }
