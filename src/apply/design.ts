@@ -1,31 +1,22 @@
 // From a design file and command-line choices to a Plan: load (every problem at once), pick
 // capabilities (probe this machine by default, or a preset), compile. Shared by up/down/status.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { MacvlanMode, Strategy } from '../model/limits.js';
 import { LAB_NAME_MAX, LAB_NAME_RE, MACVLAN_MODES, STRATEGIES } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
+import { quickRead } from '../model/quick-read.js';
 import type { Problem } from '../model/problems.js';
 import type { Design } from '../model/types.js';
 import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
 import type { Capabilities, Plan } from '../plan/types.js';
+import { packageRoot } from '../package-root.js';
 import { probeCapabilities } from './probe.js';
 
-/** The package root (where package.json and examples/ live), from this file's location. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'vnetmap') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the vnetmap package root');
-    dir = up;
-  }
-}
+export { packageRoot };
 
 export const defaultDesign = (): string => join(packageRoot(), 'examples', 'network-a.yaml');
 
@@ -96,6 +87,22 @@ export async function planFromFile(file: string, opts: PlanOptions, runner: Runn
 /** `down FILE` / `status FILE`: an argument naming an existing file means that design's lab. */
 export function labFromArg(arg: string, lab?: string): string {
   if (lab) return checkLabName(lab);
-  if (/\.ya?ml$/.test(arg) || (existsSync(arg) && !LAB_NAME_RE.test(arg))) return checkLabName(loadDesignOrThrow(resolve(arg)).design.name);
+  if (/\.ya?ml$/.test(arg) || (existsSync(arg) && !LAB_NAME_RE.test(arg))) return checkLabName(designName(resolve(arg)) ?? loadDesignOrThrow(resolve(arg)).design.name);
   return checkLabName(arg);
+}
+
+/**
+ * The `name` of a readable design without checking the rest (checking a 1,000-host design
+ * took longer than removing its lab): a lab can be taken down from a design edited since, even
+ * into one that no longer validates. Undefined sends the caller to the full load and its messages.
+ */
+function designName(file: string): string | undefined {
+  let data: unknown;
+  try {
+    data = quickRead(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const name = data && typeof data === 'object' ? (data as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && LAB_NAME_RE.test(name) ? name : undefined;
 }
