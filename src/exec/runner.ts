@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { ToolError } from '../errors.js';
 import { fanOut, fansOut, type Command } from './fan-out.js';
+import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink } from './netlink.js';
 
 export type { Command } from './fan-out.js';
 
@@ -51,10 +52,30 @@ export async function runAll(runner: Runner, cmds: readonly Command[], parallel:
   if (failure !== undefined) throw failure;
 }
 
+export interface ProcessRunnerOptions {
+  /**
+   * Per-namespace ip batches through the netlink helper (netlink.ts) where it can run: 'auto'
+   * (default) from NETLINK_MIN_BATCHES at once, true for any number (tests), false never.
+   * VNETMAP_NETLINK=0 turns it off.
+   */
+  netlink?: boolean | 'auto';
+}
+
 export class ProcessRunner implements Runner {
-  /** Through one xargs (fan-out.ts) where possible: far fewer spawns from Node. */
-  async runMany(cmds: readonly Command[], parallel: number): Promise<void> {
+  private readonly helper: string[] | undefined;
+  private readonly atLeast: number;
+  constructor(opts: ProcessRunnerOptions = {}) {
+    this.helper = opts.netlink === false ? undefined : netlinkHelper();
+    this.atLeast = opts.netlink === true ? 1 : NETLINK_MIN_BATCHES;
+  }
+
+  /**
+   * Per-namespace ip batches through one netlink process, the rest through one xargs
+   * (fan-out.ts) where possible: far fewer spawns from Node.
+   */
+  async runMany(all: readonly Command[], parallel: number): Promise<void> {
     const run = (argv: readonly string[], o?: RunOptions): Promise<RunResult> => this.run(argv, o);
+    const cmds = this.helper ? await viaNetlink(run, this.helper, all, this.atLeast) : all;
     const done = await Promise.allSettled([fanOut(run, cmds.filter(fansOut), parallel), runAll({ run }, cmds.filter((c) => !fansOut(c)), parallel)]);
     for (const d of done) if (d.status === 'rejected') throw d.reason;
   }

@@ -1,7 +1,8 @@
 // Plan (+ scope) -> ordered steps. The only place that knows iproute2 syntax for the twin.
 // Batching follows MACHINE.md's measurements, and the process count stays one per namespace:
 // one root `ip -batch` each for all namespaces, all bridges and all veths, then one
-// `ip -batch` per namespace entered with `nsenter --net` (see src/exec/netns.ts for why not `ip -n`),
+// `ip -batch` per namespace entered with `nsenter --net` (see src/exec/netns.ts for why not `ip -n`;
+// the process runner carries those out over netlink where it can, src/exec/netlink.ts),
 // one nft transaction per namespace, one ovs-vsctl transaction per bridge.
 import { labMarker } from '../plan/names.js';
 import type { BridgePortObj, MacvlanObj, Netns, Plan, VethEnd } from '../plan/types.js';
@@ -106,7 +107,11 @@ function createLines(plan: Plan, idx: NsIndex, ns: string): string[] {
   return [`link set dev lo up alias ${labMarker(plan.lab)}`, ...inNs(idx, ns, 'tap').map((t) => `tuntap add dev ${t.name} mode tap`)];
 }
 
-/** Idempotent settings of one namespace (its devices all exist by now). */
+/**
+ * Idempotent settings of one namespace (its devices all exist by now). The netlink helper
+ * (libexec/netlink-batch.py) speaks exactly these line forms: a new form must be taught there,
+ * or every batch containing it falls back to ip (test/unit/netlink.test.ts notices).
+ */
 function configLines(idx: NsIndex, ns: string): string[] {
   const lines: string[] = [];
   const devs = devicesIn(idx, ns);

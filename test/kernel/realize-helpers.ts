@@ -9,7 +9,8 @@ import { labDir } from '../../src/apply/state.js';
 import type { Plan } from '../../src/plan/types.js';
 import { netnsName } from '../../src/plan/names.js';
 
-export const runner: Runner = new ProcessRunner();
+/** Per-namespace batches through the netlink helper even in small labs (the CLI uses it from 16 namespaces). */
+export const runner: Runner = new ProcessRunner({ netlink: true });
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 let seq = 0;
