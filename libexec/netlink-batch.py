@@ -186,6 +186,9 @@ def parse_route(w):
 
 
 def parse(line):
+    # ip's batch reader also takes quotes, backslashes and comments; the renderer writes none.
+    if any(c in line for c in '"\'\\#'):
+        raise Unknown(line)
     w = line.split()
     if w[:2] == ['link', 'set']:
         return parse_link_set(w)

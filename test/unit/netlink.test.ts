@@ -54,7 +54,7 @@ describe.skipIf(!helper)('the netlink helper speaks what the renderer writes', (
   });
 
   it('hands back lines it does not speak, and lines with values it cannot read', async () => {
-    const odd = ['link set dev eth0 up mystery', 'addr add 10.0.0.1/24 dev eth0', 'addr replace 2001:db8::1/64 dev eth0', 'route replace 10.0.0.0/33 via 10.0.0.1', 'link set dev eth0 address 52:54:00:zz:00:01', 'route replace default via 10.0.0.1 metric 5'];
+    const odd = ['link set dev eth0 up mystery', 'addr add 10.0.0.1/24 dev eth0', 'addr replace 2001:db8::1/64 dev eth0', 'route replace 10.0.0.0/33 via 10.0.0.1', 'link set dev eth0 address 52:54:00:zz:00:01', 'route replace default via 10.0.0.1 metric 5', 'link set dev lo up alias "a b"', 'link set dev lo up # comment'];
     const input = JSON.stringify({ batches: odd.map((text) => ({ netns: '/nonexistent', text })) });
     const r = await new ProcessRunner({ netlink: false }).run([...helper!, '--parse-only'], { input });
     expect((JSON.parse(r.stdout) as { skipped: number[] }).skipped).toEqual(odd.map((_, i) => i));
