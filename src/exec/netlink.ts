@@ -4,7 +4,7 @@
 // started for a few microseconds of kernel work each. One helper that enters each namespace in
 // turn does the same work without them (config of 1,111 namespaces: 2.4 s -> 0.65 s here). It
 // takes only batches whose every line it speaks and hands the rest back, which then run as
-// before; what it sends is what ip sends (test/kernel/netlink-parity.test.ts compares both).
+// before; what it sends is what ip sends (test/kernel/netlink.test.ts compares both).
 // The CLI uses it from NETLINK_MIN_BATCHES batches at once; VNETMAP_NETLINK=0 turns it off;
 // without /usr/bin/python3 it is not used.
 import { existsSync } from 'node:fs';
@@ -45,10 +45,10 @@ interface HelperResult {
 export const NETLINK_MIN_BATCHES = 16;
 
 /**
- * Carry out the per-namespace ip batches among `cmds` through the helper (if there are at
- * least `atLeast` of them); returns the commands
- * left for the caller to run (the others, and batches the helper handed back). A refused line
- * throws the ToolError that ip would have caused, naming the original command.
+ * Carry out the per-namespace ip batches among `cmds` through the helper, if there are at
+ * least `atLeast` of them; returns the commands left for the caller to run (the others, and
+ * batches the helper handed back). A refused line throws the ToolError that ip would have
+ * caused, naming the original command and the line.
  */
 export async function viaNetlink(run: Run, helper: readonly string[], cmds: readonly Command[], atLeast = 1): Promise<Command[]> {
   const mine = cmds.flatMap((c) => { const netns = batchIn(c); return netns !== undefined ? [{ c, netns }] : []; });
