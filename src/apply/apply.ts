@@ -200,7 +200,7 @@ async function removeForRebuild(next: Plan, prev: Plan, remove: string[], scope:
   const mine = (await findOwned(runner, next.lab, remove)).namespaces.filter((n) => remove.includes(n));
   if (mine.length) await runner.run(['ip', '-force', '-batch', '-'], { input: mine.map((n) => `netns del ${n}\n`).join('') });
   const kept = new Set(namespacesOf(next));
-  for (const ns of remove) if (!kept.has(ns)) removeNamesDir(ns);
+  await Promise.all(remove.filter((ns) => !kept.has(ns)).map(removeNamesDir));
   // Devices of kept namespaces that were peers of deleted ones vanish asynchronously; their
   // names are about to be reused.
   const waits = new Map<string | null, string[]>();

@@ -1,7 +1,7 @@
 // `down`: remove everything a lab owns, found by marker, so it works after a crash and without
 // state, and is idempotent. Namespaces go in one `ip -batch` (their veths go with them: the
 // fast path MACHINE.md measured); we then wait for the kernel to release the devices.
-import { rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Runner } from '../exec/runner.js';
 import type { PlanObject } from '../plan/types.js';
@@ -37,11 +37,15 @@ export async function destroyLab(lab: string, runner: Runner): Promise<DownResul
   if (owned.ovsBridges.length) {
     await runner.run(['ovs-vsctl', '--timeout=10', ...owned.ovsBridges.flatMap((b) => ['--', '--if-exists', 'del-br', b])]);
   }
-  if (owned.namespaces.length) {
-    await runner.run(['ip', '-force', '-batch', '-'], { input: owned.namespaces.map((n) => `netns del ${n}\n`).join(''), allowFail: true });
-  }
+  // /etc/netns/NS (our hosts files) goes while ip deletes the namespaces in another process:
+  // ~0.2 ms per namespace on this disk, a second for 5,000.
+  const deleting = owned.namespaces.length
+    ? runner.run(['ip', '-force', '-batch', '-'], { input: owned.namespaces.map((n) => `netns del ${n}\n`).join(''), allowFail: true })
+    : Promise.resolve();
   const ours = new Set(owned.namespaces);
-  for (const ns of new Set([...owned.namespaces, ...known])) if (!existing.has(ns) || ours.has(ns)) removeNamesDir(ns);
+  const dirs = [...new Set([...owned.namespaces, ...known])].filter((ns) => !existing.has(ns) || ours.has(ns));
+  const removed = await Promise.allSettled([deleting, ...dirs.map(removeNamesDir)]);
+  for (const r of removed) if (r.status === 'rejected') throw r.reason;
   // Root links that did not go with a namespace (both ends in the root namespace), plus links
   // the journal names that were created before their alias was set. A finished lab whose plan
   // put nothing in the root namespace has none: skip the scan (it would also wait for the
@@ -61,19 +65,16 @@ export async function destroyLab(lab: string, runner: Runner): Promise<DownResul
 /**
  * Remove /etc/netns/NS, which holds the hosts file we wrote: its file and then the directory
  * (two system calls; a recursive rm costs twice that, a fifth of `down` for 1,000 namespaces).
- * Anything else in it (put there by hand) goes too, as before.
+ * Anything else in it (put there by hand) goes too, as before. Asynchronous, so that the event
+ * loop keeps feeding the `ip` deleting the namespaces meanwhile.
  */
-export function removeNamesDir(ns: string): void {
+export async function removeNamesDir(ns: string): Promise<void> {
   const file = hostsPath(ns);
+  await unlink(file).catch(() => undefined); // not there, or not a plain file: the removal below deals with it
   try {
-    unlinkSync(file);
-  } catch {
-    // not there, or not a plain file: the recursive removal below deals with it
-  }
-  try {
-    rmdirSync(dirname(file));
+    await rmdir(dirname(file));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(dirname(file), { recursive: true, force: true });
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') await rm(dirname(file), { recursive: true, force: true });
   }
 }
 
