@@ -3,8 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root (where package.json and examples/ live), from this file's location. */
+let found: string | undefined;
+
+/** The package root (where package.json and examples/ live), from this file's location; looked up once. */
 export function packageRoot(): string {
+  return (found ??= lookUp());
+}
+
+function lookUp(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pj = join(dir, 'package.json');

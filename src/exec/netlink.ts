@@ -1,7 +1,7 @@
 // Per-namespace `ip -batch` commands through one netlink process (libexec/netlink-batch.py).
 //
 // Configuring a lab is one `nsenter --net=NS -- ip -batch -` per namespace: two programs
-// started for a few microseconds of kernel work each. One helper that enters each namespace in
+// started (~4 ms of CPU here) for ~0.3 ms of kernel work each. One helper that enters each namespace in
 // turn does the same work without them (config of 1,111 namespaces: 2.4 s -> 0.65 s here). It
 // takes only batches whose every line it speaks and hands the rest back, which then run as
 // before; what it sends is what ip sends (test/kernel/netlink.test.ts compares both).
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ToolError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import type { Command } from './fan-out.js';
+import { enteredNs } from './netns.js';
 import type { RunOptions, RunResult } from './runner.js';
 
 type Run = (argv: readonly string[], opts?: RunOptions) => Promise<RunResult>;
@@ -28,9 +29,8 @@ export function netlinkHelper(env: NodeJS.ProcessEnv = process.env): string[] | 
 
 /** The namespace file of `nsenter --net=FILE -- ip -batch -` fed on stdin, else undefined. */
 function batchIn(c: Command): string | undefined {
-  const a = c.argv;
-  if (c.input === undefined || a.length !== 6 || a[0] !== 'nsenter' || !a[1]!.startsWith('--net=') || a[2] !== '--') return undefined;
-  return a[3] === 'ip' && a[4] === '-batch' && a[5] === '-' ? a[1]!.slice('--net='.length) : undefined;
+  const e = c.input !== undefined ? enteredNs(c.argv) : undefined;
+  return e && e.rest.join(' ') === 'ip -batch -' ? e.netns : undefined;
 }
 
 interface HelperResult {

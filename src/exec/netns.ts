@@ -17,5 +17,11 @@ export const NETNS_RUN_DIR = '/var/run/netns';
 /** argv prefix running a program of ours in a namespace's network stack. */
 export const enterNs = (ns: string): string[] => ['nsenter', `--net=${NETNS_RUN_DIR}/${ns}`, '--'];
 
+/** The inverse of enterNs: the namespace file argv enters (any `nsenter --net=FILE --`), and the program argv after it. */
+export function enteredNs(argv: readonly string[]): { netns: string; rest: readonly string[] } | undefined {
+  const [cmd, net, sep] = argv;
+  return cmd === 'nsenter' && net?.startsWith('--net=') && sep === '--' ? { netns: net.slice('--net='.length), rest: argv.slice(3) } : undefined;
+}
+
 /** argv running a user's command inside a named namespace, with its /etc/netns files. */
 export const inNetns = (ns: string, argv: readonly string[]): string[] => ['ip', 'netns', 'exec', ns, ...argv];
