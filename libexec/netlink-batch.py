@@ -9,7 +9,8 @@
 # library only, started with -I -S).
 #
 # It understands only the lines vnetmap's renderer writes for that phase (src/render/render.ts,
-# configLines and createLines), parses every line of a batch before sending anything, and hands a
+# configLines and createLines) and `neigh flush all` (verify empties the twin's neighbour caches
+# between two waves of probes, src/verify/neigh-budget.ts), parses every line of a batch before sending anything, and hands a
 # batch with any other line back untouched (the caller runs those with ip). Each message is the
 # one iproute2 6.1 sends for the same line (same flags, attributes, defaults); the kernel tests
 # compare the resulting namespaces with ip's, attribute by attribute.
@@ -19,6 +20,9 @@
 #   {"batch": i, "line": n, "message": "what ip would have printed"}}
 # With --parse-only nothing is entered or sent: only "skipped" is meaningful (the unit tests check
 # that it speaks every line the renderer writes).
+# With --links it only reads: input {"netns": [files]}, output {"links": [{name: MAC} or null
+# where the namespace cannot be entered]} (what `ip -j link show` says of each device's address;
+# verify needs every endpoint's MAC, and one `ip` per namespace cost 2.7 s for 1,000 hosts).
 # It stops at the first batch with a refused line, as `ip -batch` stops at the line; a batch's
 # messages are sent together, so lines after the refused one may have been applied. Either way
 # the caller (vnetmap up) then removes the whole lab.
@@ -30,13 +34,16 @@ import struct
 import sys
 
 CLONE_NEWNET = 0x40000000
-NLMSG_ERROR = 2
-NLM_F_REQUEST, NLM_F_ACK, NLM_F_REPLACE, NLM_F_CREATE = 0x1, 0x4, 0x100, 0x400
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_REPLACE, NLM_F_CREATE, NLM_F_DUMP = 0x1, 0x4, 0x100, 0x400, 0x300
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSGERR_ATTR_MSG = 1
 SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
 NLA_F_NESTED = 0x8000
-RTM_NEWLINK, RTM_NEWADDR, RTM_NEWROUTE = 16, 20, 24
+RTM_NEWLINK, RTM_GETLINK, RTM_NEWADDR, RTM_NEWROUTE = 16, 18, 20, 24
+RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH = 28, 29, 30
+NUD_NOARP, NUD_PERMANENT = 0x40, 0x80
+IFLA_IFNAME = 3
 IFF_UP = 0x1
 IFLA_ADDRESS, IFLA_MTU, IFLA_MASTER, IFLA_LINKINFO, IFLA_IFALIAS, IFLA_AF_SPEC = 1, 4, 10, 18, 20, 26
 IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA = 4, 5
@@ -63,6 +70,16 @@ class Failed(Exception):
 def attr(kind, data):
     n = 4 + len(data)
     return struct.pack('=HH', n, kind) + data + b'\0' * (-n % 4)
+
+
+def attrs_of(msg, at):
+    """(type, payload) of each attribute of msg from offset at."""
+    while at + 4 <= len(msg):
+        n, kind = struct.unpack_from('=HH', msg, at)
+        if n < 4:
+            return
+        yield kind & ~NLA_F_NESTED, msg[at + 4:at + n]
+        at += (n + 3) & ~3
 
 
 def nest(kind, *attrs):
@@ -185,6 +202,10 @@ def parse_route(w):
     return build
 
 
+class Flush:
+    """`neigh flush all`: not a message but a loop over the namespace's neighbour table (Netlink.flush)."""
+
+
 def parse(line):
     # ip's batch reader also takes quotes, backslashes and comments; the renderer writes none.
     if any(c in line for c in '"\'\\#'):
@@ -196,6 +217,8 @@ def parse(line):
         return parse_addr(w)
     if w[:1] == ['route']:
         return parse_route(w)
+    if w == ['neigh', 'flush', 'all']:
+        return Flush
     raise Unknown(line)
 
 
@@ -211,11 +234,11 @@ class Netlink:
     def close(self):
         self.sock.close()
 
-    def talk(self, msgs):
+    def talk(self, msgs, keep_going=False):
         """
         Send the messages in a few writes, an ack asked only of the last of each: the kernel
         answers a refused message anyway and goes on with the next. Returns (position, text)
-        of the first refusal, or None.
+        of the first refusal, or None; keep_going sends every write whatever was refused.
         """
         for at in range(0, len(msgs), CHUNK):
             first = self.seq + 1
@@ -239,9 +262,63 @@ class Netlink:
                             refused = (at + seq - first, self.message(data[pos:pos + length], mflags, -err))
                         last = last or seq == self.seq
                     pos += (length + 3) & ~3
-            if refused:
+            if refused and not keep_going:
                 return refused
         return None
+
+    def dump(self, kind, body):
+        """Every message of a dump (type, flags, whole message), up to its NLMSG_DONE."""
+        self.seq += 1
+        seq = self.seq
+        self.sock.send(struct.pack('=IHHII', 16 + len(body), kind, NLM_F_REQUEST | NLM_F_DUMP, seq, 0) + body)
+        out = []
+        while True:
+            data = self.sock.recv(1 << 20)
+            pos = 0
+            while pos + 16 <= len(data):
+                length, mkind, _, mseq, _ = struct.unpack_from('=IHHII', data, pos)
+                msg = data[pos:pos + length]
+                pos += (length + 3) & ~3
+                if mseq != seq:
+                    continue
+                if mkind == NLMSG_DONE:
+                    return out
+                if mkind == NLMSG_ERROR:
+                    (err,) = struct.unpack_from('=i', msg, 16)
+                    raise Failed(self.message(msg, 0, -err))
+                out.append(msg)
+
+    def flush_neighbours(self):
+        """
+        `ip neigh flush all` as iproute2 does it: dump the table (every family), delete each entry
+        that is neither permanent nor noarp by sending it back as RTM_DELNEIGH, and again until a
+        dump finds none (at most 10 rounds; traffic can keep adding entries). Deletions that fail
+        (the entry went meanwhile) are ignored, as ip ignores them.
+        """
+        for _ in range(10):
+            entries = self.dump(RTM_GETNEIGH, struct.pack('=BxxxiHBB', socket.AF_UNSPEC, 0, 0, 0, 0))
+            states = [struct.unpack_from('=H', m, 24)[0] for m in entries]  # ndm_state
+            gone = [m for m, st in zip(entries, states) if st == 0 or st & ~(NUD_PERMANENT | NUD_NOARP)]
+            if not gone:
+                return
+            self.talk([(RTM_DELNEIGH, 0, m[16:]) for m in gone], keep_going=True)
+        raise Failed('*** Flush not complete bailing out after 10 rounds')
+
+    def links(self):
+        """Device name -> MAC address (lower case, '' for devices without one) of the namespace."""
+        out = {}
+        for m in self.dump(RTM_GETLINK, struct.pack('=BxHiII', socket.AF_UNSPEC, 0, 0, 0, 0)):
+            if struct.unpack_from('=H', m, 4)[0] != RTM_NEWLINK:
+                continue
+            name, addr = None, ''
+            for kind, data in attrs_of(m, 16 + 16):  # after nlmsghdr and ifinfomsg
+                if kind == IFLA_IFNAME:
+                    name = data.rstrip(b'\0').decode(errors='replace')
+                elif kind == IFLA_ADDRESS:
+                    addr = ':'.join('%02x' % b for b in data)
+            if name is not None:
+                out[name] = addr
+        return out
 
     @staticmethod
     def message(msg, mflags, errno):
@@ -249,14 +326,9 @@ class Netlink:
         text = None
         if mflags & NLM_F_ACK_TLVS:
             (orig_len,) = struct.unpack_from('=I', msg, 20)
-            at = 20 + (16 if mflags & NLM_F_CAPPED else (orig_len + 3) & ~3)
-            while at + 4 <= len(msg):
-                n, kind = struct.unpack_from('=HH', msg, at)
-                if n < 4:
-                    break
+            for kind, data in attrs_of(msg, 20 + (16 if mflags & NLM_F_CAPPED else (orig_len + 3) & ~3)):
                 if kind == NLMSGERR_ATTR_MSG:
-                    text = msg[at + 4:at + n].rstrip(b'\0').decode(errors='replace')
-                at += (n + 3) & ~3
+                    text = data.rstrip(b'\0').decode(errors='replace')
         if text:
             return 'Error: %s%s' % (text, '' if text.endswith('.') else '.')
         return 'RTNETLINK answers: %s' % os.strerror(errno)
@@ -277,9 +349,79 @@ def lookup():
     return index
 
 
+def enter(libc, path):
+    """Move this process into the network namespace of the file `path`, with nsenter's wording on failure."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as e:
+        raise Failed('nsenter: cannot open %s: %s' % (path, e.strerror))
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            raise Failed('nsenter: reassociate to namespace \'ns/net\' failed: %s' % os.strerror(ctypes.get_errno()))
+    finally:
+        os.close(fd)
+
+
+def at_line(n, fn, *args):
+    """fn(*args), a refusal blamed on line n."""
+    try:
+        return fn(*args)
+    except Failed as e:
+        e.line = n
+        raise
+
+
+def run_batch(todo):
+    """The parsed lines of one batch, in the namespace entered; a refusal carries its line."""
+    # Every device a line names exists before the batch runs (the phases before made them), so
+    # all messages are built first: a name that is missing fails its line.
+    index = lookup()
+    built = [(n, make if make is Flush else at_line(n, make, index)) for n, make in todo]
+    nl = Netlink()
+    pending = []
+
+    def send():
+        refused = nl.talk([m for _, m in pending])
+        if refused:
+            e = Failed(refused[1])
+            e.line = pending[refused[0]][0]
+            raise e
+        pending.clear()
+    try:
+        for n, m in built:
+            if m is Flush:
+                send()
+                at_line(n, nl.flush_neighbours)
+            else:
+                pending.append((n, m))
+        send()
+    finally:
+        nl.close()
+
+
+def links(libc, paths):
+    """--links: each namespace's device -> MAC, or None where it cannot be entered or read."""
+    out = []
+    for path in paths:
+        try:
+            enter(libc, path)
+            nl = Netlink()
+            try:
+                out.append(nl.links())
+            finally:
+                nl.close()
+        except (Failed, OSError):
+            out.append(None)
+    return out
+
+
 def main():
     libc = ctypes.CDLL(None, use_errno=True)
-    batches = json.load(sys.stdin)['batches']
+    request = json.load(sys.stdin)
+    if '--links' in sys.argv[1:]:
+        json.dump({'links': links(libc, request['netns'])}, sys.stdout)
+        return
+    batches = request['batches']
     parse_only = '--parse-only' in sys.argv[1:]
     skipped = []
     failed = None
@@ -292,33 +434,11 @@ def main():
             continue
         if parse_only:
             continue
-        n = 0
         try:
-            try:
-                fd = os.open(b['netns'], os.O_RDONLY | os.O_CLOEXEC)
-            except OSError as e:
-                raise Failed('nsenter: cannot open %s: %s' % (b['netns'], e.strerror))
-            try:
-                if libc.setns(fd, CLONE_NEWNET) != 0:
-                    raise Failed('nsenter: reassociate to namespace \'ns/net\' failed: %s' % os.strerror(ctypes.get_errno()))
-            finally:
-                os.close(fd)
-            # Every device a line names exists before the batch runs (the phases before made
-            # them), so all messages are built first: a name that is missing fails its line.
-            index = lookup()
-            msgs = []
-            for n, build in todo:
-                msgs.append(build(index))
-            n = 0
-            nl = Netlink()
-            try:
-                refused = nl.talk(msgs)
-            finally:
-                nl.close()
-            if refused:
-                n = todo[refused[0]][0]
-                raise Failed(refused[1])
+            enter(libc, b['netns'])
+            run_batch(todo)
         except Failed as e:
+            n = getattr(e, 'line', 0)
             failed = {'batch': i, 'line': n, 'message': str(e) + ('\nCommand failed -:%d' % n if n else '')}
             break
     json.dump({'skipped': skipped, 'failed': failed}, sys.stdout)

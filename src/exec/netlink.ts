@@ -6,7 +6,8 @@
 // takes only batches whose every line it speaks and hands the rest back, which then run as
 // before; what it sends is what ip sends (test/kernel/netlink.test.ts compares both).
 // The CLI uses it from NETLINK_MIN_BATCHES batches at once; VNETMAP_NETLINK=0 turns it off;
-// without /usr/bin/python3 it is not used.
+// without /usr/bin/python3 it is not used. verify also empties neighbour caches through it
+// (`neigh flush all` batches) and reads every endpoint namespace's MACs in one go (linksVia).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../errors.js';
@@ -63,4 +64,15 @@ export async function viaNetlink(run: Run, helper: readonly string[], cmds: read
   }
   const back = new Set(out.skipped.map((i) => mine[i]!.c));
   return cmds.filter((c) => batchIn(c) === undefined || back.has(c));
+}
+
+/**
+ * Device name -> MAC of each namespace file, read by one helper run (`--links`); undefined for
+ * a namespace it could not enter. Where it cannot run or fails, the caller asks ip instead.
+ */
+export async function linksVia(run: Run, helper: readonly string[], netns: readonly string[]): Promise<(Map<string, string> | undefined)[]> {
+  const r = await run([...helper, '--links'], { input: JSON.stringify({ netns }), timeoutMs: Math.max(60_000, netns.length * 20) });
+  const out = (JSON.parse(r.stdout) as { links: (Record<string, string> | null)[] }).links;
+  if (out.length !== netns.length) throw new Error(`netlink helper answered for ${out.length} of ${netns.length} namespaces`);
+  return out.map((l) => (l ? new Map(Object.entries(l)) : undefined));
 }

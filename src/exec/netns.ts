@@ -14,8 +14,11 @@
 /** Where iproute2 keeps named namespaces (its NETNS_RUN_DIR). */
 export const NETNS_RUN_DIR = '/var/run/netns';
 
+/** The file of a named namespace. */
+export const netnsFile = (ns: string): string => `${NETNS_RUN_DIR}/${ns}`;
+
 /** argv prefix running a program of ours in a namespace's network stack. */
-export const enterNs = (ns: string): string[] => ['nsenter', `--net=${NETNS_RUN_DIR}/${ns}`, '--'];
+export const enterNs = (ns: string): string[] => ['nsenter', `--net=${netnsFile(ns)}`, '--'];
 
 /** The inverse of enterNs: the namespace file argv enters (any `nsenter --net=FILE --`), and the program argv after it. */
 export function enteredNs(argv: readonly string[]): { netns: string; rest: readonly string[] } | undefined {

@@ -1,6 +1,8 @@
 // The live probes, each one bounded in count and time, run inside the twin's namespaces
 // through the Runner. Only addresses of the twin are ever probed.
-import { enterNs } from '../exec/netns.js';
+import { enterNs, netnsFile } from '../exec/netns.js';
+import { linksVia, NETLINK_MIN_BATCHES, netlinkHelper } from '../exec/netlink.js';
+import { mapPool } from '../exec/pool.js';
 import { ToolError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 
@@ -84,6 +86,20 @@ async function arpFrom(runner: Runner, ns: string, dev: string, src: string, tar
   const r = await runner.run(inNs(ns, ['arping', '-c', '1', '-w', '1', '-I', dev, '-s', src, target]), { allowFail: true, timeoutMs: 5_000 });
   if (r.code === 127 || /command not found/.test(r.stderr)) throw new Error('neither arp-scan nor arping is installed (Debian: arp-scan); run scripts/setup.sh');
   return [...r.stdout.matchAll(/reply from \S+ \[([0-9A-Fa-f:]{17})\]/g)].map((m) => m[1]!.toLowerCase());
+}
+
+/**
+ * Device name -> MAC address for every link of each namespace (an empty map where it cannot be
+ * read): from NETLINK_MIN_BATCHES namespaces on, through the netlink helper in one process
+ * (1,000 hosts: one `ip` each took 2.7 s), else or if that fails, one `ip -j link` each.
+ */
+export async function macsIn(runner: Runner, nss: readonly string[], parallel: number): Promise<Map<string, Map<string, string>>> {
+  const helper = nss.length >= NETLINK_MIN_BATCHES ? netlinkHelper() : undefined;
+  if (helper) {
+    const got = await linksVia((argv, o) => runner.run(argv, o), helper, nss.map(netnsFile)).catch(() => undefined);
+    if (got) return new Map(nss.map((ns, i) => [ns, got[i] ?? new Map<string, string>()]));
+  }
+  return new Map(await mapPool([...nss], parallel, async (ns) => [ns, await macsOf(runner, ns)] as const));
 }
 
 /** Device name -> MAC address for every link of a namespace. */

@@ -14,9 +14,8 @@ import type { EndpointLocation, Plan } from '../plan/types.js';
 import { compare } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 import { mapPool } from '../exec/pool.js';
-import { arpMany, connect, listen, macsOf, pingMany, type Pace } from './probes.js';
-import { FIT, NeighWaves, readNeighLimits, tableFulls, type NeighLimits } from './neigh-budget.js';
-import { enterNs } from '../exec/netns.js';
+import { arpMany, connect, listen, macsIn, pingMany, type Pace } from './probes.js';
+import { FIT, flushCommand, NeighWaves, readNeighLimits, tableFulls, type NeighLimits } from './neigh-budget.js';
 import { runAll } from '../exec/runner.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE, defaultSample, sourcesToProbe, targetsToProbe } from './sample.js';
 
@@ -118,7 +117,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   // meanwhile (fulls counted by the kernel) does the second pass over doubtful pairs use waves.
   const flush = async (nss: string[]): Promise<number> => {
     // A namespace gone meanwhile (the lab taken down) has nothing left to empty.
-    await runAll(runner, nss.map((ns) => ({ argv: [...enterNs(ns), 'ip', 'neigh', 'flush', 'all'] })), 4).catch(() => undefined);
+    await runAll(runner, nss.map(flushCommand), 4).catch(() => undefined);
     return readNeighLimits()?.entries ?? 0;
   };
   const nsAll = [...new Set(live.map((l) => l.loc.namespace))];
@@ -185,7 +184,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const arpPhase = async () => {
     if (!kinds.has('arp')) return;
     const nss = [...new Set(live.map((l) => l.loc.namespace))];
-    const macs = new Map(await mapPool(nss, limit, async (ns) => [ns, await macsOf(runner, ns)] as const));
+    const macs = await macsIn(runner, nss, limit);
     const mac = (b: Live): string | undefined => macs.get(b.loc.namespace)?.get(b.loc.dev) || undefined;
     // One arp-scan per source endpoint towards the endpoints of other namespaces it probes.
     const others = live.map((a, i) => probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { ToolError } from '../../src/errors.js';
-import { enterNs } from '../../src/exec/netns.js';
-import { netlinkHelper, viaNetlink } from '../../src/exec/netlink.js';
+import { enterNs, netnsFile } from '../../src/exec/netns.js';
+import { linksVia, netlinkHelper, viaNetlink } from '../../src/exec/netlink.js';
 import { ProcessRunner, type Command, type RunOptions } from '../../src/exec/runner.js';
 import { namespacesOf } from '../../src/render/scope.js';
 import { examplePlan, isRoot, leftovers, NOTHING, ovsRunning, uniqueLab } from './realize-helpers.js';
@@ -152,6 +152,40 @@ describe.skipIf(!isRoot)('netlink helper against ip on the real kernel', () => {
     await viaHelper.runMany([cmd], 2);
     const links = JSON.parse((await viaIp.run([...enterNs(ns), 'ip', '-j', 'link', 'show', 't1'])).stdout) as { ifname: string }[];
     expect(links.map((l) => l.ifname)).toEqual(['t1']);
+  });
+
+  // Entries of every kind ip's flush tells apart: permanent and noarp stay, the others go
+  // (IPv4 and IPv6 alike); the two namespaces start identical.
+  const NEIGHBOURS = [
+    'neigh add 10.2.0.5 lladdr 02:00:00:00:00:05 dev v1 nud permanent',
+    'neigh add 10.2.0.6 lladdr 02:00:00:00:00:06 dev v1 nud stale',
+    'neigh add 10.2.0.7 lladdr 02:00:00:00:00:07 dev v1 nud reachable',
+    'neigh add 10.2.0.8 lladdr 02:00:00:00:00:08 dev v1 nud noarp',
+    'neigh add 2001:db8::6 lladdr 02:00:00:00:00:16 dev v1 nud stale',
+    'neigh add 2001:db8::5 lladdr 02:00:00:00:00:15 dev v1 nud permanent',
+  ].join('\n') + '\n';
+  // Without the kernel's own multicast entries (ff02::16 for MLD, whenever a link came up).
+  const neighbours = async (ns: string): Promise<string[]> =>
+    ((JSON.parse((await viaIp.run([...enterNs(ns), 'ip', '-j', 'neigh', 'show', 'nud', 'all'])).stdout || '[]') as { dst: string; state: string[] }[]).filter((n) => !n.dst.startsWith('ff')).map((n) => `${n.dst} ${n.state.join(',')}`).sort());
+
+  it('empties a neighbour table as `ip neigh flush all` does: permanent and noarp entries stay', async () => {
+    const [a, b] = [await fresh(), await fresh()];
+    for (const ns of [a, b]) await viaIp.run([...enterNs(ns), 'ip', '-batch', '-'], { input: 'link set dev v1 up\nlink set dev v2 up\n' + NEIGHBOURS });
+    expect(await neighbours(a)).toHaveLength(6); // before: every kind is there
+    await viaIp.run(ipBatch(a, 'neigh flush all\n').argv, { input: 'neigh flush all\n' });
+    expect(await viaNetlink(run, helper!, [ipBatch(b, 'neigh flush all\n')])).toEqual([]);
+    expect(await neighbours(b)).toEqual(await neighbours(a));
+    expect(await neighbours(b)).toEqual(['10.2.0.5 PERMANENT', '10.2.0.8 NOARP', '2001:db8::5 PERMANENT']);
+  });
+
+  it('lists every device and MAC of a namespace as `ip -j link show` does, and none of one it cannot enter', async () => {
+    const ns = await fresh();
+    const [got, missing] = await linksVia(run, helper!, [netnsFile(ns), netnsFile('vnetmap-no-such-namespace')]);
+    const byIp = JSON.parse((await viaIp.run([...enterNs(ns), 'ip', '-j', 'link', 'show'])).stdout) as { ifname: string; address?: string }[];
+    expect(byIp.length).toBeGreaterThan(5);
+    expect(got).toEqual(new Map(byIp.map((l) => [l.ifname, l.address ?? ''])));
+    expect(got!.get('d2')).toBe('52:54:00:ff:00:02');
+    expect(missing).toBeUndefined();
   });
 
   it('refuses to enter a namespace that is not there, as nsenter would', async () => {

@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/errors.js';
-import { enterNs } from '../../src/exec/netns.js';
+import { enteredNs, enterNs } from '../../src/exec/netns.js';
+import { flushCommand } from '../../src/verify/neigh-budget.js';
 import { netlinkHelper, viaNetlink } from '../../src/exec/netlink.js';
 import { ProcessRunner, type Command, type RunOptions, type RunResult } from '../../src/exec/runner.js';
 import type { Strategy } from '../../src/model/limits.js';
@@ -57,8 +58,15 @@ describe('the netlink helper speaks what the renderer writes', () => {
     expect([...skipped].sort((a, b) => a - b)).toEqual(creates);
   });
 
+  it("takes verify's command emptying a namespace's neighbour cache", async () => {
+    const c = flushCommand('vn-x-h1');
+    const input = JSON.stringify({ batches: [{ netns: enteredNs(c.argv)!.netns, text: c.input }] });
+    const r = await new ProcessRunner({ netlink: false }).run([...helper!, '--parse-only'], { input });
+    expect((JSON.parse(r.stdout) as { skipped: number[] }).skipped).toEqual([]);
+  });
+
   it('hands back lines it does not speak, and lines with values it cannot read', async () => {
-    const odd = ['link set dev eth0 up mystery', 'addr add 10.0.0.1/24 dev eth0', 'addr replace 2001:db8::1/64 dev eth0', 'route replace 10.0.0.0/33 via 10.0.0.1', 'link set dev eth0 address 52:54:00:zz:00:01', 'route replace default via 10.0.0.1 metric 5', 'link set dev lo up alias "a b"', 'link set dev lo up # comment'];
+    const odd = ['neigh flush dev eth0', 'neigh flush all nud stale', 'neigh flush', 'link set dev eth0 up mystery', 'addr add 10.0.0.1/24 dev eth0', 'addr replace 2001:db8::1/64 dev eth0', 'route replace 10.0.0.0/33 via 10.0.0.1', 'link set dev eth0 address 52:54:00:zz:00:01', 'route replace default via 10.0.0.1 metric 5', 'link set dev lo up alias "a b"', 'link set dev lo up # comment'];
     const input = JSON.stringify({ batches: odd.map((text) => ({ netns: '/nonexistent', text })) });
     const r = await new ProcessRunner({ netlink: false }).run([...helper!, '--parse-only'], { input });
     expect((JSON.parse(r.stdout) as { skipped: number[] }).skipped).toEqual(odd.map((_, i) => i));
