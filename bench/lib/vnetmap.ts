@@ -59,6 +59,8 @@ export interface VerifyRun extends VnRun {
   innerMs?: number;
   /** Set when verify probed a sample of the pairs. */
   sampled?: { perSource: number; pairs: number; ofPairs: number };
+  /** Waves of the kernel's neighbour table the probes went in (1 when they fit at once). */
+  waves?: number;
 }
 
 /** `verify LAB --json`: exit 0 only when every check matches the design. */
@@ -66,8 +68,10 @@ export async function vnVerify(lab: string, only?: string, timeoutMs?: number): 
   const run = asRun(await timed(['node', BIN, 'verify', lab, '--json', ...(only ? ['--only', only] : [])], timeoutMs));
   const out: VerifyRun = { ...run, reach: new Map(), checks: 0, passed: 0, failed: 0 };
   try {
-    const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number }; ms?: number; sampled?: VerifyRun['sampled'] };
+    const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number }; ms?: number; sampled?: VerifyRun['sampled']; notes?: string[] };
     if (j.sampled) out.sampled = j.sampled;
+    const waves = (j.notes ?? []).map((n) => / went in (\d+) waves/.exec(n)).find(Boolean);
+    out.waves = waves ? Number(waves[1]) : 1;
     out.checks = j.checks.length;
     out.passed = j.summary.passed;
     out.failed = j.summary.failed;

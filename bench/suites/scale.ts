@@ -7,7 +7,7 @@
 // pairs would cost N³ frame deliveries. The row says which.
 import { designYaml, labName, treeForHosts, treeTopo } from '../gen-designs.js';
 import { vnetmapLeftovers } from '../lib/leftovers.js';
-import { settle } from '../lib/measure.js';
+import { neighTable, settle } from '../lib/measure.js';
 import type { ScaleRow } from '../lib/results.js';
 import { vnDown, vnUp, vnVerify, writeDesign } from '../lib/vnetmap.js';
 
@@ -40,11 +40,13 @@ export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
       else if (!o.withVerify) row.verifyNote = 'verify not built';
       else if (t.hosts.length > o.verifyMaxHosts) row.verifyNote = `not run (limit ${o.verifyMaxHosts.toLocaleString('en')} hosts, --verify-max)`;
       else {
+        const table = neighTable(); // Mininet raises it: the sample and the waves depend on it
         const v = await vnVerify(lab, undefined, 30 * 60_000);
         row.verify = v.seconds;
         row.verifyOk = v.ok;
         const pairs = v.sampled ? `a sample of ${v.sampled.pairs.toLocaleString('en')} of ${v.sampled.ofPairs.toLocaleString('en')} pairs, ${v.sampled.perSource} per source` : 'all pairs';
-        row.verifyNote = `${v.passed.toLocaleString('en')}/${v.checks.toLocaleString('en')} ping + ARP checks passed, ${pairs}`;
+        const fit = v.waves && v.waves > 1 ? `in ${v.waves} waves of` : 'fitting at once in';
+        row.verifyNote = `${v.passed.toLocaleString('en')}/${v.checks.toLocaleString('en')} ping + ARP checks passed, ${pairs}; ${fit} a neighbour table of ${/^\d+$/.test(table) ? Number(table).toLocaleString('en') : table}`;
         row.maxRssKb = Math.max(row.maxRssKb, v.maxRssKb);
         if (!v.ok) row.error = `verify: ${v.error}`;
       }
