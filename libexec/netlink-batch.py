@@ -10,10 +10,10 @@
 #
 # It understands only the lines vnetmap's renderer writes for that phase (src/render/render.ts,
 # configLines and createLines) and `neigh flush all` (verify empties the twin's neighbour caches
-# between two waves of probes, src/verify/neigh-budget.ts), parses every line of a batch before sending anything, and hands a
-# batch with any other line back untouched (the caller runs those with ip). Each message is the
-# one iproute2 6.1 sends for the same line (same flags, attributes, defaults); the kernel tests
-# compare the resulting namespaces with ip's, attribute by attribute.
+# between two waves of probes, src/verify/neigh-budget.ts), parses every line of a batch before
+# sending anything, and hands a batch with any other line back untouched (the caller runs those
+# with ip). Each message is the one iproute2 6.1 sends for the same line (same flags, attributes,
+# defaults); the kernel tests compare the resulting namespaces with ip's, attribute by attribute.
 #
 # Input (stdin, JSON): {"batches": [{"netns": "/var/run/netns/NAME", "text": "link set ...\n..."}]}
 # Output (stdout, JSON): {"skipped": [indices handed back], "failed": null |
@@ -64,7 +64,11 @@ class Unknown(Exception):
 
 
 class Failed(Exception):
-    """A line the kernel (or the lookup before it) refused, with ip's message."""
+    """A line the kernel (or the lookup before it) refused, with ip's message; line: its number (0: none)."""
+
+    def __init__(self, message, line=0):
+        super().__init__(message)
+        self.line = line
 
 
 def attr(kind, data):
@@ -203,7 +207,7 @@ def parse_route(w):
 
 
 class Flush:
-    """`neigh flush all`: not a message but a loop over the namespace's neighbour table (Netlink.flush)."""
+    """`neigh flush all`: not a message but a loop over the namespace's neighbour table (Netlink.flush_neighbours)."""
 
 
 def parse(line):
@@ -267,7 +271,7 @@ class Netlink:
         return None
 
     def dump(self, kind, body):
-        """Every message of a dump (type, flags, whole message), up to its NLMSG_DONE."""
+        """Every message of a dump (each whole, header included), up to its NLMSG_DONE."""
         self.seq += 1
         seq = self.seq
         self.sock.send(struct.pack('=IHHII', 16 + len(body), kind, NLM_F_REQUEST | NLM_F_DUMP, seq, 0) + body)
@@ -383,9 +387,7 @@ def run_batch(todo):
     def send():
         refused = nl.talk([m for _, m in pending])
         if refused:
-            e = Failed(refused[1])
-            e.line = pending[refused[0]][0]
-            raise e
+            raise Failed(refused[1], pending[refused[0]][0])
         pending.clear()
     try:
         for n, m in built:
@@ -438,7 +440,7 @@ def main():
             enter(libc, b['netns'])
             run_batch(todo)
         except Failed as e:
-            n = getattr(e, 'line', 0)
+            n = e.line
             failed = {'batch': i, 'line': n, 'message': str(e) + ('\nCommand failed -:%d' % n if n else '')}
             break
     json.dump({'skipped': skipped, 'failed': failed}, sys.stdout)
