@@ -56,12 +56,24 @@ export function treeTopo(depth: number, fanout: number): Topo {
 }
 
 /**
- * Tree shape with about n hosts, the one the benchmark uses for each size: depth 2 below
- * 1,000 hosts (fanout ⌈√n⌉, so 100 -> 10x10 as issue 7 asks), depth 3 from 1,000 on.
+ * Tree shape with about n hosts, the one the deploy suite uses for each size: depth 2 below
+ * 1,000 hosts with the nearest fanout (round(√n), so 100 -> 10x10 as issue 7 asks, 300 -> 17x17),
+ * depth 3 from 1,000 on (round(∛n)).
  */
 export function treeForHosts(n: number): { depth: number; fanout: number } {
   if (n >= 1000) return { depth: 3, fanout: Math.max(2, Math.round(Math.cbrt(n))) };
   return { depth: 2, fanout: Math.max(2, Math.round(Math.sqrt(n))) };
+}
+
+/**
+ * The smallest tree of treeForHosts' depth with at least n hosts (fanout ⌈√n⌉ or ⌈∛n⌉): the
+ * scale climb's shape, so that "5,000 hosts" is never 4,913.
+ */
+export function treeAtLeast(n: number): { depth: number; fanout: number } {
+  const depth = n >= 1000 ? 3 : 2;
+  let fanout = Math.max(2, Math.floor(Math.pow(n, 1 / depth)));
+  while (fanout ** depth < n) fanout++;
+  return { depth, fanout };
 }
 
 /** Address of the k-th host (1-based) in 10.0.0.0/16. */

@@ -5,10 +5,11 @@
 //   --quick              deploy sizes 10,100; no scale climb (a reduced run covering every suite)
 //   --sizes 10,100,300   deploy sizes          --reps N     runs per size (default 3; 1 for linear >= 1000)
 //   --scale 300,2000     scale climb sizes     --skip deploy,reach,scale,dataplane,compile
-//   --reach-tree 2,10    depth,fanout of the all-pairs tree   --verify-max 5000  largest scale row verified
+//   --reach-tree 2,10    depth,fanout of the all-pairs tree   --verify-max 6000  most hosts a scale row verifies
 //   --topos tree         deploy only these topologies (linear,tree)
-//   --merge              start from bench/out/results.json and replace only what this run measures
-//                        (deploy rows by topology, scale rows by size; kept rows name their commit)
+//   --merge              start from the last results (bench/out/results.json, else the committed
+//                        bench/results/latest.json) and replace only what this run measures (deploy
+//                        rows by topology, scale rows by size asked; kept rows name their commit)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { census, delta } from './lib/leftovers.js';
@@ -37,7 +38,7 @@ function args(argv: string[]) {
     // Mininet's linear,1000 alone takes ~27 min, so once; every other row three times.
     reps: (n: number, topo: 'linear' | 'tree') => (reps ? Number(reps) : n >= 1000 && topo === 'linear' ? 1 : 3),
     scale: list('--scale', quick ? [] : [300, 1000, 2000, 5000, 10000]),
-    verifyMaxHosts: Number(get('--verify-max') ?? 5000),
+    verifyMaxHosts: Number(get('--verify-max') ?? 6000),
     /** Reachability tree as depth,fanout (issue 7 asks for 2,10; smaller for smoke tests). */
     reachTree: list('--reach-tree', [2, 10]) as [number, number],
     skip: new Set((get('--skip') ?? '').split(',').filter(Boolean)),
@@ -47,6 +48,8 @@ function args(argv: string[]) {
 
 const log = (s: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const RESULTS = join(OUT_DIR, 'results.json');
+/** What --merge starts from: this checkout's last run, else the results committed with it (a fresh clone has no bench/out). */
+const LAST = [RESULTS, join(ROOT, 'bench', 'results', 'latest.json')];
 
 /** Replace rows with the same key, keep the rest, keep size order. */
 function upsert<T>(list: T[], row: T, key: (r: T) => string, order: (r: T) => number): T[] {
@@ -77,7 +80,9 @@ async function main(): Promise<void> {
     compile: { shape: '', hosts: 0, rows: [] },
     notes: [],
   };
-  const results: Results = a.merge && existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Results) : fresh;
+  const last = a.merge ? LAST.find((f) => existsSync(f)) : undefined;
+  if (last) log(`--merge: starting from ${last}`);
+  const results: Results = last ? (JSON.parse(readFileSync(last, 'utf8')) as Results) : fresh;
   if (results !== fresh) {
     results.mode = results.mode === 'full' && !a.quick ? 'full' : 'quick';
     // Rows kept from the earlier run say which commit measured them.
@@ -138,7 +143,9 @@ async function main(): Promise<void> {
     loadNow('scale');
     if (upDownPending) results.scale = { pending: upDownPending };
     else {
-      if (!a.merge || isPending(results.scale)) results.scale = [];
+      // Kept rows are keyed by the size asked; rows from before that was recorded (another shape
+      // rule) give way to the climb.
+      results.scale = !a.merge || isPending(results.scale) ? [] : results.scale.filter((r) => r.size !== undefined);
       await scaleSuite({
         sizes: a.scale,
         withVerify: !verifyPending,
@@ -146,7 +153,7 @@ async function main(): Promise<void> {
         planObjects: planObjectCountYaml,
         log,
         onRow: (r: ScaleRow) => {
-          results.scale = upsert(results.scale as ScaleRow[], { ...r, commit }, (x) => x.shape, (x) => x.hosts);
+          results.scale = upsert(results.scale as ScaleRow[], { ...r, commit }, (x) => String(x.size), (x) => x.hosts);
           save();
         },
       });

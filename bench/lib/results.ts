@@ -60,6 +60,8 @@ export interface ReachResult {
 }
 
 export interface ScaleRow {
+  /** The size asked for (--scale): the tree has at least this many hosts. Absent in rows of runs before it was kept. */
+  size?: number;
   shape: string;
   hosts: number;
   switches: number;

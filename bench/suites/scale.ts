@@ -1,11 +1,12 @@
 // Scale: the largest tree that vnetmap deploys and verifies (up to `verifyMaxHosts`) on this
 // machine, with vnetmap's peak memory (GNU time, max RSS of the process) and `up` time per plan
-// object. Sizes are tried in increasing order; the first failure ends the climb.
+// object. Sizes are tried in increasing order, each the smallest tree with at least that many
+// hosts (treeAtLeast); the first failure ends the climb.
 //
 // verify runs as users run it (ping + ARP): every ordered pair up to 300 endpoints, beyond that
 // its default balanced sample (src/verify/sample.ts) — in one flat broadcast domain all N²
 // pairs would cost N³ frame deliveries. The row says which.
-import { designYaml, labName, treeForHosts, treeTopo } from '../gen-designs.js';
+import { designYaml, labName, treeAtLeast, treeTopo } from '../gen-designs.js';
 import { vnetmapLeftovers } from '../lib/leftovers.js';
 import { neighTable, settle } from '../lib/measure.js';
 import type { ScaleRow } from '../lib/results.js';
@@ -23,12 +24,12 @@ export interface ScaleOptions {
 export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
   const rows: ScaleRow[] = [];
   for (const size of o.sizes) {
-    const { depth, fanout } = treeForHosts(size);
+    const { depth, fanout } = treeAtLeast(size);
     const t = treeTopo(depth, fanout);
     const lab = labName(`s${size}`);
     const yaml = designYaml(t, { name: lab });
     const file = writeDesign(lab, yaml);
-    const row: ScaleRow = { shape: t.shape, hosts: t.hosts.length, switches: t.switches.length, elements: t.hosts.length + t.switches.length + t.links.length };
+    const row: ScaleRow = { size, shape: t.shape, hosts: t.hosts.length, switches: t.switches.length, elements: t.hosts.length + t.switches.length + t.links.length };
     const objs = o.planObjects ? await o.planObjects(yaml) : undefined;
     if (objs !== undefined) row.planObjects = objs;
     try {

@@ -1,7 +1,7 @@
 // The benchmark compares vnetmap with Mininet on "the same topology": that claim rests on the
 // generated designs being valid and having exactly Mininet's host and switch counts.
 import { describe, expect, it } from 'vitest';
-import { designYaml, hostAddress, labName, linearTopo, pairDesign, treeForHosts, treeTopo, vmPairDesign } from '../../bench/gen-designs.js';
+import { designYaml, hostAddress, labName, linearTopo, pairDesign, treeAtLeast, treeForHosts, treeTopo, vmPairDesign } from '../../bench/gen-designs.js';
 import { loadDesign } from '../../src/model/load.js';
 import { broadcastDomains } from '../../src/semantics/domains.js';
 
@@ -41,6 +41,18 @@ describe('bench designs', () => {
     expect(treeForHosts(100)).toEqual({ depth: 2, fanout: 10 });
     expect(treeForHosts(1000)).toEqual({ depth: 3, fanout: 10 });
     expect(treeForHosts(10)).toEqual({ depth: 2, fanout: 3 });
+  });
+
+  it('scale trees have at least the asked hosts, and are the smallest such tree (5000 -> 18^3, not 17^3 = 4,913)', () => {
+    expect(treeAtLeast(5000)).toEqual({ depth: 3, fanout: 18 });
+    expect(treeAtLeast(300)).toEqual({ depth: 2, fanout: 18 });
+    expect(treeAtLeast(1000)).toEqual({ depth: 3, fanout: 10 });
+    expect(treeAtLeast(100)).toEqual({ depth: 2, fanout: 10 });
+    for (const n of [2, 10, 99, 101, 999, 1001, 2000, 4913, 4914, 10_000]) {
+      const { depth, fanout } = treeAtLeast(n);
+      expect(fanout ** depth).toBeGreaterThanOrEqual(n);
+      if (fanout > 2) expect((fanout - 1) ** depth).toBeLessThan(n);
+    }
   });
 
   it('gives every host a distinct address inside 10.0.0.0/16', () => {
