@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     results.vnetmapCommit = commit;
     results.notes = results.notes.filter((n) => !n.startsWith('Machine-wide'));
   }
-  results.commands.unshift(argsLine);
+  // Newest first, each command once (a merged run repeated may have run the same one before).
+  results.commands = [argsLine, ...results.commands.filter((c) => c !== argsLine)];
   // --note TEXT: a remark about this run (e.g. a step stopped at the deadline), kept in the report.
   for (let i = process.argv.indexOf('--note'); i >= 0; i = process.argv.indexOf('--note', i + 1)) if (process.argv[i + 1]) results.notes.push(process.argv[i + 1]!);
   if (upDownPending) results.notes.push(`${upDownPending}: deploy, scale and data-plane numbers for vnetmap are pending, not estimated.`);

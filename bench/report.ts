@@ -7,8 +7,10 @@ import { pathToFileURL } from 'node:url';
 import { ALL_PAIRS_MAX } from '../src/verify/sample.js';
 import { deployChart } from './chart.js';
 import { ROOT } from './lib/measure.js';
-import { isPending, type Pending, type Results, type ToolSeries } from './lib/results.js';
+import { isPending, type Pending, type Results, type ScaleRow, type ToolSeries } from './lib/results.js';
 
+/** Text safe inside a Markdown table cell or list item: no pipes, one line. */
+const cell = (x: string) => x.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 const s2 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const series = (s: ToolSeries | Pending) => (isPending(s) ? `pending (${s.pending})` : s.runs.length ? `${s2(s.median)} s (${s.runs.map(s2).join(', ')})${s.failures.length ? `, ${s.failures.length} failed` : ''}` : `failed: ${s.failures[0] ?? '?'}`);
 /** The row's topology, and the commit that measured it when that is not the run's. */
@@ -76,9 +78,13 @@ export function renderMarkdown(r: Results): string {
     p(`\`vnetmap up\`, \`vnetmap verify\` (ping + ARP, as users run it: every pair up to ${ALL_PAIRS_MAX} endpoints where the neighbour table allows, its default balanced sample beyond, see [docs/prove.md](docs/prove.md)), \`vnetmap down\`, each a whole process; then the kernel's clean-up.`, '');
     p('| topology | hosts | switches | objects | up | verify | down | kernel clean-up | peak memory | up per object | left |', '|---|---|---|---|---|---|---|---|---|---|---|');
     for (const s of r.scale)
-      p(`| ${named(s, r.vnetmapCommit)} | ${s.hosts.toLocaleString('en')} | ${s.switches} | ${s.planObjects?.toLocaleString('en') ?? `${s.elements} design elements`} | ${s2(s.up)} s | ${s.verify !== undefined ? `${s2(s.verify)} s ${s.verifyOk ? 'pass' : 'FAIL'} (${s.verifyNote ?? ''})` : s.verifyNote ?? '–'} | ${s2(s.down)} s | ${s.settle !== undefined ? `${s2(s.settle)} s` : '–'} | ${s.maxRssKb ? (s.maxRssKb / 1024).toFixed(0) + ' MiB' : '–'} | ${s.msPerObject !== undefined ? s.msPerObject.toFixed(2) + ' ms' : '–'} | ${s.leftovers ?? '–'} |${s.error ? ` ${s.error}` : ''}`);
-    const okRows = r.scale.filter((s) => !s.error);
-    p('', `Largest design that deployed: ${okRows.length ? `${okRows[okRows.length - 1]!.hosts.toLocaleString('en')} hosts` : 'none in this run'}; largest that also verified: ${okRows.filter((x) => x.verifyOk).map((x) => x.hosts.toLocaleString('en')).pop() ?? 'none in this run'} hosts.`);
+      p(`| ${named(s, r.vnetmapCommit)} | ${s.hosts.toLocaleString('en')} | ${s.switches} | ${s.planObjects?.toLocaleString('en') ?? `${s.elements} design elements`} | ${s2(s.up)} s | ${s.verify !== undefined ? `${s2(s.verify)} s ${s.verifyOk ? 'pass' : 'FAIL'} (${cell(s.verifyNote ?? '')})` : cell(s.verifyNote ?? '–')} | ${s2(s.down)} s | ${s.settle !== undefined ? `${s2(s.settle)} s` : '–'} | ${s.maxRssKb ? (s.maxRssKb / 1024).toFixed(0) + ' MiB' : '–'} | ${s.msPerObject !== undefined ? s.msPerObject.toFixed(2) + ' ms' : '–'} | ${s.leftovers ?? '–'} |`);
+    for (const s of r.scale.filter((x) => x.error)) p('', `${s.shape}: ${cell(s.error!)}`);
+    // Rows of runs before `deployed` was kept: deployed when up has no error.
+    const deployed = r.scale.filter((s) => s.deployed ?? (s.up !== undefined && !s.error?.startsWith('up:')));
+    const verified = r.scale.filter((s) => s.verifyOk && !s.error);
+    const most = (xs: ScaleRow[]) => (xs.length ? `${Math.max(...xs.map((x) => x.hosts)).toLocaleString('en')} hosts` : 'none in this run');
+    p('', `Largest design that deployed: ${most(deployed)}; largest that also verified: ${most(verified)}.`);
   }
   p('');
 

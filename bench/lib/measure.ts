@@ -25,9 +25,23 @@ export async function timed(argv: string[], timeoutMs = 30 * 60_000, input?: str
   const dir = mkdtempSync(join(OUT_DIR, 'time-'));
   const file = join(dir, 't');
   try {
-    const res = await runner.run(['/usr/bin/time', '-o', file, '-f', '%e %M', ...argv], { allowFail: true, timeoutMs, ...(input !== undefined ? { input } : {}) });
-    const [s, kb] = readFileSync(file, 'utf8').trim().split('\n').pop()!.split(' ');
-    return { ...res, seconds: Number(s), maxRssKb: Number(kb) };
+    const t0 = Date.now();
+    // coreutils timeout signals its whole process group: GNU time and the command under it (the
+    // Runner's own timeout, a backstop, would kill GNU time only and leave the command running).
+    const limit = ['timeout', '-k', '10', `${Math.ceil(timeoutMs / 1000)}s`];
+    const res = await runner.run([...limit, '/usr/bin/time', '-o', file, '-f', '%e %M', ...argv], { allowFail: true, timeoutMs: timeoutMs + 30_000, ...(input !== undefined ? { input } : {}) });
+    const wall = (Date.now() - t0) / 1000;
+    if (res.code === 124 || res.code === 137) res.stderr += `\n(stopped by timeout after ${Math.ceil(timeoutMs / 1000)} s)`;
+    // A command stopped at the timeout takes GNU time with it: then the wall time seen from here.
+    let last = '';
+    try {
+      last = readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+    } catch {
+      /* GNU time killed before it wrote */
+    }
+    const [s, kb] = last.split(' ');
+    const seconds = Number(s);
+    return { ...res, seconds: res.code === null || res.code === 124 || res.code === 137 || !Number.isFinite(seconds) || !s ? wall : seconds, maxRssKb: Number(kb) || 0 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -73,6 +73,10 @@ export interface ScaleRow {
   verify?: number;
   verifyOk?: boolean;
   verifyNote?: string;
+  /** net.core.netdev_max_backlog during verify, when the bench raised it for the row (from -> to). */
+  backlog?: { from: number; to: number };
+  /** Set when `up` worked (the row deployed), whatever verify said. */
+  deployed?: boolean;
   down?: number;
   /** Kernel clean-up after down (measure.ts settle()). */
   settle?: number;

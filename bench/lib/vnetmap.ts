@@ -55,6 +55,8 @@ export interface VerifyRun extends VnRun {
   checks: number;
   passed: number;
   failed: number;
+  /** Failed checks verify calls inconclusive (frames dropped by the host, not the twin's fault). */
+  inconclusive: number;
   /** verify's own measurement of its probing, in ms (excludes Node start-up and loading). */
   innerMs?: number;
   /** Set when verify probed a sample of the pairs. */
@@ -66,15 +68,16 @@ export interface VerifyRun extends VnRun {
 /** `verify LAB --json`: exit 0 only when every check matches the design. */
 export async function vnVerify(lab: string, only?: string, timeoutMs?: number): Promise<VerifyRun> {
   const run = asRun(await timed(['node', BIN, 'verify', lab, '--json', ...(only ? ['--only', only] : [])], timeoutMs));
-  const out: VerifyRun = { ...run, reach: new Map(), checks: 0, passed: 0, failed: 0 };
+  const out: VerifyRun = { ...run, reach: new Map(), checks: 0, passed: 0, failed: 0, inconclusive: 0 };
   try {
-    const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number }; ms?: number; sampled?: VerifyRun['sampled']; notes?: string[] };
+    const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number; inconclusive?: number }; ms?: number; sampled?: VerifyRun['sampled']; notes?: string[] };
     if (j.sampled) out.sampled = j.sampled;
     const waves = (j.notes ?? []).map((n) => / went in (\d+) waves/.exec(n)).find(Boolean);
     out.waves = waves ? Number(waves[1]) : 1;
     out.checks = j.checks.length;
     out.passed = j.summary.passed;
     out.failed = j.summary.failed;
+    out.inconclusive = j.summary.inconclusive ?? 0;
     if (typeof j.ms === 'number') out.innerMs = j.ms;
     for (const c of j.checks) {
       if (c.kind !== 'ping') continue;

@@ -45,7 +45,7 @@ export function verifyHtml({ report: r, title, svgs }: HtmlReportInput): string 
   const body = [
     `<div class="report">`,
     `<h1>verify ${esc(r.lab)} (${esc(title)})</h1>`,
-    `<div class="verdict ${pass ? 'pass' : 'fail'}">${pass ? 'PASS: the twin behaves like the design' : `FAIL: ${r.summary.failed} check(s) differ from the design`}</div>`,
+    `<div class="verdict ${pass ? 'pass' : 'fail'}">${pass ? 'PASS: the twin behaves like the design' : r.summary.inconclusive === r.summary.failed ? `INCONCLUSIVE: ${r.summary.failed} check(s) failed while the host dropped frames` : `FAIL: ${r.summary.failed - (r.summary.inconclusive ?? 0)} check(s) differ from the design`}</div>`,
     `<p class="counts">${r.summary.passed} passed, ${r.summary.failed} failed</p>`,
     `<p>${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp checks in ${(r.ms / 1000).toFixed(1)} s</p>`,
     ...matrix(r),
@@ -135,6 +135,7 @@ function notes(r: VerifyReport): string[] {
     for (const why of [...new Set(r.skipped.map((x) => x.why))]) out.push(`<li>${r.skipped.filter((x) => x.why === why).length} x ${esc(why)}</li>`);
     out.push('</ul>');
   }
+  for (const n of r.notes ?? []) out.push(`<p>Note: ${esc(n)}</p>`);
   if (r.unexplained) out.push(`<p>Note: the plan differs from the design in ${r.unexplained} way(s) no deviation explains (see "vnetmap expect FILE --strategy S").</p>`);
   return out;
 }
@@ -148,6 +149,7 @@ function says(c: Check, v: boolean): string {
 
 /** What the direction of a difference says about the twin, to point at where to look. */
 export function reason(c: Check): string {
+  if (c.inconclusive) return `inconclusive: ${c.inconclusive}; the twin may be right (see the notes)`;
   const lost = c.expected && !c.observed;
   if (c.kind === 'ping') return lost ? 'the twin drops traffic the design lets through: look for a missing link, bridge port, address, route or NAT rule on the path' : 'the twin lets through traffic the design blocks: an isolation (firewall, separate segment, macvlan mode) is missing';
   if (c.kind === 'arp') return lost ? 'the twin splits a broadcast domain the design has: a bridge, switch port or VLAN tag is missing or different' : 'the twin joins broadcast domains the design keeps apart: a VLAN tag or bridge port is wrong';

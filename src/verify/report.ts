@@ -41,7 +41,7 @@ export function formatVerify(r: VerifyReport): string {
   const bad = r.checks.filter((c) => !c.ok);
   if (bad.length) {
     out.push('mismatches:');
-    for (const c of bad) out.push(`  ${c.kind} ${c.from} -> ${c.to}: expected ${says(c, c.expected)}, observed ${says(c, c.observed)}`);
+    for (const c of bad) out.push(`  ${c.kind} ${c.from} -> ${c.to}: expected ${says(c, c.expected)}, observed ${says(c, c.observed)}${c.inconclusive ? ' (inconclusive)' : ''}`);
   }
   if (r.skipped.length) {
     out.push(`skipped ${r.skipped.length} probe(s) whose outcome depends on earlier traffic:`);
@@ -49,6 +49,10 @@ export function formatVerify(r: VerifyReport): string {
   }
   for (const n of r.notes ?? []) out.push(`note: ${n}`);
   if (r.unexplained) out.push(`note: the plan differs from the design in ${r.unexplained} way(s) no deviation explains (see "vnetmap expect FILE --strategy S")`);
+  if (r.summary.inconclusive) {
+    const whys = [...new Set(r.checks.flatMap((c) => (c.inconclusive ? [c.inconclusive] : [])))];
+    out.push(`note: ${r.summary.inconclusive} of the ${r.summary.failed} failed checks are inconclusive, not proven mismatches: ${whys.join('; ')}`);
+  }
   out.push(`${r.summary.passed} passed, ${r.summary.failed} failed`);
   return out.join('\n') + '\n';
 }

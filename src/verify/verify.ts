@@ -17,6 +17,7 @@ import { mapPool } from '../exec/pool.js';
 import { arpMany, connect, listen, macsIn, pingMany, type Pace } from './probes.js';
 import { FIT, flushCommand, NeighWaves, readNeighLimits, tableFulls, type NeighLimits } from './neigh-budget.js';
 import { runAll } from '../exec/runner.js';
+import { backlogDrops, backlogSysctl, floodMs, floodSize, readBacklog } from './backlog.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE, defaultSample, sourcesToProbe, targetsToProbe } from './sample.js';
 
 export type CheckKind = 'ping' | 'arp' | 'tcp';
@@ -28,6 +29,11 @@ export interface Check {
   expected: boolean;
   observed: boolean;
   ok: boolean;
+  /**
+   * Set on a failed check whose answer went missing while the kernel dropped frames at a full
+   * input backlog (backlog.ts): the twin may be right, the host could not carry the probe.
+   */
+  inconclusive?: string;
 }
 
 export interface Skipped {
@@ -47,7 +53,8 @@ export interface VerifyReport {
   sampled?: { perSource: number; pairs: number; ofPairs: number };
   /** What a reader should know about how this run probed (pacing, sampling), in words. */
   notes?: string[];
-  summary: { passed: number; failed: number };
+  /** inconclusive: failed checks that may be the host's fault, not the twin's (Check.inconclusive). */
+  summary: { passed: number; failed: number; inconclusive?: number };
   /** Differences between design and plan that no deviation explains (mapping bugs). */
   unexplained: number;
   ms: number;
@@ -64,6 +71,10 @@ export interface VerifyOptions {
   sample?: number | 'all';
   /** The kernel's neighbour table limits (default: read from /proc); false: do not pace. */
   neigh?: NeighLimits | false;
+  /** net.core.netdev_max_backlog (default: read from /proc); false: do not take it into account. */
+  backlog?: number | false;
+  /** Frames dropped at full input backlogs so far (default: /proc/net/softnet_stat); tests simulate it. */
+  drops?: () => number;
 }
 
 /** Waves of the neighbour table (see NeighWaves) the default probes may take; beyond, a sample. */
@@ -99,6 +110,12 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const k = opts.sample === 'all' ? undefined : (opts.sample ?? auto);
   if (opts.sample === undefined && auto !== undefined && n <= ALL_PAIRS_MAX)
     notes.push(`sampled: all ${(n * (n - 1)).toLocaleString('en')} pairs need about as many neighbour entries, ${Math.ceil((n * (n - 1)) / room)} times what fits in ${FIT * 100}% of the kernel's neighbour table, shared by every namespace (${limits!.thresh3.toLocaleString('en')}, net.ipv4.neigh.default.gc_thresh3); pass --all to probe every pair in about that many waves, or raise the table (sysctl -w net.ipv4.neigh.default.gc_thresh3=${2 ** Math.ceil(Math.log2((n * (n - 1)) / (MAX_WAVES * FIT)))}).`);
+  // Floods bigger than the kernel's input backlog lose copies whatever the pacing (backlog.ts).
+  const backlog = opts.backlog === false ? undefined : (opts.backlog ?? readBacklog());
+  const flood = floodSize(cmp.plan);
+  const tooBig = backlog !== undefined && flood > backlog;
+  if (tooBig && (kinds.has('ping') || kinds.has('arp')))
+    notes.push(`a broadcast in the twin's largest broadcast domain is copied to at least ${flood.toLocaleString('en')} ports at once, more than the kernel's per-CPU input backlog holds (net.core.netdev_max_backlog = ${backlog!.toLocaleString('en')}): the copies beyond it are dropped, so ARP requests miss targets that real switches would reach. To probe this twin, raise it: ${backlogSysctl(flood)}.`);
   const stratum = (i: number): string => `${cmp.design.classOf.get(live[i]!.ep.ref)}|${cmp.plan.classOf.get(live[i]!.ep.ref)}`;
   const probe = targetsToProbe(n, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
   const probed = probe.reduce((x, ts) => x + ts.length, 0);
@@ -152,6 +169,38 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
       release();
     }
   };
+  // Frames the kernel dropped at a full input backlog (machine-wide) since the last look.
+  const dropCount = opts.drops ?? backlogDrops;
+  let drops = dropCount();
+  const dropped = (): number => {
+    const now = dropCount();
+    const d = now - drops;
+    drops = now;
+    return d;
+  };
+  /**
+   * How the second pass over doubtful pairs goes after a first one in which the kernel dropped
+   * `lost` frames: floods that fit in the backlog go few at a time, spaced by their CPU cost, so
+   * they no longer overlap; floods that cannot fit would lose the same copies again, so that
+   * pass is skipped and its failures are inconclusive.
+   */
+  const secondPass = (kind: string, lost: number): { limit: number; pace: Pace; skip: boolean } => {
+    if (!lost || backlog === undefined) return { limit: second, pace: patient, skip: false };
+    if (tooBig) {
+      notes.push(`the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog during the ${kind} probes: what failed is inconclusive and was not probed again (see the note on net.core.netdev_max_backlog).`);
+      return { limit: second, pace: patient, skip: true };
+    }
+    const at = Math.max(1, Math.min(second, Math.floor(backlog / Math.max(1, flood))));
+    const intervalMs = Math.max(patient.intervalMs, at * floodMs(flood));
+    notes.push(`the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog (net.core.netdev_max_backlog = ${backlog.toLocaleString('en')}, per CPU) during the ${kind} probes, where floods overlapped: doubtful pairs were probed again ${at} source(s) at a time, ${intervalMs} ms between targets.`);
+    return { limit: at, pace: { intervalMs, patient: true }, skip: false };
+  };
+  /** Marks the failed checks of `kind` added since `from` inconclusive when frames were dropped in their last pass. */
+  const inconclusive = (from: number, lost: number, kind: string): void => {
+    if (!lost) return;
+    const why = `the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog while the ${kind} probes ran`;
+    for (const c of checks.slice(from)) if (!c.ok && c.expected && !c.observed) c.inconclusive = why;
+  };
   const nssOf = (a: Live, bs: Live[]): string[] => [a.loc.namespace, ...bs.map((b) => b.loc.namespace)];
   const checks: Check[] = [];
   const skipped: Skipped[] = [];
@@ -159,6 +208,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
 
   const pingPhase = async () => {
     if (!kinds.has('ping')) return;
+    dropped();
     const alive = await mapPool(live, limit, async (a, i) => {
       return inRoom(2 * l2(i, probe[i]!), nssOf(a, probe[i]!), () => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pace));
     });
@@ -166,12 +216,18 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     // upcalls): before reporting a missing reply as a mismatch, ask those targets once more,
     // once the first pass is over, with fewer sources at once and patient timeouts.
     overflowed('ping');
-    await mapPool(live, second, async (a, i) => {
-      const doubt = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
-      if (!doubt.length) return;
-      const again = await inRoom(2 * l2(i, doubt), nssOf(a, doubt), () => pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), patient));
-      for (const t of again) alive[i]!.add(t);
-    });
+    let lost = dropped();
+    const then = secondPass('ping', lost);
+    if (!then.skip) {
+      await mapPool(live, then.limit, async (a, i) => {
+        const doubt = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
+        if (!doubt.length) return;
+        const again = await inRoom(2 * l2(i, doubt), nssOf(a, doubt), () => pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), then.pace));
+        for (const t of again) alive[i]!.add(t);
+      });
+      lost = dropped();
+    }
+    const from = checks.length;
     live.forEach((a, i) =>
       probe[i]!.forEach((b) => {
         const want = cmp.expected(a.ep.ref, b.ep.ref);
@@ -179,6 +235,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
         else add('ping', a.ep.name, b.ep.name, want.reach, alive[i]!.has(b.src));
       }),
     );
+    inconclusive(from, lost, 'ping');
   };
 
   const arpPhase = async () => {
@@ -188,6 +245,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const mac = (b: Live): string | undefined => macs.get(b.loc.namespace)?.get(b.loc.dev) || undefined;
     // One arp-scan per source endpoint towards the endpoints of other namespaces it probes.
     const others = live.map((a, i) => probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));
+    dropped();
     const got = await mapPool(live, limit, async (a, i) => {
       const ts = others[i]!.filter((b) => mac(b));
       return inRoom(l2(i, ts), nssOf(a, ts), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, ts.map((b) => b.src), pace));
@@ -195,16 +253,23 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const answered = (i: number, b: Live): boolean => !!mac(b) && (got[i]!.get(b.src) ?? []).includes(mac(b)!);
     // The same patient second chance as pings, only where a missing answer would be a mismatch.
     overflowed('ARP');
-    await mapPool(live, second, async (a, i) => {
-      const doubt = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
-      if (!doubt.length) return;
-      const again = await inRoom(l2(i, doubt), nssOf(a, doubt), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), patient));
-      for (const [t, m] of again) got[i]!.get(t)!.push(...m);
-    });
+    let lost = dropped();
+    const then = secondPass('ARP', lost);
+    if (!then.skip) {
+      await mapPool(live, then.limit, async (a, i) => {
+        const doubt = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
+        if (!doubt.length) return;
+        const again = await inRoom(l2(i, doubt), nssOf(a, doubt), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), then.pace));
+        for (const [t, m] of again) got[i]!.get(t)!.push(...m);
+      });
+      lost = dropped();
+    }
+    const from = checks.length;
     const seen = others.map((bs, i) => bs.map((b) => [b, answered(i, b)] as const));
     live.forEach((a, i) => {
       for (const [b, ok] of seen[i]!) add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, ok);
     });
+    inconclusive(from, lost, 'ARP');
   };
 
   const tcpPhase = async () => {
@@ -250,6 +315,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const order: Record<CheckKind, number> = { ping: 0, arp: 1, tcp: 2 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   const failed = checks.filter((c) => !c.ok).length;
+  const doubtful = checks.filter((c) => c.inconclusive).length;
   return {
     lab: plan.lab,
     endpoints: live.map((l) => l.ep.name),
@@ -257,7 +323,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     skipped,
     ...(k !== undefined ? { sampled: { perSource: k, pairs: probed, ofPairs: live.length * (live.length - 1) } } : {}),
     ...(notes.length ? { notes } : {}),
-    summary: { passed: checks.length - failed, failed },
+    summary: { passed: checks.length - failed, failed, ...(doubtful ? { inconclusive: doubtful } : {}) },
     unexplained: cmp.bugs.length,
     ms: Date.now() - t0,
   };
