@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ALL_PAIRS_MAX } from '../src/verify/sample.js';
 import { deployChart } from './chart.js';
 import { ROOT } from './lib/measure.js';
-import { isPending, type Pending, type Results, type ScaleRow, type ToolSeries } from './lib/results.js';
+import { deployed, isPending, type Pending, type Results, type ScaleRow, type ToolSeries } from './lib/results.js';
 
 /** Text safe inside a Markdown table cell or list item: no pipes, one line. */
 const cell = (x: string) => x.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
@@ -80,11 +80,9 @@ export function renderMarkdown(r: Results): string {
     for (const s of r.scale)
       p(`| ${named(s, r.vnetmapCommit)} | ${s.hosts.toLocaleString('en')} | ${s.switches} | ${s.planObjects?.toLocaleString('en') ?? `${s.elements} design elements`} | ${s2(s.up)} s | ${s.verify !== undefined ? `${s2(s.verify)} s ${s.verifyOk ? 'pass' : 'FAIL'} (${cell(s.verifyNote ?? '')})` : cell(s.verifyNote ?? '–')} | ${s2(s.down)} s | ${s.settle !== undefined ? `${s2(s.settle)} s` : '–'} | ${s.maxRssKb ? (s.maxRssKb / 1024).toFixed(0) + ' MiB' : '–'} | ${s.msPerObject !== undefined ? s.msPerObject.toFixed(2) + ' ms' : '–'} | ${s.leftovers ?? '–'} |`);
     for (const s of r.scale.filter((x) => x.error)) p('', `${s.shape}: ${cell(s.error!)}`);
-    // Rows of runs before `deployed` was kept: deployed when up has no error.
-    const deployed = r.scale.filter((s) => s.deployed ?? (s.up !== undefined && !s.error?.startsWith('up:')));
     const verified = r.scale.filter((s) => s.verifyOk && !s.error);
     const most = (xs: ScaleRow[]) => (xs.length ? `${Math.max(...xs.map((x) => x.hosts)).toLocaleString('en')} hosts` : 'none in this run');
-    p('', `Largest design that deployed: ${most(deployed)}; largest that also verified: ${most(verified)}.`);
+    p('', `Largest design that deployed: ${most(r.scale.filter(deployed))}; largest that also verified: ${most(verified)}.`);
   }
   p('');
 

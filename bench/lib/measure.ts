@@ -30,8 +30,8 @@ export async function timed(argv: string[], timeoutMs = 30 * 60_000, input?: str
     // Runner's own timeout, a backstop, would kill GNU time only and leave the command running).
     const limit = ['timeout', '-k', '10', `${Math.ceil(timeoutMs / 1000)}s`];
     const res = await runner.run([...limit, '/usr/bin/time', '-o', file, '-f', '%e %M', ...argv], { allowFail: true, timeoutMs: timeoutMs + 30_000, ...(input !== undefined ? { input } : {}) });
-    const wall = (Date.now() - t0) / 1000;
-    if (res.code === 124 || res.code === 137) res.stderr += `\n(stopped by timeout after ${Math.ceil(timeoutMs / 1000)} s)`;
+    const timedOut = res.code === 124 || res.code === 137; // (null: killed by the Runner's backstop, which says so)
+    if (timedOut) res.stderr += `\n(stopped by timeout after ${Math.ceil(timeoutMs / 1000)} s)`;
     // A command stopped at the timeout takes GNU time with it: then the wall time seen from here.
     let last = '';
     try {
@@ -40,8 +40,7 @@ export async function timed(argv: string[], timeoutMs = 30 * 60_000, input?: str
       /* GNU time killed before it wrote */
     }
     const [s, kb] = last.split(' ');
-    const seconds = Number(s);
-    return { ...res, seconds: res.code === null || res.code === 124 || res.code === 137 || !Number.isFinite(seconds) || !s ? wall : seconds, maxRssKb: Number(kb) || 0 };
+    return { ...res, seconds: timedOut || res.code === null || !s ? (Date.now() - t0) / 1000 : Number(s), maxRssKb: Number(kb) || 0 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -75,8 +75,6 @@ export interface ScaleRow {
   verifyNote?: string;
   /** net.core.netdev_max_backlog during verify, when the bench raised it for the row (from -> to). */
   backlog?: { from: number; to: number };
-  /** Set when `up` worked (the row deployed), whatever verify said. */
-  deployed?: boolean;
   down?: number;
   /** Kernel clean-up after down (measure.ts settle()). */
   settle?: number;
@@ -122,3 +120,6 @@ export interface Results {
   load?: Record<string, number>;
   notes: string[];
 }
+
+/** A scale row whose `up` worked, whatever verify said. */
+export const deployed = (s: ScaleRow): boolean => s.up !== undefined && !s.error?.startsWith('up:');

@@ -16,7 +16,7 @@
 import { designYaml, labName, treeAtLeast, treeTopo } from '../gen-designs.js';
 import { vnetmapLeftovers } from '../lib/leftovers.js';
 import { neighTable, runner, settle } from '../lib/measure.js';
-import type { ScaleRow } from '../lib/results.js';
+import { deployed, type ScaleRow } from '../lib/results.js';
 import { vnDown, vnUp, vnVerify, writeDesign } from '../lib/vnetmap.js';
 import { backlogFor, readBacklog } from '../../src/verify/backlog.js';
 
@@ -46,7 +46,6 @@ export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
       row.up = up.seconds;
       row.maxRssKb = up.maxRssKb;
       row.msPerObject = (up.seconds * 1000) / (row.planObjects ?? row.elements);
-      row.deployed = up.ok;
       if (!up.ok) row.error = `up: ${up.error}`;
       else if (!o.withVerify) row.verifyNote = 'verify not built';
       else if (verifyFailed) row.verifyNote = `not run (verify failed at ${verifyFailed})`;
@@ -54,10 +53,9 @@ export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
       else {
         const table = neighTable(); // Mininet raises it: the sample and the waves depend on it
         const was = readBacklog();
-        const want = backlogFor(t.hosts.length); // verify's advice for a flat domain of this size
         if (was !== undefined && t.hosts.length > was) {
-          await setBacklog(want);
-          row.backlog = { from: was, to: want };
+          row.backlog = { from: was, to: backlogFor(t.hosts.length) }; // verify's advice for a flat domain this big
+          await setBacklog(row.backlog.to);
         }
         let v: Awaited<ReturnType<typeof vnVerify>>;
         try {
@@ -89,7 +87,7 @@ export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
     o.log(`scale ${t.shape}: up ${row.up?.toFixed(2)} s, verify ${row.verify?.toFixed(2) ?? row.verifyNote} , down ${row.down?.toFixed(2)} s (+ kernel clean-up ${row.settle?.toFixed(2)} s), rss ${row.maxRssKb} KiB, leftovers ${row.leftovers}${row.error ? `, FAILED ${row.error}` : ''}`);
     rows.push(row);
     o.onRow?.(row);
-    if (!row.deployed || /down:/.test(row.error ?? '') || row.leftovers) break;
+    if (!deployed(row) || /down:/.test(row.error ?? '') || row.leftovers) break;
   }
   return rows;
 }

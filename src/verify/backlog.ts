@@ -8,30 +8,14 @@
 // its design would not: verify says so, paces its second pass so that floods do not overlap,
 // and calls what still failed while frames were dropped inconclusive, not a mismatch.
 // vnetmap changes no host setting: raising the backlog is the user's call (the advice says how).
-import { readFileSync } from 'node:fs';
 import type { Reachability } from '../semantics/reachability.js';
+import { procNumber, sumColumn } from './proc.js';
 
 /** net.core.netdev_max_backlog, or undefined where /proc does not tell. */
-export function readBacklog(): number | undefined {
-  try {
-    const v = Number(readFileSync('/proc/sys/net/core/netdev_max_backlog', 'utf8').trim());
-    return Number.isFinite(v) && v > 0 ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const readBacklog = (): number | undefined => procNumber('/proc/sys/net/core/netdev_max_backlog');
 
 /** Frames the kernel dropped at a full input backlog since boot, all CPUs (softnet_stat column 2). */
-export function backlogDrops(): number {
-  try {
-    return readFileSync('/proc/net/softnet_stat', 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .reduce((s, l) => s + (parseInt(l.trim().split(/\s+/)[1] ?? '0', 16) || 0), 0);
-  } catch {
-    return 0;
-  }
-}
+export const backlogDrops = (): number => sumColumn('/proc/net/softnet_stat', false, 1);
 
 /**
  * Endpoints one broadcast reaches in the largest broadcast domain of `r` (the sender

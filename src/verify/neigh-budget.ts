@@ -11,9 +11,11 @@
 // many waves, the default is a sample (verify.ts). If the table overflowed anyway (other work
 // on the machine), the second pass over doubtful pairs goes in waves too. Limits and counters
 // come from /proc (root namespace, where vnetmap runs).
-import { readFileSync } from 'node:fs';
 import type { Command } from '../exec/fan-out.js';
 import { enterNs } from '../exec/netns.js';
+import { hexRows, procNumber, sumColumn } from './proc.js';
+
+const ARP_STAT = '/proc/net/stat/arp_cache';
 
 export interface NeighLimits {
   /** Hard limit on entries, all namespaces together. */
@@ -22,38 +24,16 @@ export interface NeighLimits {
   entries: number;
 }
 
-const num = (path: string): number | undefined => {
-  try {
-    const v = Number(readFileSync(path, 'utf8').trim());
-    return Number.isFinite(v) && v > 0 ? v : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /** The machine's limits, or undefined where /proc does not tell (then no pacing). */
 export function readNeighLimits(): NeighLimits | undefined {
-  const thresh3 = num('/proc/sys/net/ipv4/neigh/default/gc_thresh3');
+  const thresh3 = procNumber('/proc/sys/net/ipv4/neigh/default/gc_thresh3');
   if (thresh3 === undefined) return undefined;
-  let entries = 0;
-  try {
-    // First column of the first data line: entries in the whole table (hex).
-    entries = parseInt(readFileSync('/proc/net/stat/arp_cache', 'utf8').split('\n')[1]?.trim().split(/\s+/)[0] ?? '0', 16) || 0;
-  } catch {
-    /* no statistics: assume an empty table */
-  }
-  return { thresh3, entries };
+  // First column of the first CPU's row: entries in the whole table (no statistics: empty).
+  return { thresh3, entries: hexRows(ARP_STAT, true)[0]?.[0] ?? 0 };
 }
 
 /** How often the kernel found the table full so far (summed over CPUs); 0 where /proc does not say. */
-export function tableFulls(): number {
-  try {
-    const rows = readFileSync('/proc/net/stat/arp_cache', 'utf8').split('\n').slice(1).filter((l) => l.trim());
-    return rows.reduce((x, l) => x + (parseInt(l.trim().split(/\s+/)[12] ?? '0', 16) || 0), 0);
-  } catch {
-    return 0;
-  }
-}
+export const tableFulls = (): number => sumColumn(ARP_STAT, true, 12);
 
 /**
  * The command emptying a twin namespace's neighbour cache: an `ip -batch` the Runner hands to

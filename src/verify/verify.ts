@@ -184,58 +184,68 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
    * they no longer overlap; floods that cannot fit would lose the same copies again, so that
    * pass is skipped and its failures are inconclusive.
    */
-  const secondPass = (kind: string, lost: number): { limit: number; pace: Pace; skip: boolean } => {
-    if (!lost || backlog === undefined) return { limit: second, pace: patient, skip: false };
+  const secondPass = (kind: string, lost: number): { limit: number; pace: Pace } | undefined => {
+    if (!lost || backlog === undefined) return { limit: second, pace: patient };
     if (tooBig) {
       notes.push(`the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog during the ${kind} probes: what failed is inconclusive and was not probed again (see the note on net.core.netdev_max_backlog).`);
-      return { limit: second, pace: patient, skip: true };
+      return undefined;
     }
     const at = Math.max(1, Math.min(second, Math.floor(backlog / Math.max(1, flood))));
     const intervalMs = Math.max(patient.intervalMs, at * floodMs(flood));
     notes.push(`the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog (net.core.netdev_max_backlog = ${backlog.toLocaleString('en')}, per CPU) during the ${kind} probes, where floods overlapped: doubtful pairs were probed again ${at} source(s) at a time, ${intervalMs} ms between targets.`);
-    return { limit: at, pace: { intervalMs, patient: true }, skip: false };
+    return { limit: at, pace: { intervalMs, patient: true } };
   };
-  /** Marks the failed checks of `kind` added since `from` inconclusive when frames were dropped in their last pass. */
-  const inconclusive = (from: number, lost: number, kind: string): void => {
-    if (!lost) return;
-    const why = `the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog while the ${kind} probes ran`;
-    for (const c of checks.slice(from)) if (!c.ok && c.expected && !c.observed) c.inconclusive = why;
+  /**
+   * A first pass over every probe, then (where secondPass allows) a patient second one over the
+   * doubtful pairs. Resolves to why a missing answer proves nothing: frames were dropped during
+   * the last pass that ran (undefined when none were).
+   */
+  const twoPasses = async (kind: string, first: () => Promise<unknown>, again: (limit: number, pace: Pace) => Promise<unknown>): Promise<string | undefined> => {
+    dropped();
+    await first();
+    overflowed(kind);
+    let lost = dropped();
+    const then = secondPass(kind, lost);
+    if (then) {
+      await again(then.limit, then.pace);
+      lost = dropped();
+    }
+    return lost ? `the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog while the ${kind} probes ran` : undefined;
   };
   const nssOf = (a: Live, bs: Live[]): string[] => [a.loc.namespace, ...bs.map((b) => b.loc.namespace)];
   const checks: Check[] = [];
   const skipped: Skipped[] = [];
-  const add = (kind: CheckKind, from: string, to: string, expected: boolean, observed: boolean) => checks.push({ kind, from, to, expected, observed, ok: expected === observed });
+  /** `doubt`: why an answer the design expects but that went missing proves nothing (Check.inconclusive). */
+  const add = (kind: CheckKind, from: string, to: string, expected: boolean, observed: boolean, doubt?: string) =>
+    checks.push({ kind, from, to, expected, observed, ok: expected === observed, ...(doubt && expected && !observed ? { inconclusive: doubt } : {}) });
 
   const pingPhase = async () => {
     if (!kinds.has('ping')) return;
-    dropped();
-    const alive = await mapPool(live, limit, async (a, i) => {
-      return inRoom(2 * l2(i, probe[i]!), nssOf(a, probe[i]!), () => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pace));
-    });
+    let alive: Set<string>[] = [];
     // A loaded machine can be slow to answer a first packet (ARP floods of a big domain, OVS
     // upcalls): before reporting a missing reply as a mismatch, ask those targets once more,
     // once the first pass is over, with fewer sources at once and patient timeouts.
-    overflowed('ping');
-    let lost = dropped();
-    const then = secondPass('ping', lost);
-    if (!then.skip) {
-      await mapPool(live, then.limit, async (a, i) => {
-        const doubt = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
-        if (!doubt.length) return;
-        const again = await inRoom(2 * l2(i, doubt), nssOf(a, doubt), () => pingMany(runner, a.loc.namespace, a.src, doubt.map((b) => b.src), then.pace));
-        for (const t of again) alive[i]!.add(t);
-      });
-      lost = dropped();
-    }
-    const from = checks.length;
+    const doubt = await twoPasses(
+      'ping',
+      async () =>
+        (alive = await mapPool(live, limit, async (a, i) => {
+          return inRoom(2 * l2(i, probe[i]!), nssOf(a, probe[i]!), () => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pace));
+        })),
+      (at, slow) =>
+        mapPool(live, at, async (a, i) => {
+          const ts = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
+          if (!ts.length) return;
+          const again = await inRoom(2 * l2(i, ts), nssOf(a, ts), () => pingMany(runner, a.loc.namespace, a.src, ts.map((b) => b.src), slow));
+          for (const t of again) alive[i]!.add(t);
+        }),
+    );
     live.forEach((a, i) =>
       probe[i]!.forEach((b) => {
         const want = cmp.expected(a.ep.ref, b.ep.ref);
         if (want.unstable) skipped.push({ kind: 'ping', from: a.ep.name, to: b.ep.name, why: want.unstable });
-        else add('ping', a.ep.name, b.ep.name, want.reach, alive[i]!.has(b.src));
+        else add('ping', a.ep.name, b.ep.name, want.reach, alive[i]!.has(b.src), doubt);
       }),
     );
-    inconclusive(from, lost, 'ping');
   };
 
   const arpPhase = async () => {
@@ -245,31 +255,27 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     const mac = (b: Live): string | undefined => macs.get(b.loc.namespace)?.get(b.loc.dev) || undefined;
     // One arp-scan per source endpoint towards the endpoints of other namespaces it probes.
     const others = live.map((a, i) => probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));
-    dropped();
-    const got = await mapPool(live, limit, async (a, i) => {
-      const ts = others[i]!.filter((b) => mac(b));
-      return inRoom(l2(i, ts), nssOf(a, ts), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, ts.map((b) => b.src), pace));
-    });
+    let got: Map<string, string[]>[] = [];
     const answered = (i: number, b: Live): boolean => !!mac(b) && (got[i]!.get(b.src) ?? []).includes(mac(b)!);
     // The same patient second chance as pings, only where a missing answer would be a mismatch.
-    overflowed('ARP');
-    let lost = dropped();
-    const then = secondPass('ARP', lost);
-    if (!then.skip) {
-      await mapPool(live, then.limit, async (a, i) => {
-        const doubt = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
-        if (!doubt.length) return;
-        const again = await inRoom(l2(i, doubt), nssOf(a, doubt), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, doubt.map((b) => b.src), then.pace));
-        for (const [t, m] of again) got[i]!.get(t)!.push(...m);
-      });
-      lost = dropped();
-    }
-    const from = checks.length;
-    const seen = others.map((bs, i) => bs.map((b) => [b, answered(i, b)] as const));
+    const doubt = await twoPasses(
+      'ARP',
+      async () =>
+        (got = await mapPool(live, limit, async (a, i) => {
+          const ts = others[i]!.filter((b) => mac(b));
+          return inRoom(l2(i, ts), nssOf(a, ts), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, ts.map((b) => b.src), pace));
+        })),
+      (at, slow) =>
+        mapPool(live, at, async (a, i) => {
+          const ts = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
+          if (!ts.length) return;
+          const again = await inRoom(l2(i, ts), nssOf(a, ts), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, ts.map((b) => b.src), slow));
+          for (const [t, m] of again) got[i]!.get(t)!.push(...m);
+        }),
+    );
     live.forEach((a, i) => {
-      for (const [b, ok] of seen[i]!) add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, ok);
+      for (const b of others[i]!) add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, answered(i, b), doubt);
     });
-    inconclusive(from, lost, 'ARP');
   };
 
   const tcpPhase = async () => {
