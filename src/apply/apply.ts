@@ -17,6 +17,7 @@ import { nsIdentities } from './identity.js';
 import { readJournal, writeJournal, type Journal } from './journal.js';
 import { preflight } from './preflight.js';
 import { readState, writeState } from './state.js';
+import { pushTo } from '../collections.js';
 
 export interface UpOptions {
   designFile: string;
@@ -206,7 +207,7 @@ async function removeForRebuild(next: Plan, prev: Plan, remove: string[], scope:
   const waits = new Map<string | null, string[]>();
   for (const l of scope.links) {
     const ends = l.kind === 'veth' ? [l.a, l.b] : [{ namespace: l.namespace, name: l.name }];
-    for (const e of ends) if (e.namespace === null || !scope.create.has(e.namespace)) waits.set(e.namespace, [...(waits.get(e.namespace) ?? []), e.name]);
+    for (const e of ends) if (e.namespace === null || !scope.create.has(e.namespace)) pushTo(waits, e.namespace, e.name);
   }
   const end = Date.now() + 5000;
   for (const [ns, names] of waits) {

@@ -4,6 +4,7 @@
 // them with it) and those neighbours' idempotent settings re-applied.
 import type { Plan, PlanObject } from '../plan/types.js';
 import { isLink, linkNamespaces, namespacesOf, type Scope } from '../render/scope.js';
+import { pushTo } from '../collections.js';
 
 export interface Rebuild {
   scope: Scope;
@@ -45,7 +46,7 @@ function signatures(plan: Plan): { perNs: Map<string, string>; host: string } {
     const json = JSON.stringify(o);
     const nss = touches(o, rootPeer);
     if (!nss.length && o.kind !== 'hosts') host.push(json);
-    for (const ns of nss) perNs.set(ns, [...(perNs.get(ns) ?? []), json]);
+    for (const ns of nss) pushTo(perNs, ns, json);
   }
   return { perNs: new Map([...perNs].map(([k, v]) => [k, v.join('\n')])), host: host.join('\n') };
 }

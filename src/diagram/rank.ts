@@ -2,6 +2,7 @@
 // and access switches, hosts at the bottom. Files list link ends in any order, so edges are
 // oriented by this rank before layout (ELK's layered algorithm puts sources above targets).
 import type { Design, DesignNode } from '../model/types.js';
+import { pushTo } from '../collections.js';
 
 const TIER: Record<DesignNode['kind'], number> = { external: 0, router: 1, 'l3-switch': 2, switch: 3, server: 4, vm: 5, host: 5 };
 
@@ -17,8 +18,8 @@ export function designRank(d: Design): Rank {
   const byName = new Map(d.nodes.map((n, i) => [n.name, { n, i }]));
   const adj = new Map<string, string[]>();
   const connect = (a: string, b: string) => {
-    adj.set(a, [...(adj.get(a) ?? []), b]);
-    adj.set(b, [...(adj.get(b) ?? []), a]);
+    pushTo(adj, a, b);
+    pushTo(adj, b, a);
   };
   for (const l of d.links) connect(l.ends[0].node, l.ends[1].node);
   for (const n of d.nodes) if (n.kind === 'vm') connect(n.server, n.name);

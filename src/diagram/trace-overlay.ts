@@ -8,6 +8,7 @@ import { formatTrace, traceOffline, type TraceOptions } from '../semantics/trace
 import { designNodeId, nicId } from './design-graph.js';
 import { allNodes, type DiagramGraph } from './graph.js';
 import { devKey } from './plan-objects.js';
+import { pushTo } from '../collections.js';
 
 export interface TraceRequest extends TraceOptions {
   from: string;
@@ -45,7 +46,7 @@ export function overlayTrace(g: DiagramGraph, src: Design | Plan, design: Design
 /** Links on the shortest path from node a to node b using only the given links. */
 function pathThrough(d: Design, links: number[], a: string, b: string): number[] {
   const adj = new Map<string, { to: string; link: number }[]>();
-  const add = (x: string, y: string, link: number) => adj.set(x, [...(adj.get(x) ?? []), { to: y, link }]);
+  const add = (x: string, y: string, link: number) => pushTo(adj, x, { to: y, link });
   for (const l of d.links)
     if (links.includes(l.index)) {
       add(l.ends[0].node, l.ends[1].node, l.index);

@@ -99,9 +99,3 @@ export function ifaceLook(iface: Iface | undefined, linkMtu?: number): Pick<Veth
   return out;
 }
 
-/** Append to the list under a key (a Map of lists, built in linear time). */
-export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}

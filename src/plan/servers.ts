@@ -6,7 +6,8 @@
 import { UserError } from '../errors.js';
 import type { ServerNode } from '../model/types.js';
 import type { Ctx, VmIface } from './context.js';
-import { ifaceLook, pushTo, vmVlan } from './context.js';
+import { pushTo } from '../collections.js';
+import { ifaceLook, vmVlan } from './context.js';
 import { ifaceRef, nodeRef } from './refs.js';
 import type { Place } from './routing.js';
 import type { Placements } from './switches.js';

@@ -2,7 +2,7 @@
 // it, indented (provenance read backwards). Elements no object realises name the deviation
 // that explains why.
 import type { Design } from '../model/types.js';
-import { pushTo } from './context.js';
+import { pushTo } from '../collections.js';
 import { describe, ruleText } from './describe.js';
 import { designRefs } from './refs.js';
 import type { Plan, PlanObject, Ref } from './types.js';

@@ -2,6 +2,7 @@
 // inside the twin. Every namespace standing for a node learns every node's primary address
 // (first address of its first endpoint); the design's own `hosts` entries come last and win.
 import type { Plan } from '../plan/types.js';
+import { pushTo } from '../collections.js';
 
 export function hostsFiles(plan: Plan): { namespace: string; content: string }[] {
   const primary = new Map<string, string>();
@@ -10,7 +11,7 @@ export function hostsFiles(plan: Plan): { namespace: string; content: string }[]
     if (ip && !primary.has(e.node)) primary.set(e.node, ip);
   }
   const extra = new Map<string, { name: string; ip: string }[]>();
-  for (const o of plan.objects) if (o.kind === 'hosts') extra.set(o.namespace, [...(extra.get(o.namespace) ?? []), ...o.entries]);
+  for (const o of plan.objects) if (o.kind === 'hosts') pushTo(extra, o.namespace, ...o.entries);
   const namespaces = plan.objects.flatMap((o) => (o.kind === 'netns' && (o.node || extra.has(o.name)) ? [o.name] : []));
   if (!primary.size && !extra.size) return [];
   // Most namespaces get the same text: build it once (N copies of N lines would be N² memory).

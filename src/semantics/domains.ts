@@ -176,11 +176,14 @@ export function broadcastDomains(d: Design): DomainResult {
     const v = /^n.+\.(\d+)$/.exec(key);
     if (v && !dom.vlans.includes(Number(v[1]))) dom.vlans.push(Number(v[1]));
   }
+  // A set per domain: a list's includes() made this quadratic in the links of one big domain.
+  const linkSets = domains.map(() => new Set<number>());
   for (const l of d.links)
     for (const t of tags) {
       const id = idOf.get(uf.find(seg(l.index, t)));
-      if (id !== undefined && !domains[id - 1]!.links.includes(l.index)) domains[id - 1]!.links.push(l.index);
+      if (id !== undefined) linkSets[id - 1]!.add(l.index);
     }
+  domains.forEach((dom, i) => (dom.links = [...linkSets[i]!]));
   for (const dom of domains) {
     dom.vlans.sort((a, b) => a - b);
     dom.links.sort((a, b) => a - b);

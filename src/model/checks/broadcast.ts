@@ -7,6 +7,7 @@ import { warning, type Finding } from '../problems.js';
 import type { Design } from '../types.js';
 import { isRouted } from '../types.js';
 import { addrAt, allHolders, describeDomain, domainsOf, isEndStation, list, plainSwitches, type AddrHolder } from './util.js';
+import { pushTo } from '../../collections.js';
 
 export function checkBroadcast(d: Design): Finding[] {
   const f: Finding[] = [];
@@ -14,7 +15,7 @@ export function checkBroadcast(d: Design): Finding[] {
   const holders = allHolders(d);
   const byRef = new Map(holders.map((h) => [h.ref, h]));
   const byNode = new Map<string, AddrHolder[]>();
-  for (const h of holders) byNode.set(h.node, [...(byNode.get(h.node) ?? []), h]);
+  for (const h of holders) pushTo(byNode, h.node, h);
   const byIp = new Map<number, AddrHolder>();
   for (const h of holders) for (const c of h.addresses) if (!byIp.has(c.ip)) byIp.set(c.ip, h);
   for (const dom of domains) mixed(d, dom, byRef, f);
@@ -58,7 +59,7 @@ function mixed(d: Design, dom: Domain, byRef: Map<string, AddrHolder>, f: Findin
     const primary = h?.addresses[0];
     if (!h || !primary || !isEndStation(h.kind)) continue;
     const net = formatNet(primary);
-    groups.set(net, [...(groups.get(net) ?? []), h]);
+    pushTo(groups, net, h);
   }
   if (groups.size < 2) return;
   const parts = [...groups].map(([net, hs]) => `${hs.map((h) => h.node).join(', ')} (${net})`);

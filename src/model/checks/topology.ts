@@ -6,6 +6,7 @@ import type { RawDesign } from '../schema.js';
 import type { Design, Link } from '../types.js';
 import { isSwitching } from '../types.js';
 import { domainsOf, list } from './util.js';
+import { pushTo } from '../../collections.js';
 
 export function checkTopology(d: Design): Finding[] {
   const f: Finding[] = [];
@@ -25,7 +26,7 @@ export function checkTopology(d: Design): Finding[] {
   }
 
   const portsOf = new Map<string, string[]>();
-  for (const l of d.links) for (const e of l.ends) portsOf.set(e.node, [...(portsOf.get(e.node) ?? []), e.port]);
+  for (const l of d.links) for (const e of l.ends) pushTo(portsOf, e.node, e.port);
   for (const n of d.nodes) {
     if (n.kind !== 'switch' || n.hairpin === 'all') continue;
     const ports = portsOf.get(n.name) ?? [];

@@ -7,6 +7,7 @@ import type { Design, LinkEnd, PortMode } from '../types.js';
 import { isVlanAware } from '../types.js';
 import { vlanRangeMessage } from './link-vlans.js';
 import { domainsOf } from './util.js';
+import { pushTo } from '../../collections.js';
 
 export function checkVlans(d: Design): Finding[] {
   const f: Finding[] = [];
@@ -61,7 +62,7 @@ function carriedBy(d: Design, node: string, vlan: number): boolean {
 function noRouter(d: Design, r: DomainResult, f: Finding[]): void {
   const byName = new Map(d.nodes.map((n) => [n.name, n]));
   const uses = new Map<number, { path: PathSeg[]; domain?: number }[]>();
-  const use = (v: number, path: PathSeg[], domain?: number) => uses.set(v, [...(uses.get(v) ?? []), domain === undefined ? { path } : { path, domain }]);
+  const use = (v: number, path: PathSeg[], domain?: number) => pushTo(uses, v, domain === undefined ? { path } : { path, domain });
   for (const l of d.links) {
     l.ends.forEach((e: LinkEnd) => {
       const n = byName.get(e.node);
