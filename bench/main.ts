@@ -12,6 +12,7 @@
 //                        rows by topology, scale rows by size asked; kept rows name their commit)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { restore, snapshot } from './lib/host-settings.js';
 import { census, delta } from './lib/leftovers.js';
 import { machine, median, OUT_DIR, ROOT, runner, timed } from './lib/measure.js';
 import { isPending, type DeployRow, type Results, type ScaleRow } from './lib/results.js';
@@ -161,6 +162,12 @@ async function main(): Promise<void> {
     }
     save();
   }
+  const restored = restore(SETTINGS_AT_START);
+  results.notes = results.notes.filter((n) => !n.startsWith('Settings Mininet changed'));
+  if (restored.length) {
+    results.notes.push(`Settings Mininet changed during this run, restored when it ended: ${restored.join('; ')}.`);
+    log(`restored what Mininet changed: ${restored.join('; ')}`);
+  }
   const d = delta(before, await census());
   results.notes.push(`Machine-wide change over this run (other engineers share the machine, so this can include their objects): ${d.netns} named namespaces, ${d.rootLinks} root-namespace links, ${d.ovsBridges} OVS bridges.`);
   results.finishedAt = new Date().toISOString();
@@ -169,7 +176,17 @@ async function main(): Promise<void> {
   log('wrote BENCHMARKS.md, bench/results/deploy.svg and bench/results/latest.json');
 }
 
+// What Mininet will change, read before anything runs; written back however the run ends.
+const SETTINGS_AT_START = snapshot();
+const restoreOnExit = (code: number) => {
+  const r = restore(SETTINGS_AT_START);
+  if (r.length) console.error(`bench: restored what Mininet changed: ${r.join('; ')}`);
+  process.exit(code);
+};
+process.once('SIGINT', () => restoreOnExit(130));
+process.once('SIGTERM', () => restoreOnExit(143));
+
 main().catch((e) => {
   console.error(e);
-  process.exit(1);
+  restoreOnExit(1);
 });
