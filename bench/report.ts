@@ -31,7 +31,7 @@ export function renderMarkdown(r: Results): string {
   if (rowCommits.length) p(`> Rows marked "at COMMIT" were measured by an earlier run of that commit (${[...new Set(rowCommits)].map((c) => `\`${c}\``).join(', ')}) and kept when this run re-measured the others (\`--merge\`); so were the sections this run skipped.`);
   p('');
   p('## Machine', '', '| | |', '|---|---|');
-  p(`| CPU | ${m.cpu}, ${m.cores} cores |`, `| memory | ${m.memoryGb} GiB |`, `| kernel | ${m.kernel} (${m.os}) |`, `| Node.js | ${m.node} |`, `| Mininet | ${m.mininet} (Debian package, Linux bridge switches, no controller) |`, `| iproute2 | ${m.iproute2} |`, ...(m.neighTable ? [`| neighbour table (gc_thresh3) | ${m.neighTable} entries for all namespaces together when the run started (${m.neighTable !== '1024' ? 'the stock kernel has 1,024; ' : ''}Mininet raises it to 16,384 on every run and leaves it so) |`] : []), '');
+  p(`| CPU | ${m.cpu}, ${m.cores} cores |`, `| memory | ${m.memoryGb} GiB |`, `| kernel | ${m.kernel} (${m.os}) |`, `| Node.js | ${m.node} |`, `| Mininet | ${m.mininet} (Debian package, Linux bridge switches, no controller) |`, `| iproute2 | ${m.iproute2} |`, ...(m.neighTable ? [`| neighbour table (gc_thresh3) | ${m.neighTable} entries for all namespaces together when the run started (${m.neighTable !== '1024' ? 'the stock kernel has 1,024; ' : ''}Mininet raises it to 16,384 on every run; the bench writes it back when it ends) |`] : []), '');
 
   // Targets from issue 7.
   const at1000 = r.deploy.filter((d) => d.size === 1000);
