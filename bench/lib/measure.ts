@@ -1,9 +1,10 @@
 // Timing and process measurement for the benchmark. Every external command goes through the
 // project's Runner (argv arrays); wall time and peak memory come from GNU time so they cover
 // the whole child process, Node start-up included, exactly what a user waits for.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { netnsCleanupRunning } from '../../src/apply/kernel-cleanup.js';
 import { ProcessRunner, type RunResult } from '../../src/exec/runner.js';
 
 export const runner = new ProcessRunner();
@@ -131,34 +132,14 @@ export async function settle(maxMs = 600_000): Promise<number> {
   }
   let lastBusy = Date.now();
   while (Date.now() - lastBusy < QUIET_MS && Date.now() - t0 < maxMs) {
-    const netnsWork = netnsWorkerRunning();
-    if ((await busyFraction(250)) > 0.15 || netnsWork || netnsWorkerRunning()) lastBusy = Date.now();
+    const netnsWork = netnsCleanupRunning();
+    if ((await busyFraction(250)) > 0.15 || netnsWork || netnsCleanupRunning()) lastBusy = Date.now();
   }
   return (lastBusy - t0) / 1000;
 }
 
 /** How long the machine must stay quiet to count as settled. */
 const QUIET_MS = 3_000;
-
-/**
- * Whether a kernel worker is running an item of the "netns" workqueue (namespace clean-up)
- * right now: a kworker's name carries "+WQ" while it runs an item of workqueue WQ ("-WQ" after).
- */
-export function netnsWorkerRunning(): boolean {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return false;
-  }
-  return pids.some((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trimEnd().endsWith('+netns');
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** Share of CPU time (all cores) spent busy over the next `ms` milliseconds. */
 export async function busyFraction(ms: number): Promise<number> {

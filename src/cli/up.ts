@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatProblems } from '../model/format.js';
 import { applyPlan } from '../apply/apply.js';
+import { noteKernelCleanup } from './kernel-note.js';
 import { defaultDesign, planFromFile } from '../apply/design.js';
 import { renderScript } from '../render/script.js';
 
@@ -30,8 +31,10 @@ export function register(program: Command): void {
     .option('--script', 'print a standalone bash script (up|down) instead of building')
     .action(async (file: string | undefined, opts: UpOpts) => {
       const runner = new ProcessRunner();
+      const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
       const { plan, warnings, designFile } = await planFromFile(file ?? defaultDesign(), opts, runner);
       if (opts.script) {
+        done();
         process.stdout.write(renderScript(plan));
         return;
       }
@@ -47,6 +50,7 @@ export function register(program: Command): void {
         signal: abort.signal,
         ...(tty ? { onProgress: (d: number, t: number, why: string) => process.stderr.write(`\r\x1b[K[${d}/${t}] ${why.slice(0, 70)}`) } : {}),
       });
+      done();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       if (tty) process.stderr.write('\r\x1b[K');
