@@ -63,12 +63,14 @@ export interface VerifyRun extends VnRun {
   sampled?: { perSource: number; pairs: number; ofPairs: number };
   /** Waves of the kernel's neighbour table the probes went in (1 when they fit at once). */
   waves?: number;
+  /** False when verify gave no result (stopped by the bench's time limit, crashed): the counts are not its. */
+  finished: boolean;
 }
 
 /** `verify LAB --json`: exit 0 only when every check matches the design. */
 export async function vnVerify(lab: string, only?: string, timeoutMs?: number): Promise<VerifyRun> {
   const run = asRun(await timed(['node', BIN, 'verify', lab, '--json', ...(only ? ['--only', only] : [])], timeoutMs));
-  const out: VerifyRun = { ...run, reach: new Map(), checks: 0, passed: 0, failed: 0, inconclusive: 0 };
+  const out: VerifyRun = { ...run, reach: new Map(), checks: 0, passed: 0, failed: 0, inconclusive: 0, finished: false };
   try {
     const j = JSON.parse(run.res.stdout) as { checks: { kind: string; from: string; to: string; observed: boolean }[]; summary: { passed: number; failed: number; inconclusive?: number }; ms?: number; sampled?: VerifyRun['sampled']; notes?: string[] };
     if (j.sampled) out.sampled = j.sampled;
@@ -84,6 +86,7 @@ export async function vnVerify(lab: string, only?: string, timeoutMs?: number): 
       if (!out.reach.has(c.from)) out.reach.set(c.from, new Set());
       if (c.observed) out.reach.get(c.from)!.add(c.to);
     }
+    out.finished = true;
   } catch {
     out.ok = false;
     out.error ??= `verify --json output not understood: ${run.res.stdout.slice(0, 120)}`;
