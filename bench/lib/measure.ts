@@ -132,8 +132,7 @@ export async function settle(maxMs = 600_000): Promise<number> {
   }
   let lastBusy = Date.now();
   while (Date.now() - lastBusy < QUIET_MS && Date.now() - t0 < maxMs) {
-    const netnsWork = netnsCleanupRunning();
-    if ((await busyFraction(250)) > 0.15 || netnsWork || netnsCleanupRunning()) lastBusy = Date.now();
+    if ((await busyFraction(250)) > 0.15 || netnsCleanupRunning()) lastBusy = Date.now();
   }
   return (lastBusy - t0) / 1000;
 }

@@ -72,6 +72,8 @@ export interface ScaleRow {
   /** `verify` (ping + ARP; all pairs up to 300 endpoints, its default sample beyond). */
   verify?: number;
   verifyOk?: boolean;
+  /** False when verify gave no result (stopped by the bench's time limit, crashed). */
+  verifyFinished?: boolean;
   verifyNote?: string;
   /** net.core.netdev_max_backlog during verify, when the bench raised it for the row (from -> to). */
   backlog?: { from: number; to: number };

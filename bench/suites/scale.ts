@@ -65,6 +65,7 @@ export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
         }
         row.verify = v.seconds;
         row.verifyOk = v.ok;
+        row.verifyFinished = v.finished;
         const pairs = v.sampled ? `a sample of ${v.sampled.pairs.toLocaleString('en')} of ${v.sampled.ofPairs.toLocaleString('en')} pairs, ${v.sampled.perSource} per source` : 'all pairs';
         const fit = v.waves && v.waves > 1 ? `in ${v.waves} waves of` : 'fitting at once in';
         const raised = row.backlog ? `; net.core.netdev_max_backlog raised from ${row.backlog.from.toLocaleString('en')} to ${row.backlog.to.toLocaleString('en')} for this verify, as verify advises for floods of ${t.hosts.length.toLocaleString('en')} copies, then restored` : '';
