@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { restore, snapshot } from './lib/host-settings.js';
 import { census, delta } from './lib/leftovers.js';
 import { machine, median, OUT_DIR, ROOT, runner, timed } from './lib/measure.js';
-import { isPending, type DeployRow, type Results, type ScaleRow } from './lib/results.js';
+import { isPending, mergeMachine, type DeployRow, type Results, type ScaleRow } from './lib/results.js';
 import { availableCommands, BIN } from './lib/vnetmap.js';
 import { writeReport } from './report.js';
 import { compileSuite, planObjectCountYaml } from './suites/compile-speed.js';
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     results.mode = results.mode === 'full' && !a.quick ? 'full' : 'quick';
     // Rows kept from the earlier run say which commit measured them.
     for (const row of [...results.deploy, ...(isPending(results.scale) ? [] : results.scale)]) row.commit ??= results.vnetmapCommit;
+    mergeMachine(results, fresh.machine);
     results.vnetmapCommit = commit;
     results.notes = results.notes.filter((n) => !n.startsWith('Machine-wide'));
   }

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ALL_PAIRS_MAX } from '../src/verify/sample.js';
 import { deployChart } from './chart.js';
 import { ROOT } from './lib/measure.js';
-import { deployed, isPending, type Pending, type Results, type ScaleRow, type ToolSeries } from './lib/results.js';
+import { deployed, isPending, machineDiffers, type MachineFact, type Pending, type Results, type ScaleRow, type ToolSeries } from './lib/results.js';
 
 /** Text safe inside a Markdown table cell or list item: no pipes, one line. */
 const cell = (x: string) => x.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
@@ -16,6 +16,8 @@ const series = (s: ToolSeries | Pending) => (isPending(s) ? `pending (${s.pendin
 /** The row's topology, and the commit that measured it when that is not the run's. */
 const named = (row: { shape: string; commit?: string }, run: string) => `${row.shape}${row.commit && row.commit !== run ? ` (at \`${row.commit}\`)` : ''}`;
 const lefts = (s: ToolSeries | Pending) => (isPending(s) ? '–' : s.leftovers.length ? s.leftovers.join(', ') : '–');
+
+const FACT_LABEL: Record<MachineFact, string> = { cpu: 'CPU', cores: 'cores', memoryGb: 'memory', kernel: 'kernel', os: 'OS', node: 'Node.js', mininet: 'Mininet', iproute2: 'iproute2' };
 
 type Verdict = 'met' | 'NOT met' | 'pending';
 const verdict = (ok: boolean | undefined): Verdict => (ok === undefined ? 'pending' : ok ? 'met' : 'NOT met');
@@ -31,7 +33,12 @@ export function renderMarkdown(r: Results): string {
   if (rowCommits.length) p(`> Rows marked "at COMMIT" were measured by an earlier run of that commit (${[...new Set(rowCommits)].map((c) => `\`${c}\``).join(', ')}) and kept when this run re-measured the others (\`--merge\`); so were the sections this run skipped.`);
   p('');
   p('## Machine', '', '| | |', '|---|---|');
-  p(`| CPU | ${m.cpu}, ${m.cores} cores |`, `| memory | ${m.memoryGb} GiB |`, `| kernel | ${m.kernel} (${m.os}) |`, `| Node.js | ${m.node} |`, `| Mininet | ${m.mininet} (Debian package, Linux bridge switches, no controller) |`, `| iproute2 | ${m.iproute2} |`, ...(m.neighTable ? [`| neighbour table (gc_thresh3) | ${m.neighTable} entries for all namespaces together when the run started (${m.neighTable !== '1024' ? 'the stock kernel has 1,024; ' : ''}Mininet raises it to 16,384 on every run; the bench writes it back when it ends) |`] : []), '');
+  p(`| CPU | ${m.cpu}, ${m.cores} cores |`, `| memory | ${m.memoryGb} GiB |`, `| kernel | ${m.kernel} (${m.os}) |`, `| Node.js | ${m.node} |`, `| Mininet | ${m.mininet} (Debian package, Linux bridge switches, no controller) |`, `| iproute2 | ${m.iproute2} |`, ...(m.neighTable ? [`| neighbour table (gc_thresh3) | ${m.neighTable} entries for all namespaces together when the run started (${m.neighTable !== '1024' ? 'the stock kernel has 1,024; ' : ''}Mininet raises it to 16,384 on every run; the bench writes it back when it ends) |`] : []));
+  (r.earlierMachines ?? []).forEach((e, i) => {
+    const facts = Object.entries(machineDiffers(e.machine, m)).map(([k, v]) => `${FACT_LABEL[k as MachineFact]} ${k === 'memoryGb' ? `${v} GiB` : v}`);
+    if (facts.length) p(`| earlier runs | the ${i ? 'later ' : ''}runs up to \`${cell(e.upTo)}\`, whose rows and sections this report keeps, ran with ${cell(facts.join(', '))} |`);
+  });
+  p('');
 
   // Targets from issue 7.
   const at1000 = r.deploy.filter((d) => d.size === 1000);

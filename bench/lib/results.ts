@@ -110,7 +110,10 @@ export interface Results {
   mode: 'quick' | 'full';
   startedAt: string;
   finishedAt?: string;
+  /** The machine of this run (a merged run's own, not the one of the run it started from). */
   machine: Machine;
+  /** Where the runs whose rows and sections a merged report keeps ran on a different machine. */
+  earlierMachines?: EarlierMachine[];
   vnetmapCommit: string;
   commands: string[];
   deploy: DeployRow[];
@@ -121,6 +124,30 @@ export interface Results {
   /** 1-minute load average when each suite started: the machine is shared. */
   load?: Record<string, number>;
   notes: string[];
+}
+
+/** The machine of the runs up to `upTo` (a vnetmap commit) when a later, merged run's differed. */
+export interface EarlierMachine {
+  upTo: string;
+  machine: Machine;
+}
+/** What says which machine measured a row; the neighbour table is shown per row where it matters. */
+export const MACHINE_FACTS = ['cpu', 'cores', 'memoryGb', 'kernel', 'os', 'node', 'mininet', 'iproute2'] as const;
+export type MachineFact = (typeof MACHINE_FACTS)[number];
+
+/** The facts of `then` that differ from `now`, as text. */
+export function machineDiffers(then: Machine, now: Machine): Partial<Record<MachineFact, string>> {
+  return Object.fromEntries(MACHINE_FACTS.filter((k) => String(then[k]) !== String(now[k])).map((k) => [k, String(then[k])]));
+}
+
+/**
+ * A run that starts from earlier results (--merge) measures on the machine as it is now: keep
+ * the machine of the runs it keeps rows from, where it differs, then take this run's machine.
+ * Oldest first; each entry holds for the runs after the one before it.
+ */
+export function mergeMachine(kept: Results, now: Machine): void {
+  if (Object.keys(machineDiffers(kept.machine, now)).length) kept.earlierMachines = [...(kept.earlierMachines ?? []), { upTo: kept.vnetmapCommit, machine: kept.machine }];
+  kept.machine = now;
 }
 
 /** A scale row whose `up` worked, whatever verify said. */
