@@ -21,6 +21,23 @@ export const MININET_SYSCTLS = [
 
 export type Settings = Record<string, string>;
 
+/** The neighbour-table limits fixLimits() sets (mininet/util.py): what every pingall runs with. */
+export const MININET_NEIGH: Settings = {
+  'net/ipv4/neigh/default/gc_thresh1': '4096',
+  'net/ipv4/neigh/default/gc_thresh2': '8192',
+  'net/ipv4/neigh/default/gc_thresh3': '16384',
+};
+
+/**
+ * Raises each setting below `to` to it, as fixLimits() does (never lowers one); returns the
+ * values before, for restore(). Single numbers only.
+ */
+export function raise(to: Settings, root = '/proc/sys'): Settings {
+  const before = snapshot(Object.keys(to), root);
+  for (const [p, v] of Object.entries(to)) if (before[p] !== undefined && Number(before[p]) < Number(v)) writeFileSync(`${root}/${p}`, v);
+  return before;
+}
+
 const read = (root: string, path: string): string | undefined => {
   try {
     return readFileSync(`${root}/${path}`, 'utf8').trim().replace(/\s+/g, ' ');

@@ -40,22 +40,35 @@ export interface DeployRow {
   commit?: string;
 }
 
+/** One `vnetmap verify` process of the reach suite. */
+export interface VerifyTiming {
+  seconds: number;
+  ok: boolean;
+  verdict: string;
+}
+
 export interface ReachResult {
   shape: string;
   hosts: number;
   pairs: number;
-  /** `vnetmap verify LAB` as users run it: ping and ARP for every pair (twice pingall's checks). */
-  vnetmap: { seconds: number; ok: boolean; verdict: string } | Pending;
-  /** `vnetmap verify LAB --only ping`: the same checks as pingall. */
-  vnetmapPing?: { seconds: number; ok: boolean; verdict: string } | Pending;
+  /** `vnetmap verify LAB` as users run it: ping and ARP for every pair (twice pingall's checks), on Mininet's neighbour limits. */
+  vnetmap: VerifyTiming | Pending;
+  /** `vnetmap verify LAB --only ping`: the same checks as pingall, on Mininet's neighbour limits. */
+  vnetmapPing?: VerifyTiming | Pending;
   mininet: { seconds: number; total: number; verdict: string; reachablePairs: number } | Pending;
   /** Mininet pingall seconds / vnetmap verify seconds. */
   ratio?: number;
-  /** Mininet pingall seconds / vnetmap verify --only ping seconds (like for like). */
+  /** Mininet pingall seconds / vnetmap verify --only ping seconds (like for like: the target). */
   ratioPing?: number;
   identical?: boolean;
-  /** gc_thresh3 when vnetmap verified (Mininet raises it, so it may differ from the run's start). */
+  /** gc_thresh3 when vnetmap verified for the judged runs: the one Mininet gives itself (or more). */
   neighTable?: string;
+  /**
+   * The same two runs on the neighbour table the machine had (a stock kernel's 1,024, unless
+   * Mininet already ran): what a user who never ran Mininet waits. Absent when that table was
+   * already Mininet's.
+   */
+  asFound?: { neighTable: string; ping: VerifyTiming; full: VerifyTiming; ratioPing?: number; ratio?: number };
   note?: string;
 }
 

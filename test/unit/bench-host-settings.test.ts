@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MININET_SYSCTLS, restore, snapshot } from '../../bench/lib/host-settings.js';
+import { MININET_NEIGH, MININET_SYSCTLS, raise, restore, snapshot } from '../../bench/lib/host-settings.js';
 
 let root: string;
 const put = (p: string, v: string) => {
@@ -28,6 +28,17 @@ describe('bench host settings', () => {
     expect(readFileSync(join(root, 'net/ipv4/neigh/default/gc_thresh3'), 'utf8')).toBe('1024');
     expect(snapshot(MININET_SYSCTLS, root)).toEqual(before);
     expect(restore(before, root)).toEqual([]);
+  });
+
+  it('raises the neighbour limits to what Mininet sets, never lowers one, and restores them', () => {
+    root = mkdtempSync(join(tmpdir(), 'vnm-sysctl-'));
+    put('net/ipv4/neigh/default/gc_thresh1', '128');
+    put('net/ipv4/neigh/default/gc_thresh2', '512');
+    put('net/ipv4/neigh/default/gc_thresh3', '32768');
+    const before = raise(MININET_NEIGH, root);
+    expect(snapshot(Object.keys(MININET_NEIGH), root)).toEqual({ 'net/ipv4/neigh/default/gc_thresh1': '4096', 'net/ipv4/neigh/default/gc_thresh2': '8192', 'net/ipv4/neigh/default/gc_thresh3': '32768' });
+    expect(restore(before, root)).toEqual(['net.ipv4.neigh.default.gc_thresh1 4096 → 128', 'net.ipv4.neigh.default.gc_thresh2 8192 → 512']);
+    expect(snapshot(Object.keys(MININET_NEIGH), root)).toEqual(before);
   });
 
   it('names every sysctl Mininet fixLimits() raises', () => {
