@@ -15,7 +15,8 @@
 // pairs would cost N³ frame deliveries. The row says which.
 import { designYaml, labName, treeAtLeast, treeTopo } from '../gen-designs.js';
 import { vnetmapLeftovers } from '../lib/leftovers.js';
-import { neighTable, runner, settle } from '../lib/measure.js';
+import { raise, restore } from '../lib/host-settings.js';
+import { neighTable, settle } from '../lib/measure.js';
 import { deployed, type ScaleRow } from '../lib/results.js';
 import { vnDown, vnUp, vnVerify, writeDesign } from '../lib/vnetmap.js';
 import { backlogFor, readBacklog } from '../../src/verify/backlog.js';
@@ -53,15 +54,13 @@ export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
       else {
         const table = neighTable(); // Mininet raises it: the sample and the waves depend on it
         const was = readBacklog();
-        if (was !== undefined && t.hosts.length > was) {
-          row.backlog = { from: was, to: backlogFor(t.hosts.length) }; // verify's advice for a flat domain this big
-          await setBacklog(row.backlog.to);
-        }
+        if (was !== undefined && t.hosts.length > was) row.backlog = { from: was, to: backlogFor(t.hosts.length) }; // verify's advice for a flat domain this big
+        const before = row.backlog ? raise({ [BACKLOG]: String(row.backlog.to) }) : {};
         let v: Awaited<ReturnType<typeof vnVerify>>;
         try {
           v = await vnVerify(lab, undefined, VERIFY_LIMIT_MS);
         } finally {
-          if (row.backlog) await setBacklog(row.backlog.from);
+          restore(before);
         }
         row.verify = v.seconds;
         row.verifyOk = v.ok;
@@ -99,7 +98,5 @@ export async function scaleSuite(o: ScaleOptions): Promise<ScaleRow[]> {
 /** How long one scale row's verify may run: the 10,648-host tree took 1,522 s and 1,626 s, and once over 1,800 s. */
 const VERIFY_LIMIT_MS = 45 * 60_000;
 
-/** net.core.netdev_max_backlog, machine-wide (see the header). */
-async function setBacklog(n: number): Promise<void> {
-  await runner.run(['sysctl', '-q', '-w', `net.core.netdev_max_backlog=${n}`]);
-}
+/** net.core.netdev_max_backlog, machine-wide (see the header), as a /proc/sys path. */
+const BACKLOG = 'net/core/netdev_max_backlog';

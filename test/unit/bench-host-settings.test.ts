@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MININET_NEIGH, MININET_SYSCTLS, raise, restore, snapshot } from '../../bench/lib/host-settings.js';
 
 let root: string;
@@ -11,11 +11,13 @@ const put = (p: string, v: string) => {
   mkdirSync(dirname(join(root, p)), { recursive: true });
   writeFileSync(join(root, p), v + '\n');
 };
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'vnm-sysctl-'));
+});
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('bench host settings', () => {
   it('writes back only what changed, and says from what to what', () => {
-    root = mkdtempSync(join(tmpdir(), 'vnm-sysctl-'));
     put('net/ipv4/neigh/default/gc_thresh3', '1024');
     put('net/core/netdev_max_backlog', '1000');
     put('net/ipv4/tcp_rmem', '4096\t131072\t6291456');
@@ -31,7 +33,6 @@ describe('bench host settings', () => {
   });
 
   it('raises the neighbour limits to what Mininet sets, never lowers one, and restores them', () => {
-    root = mkdtempSync(join(tmpdir(), 'vnm-sysctl-'));
     put('net/ipv4/neigh/default/gc_thresh1', '128');
     put('net/ipv4/neigh/default/gc_thresh2', '512');
     put('net/ipv4/neigh/default/gc_thresh3', '32768');
