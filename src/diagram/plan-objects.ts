@@ -44,11 +44,11 @@ export function natRuleText(r: NatRule): string {
     case 'snat':
       return `snat ${r.from ?? 'any'} → ${r.out} ${r.to}`;
     case 'dnat':
-      return `dnat ${r.in ?? 'any'} ${r.protocol}/${r.port}${r.daddr ? ` ${r.daddr}` : ''} → ${r.to}:${r.toPort}`;
+      return `dnat ${r.in ?? (r.notIn ? `!${r.notIn}` : 'any')} ${r.protocol}/${r.port}${r.daddr ? ` ${r.daddr}` : ''} → ${r.to}:${r.toPort}`;
     case 'redirect':
       return `redirect ${r.in} ${r.protocol}/${r.port} → :${r.toPort}`;
-    case 'hairpin-snat':
-      return `hairpin snat ${r.from} → ${r.to}:${r.toPort}/${r.protocol}`;
+    case 'hairpin-masquerade':
+      return 'hairpin masquerade';
   }
 }
 

@@ -15,11 +15,11 @@ export function ruleText(r: NatRule): string {
     case 'snat':
       return `snat oif ${r.out}${r.from ? ` saddr ${r.from}` : ''} to ${r.to}`;
     case 'dnat':
-      return `dnat${r.in ? ` iif ${r.in}` : ''}${r.daddr ? ` daddr ${r.daddr}` : ''} ${r.protocol} dport ${r.port} to ${r.to}:${r.toPort}`;
+      return `dnat${r.in ? ` iif ${r.in}` : r.notIn ? ` iif != ${r.notIn}` : ''}${r.daddr ? ` daddr ${r.daddr}` : ''} ${r.protocol} dport ${r.port}${r.hairpin ? ' mark hairpin' : ''} to ${r.to}:${r.toPort}`;
     case 'redirect':
       return `redirect iif ${r.in} ${r.protocol} dport ${r.port} to :${r.toPort}`;
-    case 'hairpin-snat':
-      return `hairpin snat saddr ${r.from} to ${r.to}:${r.toPort}/${r.protocol}`;
+    case 'hairpin-masquerade':
+      return 'masquerade mark hairpin';
   }
 }
 

@@ -2,11 +2,12 @@
 // forwarding, NAT and /etc/hosts. Strategies differ only in where each interface ends up
 // (a bridge may hold a router's LAN address in compact, a server's address moves to its
 // bridge in faithful), so they pass a `where` lookup and this file does the rest.
-import { formatIp, formatNet, contains } from '../model/ip.js';
+import { formatIp, formatNet } from '../model/ip.js';
+import { routerNat } from '../semantics/nat-rules.js';
 import type { DesignNode, Routed } from '../model/types.js';
 import type { Ctx } from './context.js';
-import { forwardRef, gatewayRef, ifaceRef, masqueradeRef, nodeRef, redirectRef, routeRef, snatRef, sviRef } from './refs.js';
-import type { NatRule, Ref } from './types.js';
+import { gatewayRef, ifaceRef, nodeRef, routeRef, sviRef } from './refs.js';
+import type { NatRule } from './types.js';
 
 export interface Place {
   namespace: string;
@@ -58,35 +59,24 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
 
 function realizeNat(ctx: Ctx, n: Extract<DesignNode, { kind: 'router' }>, ns: string, where: Where): void {
   const dev = (name: string) => where.iface(name)?.dev ?? name;
-  const rules: NatRule[] = [];
-  n.nat.masquerade.forEach((m, i) => {
-    const r: NatRule = { type: 'masquerade', out: dev(m.out), realizes: [masqueradeRef(n.name, i)] };
-    if (m.from) r.from = formatNet(m.from);
-    rules.push(r);
-  });
-  n.nat.snat.forEach((m, i) => {
-    const r: NatRule = { type: 'snat', out: dev(m.out), to: formatIp(m.to), realizes: [snatRef(n.name, i)] };
-    if (m.from) r.from = formatNet(m.from);
-    rules.push(r);
-  });
-  n.nat.portForwards.forEach((f, i) => {
-    const refs: Ref[] = [forwardRef(n.name, i)];
-    const inIface = n.interfaces.find((x) => x.name === f.in);
-    const daddr = inIface?.addresses[0] ? formatIp(inIface.addresses[0].ip) : undefined;
-    const r: NatRule = { type: 'dnat', protocol: f.protocol, port: f.port, to: formatIp(f.to), toPort: f.toPort, realizes: refs };
-    // With hairpin NAT, inside clients use the public address too: match it on any interface.
-    if (!(n.nat.hairpin && daddr)) r.in = dev(f.in);
-    if (daddr) r.daddr = daddr;
-    rules.push(r);
-    if (n.nat.hairpin) {
-      // Replies must come back through the router, so inside clients are translated to it.
-      const lan = n.interfaces.flatMap((x) => x.addresses).find((a) => contains(a, f.to));
-      rules.push({ type: 'hairpin-snat', from: lan ? formatNet(lan) : `${formatIp(f.to)}/32`, to: formatIp(f.to), toPort: f.toPort, protocol: f.protocol, realizes: refs });
+  // The design's own rule list (semantics/nat-rules.ts), with interface names and addresses as
+  // nft spells them: the twin's table is that list, in that order.
+  const rules = routerNat(n).map((r): NatRule => {
+    switch (r.type) {
+      case 'dnat': {
+        const m = { protocol: r.protocol, port: r.port, to: formatIp(r.to), toPort: r.toPort, realizes: r.realizes };
+        return { type: 'dnat', ...(r.in ? { in: dev(r.in) } : {}), ...(r.notIn ? { notIn: dev(r.notIn) } : {}), ...(r.daddr !== undefined ? { daddr: formatIp(r.daddr) } : {}), ...(r.hairpin ? { hairpin: true } : {}), ...m };
+      }
+      case 'redirect':
+        return { ...r, in: dev(r.in) };
+      case 'hairpin-masquerade':
+        return r;
+      case 'snat': {
+        const from = r.from ? { from: formatNet(r.from) } : {};
+        return r.to === undefined ? { type: 'masquerade', out: dev(r.out), ...from, realizes: r.realizes } : { type: 'snat', out: dev(r.out), to: formatIp(r.to), ...from, realizes: r.realizes };
+      }
     }
   });
-  n.nat.redirects.forEach((r, i) =>
-    rules.push({ type: 'redirect', in: dev(r.in), protocol: r.protocol, port: r.port, toPort: r.toPort, realizes: [redirectRef(n.name, i)] }),
-  );
   if (rules.length === 0) return;
   const realizes = [...new Set(rules.flatMap((r) => r.realizes))];
   ctx.b.add({ kind: 'nft', namespace: ns, table: 'vnetmap', rules, realizes });

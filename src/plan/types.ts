@@ -171,10 +171,11 @@ export interface SysctlObj extends Base {
 export type NatRule =
   | { type: 'masquerade'; out: string; from?: string; realizes: Ref[] }
   | { type: 'snat'; out: string; to: string; from?: string; realizes: Ref[] }
-  | { type: 'dnat'; in?: string; protocol: 'tcp' | 'udp'; port: number; daddr?: string; to: string; toPort: number; realizes: Ref[] }
+  /** `notIn`: arrived on any interface but that one; `hairpin`: marked for the hairpin masquerade. */
+  | { type: 'dnat'; in?: string; notIn?: string; daddr?: string; hairpin?: boolean; protocol: 'tcp' | 'udp'; port: number; to: string; toPort: number; realizes: Ref[] }
   | { type: 'redirect'; in: string; protocol: 'tcp' | 'udp'; port: number; toPort: number; realizes: Ref[] }
-  /** Hairpin NAT: inside clients reaching a port forward through the public address. */
-  | { type: 'hairpin-snat'; from: string; to: string; toPort: number; protocol: 'tcp' | 'udp'; realizes: Ref[] };
+  /** Hairpin NAT: inside clients that reached a port forward through the public address leave with the router's address. */
+  | { type: 'hairpin-masquerade'; realizes: Ref[] };
 
 /** One nftables table in a namespace, applied as a single `nft -f` transaction. */
 export interface NftObj extends Base {

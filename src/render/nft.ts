@@ -4,10 +4,17 @@ import type { NatRule, NftObj } from '../plan/types.js';
 
 const q = (s: string): string => JSON.stringify(s); // nft accepts double-quoted interface names
 
+/**
+ * Set by a hairpin port forward in prerouting, read in postrouting, where the interface a
+ * packet came in on is no longer known. Packet marks live in the namespace's own stack only.
+ */
+const HAIRPIN_MARK = '0x766e0001';
+
 function prerouting(r: NatRule): string | undefined {
   switch (r.type) {
     case 'dnat': {
-      const parts = [r.in ? `iifname ${q(r.in)}` : '', r.daddr ? `ip daddr ${r.daddr}` : '', `${r.protocol} dport ${r.port}`, `dnat to ${r.to}:${r.toPort}`];
+      const iif = r.in ? `iifname ${q(r.in)}` : r.notIn ? `iifname != ${q(r.notIn)}` : '';
+      const parts = [iif, r.daddr ? `ip daddr ${r.daddr}` : '', `${r.protocol} dport ${r.port}`, r.hairpin ? `meta mark set ${HAIRPIN_MARK}` : '', `dnat to ${r.to}:${r.toPort}`];
       return parts.filter(Boolean).join(' ');
     }
     case 'redirect':
@@ -23,10 +30,10 @@ function postrouting(r: NatRule): string | undefined {
       return [`oifname ${q(r.out)}`, r.from ? `ip saddr ${r.from}` : '', 'masquerade'].filter(Boolean).join(' ');
     case 'snat':
       return [`oifname ${q(r.out)}`, r.from ? `ip saddr ${r.from}` : '', `snat to ${r.to}`].filter(Boolean).join(' ');
-    case 'hairpin-snat':
+    case 'hairpin-masquerade':
       // Inside clients that reach a forwarded port through the public address must see the
       // reply come from the router, or the server answers them directly and they drop it.
-      return `ip saddr ${r.from} ip daddr ${r.to} ${r.protocol} dport ${r.toPort} masquerade`;
+      return `meta mark ${HAIRPIN_MARK} masquerade`;
     default:
       return undefined;
   }

@@ -2,6 +2,7 @@
 // where the plan says so (plan.deviations[].affects); any other difference is a mapping bug
 // in the compiler. The comparison also yields what `verify` must expect from the live twin:
 // the design's answer, replaced by the plan's wherever a deviation covers the difference.
+import { formatIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
 import type { Deviation, Plan } from '../plan/types.js';
 import { designModel } from './from-design.js';
@@ -77,13 +78,13 @@ export function compare(d: Design, plan: Plan): Comparison {
         }
     }
   for (const t of dr.tcp) {
-    const u = pr.tcp.find((x) => x.rule === t.rule);
+    const u = pr.tcp.find((x) => x.rule === t.rule && x.addr === t.addr);
     for (const c of dr.classes) {
       const want = t.fromClass.get(c.id)!;
       const got = u?.fromClass.get(pr.classOf.get(c.members[0]!.ref)!) ?? false;
       if (want === got) continue;
       for (const e of c.members) {
-        const to = `${t.rule} -> ${t.target.node}`;
+        const to = `${t.rule} ${formatIp(t.addr)}:${t.port} -> ${t.target.node}`;
         const dev =
           explain(plan.deviations, e.ref, t.target.node, 'reach', got) ??
           // The target itself is outside the plan (a real guest): its node's deviation covers it.

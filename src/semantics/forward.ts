@@ -50,9 +50,22 @@ const show = (p: Packet) => `${formatIp(p.src)}${p.proto === 'icmp' ? '' : ':' +
 
 export const isLocal = (n: NetNode, ip: number): boolean => n.ifaces.some((i) => i.addrs.some((a) => a.ip === ip));
 
-/** The interface that answers ARP for `ip` on the frame's L2 segment from `from`. */
+/**
+ * The interface that answers ARP for `ip` on the frame's L2 segment from `from`: the one that
+ * owns it, else any interface of the node that owns it. Linux answers for every address it has
+ * on whichever interface hears the request (arp_ignore 0, the default); routers on real
+ * networks do the same through proxy ARP, on by default on most of them.
+ */
 export function arp(m: NetModel, from: NetIface, ip: number): NetIface | undefined {
-  return (m.byAddr.get(ip) ?? []).find((t) => t !== from && m.l2.adjacent(from, t));
+  const owners = m.byAddr.get(ip) ?? [];
+  const own = owners.find((t) => t !== from && m.l2.adjacent(from, t));
+  if (own) return own;
+  for (const t of owners) {
+    if (t.node === from.node) continue;
+    const heard = m.nodes.get(t.node)?.ifaces.find((i) => m.l2.adjacent(from, i));
+    if (heard) return heard;
+  }
+  return undefined;
 }
 
 const portMatch = (p: Packet, proto: 'tcp' | 'udp', port: number) => p.proto === proto && p.dport === port;
@@ -70,20 +83,24 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
   if (trace) hops.push({ node: node.name, action: 'send', detail: show(p), realizes: node.realizes });
   for (let ttl = 0; ttl < MAX_HOPS; ttl++) {
     const before = { ...p };
+    // The mark a hairpin forward sets lives as long as the packet is in this node.
+    let hairpinned = false;
     // Conntrack first: a reply is translated back by every node that translated its request.
     const rev = dir === 'reply' ? reverseMatch(ct, node.name, p) : undefined;
     if (rev) {
       if (trace) hops.push({ node: node.name, action: 'un-nat', detail: `conntrack: ${show(p)} => ${show(rev)}`, realizes: [] });
       p = rev;
     } else if (dir === 'orig' && inIface) {
+      const from = inIface;
       for (const r of node.nat) {
-        if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
+        if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === from.dev) && (r.notIn === undefined || r.notIn !== from.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
+          if (r.hairpin) hairpinned = true;
           p = { ...p, dst: r.to, dport: r.toPort };
-          if (trace) hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} on ${r.in ?? formatIp(r.daddr!)} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
+          if (trace) hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} ${r.in ? `on ${r.in}` : `from inside (not ${r.notIn})`}${r.daddr !== undefined ? ` to ${formatIp(r.daddr)}` : ''} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
           break;
         }
-        if (r.type === 'redirect' && r.in === inIface.dev && portMatch(p, r.protocol, r.port)) {
-          const own = inIface.addrs[0];
+        if (r.type === 'redirect' && r.in === from.dev && portMatch(p, r.protocol, r.port)) {
+          const own = from.addrs[0];
           if (!own) break;
           p = { ...p, dst: own.ip, dport: r.toPort };
           if (trace) hops.push({ node: node.name, action: 'redirect', detail: `redirect ${r.protocol}/${r.port} on ${r.in} => this node :${r.toPort}`, realizes: r.realizes });
@@ -100,7 +117,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     const r = routeLookup(node, p.dst);
     if (!r) return drop(node.name, p, hops, `${node.name} has no route to ${formatIp(p.dst)}`);
     if (trace) hops.push({ node: node.name, action: 'route', detail: r.describe(), realizes: r.realizes });
-    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, trace ? hops : undefined);
+    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, hairpinned, trace ? hops : undefined);
     record(ct, node.name, before, p, dir);
     const next = arp(m, r.iface, r.nexthop);
     if (m.l2.unstable) {
@@ -120,18 +137,18 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
   return drop(node.name, p, hops, `routing loop (more than ${MAX_HOPS} hops)`);
 }
 
-function postrouting(node: NetNode, out: NetIface, p: Packet, hops: Hop[] | undefined): Packet {
+function postrouting(node: NetNode, out: NetIface, p: Packet, hairpinned: boolean, hops: Hop[] | undefined): Packet {
   for (const r of node.nat) {
+    if (r.type === 'hairpin-masquerade' && hairpinned) {
+      const to = out.addrs[0]?.ip;
+      if (to === undefined) return p;
+      hops?.push({ node: node.name, action: 'snat', detail: `hairpin NAT: source ${formatIp(p.src)} => ${formatIp(to)} so the reply returns here`, realizes: r.realizes });
+      return { ...p, src: to };
+    }
     if (r.type === 'snat' && r.out === out.dev && (!r.from || contains(r.from, p.src))) {
       const to = r.to ?? out.addrs[0]?.ip;
       if (to === undefined || to === p.src) return p;
       hops?.push({ node: node.name, action: 'snat', detail: `${r.to === undefined ? 'masquerade' : 'snat'} out ${out.dev}: source ${formatIp(p.src)} => ${formatIp(to)}`, realizes: r.realizes });
-      return { ...p, src: to };
-    }
-    if (r.type === 'hairpin-snat' && portMatch(p, r.protocol, r.toPort) && p.dst === r.to && (!r.from || contains(r.from, p.src))) {
-      const to = out.addrs[0]?.ip;
-      if (to === undefined) return p;
-      hops?.push({ node: node.name, action: 'snat', detail: `hairpin NAT: source ${formatIp(p.src)} => ${formatIp(to)} so the reply returns here`, realizes: r.realizes });
       return { ...p, src: to };
     }
   }

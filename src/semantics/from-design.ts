@@ -1,10 +1,10 @@
 // Design -> NetModel: the real network as the forwarding engine sees it. Layer 2 is the
 // design's broadcast domains; layer 3 is each routed node's interfaces, routes, gateway and NAT.
-import { contains } from '../model/ip.js';
 import type { Design } from '../model/types.js';
 import { isRouted } from '../model/types.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
-import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNat, type NetNode, type NetRoute } from './net-model.js';
+import { routerNat } from './nat-rules.js';
+import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
 
 export interface DesignModel extends NetModel {
   domains: DomainResult;
@@ -36,7 +36,7 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
       realizes: [`route:${n.name}/${k}`],
     }));
     if (n.gateway !== undefined) routes.push({ network: 0, prefix: 0, via: n.gateway, realizes: [`gateway:${n.name}`] });
-    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind), ifaces, routes, nat: n.kind === 'router' ? natRules(n) : [], realizes: [`node:${n.name}`] });
+    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind), ifaces, routes, nat: n.kind === 'router' ? routerNat(n) : [], realizes: [`node:${n.name}`] });
   }
   const l2: L2View = {
     adjacent: (a, b) => {
@@ -57,30 +57,3 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
   };
   return { nodes, l2, endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), domains };
 }
-
-function natRules(n: Extract<Design['nodes'][number], { kind: 'router' }>): NetNat[] {
-  const out: NetNat[] = [];
-  const addrOf = (dev: string) => n.interfaces.find((i) => i.name === dev)?.addresses[0]?.ip;
-  n.nat.portForwards.forEach((f, k) => {
-    const realizes = [`forward:${n.name}/${k}`];
-    out.push({ type: 'dnat', in: f.in, protocol: f.protocol, port: f.port, to: f.to, toPort: f.toPort, realizes });
-    // Hairpin NAT: inside clients use the public address too, and the router rewrites their
-    // source so the target's reply comes back through it instead of going straight home.
-    const pub = addrOf(f.in);
-    if (n.nat.hairpin && pub !== undefined) {
-      out.push({ type: 'dnat', daddr: pub, protocol: f.protocol, port: f.port, to: f.to, toPort: f.toPort, realizes });
-      // Only clients in the target's own subnet need it: their replies would otherwise go direct.
-      const lan = n.interfaces.flatMap((i) => i.addresses).find((a) => contains(a, f.to));
-      out.push({ type: 'hairpin-snat', ...(lan ? { from: lan } : {}), to: f.to, toPort: f.toPort, protocol: f.protocol, realizes });
-    }
-  });
-  n.nat.redirects.forEach((r, k) => out.push({ type: 'redirect', in: r.in, protocol: r.protocol, port: r.port, toPort: r.toPort, realizes: [`redirect:${n.name}/${k}`] }));
-  // hairpin-snat must be evaluated before masquerade of the same packet; order: dnat, redirect,
-  // hairpin-snat, then source NAT in file order.
-  out.sort((a, b) => rank(a) - rank(b));
-  n.nat.snat.forEach((s, k) => out.push({ type: 'snat', out: s.out, to: s.to, ...(s.from ? { from: s.from } : {}), realizes: [`snat:${n.name}/${k}`] }));
-  n.nat.masquerade.forEach((s, k) => out.push({ type: 'snat', out: s.out, ...(s.from ? { from: s.from } : {}), realizes: [`masquerade:${n.name}/${k}`] }));
-  return out;
-}
-
-const rank = (r: NetNat) => (r.type === 'dnat' ? 0 : r.type === 'redirect' ? 1 : 2);

@@ -5,6 +5,7 @@ import { parseCidr, parseIp, type Cidr } from '../model/ip.js';
 import type { NatRule, Netns, Plan } from '../plan/types.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type NetNat, type NetNode, type NetRoute } from './net-model.js';
 import { PlanL2, wireOf, type PlanIface } from './plan-l2.js';
+import { natRank } from './nat-rules.js';
 
 export interface PlanModel {
   nodes: Map<string, NetNode>;
@@ -96,15 +97,12 @@ function natRule(r: NatRule): NetNat[] {
       const to = addrOf(r.to);
       const daddr = r.daddr !== undefined ? addrOf(r.daddr) : undefined;
       if (to === undefined) return [];
-      return [{ type: 'dnat', ...(r.in !== undefined ? { in: r.in } : {}), ...(daddr !== undefined ? { daddr } : {}), protocol: r.protocol, port: r.port, to, toPort: r.toPort, realizes: r.realizes }];
+      const match = { ...(r.in !== undefined ? { in: r.in } : {}), ...(r.notIn !== undefined ? { notIn: r.notIn } : {}), ...(daddr !== undefined ? { daddr } : {}), ...(r.hairpin ? { hairpin: true } : {}) };
+      return [{ type: 'dnat', ...match, protocol: r.protocol, port: r.port, to, toPort: r.toPort, realizes: r.realizes }];
     }
     case 'redirect':
-      return [{ type: 'redirect', in: r.in, protocol: r.protocol, port: r.port, toPort: r.toPort, realizes: r.realizes }];
-    case 'hairpin-snat': {
-      const to = addrOf(r.to);
-      return to === undefined ? [] : [{ type: 'hairpin-snat', ...(from ? { from } : {}), to, toPort: r.toPort, protocol: r.protocol, realizes: r.realizes }];
-    }
+    case 'hairpin-masquerade':
+      return [r];
   }
 }
 
-const natRank = (r: NetNat) => ({ dnat: 0, redirect: 1, 'hairpin-snat': 2, snat: 3 })[r.type];

@@ -3,6 +3,7 @@
 // Only the layer-2 view differs: the design's broadcast domains vs. bridges, veths, OVS tags
 // and macvlan modes (L2View).
 import type { Cidr } from '../model/ip.js';
+import type { NatStep } from './nat-rules.js';
 
 export type Ref = string;
 
@@ -23,16 +24,8 @@ export interface NetRoute {
   realizes: Ref[];
 }
 
-/**
- * NAT rules in the order netfilter evaluates them. Masquerade is `snat` without `to` (the
- * egress interface's primary address). `hairpin-snat` rewrites the source of packets from `from`
- * to a port-forward target, so that the target's reply comes back through the node.
- */
-export type NetNat =
-  | { type: 'snat'; out: string; from?: Cidr; to?: number; realizes: Ref[] }
-  | { type: 'dnat'; in?: string; daddr?: number; protocol: 'tcp' | 'udp'; port: number; to: number; toPort: number; realizes: Ref[] }
-  | { type: 'redirect'; in: string; protocol: 'tcp' | 'udp'; port: number; toPort: number; realizes: Ref[] }
-  | { type: 'hairpin-snat'; from?: Cidr; to: number; toPort: number; protocol: 'tcp' | 'udp'; realizes: Ref[] };
+/** NAT rules in the order netfilter evaluates them (nat-rules.ts says what each matches). */
+export type NetNat = NatStep;
 
 export interface NetNode {
   name: string;

@@ -134,10 +134,10 @@ function mentioned(m: NetModel): { special: Set<number>; prefixes: { network: nu
       addPrefix(r.network, r.prefix);
     }
     for (const r of n.nat) {
-      if (r.type === 'dnat' || r.type === 'hairpin-snat') special.add(r.to);
+      if (r.type === 'dnat') special.add(r.to);
       if (r.type === 'dnat' && r.daddr !== undefined) special.add(r.daddr);
       if (r.type === 'snat' && r.to !== undefined) special.add(r.to);
-      if ((r.type === 'snat' || r.type === 'hairpin-snat') && r.from) addPrefix(r.from.network, r.from.prefix);
+      if (r.type === 'snat' && r.from) addPrefix(r.from.network, r.from.prefix);
     }
   }
   return { special, prefixes };
@@ -153,8 +153,9 @@ function tcpChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
       const addr = (r.type === 'dnat' ? r.daddr : undefined) ?? n.ifaces.find((i) => i.dev === r.in)?.addrs[0]?.ip;
       if (addr === undefined) continue;
       const rule = r.realizes[0] ?? `${n.name}/${r.in}/${r.port}`;
-      if (seen.has(rule)) continue;
-      seen.add(rule);
+      // One check per rule and address: a forward on every address of its interface.
+      if (seen.has(`${rule} ${addr}`)) continue;
+      seen.add(`${rule} ${addr}`);
       const target =
         r.type === 'dnat'
           ? { node: m.byAddr.get(r.to)?.[0]?.node ?? formatIp(r.to), addr: r.to, port: r.toPort }

@@ -100,7 +100,8 @@ describe('render pieces', () => {
         { type: 'snat', out: 'wan2', to: '198.51.100.7', realizes: ['snat:gw/0'] },
         { type: 'dnat', in: 'wan', protocol: 'tcp', port: 8080, to: '192.168.1.11', toPort: 80, realizes: ['forward:gw/0'] },
         { type: 'redirect', in: 'lan', protocol: 'udp', port: 53, toPort: 5353, realizes: ['redirect:gw/0'] },
-        { type: 'hairpin-snat', from: '192.168.1.0/24', to: '192.168.1.11', toPort: 80, protocol: 'tcp', realizes: ['forward:gw/0'] },
+        { type: 'dnat', notIn: 'wan', daddr: '203.0.113.2', hairpin: true, protocol: 'tcp', port: 8080, to: '192.168.1.11', toPort: 80, realizes: ['forward:gw/0'] },
+        { type: 'hairpin-masquerade', realizes: ['forward:gw/0'] },
       ],
     });
     expect(text.split('\n').slice(0, 3)).toEqual(['table ip vnetmap', 'delete table ip vnetmap', 'table ip vnetmap {']);
@@ -110,7 +111,9 @@ describe('render pieces', () => {
     expect(pre).toContain('iifname "lan" udp dport 53 redirect to :5353');
     expect(post).toContain('oifname "wan" ip saddr 192.168.1.0/24 masquerade');
     expect(post).toContain('oifname "wan2" snat to 198.51.100.7');
-    expect(post).toContain('ip saddr 192.168.1.0/24 ip daddr 192.168.1.11 tcp dport 80 masquerade');
+    // Inside clients of the forward are marked in prerouting, masqueraded in postrouting.
+    expect(pre).toContain('iifname != "wan" ip daddr 203.0.113.2 tcp dport 8080 meta mark set 0x766e0001 dnat to 192.168.1.11:80');
+    expect(post).toContain('meta mark 0x766e0001 masquerade');
     expect(pre).not.toContain('masquerade');
   });
 

@@ -115,7 +115,7 @@ describe('hairpin toward a learning bridge', () => {
     const cmp = compare(d, p);
     expect(cmp.bugs.length).toBeGreaterThan(0);
     for (const b of cmp.bugs) {
-      if (b.kind === 'tcp') expect(b.to).toBe('forward:gw/0 -> pc1'); // pc1 serves the port forward
+      if (b.kind === 'tcp') expect(b.to).toBe('forward:gw/0 203.0.113.2:8080 -> pc1'); // pc1 serves the port forward
       else expect(b.detail ?? '').toMatch(/learning switch port behind hairpin port/);
     }
     // Unexplained, so verify must probe these pairs against the design, not skip them.
@@ -126,12 +126,12 @@ describe('hairpin toward a learning bridge', () => {
 describe('hairpin NAT in the twin', () => {
   const text = readFileSync('examples/network-a.yaml', 'utf8').replace('    nat:\n', '    nat:\n      hairpin: true\n');
   const d = design(text);
-  it('inside clients reach the forwarded port; without the hairpin SNAT rule the reply bypasses the router', () => {
+  it('inside clients reach the forwarded port; without the hairpin masquerade the reply bypasses the router', () => {
     const p = plan(d, 'faithful');
     expect(compare(d, p).bugs).toEqual([]);
     const ok = traceOffline(p, 'pc2', '203.0.113.2', { tcpPort: 8080 });
     expect(ok.verdict).toBe('delivered');
-    for (const o of p.objects) if (o.kind === 'nft') o.rules = o.rules.filter((r) => r.type !== 'hairpin-snat');
+    for (const o of p.objects) if (o.kind === 'nft') o.rules = o.rules.filter((r) => r.type !== 'hairpin-masquerade');
     const bad = traceOffline(p, 'pc2', '203.0.113.2', { tcpPort: 8080 });
     expect(bad.verdict).toBe('dropped');
     expect(bad.why).toMatch(/reply comes from 192\.168\.1\.11 instead of 203\.0\.113\.2.*asymmetric NAT/);
