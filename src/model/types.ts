@@ -159,6 +159,15 @@ export interface Design {
 
 export const isRouted = (n: DesignNode): n is Extract<DesignNode, Routed> => 'interfaces' in n;
 
+/**
+ * A static route to exactly one of the node's own subnets: the connected route wins on a real
+ * router, and Linux refuses a second route to it ("File exists"), so the twin leaves it out.
+ */
+export function shadowedByConnected(n: Extract<DesignNode, Routed>, r: Route): boolean {
+  const own = [...n.interfaces.flatMap((i) => i.addresses), ...('svis' in n ? n.svis.flatMap((s) => s.addresses) : [])];
+  return r.to.prefix > 0 && own.some((c) => c.network === r.to.network && c.prefix === r.to.prefix);
+}
+
 /** VLAN-aware L2 devices: their link ends carry access/trunk modes. */
 export const isVlanAware = (n: DesignNode): boolean =>
   (n.kind === 'switch' && n.vlanAware) || n.kind === 'l3-switch';

@@ -4,7 +4,7 @@
 // bridge in faithful), so they pass a `where` lookup and this file does the rest.
 import { formatIp, formatNet } from '../model/ip.js';
 import { routerNat } from '../semantics/nat-rules.js';
-import type { DesignNode, Routed } from '../model/types.js';
+import { shadowedByConnected, type DesignNode, type Routed } from '../model/types.js';
 import type { Ctx } from './context.js';
 import { gatewayRef, ifaceRef, nodeRef, routeRef, sviRef } from './refs.js';
 import type { NatRule } from './types.js';
@@ -39,6 +39,7 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
   }
   if (n.gateway !== undefined) b.add({ kind: 'route', namespace: ns, to: 'default', via: formatIp(n.gateway), realizes: [gatewayRef(n.name)] });
   n.routes.forEach((r, idx) => {
+    if (shadowedByConnected(n, r)) return; // W-ROUTE-CONNECTED: the connected route wins
     const route: Parameters<typeof b.add>[0] & { kind: 'route' } = {
       kind: 'route',
       namespace: ns,

@@ -7,8 +7,8 @@
 // or NAT rule mentions, unless some rule names its address. One representative pair per pair
 // of classes is simulated; individual pairs are answered from the class cells on demand.
 import { contains, formatIp } from '../model/ip.js';
-import { roundTrip } from './forward.js';
-import type { Endpoint, NetIface, NetModel, NetNat } from './net-model.js';
+import { roundTrip, walk } from './forward.js';
+import type { Endpoint, NetIface, NetModel, NetNat, NetNode } from './net-model.js';
 
 export interface PairResult {
   /** An ICMP echo from the source endpoint's address gets its reply. */
@@ -143,6 +143,18 @@ function mentioned(m: NetModel): { special: Set<number>; prefixes: { network: nu
   return { special, prefixes };
 }
 
+/**
+ * Where a forward's connections end up: the device the router itself reaches at the target
+ * address, so that sites reusing private addresses each get their own host, and a forward to
+ * another router that forwards again (double NAT) ends at the inside machine.
+ */
+function forwardTarget(m: NetModel, n: NetNode, to: number, port: number, protocol: 'tcp' | 'udp'): TcpCheck['target'] {
+  const src = n.ifaces.find((i) => i.addrs[0])?.addrs[0]?.ip;
+  const w = src === undefined ? undefined : walk(m, n.name, { src, dst: to, proto: protocol, sport: 40000, dport: port }, new Map(), 'orig', false);
+  if (w?.delivered) return { node: w.node, addr: w.pkt.dst, port: w.pkt.dport };
+  return { node: m.byAddr.get(to)?.[0]?.node ?? formatIp(to), addr: to, port };
+}
+
 function tcpChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
   const checks: TcpCheck[] = [];
   const seen = new Set<string>();
@@ -156,10 +168,7 @@ function tcpChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
       // One check per rule and address: a forward on every address of its interface.
       if (seen.has(`${rule} ${addr}`)) continue;
       seen.add(`${rule} ${addr}`);
-      const target =
-        r.type === 'dnat'
-          ? { node: m.byAddr.get(r.to)?.[0]?.node ?? formatIp(r.to), addr: r.to, port: r.toPort }
-          : { node: n.name, addr, port: r.toPort };
+      const target = r.type === 'dnat' ? forwardTarget(m, n, r.to, r.toPort, r.protocol) : { node: n.name, addr, port: r.toPort };
       const fromClass = new Map<number, boolean>();
       for (const c of classes) {
         const e = c.members[0]!;

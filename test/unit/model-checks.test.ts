@@ -141,7 +141,7 @@ describe('checks: scale', () => {
     expect(codes(big(false))).toEqual([]);
     const r = loadDesign(big(true), 'big.yaml');
     expect(r.errors.map((e) => e.message)).toEqual([
-      '10.39.1.10 on h39-49 eth0 is already used by h39-0 eth0; every interface in the network needs its own address.',
+      '10.39.1.10 on h39-49 eth0 is already used by h39-0 eth0 in the same broadcast domain; give each interface its own address.',
     ]);
     // Generous: catches quadratic blow-ups (minutes), not a slow machine.
     expect(Date.now() - t0).toBeLessThan(30_000);

@@ -137,3 +137,51 @@ describe('hairpin NAT in the twin', () => {
     expect(bad.why).toMatch(/reply comes from 192\.168\.1\.11 instead of 203\.0\.113\.2.*asymmetric NAT/);
   });
 });
+
+describe('designs a prober wrote (each once disagreed with its twin)', () => {
+  const check = (text: string) => {
+    const d = design(text);
+    for (const s of ['faithful', 'compact', 'ovs'] as const) expect(compare(d, plan(d, s)).bugs, s).toEqual([]);
+    return d;
+  };
+  const lan = (extra: string) => `name: t
+nodes:
+  pc1: { kind: host, interfaces: { eth0: { address: 192.168.1.12/24 } }, gateway: 192.168.1.1 }
+  web: { kind: host, interfaces: { eth0: { address: 192.168.1.11/24 } }, gateway: 192.168.1.1 }
+  sw: { kind: switch }
+  gw:
+    kind: router
+    interfaces: { lan: { address: 192.168.1.1/24 }, wan: { address: [203.0.113.2/24, 203.0.113.9/24] } }
+    gateway: 203.0.113.1
+    nat:
+${extra}
+  internet: { kind: external, interfaces: { eth0: { address: 203.0.113.1/24 } } }
+links:
+  - endpoints: [pc1:eth0, sw:p1]
+  - endpoints: [web:eth0, sw:p2]
+  - endpoints: [gw:lan, sw:p9]
+  - endpoints: [gw:wan, internet:eth0]
+`;
+  it('an snat exception is tried before a general masquerade, in the design and in the twin', () => {
+    const d = check(lan('      masquerade: [{ out: wan }]\n      snat: [{ out: wan, from: 192.168.1.12/32, to: 203.0.113.9 }]'));
+    for (const s of ['faithful', 'compact'] as const) {
+      const t = traceOffline(plan(d, s), 'pc1', '203.0.113.1');
+      expect(t.request.map((h) => h.detail).join('\n'), s).toMatch(/snat out wan: source 192\.168\.1\.12 => 203\.0\.113\.9/);
+    }
+  });
+  it('a port forward takes every address of its interface, and verify checks each', () => {
+    const d = check(lan('      port-forwards: [{ in: wan, protocol: tcp, port: 8080, to: 192.168.1.11, to-port: 80 }]'));
+    const tcp = reachability(planModel(plan(d, 'faithful')) as NetModel).tcp;
+    expect(tcp.map((t) => `${t.addr} ${t.target.node}`).sort()).toEqual([`${0xcb007102} web`, `${0xcb007109} web`]);
+    expect(traceOffline(plan(d, 'faithful'), 'internet', '203.0.113.9', { tcpPort: 8080 }).verdict).toBe('delivered');
+  });
+  it('a host route out of an interface towards a router: the router answers ARP for its other address', () => {
+    const d = check(lan('      masquerade: [{ out: wan }]').replace('gateway: 192.168.1.1 }\n  web', 'gateway: 192.168.1.1, routes: [{ to: 203.0.113.0/24, dev: eth0 }] }\n  web'));
+    expect(traceOffline(plan(d, 'faithful'), 'pc1', '203.0.113.2').verdict).toBe('delivered');
+  });
+  it('a route to the node\'s own subnet is left out of the twin (the connected route wins)', () => {
+    const d = check(lan('      masquerade: [{ out: wan }]').replace('gateway: 192.168.1.1 }\n  web', 'gateway: 192.168.1.1, routes: [{ to: 192.168.1.0/24, via: 192.168.1.11 }] }\n  web'));
+    const routes = plan(d, 'faithful').objects.filter((o) => o.kind === 'route' && o.namespace === 'vn-t-pc1');
+    expect(routes.map((o) => o.realizes)).toEqual([['gateway:pc1']]);
+  });
+});

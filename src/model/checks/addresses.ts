@@ -1,14 +1,15 @@
 // Addresses as a network engineer would check them on paper: each one is usable by a host,
-// each one is unique in the network, and one device never has two interfaces in one subnet.
+// each one is unique in its broadcast domain (sites behind NAT may reuse private ones), and one device never has two interfaces in one subnet.
 import { broadcastOf, formatIp, formatNet, overlaps, lacksHostBits } from '../ip.js';
-import { error, type Finding, type PathSeg } from '../problems.js';
+import { error, warning, type Finding } from '../problems.js';
 import type { Design } from '../types.js';
-import { addrAt, allHolders, holdersOf, type AddrHolder } from './util.js';
+import { addrAt, allHolders, domainsOf, holdersOf, type AddrHolder } from './util.js';
 
 export function checkAddresses(d: Design): Finding[] {
   const f: Finding[] = [];
   const holders = allHolders(d);
-  const seen = new Map<number, { where: string; path: PathSeg[] }>();
+  const { of } = domainsOf(d);
+  const seen = new Map<number, { where: string; node: string; dom: number | undefined }>();
   for (const h of holders) {
     h.addresses.forEach((c, k) => {
       const path = addrAt(h, k);
@@ -19,10 +20,17 @@ export function checkAddresses(d: Design): Finding[] {
         );
       }
       const where = `${h.node} ${h.dev}`;
+      const dom = of.get(h.ref);
       const first = seen.get(c.ip);
-      if (first) {
-        f.push(error('E-DUP-ADDRESS', path, `${formatIp(c.ip)} on ${where} is already used by ${first.where}; every interface in the network needs its own address.`));
-      } else seen.set(c.ip, { where, path });
+      if (!first) seen.set(c.ip, { where, node: h.node, dom });
+      else if (first.node === h.node || first.dom === undefined || first.dom === dom) {
+        f.push(error('E-DUP-ADDRESS', path, `${formatIp(c.ip)} on ${where} is already used by ${first.where}${first.node === h.node || first.dom === undefined ? '' : ' in the same broadcast domain'}; give each interface its own address.`));
+      } else {
+        // Sites behind their own NAT routers often reuse the same private addresses.
+        f.push(
+          warning('W-DUP-ADDRESS', path, `${formatIp(c.ip)} on ${where} is also used by ${first.where}, in another broadcast domain; fine for sites behind separate NAT routers, but a router that can reach both reaches only one of them, so give it another address if they should talk.`),
+        );
+      }
     });
   }
   for (const n of d.nodes) checkOverlaps(holdersOf(n), f);

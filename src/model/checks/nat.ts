@@ -1,4 +1,4 @@
-// NAT rules of routers: the interfaces they name exist, forwards lead to a real inside host,
+// NAT rules of routers: the interfaces they name exist, forwards lead to a device of the design,
 // SNAT uses the router's own address, and no incoming port is claimed twice.
 import { formatIp } from '../ip.js';
 import { error, warning, type Finding, type PathSeg } from '../problems.js';
@@ -11,11 +11,10 @@ const PORT_MAX = 65535;
 
 export function checkNat(d: Design): Finding[] {
   const f: Finding[] = [];
-  // Forward targets must be end stations: a forward to a router or switch address goes nowhere useful.
+  // A forward must lead to some device: an inside machine, or another router that forwards
+  // again (double NAT: the ISP's box forwarding to the home router's outside address).
   const targets = new Map<number, string>();
-  for (const h of allHolders(d)) {
-    if (h.kind === 'host' || h.kind === 'vm' || h.kind === 'server') for (const c of h.addresses) targets.set(c.ip, `${h.node} ${h.dev}`);
-  }
+  for (const h of allHolders(d)) for (const c of h.addresses) targets.set(c.ip, `${h.node} ${h.dev}`);
   for (const n of d.nodes) if (n.kind === 'router') checkRouter(n, targets, f);
   return f;
 }
@@ -57,7 +56,7 @@ function checkRouter(n: RouterNode, targets: Map<number, string>, f: Finding[]):
     if (p.toPort !== p.port) portOk(p.toPort, [...p.path, 'to-port']);
     if (p.to !== 0 && !targets.has(p.to)) {
       f.push(
-        error('E-FORWARD-TARGET', [...p.path, 'to'], `port forward ${p.protocol}/${p.port} goes to ${formatIp(p.to)}, but no host, VM or server has that address; use the address of the inside machine that offers the service.`),
+        error('E-FORWARD-TARGET', [...p.path, 'to'], `port forward ${p.protocol}/${p.port} goes to ${formatIp(p.to)}, but no device in the design has that address; use the address of the inside machine that offers the service (or of the router that forwards it on).`),
       );
     }
     claim(p.in, p.protocol, p.port, p.path, 'port-forward');

@@ -1,10 +1,10 @@
 // Gateways and static routes must be reachable from the node's own subnets: the kernel refuses
 // a next hop that is not on a connected network ("Nexthop has invalid gateway").
 import { contains, formatIp, formatNet } from '../ip.js';
-import { error, type Finding } from '../problems.js';
+import { error, warning, type Finding } from '../problems.js';
 import { closest } from '../suggest.js';
 import type { Design } from '../types.js';
-import { isRouted } from '../types.js';
+import { isRouted, shadowedByConnected } from '../types.js';
 import { holdersOf } from './util.js';
 
 export function checkRoutes(d: Design): Finding[] {
@@ -27,6 +27,16 @@ export function checkRoutes(d: Design): Finding[] {
     }
     const devs = hs.map((h) => h.dev);
     for (const r of n.routes) {
+      if (r.to.ip !== r.to.network) {
+        f.push(
+          warning('W-ROUTE-HOST-BITS', [...r.path, 'to'], `route destination ${r.to.text} has host bits set; it means ${formatNet(r.to)}, so write that (or a longer prefix if you meant a smaller network).`),
+        );
+      }
+      if (shadowedByConnected(n, r)) {
+        f.push(
+          warning('W-ROUTE-CONNECTED', [...r.path, 'to'], `${n.name} is itself on ${formatNet(r.to)}, so its connected route wins and this route is never used (the twin leaves it out; Linux refuses it); remove it, or route a smaller or different prefix.`),
+        );
+      }
       if (r.via !== undefined && !onLink(r.via)) {
         f.push(
           error('E-ROUTE-VIA', [...r.path, 'via'], `route to ${formatNet(r.to)} goes via ${formatIp(r.via)}, which is not on a subnet of ${n.name} (${netList}); use a next hop on a connected subnet.`),
