@@ -30,6 +30,11 @@ export class PlanBuilder {
     return o;
   }
 
+  /** The objects added so far, for passes over the whole plan before it is finished. */
+  get added(): readonly PlanObject[] {
+    return this.objects;
+  }
+
   /** Mark a design name as used in a namespace so generated names keep clear of it. */
   claim(ns: Netns, name: string): string {
     this.taken(ns).add(name);

@@ -2,6 +2,7 @@
 // command line wins over the design's mapping) and hands over to its file.
 import type { Design } from '../model/types.js';
 import type { Strategy } from '../model/limits.js';
+import { keepBridgedFramesOutOfNat } from './bridge-netfilter.js';
 import { compileCompact } from './compact.js';
 import { makeCtx, type CompileOptions } from './context.js';
 import { compileFaithful } from './faithful.js';
@@ -28,5 +29,6 @@ export function compile(design: Design, opts: CompileOptions & { strategy?: Stra
       compileMacvtap(ctx);
       break;
   }
+  keepBridgedFramesOutOfNat(ctx.b);
   return ctx.b.finish(strategy, opts.capabilities);
 }

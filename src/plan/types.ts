@@ -166,6 +166,8 @@ export interface SysctlObj extends Base {
   namespace: Netns;
   key: string;
   value: string;
+  /** Set only where the kernel has the key (a module's setting, absent while it is not loaded). */
+  optional?: true;
 }
 
 export type NatRule =

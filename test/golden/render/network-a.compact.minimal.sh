@@ -111,6 +111,8 @@ VNETMAP_EOF
 echo "vnetmap golden: sysctl" >&2
 # kernel settings of vn-golden-gw
 nsenter --net=/var/run/netns/vn-golden-gw -- sysctl -qw net.ipv4.ip_forward=1
+# kernel settings of vn-golden-gw that exist only with their module loaded
+nsenter --net=/var/run/netns/vn-golden-gw -- sysctl -qew net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0
 echo "vnetmap golden: nft" >&2
 # NAT of vn-golden-gw (2 rules)
 nsenter --net=/var/run/netns/vn-golden-gw -- nft -f - <<'VNETMAP_EOF'
