@@ -216,11 +216,11 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     for (const e of [v.a, v.b]) if (e.txOff) steps.push({ phase: 'offload', argv: execIn(e.namespace, ['ethtool', '-K', e.name, 'tx', 'off']), why: `checksums in software on ${e.name} (OVS userspace datapath)` });
   }
   for (const ns of settle) {
-    const all = inNs(idx, ns, 'sysctl');
-    const kv = (optional: boolean) => all.filter((o) => !!o.optional === optional).map((o) => `${o.key}=${o.value}`);
-    if (kv(false).length) steps.push({ phase: 'sysctl', argv: execIn(ns, ['sysctl', '-qw', ...kv(false)]), why: `kernel settings of ${ns}` });
+    const kv = (optional: boolean) => inNs(idx, ns, 'sysctl').filter((o) => !!o.optional === optional).map((o) => `${o.key}=${o.value}`);
+    const [must, ifLoaded] = [kv(false), kv(true)];
+    if (must.length) steps.push({ phase: 'sysctl', argv: execIn(ns, ['sysctl', '-qw', ...must]), why: `kernel settings of ${ns}` });
     // -e: a module's setting that does not exist because the module is not loaded is skipped.
-    if (kv(true).length) steps.push({ phase: 'sysctl', argv: execIn(ns, ['sysctl', '-qew', ...kv(true)]), why: `kernel settings of ${ns} that exist only with their module loaded` });
+    if (ifLoaded.length) steps.push({ phase: 'sysctl', argv: execIn(ns, ['sysctl', '-qew', ...ifLoaded]), why: `kernel settings of ${ns} that exist only with their module loaded` });
   }
   for (const ns of settle) {
     for (const o of inNs(idx, ns, 'nft')) steps.push({ phase: 'nft', argv: execIn(ns, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${ns} (${o.rules.length} rules)` });

@@ -91,16 +91,15 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
       if (trace) hops.push({ node: node.name, action: 'un-nat', detail: `conntrack: ${show(p)} => ${show(rev)}`, realizes: [] });
       p = rev;
     } else if (dir === 'orig' && inIface) {
-      const from = inIface;
       for (const r of node.nat) {
-        if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === from.dev) && (r.notIn === undefined || r.notIn !== from.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
+        if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev) && (r.notIn === undefined || r.notIn !== inIface.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
           if (r.hairpin) hairpinned = true;
           p = { ...p, dst: r.to, dport: r.toPort };
           if (trace) hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} ${r.in ? `on ${r.in}` : `from inside (not ${r.notIn})`}${r.daddr !== undefined ? ` to ${formatIp(r.daddr)}` : ''} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
           break;
         }
-        if (r.type === 'redirect' && r.in === from.dev && portMatch(p, r.protocol, r.port)) {
-          const own = from.addrs[0];
+        if (r.type === 'redirect' && r.in === inIface.dev && portMatch(p, r.protocol, r.port)) {
+          const own = inIface.addrs[0];
           if (!own) break;
           p = { ...p, dst: own.ip, dport: r.toPort };
           if (trace) hops.push({ node: node.name, action: 'redirect', detail: `redirect ${r.protocol}/${r.port} on ${r.in} => this node :${r.toPort}`, realizes: r.realizes });
