@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { ToolError } from '../errors.js';
 import { fanOut, fansOut, type Command } from './fan-out.js';
+import { HelperSession } from './helper-session.js';
 import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink } from './netlink.js';
 
 export type { Command } from './fan-out.js';
@@ -64,9 +65,12 @@ export interface ProcessRunnerOptions {
 export class ProcessRunner implements Runner {
   private readonly helper: string[] | undefined;
   private readonly atLeast: number;
+  /** Helper runs go to one warm helper process when it is free (helper-session.ts). */
+  private readonly session: HelperSession | undefined;
   constructor(opts: ProcessRunnerOptions = {}) {
     this.helper = opts.netlink === false ? undefined : netlinkHelper();
     this.atLeast = opts.netlink === true ? 1 : NETLINK_MIN_BATCHES;
+    this.session = this.helper && new HelperSession(this.helper);
   }
 
   /**
@@ -83,6 +87,13 @@ export class ProcessRunner implements Runner {
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const [cmd, ...args] = argv;
     if (!cmd) throw new Error('Runner.run called with an empty argv');
+    const helper = this.helper;
+    const warm = helper && !opts.signal && helper.every((a, i) => argv[i] === a) ? this.session?.run(argv.slice(helper.length), opts) : undefined;
+    if (warm)
+      return warm.then((res) => {
+        if (res.code === 0 || opts.allowFail) return res;
+        throw new ToolError(argv, res.code, res.stderr, opts.hint);
+      });
     return new Promise((resolve, reject) => {
       const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL' });
       const out: Buffer[] = [];
