@@ -14,6 +14,9 @@ export interface Pace {
   patient?: boolean;
 }
 
+/** The spacing in whole microseconds, at least one (both tools take fractions of a millisecond). */
+const micros = (p: Pace): number => Math.max(1, Math.round(p.intervalMs * 1000));
+
 /**
  * Which of `targets` answer an ICMP echo from `src` in namespace `ns`: two tries, 400 ms each,
  * or (patient, for a second chance) three tries from 1.5 s.
@@ -24,8 +27,8 @@ export async function pingMany(runner: Runner, ns: string, src: string, targets:
   // One fping per source namespace probes every target: -a lists the alive ones; -i spaces the
   // targets (fping's default, 10 ms, made 100 targets take a second).
   const tries = pace.patient ? ['-r', '2', '-t', '1500'] : ['-r', '1', '-t', '400'];
-  const argv = ['fping', '-a', ...tries, '-B', '1', '-i', String(Math.max(1, pace.intervalMs)), '-S', src, ...uniq];
-  const r = await runner.run(inNs(ns, argv), { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) });
+  const argv = ['fping', '-a', ...tries, '-B', '1', '-i', String(micros(pace) / 1000), '-S', src, ...uniq];
+  const r = await runner.run(inNs(ns, argv), { allowFail: true, timeoutMs: 15_000 + Math.ceil(uniq.length * (20 + pace.intervalMs * 3)) });
   if (r.code === 127 || /command not found/.test(r.stderr)) return pingEach(runner, ns, src, uniq);
   const asked = new Set(uniq);
   return new Set(r.stdout.split('\n').map((l) => l.trim()).filter((l) => asked.has(l)));
@@ -41,24 +44,34 @@ async function pingEach(runner: Runner, ns: string, src: string, targets: string
   return alive;
 }
 
+/** Sender address of ARP probes (arpMany). */
+const PROBE_SENDER = '0.0.0.0';
+
 /** Retries of an arp-scan that the kernel refused a frame (ENOBUFS), pausing 0.2, 0.4, 0.8, 1.6 s. */
 const ARP_BUSY_RETRIES = 4;
 const ARP_BUSY_PAUSE_MS = 200;
 
 /**
- * MAC addresses answering an ARP request for each of `targets`, sent out of `dev` with sender
- * address `src` (two tries, 400 ms then 600 ms; patient: three from 1.5 s), whatever the subnets. The caller compares
+ * MAC addresses answering an ARP request for each of `targets`, sent out of `dev` (two tries,
+ * 400 ms then 600 ms; patient: three from 1.5 s), whatever the subnets. The caller compares
  * them with the target interface's MAC: Linux answers for any of its addresses on any
  * interface, so "someone answered" is not yet "the target is adjacent". One arp-scan per
  * source probes every target and reports every reply (duplicates too); without arp-scan,
  * one arping per target.
+ *
+ * The requests are ARP probes (RFC 5227: sender address 0.0.0.0). Linux answers them like any
+ * request for its address, to the sender's MAC, but learns nothing from them: a request from a
+ * real sender address makes the target create a neighbour entry for it, and that table is one
+ * for all namespaces (neigh-budget.ts), so probing all pairs of 100 hosts took 9,900 entries,
+ * ten times a stock kernel's limit, and waves with the caches emptied between them. Nor does the
+ * answer then depend on the target's route back to a sender in another subnet.
  */
-export async function arpMany(runner: Runner, ns: string, dev: string, src: string, targets: string[], pace: Pace = { intervalMs: 1 }): Promise<Map<string, string[]>> {
+export async function arpMany(runner: Runner, ns: string, dev: string, targets: string[], pace: Pace = { intervalMs: 1 }): Promise<Map<string, string[]>> {
   const uniq = [...new Set(targets)];
   const out = new Map<string, string[]>(uniq.map((t) => [t, []]));
   if (!uniq.length) return out;
-  const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${src}`, ...(pace.patient ? ['--retry=3', '--timeout=1500'] : ['--retry=2', '--timeout=400']), `--interval=${Math.max(1, pace.intervalMs)}`, '--plain', '--quiet', ...uniq]);
-  const opts = { allowFail: true, timeoutMs: 15_000 + uniq.length * (20 + pace.intervalMs * 3) };
+  const argv = inNs(ns, ['arp-scan', '-I', dev, `--arpspa=${PROBE_SENDER}`, ...(pace.patient ? ['--retry=3', '--timeout=1500'] : ['--retry=2', '--timeout=400']), `--interval=${micros(pace)}u`, '--plain', '--quiet', ...uniq]);
+  const opts = { allowFail: true, timeoutMs: 15_000 + Math.ceil(uniq.length * (20 + pace.intervalMs * 3)) };
   let r = await runner.run(argv, opts);
   // "No buffer space available": a queue on the frame's way was full (in a broadcast domain
   // of thousands, every request is copied to every port, and 16 sources flood at once), and
@@ -68,7 +81,7 @@ export async function arpMany(runner: Runner, ns: string, dev: string, src: stri
     r = await runner.run(argv, opts);
   }
   if (r.code === 127 || /command not found/.test(r.stderr)) {
-    for (const t of uniq) out.set(t, await arpFrom(runner, ns, dev, src, t));
+    for (const t of uniq) out.set(t, await arpFrom(runner, ns, dev, t));
     return out;
   }
   // A source interface that is gone (a cable unplugged behind our back) hears nothing.
@@ -82,8 +95,8 @@ export async function arpMany(runner: Runner, ns: string, dev: string, src: stri
 }
 
 /** One arping (fallback): the MACs answering a single request for `target`. */
-async function arpFrom(runner: Runner, ns: string, dev: string, src: string, target: string): Promise<string[]> {
-  const r = await runner.run(inNs(ns, ['arping', '-c', '1', '-w', '1', '-I', dev, '-s', src, target]), { allowFail: true, timeoutMs: 5_000 });
+async function arpFrom(runner: Runner, ns: string, dev: string, target: string): Promise<string[]> {
+  const r = await runner.run(inNs(ns, ['arping', '-c', '1', '-w', '1', '-I', dev, '-s', PROBE_SENDER, target]), { allowFail: true, timeoutMs: 5_000 });
   if (r.code === 127 || /command not found/.test(r.stderr)) throw new Error('neither arp-scan nor arping is installed (Debian: arp-scan); run scripts/setup.sh');
   return [...r.stdout.matchAll(/reply from \S+ \[([0-9A-Fa-f:]{17})\]/g)].map((m) => m[1]!.toLowerCase());
 }

@@ -79,6 +79,8 @@ export interface VerifyOptions {
 
 /** Waves of the neighbour table (see NeighWaves) the default probes may take; beyond, a sample. */
 const MAX_WAVES = 16;
+/** Frame deliveries a millisecond that the floods of all probes at once may cause (see pace). */
+const DELIVERIES_PER_MS = 2000;
 
 interface Live {
   ep: Endpoint;
@@ -119,18 +121,18 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const stratum = (i: number): string => `${cmp.design.classOf.get(live[i]!.ep.ref)}|${cmp.plan.classOf.get(live[i]!.ep.ref)}`;
   const probe = targetsToProbe(n, k, plan.lab, stratum).map((ts) => ts.map((t) => live[t]!));
   const probed = probe.reduce((x, ts) => x + ts.length, 0);
-  // Pairs in one broadcast domain: what the probes need from the neighbour table. When they fit
-  // at once nothing waits; otherwise they go in waves.
+  // Pairs in one broadcast domain: what the pings need from the neighbour table (ARP probes need
+  // none, see arpMany). When they fit at once nothing waits; otherwise they go in waves.
   const l2Pairs = new Set<string>();
   const at = new Map(live.map((l, i) => [l, i]));
-  probe.forEach((ts, i) => {
+  if (kinds.has('ping')) probe.forEach((ts, i) => {
     for (const b of ts) {
       const j = at.get(b)!;
       if (cmp.expected(live[i]!.ep.ref, b.ep.ref).l2) l2Pairs.add(i < j ? `${i} ${j}` : `${j} ${i}`);
     }
   });
-  // Probes that do not fit in the table at once go in waves (NeighWaves), the twin's caches
-  // emptied between two; the others go at full speed, and only if the table overflowed
+  // Pings that do not fit in the table at once go in waves (NeighWaves), the twin's caches
+  // emptied between two; otherwise they go at full speed, and only if the table overflowed
   // meanwhile (fulls counted by the kernel) does the second pass over doubtful pairs use waves.
   const flush = async (nss: string[]): Promise<number> => {
     // A namespace gone meanwhile (the lab taken down) has nothing left to empty.
@@ -140,25 +142,28 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const nsAll = [...new Set(live.map((l) => l.loc.namespace))];
   let waves = limits && 2 * l2Pairs.size > room ? new NeighWaves(room, flush, { entries: limits.entries }) : undefined;
   const needWaves = !!waves;
-  let fulls = tableFulls();
-  /** Before a second pass: did the table overflow during the first? Then go in waves from now on. */
-  const overflowed = (kind: string): void => {
+  const fulls = tableFulls();
+  /** Before the second pass of pings: did the table overflow during the first? Then go in waves from now on. */
+  const overflowed = (): void => {
     const now = tableFulls();
     if (limits && now > fulls && !waves) {
       waves = new NeighWaves(room, flush, { entries: limits.thresh3, touched: nsAll });
-      notes.push(`the kernel's neighbour table (gc_thresh3 = ${limits.thresh3}, shared by every namespace) overflowed ${now - fulls} time(s) during the ${kind} probes: doubtful pairs were probed again in waves that fit.`);
+      notes.push(`the kernel's neighbour table (gc_thresh3 = ${limits.thresh3}, shared by every namespace) overflowed ${now - fulls} time(s) during the ping probes: doubtful pairs were probed again in waves that fit.`);
     }
-    fulls = now;
   };
-  // Each probe to a new neighbour may be an ARP broadcast that every endpoint of the domain
-  // receives: spacing a source's targets so that all sources together cause at most ~2 million
-  // frame deliveries a second keeps replies from drowning (taking the whole lab as one domain).
-  const pace: Pace = { intervalMs: Math.ceil((limit * n) / 2000) };
-  const patient: Pace = { intervalMs: Math.ceil((second * n) / 2000), patient: true };
-  // New neighbour entries a probe creates: one in each namespace for a pair in one broadcast
-  // domain (a ping), one in the target's (an ARP probe), counted every time because a wave's
-  // end empties them. Sources wait their turn for room.
+  // New neighbour entries a ping creates: one in each namespace for a pair in one broadcast
+  // domain, counted every time because a wave's end empties them. Sources wait their turn for room.
   const l2 = (i: number, bs: Live[]): number => bs.filter((b) => cmp.expected(live[i]!.ep.ref, b.ep.ref).l2).length;
+  // Each probe to a new neighbour may be an ARP broadcast that every endpoint of its domain
+  // receives (`flood` of them at most): spacing a source's targets so that the sources probing at
+  // once cause at most ~2 million frame deliveries a second keeps replies from drowning. In
+  // waves, fewer sources probe at once than `limit`: as many as a wave holds (a 100-host domain
+  // on a stock kernel: 4, so 0.2 ms between targets where 16 sources would need 0.8 ms).
+  const spacing = (sources: number): number => (sources * Math.max(1, flood)) / DELIVERIES_PER_MS;
+  const inWave = waves ? Math.max(1, Math.floor(room / Math.max(1, (2 * l2Pairs.size) / Math.max(1, n)))) : limit;
+  const pace: Pace = { intervalMs: spacing(limit) };
+  const pingPace: Pace = { intervalMs: spacing(Math.min(limit, inWave)) };
+  const patient: Pace = { intervalMs: spacing(second), patient: true };
   /** Runs probe() once its `entries` new neighbours in namespaces `nss` fit in the current wave. */
   const inRoom = async <T>(entries: number, nss: string[], probe: () => Promise<T>): Promise<T> => {
     if (!waves) return probe();
@@ -203,7 +208,6 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const twoPasses = async (kind: string, first: () => Promise<unknown>, again: (limit: number, pace: Pace) => Promise<unknown>): Promise<string | undefined> => {
     dropped();
     await first();
-    overflowed(kind);
     let lost = dropped();
     const then = secondPass(kind, lost);
     if (then) {
@@ -227,10 +231,10 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     // once the first pass is over, with fewer sources at once and patient timeouts.
     const doubt = await twoPasses(
       'ping',
-      async () =>
-        (alive = await mapPool(live, limit, async (a, i) => {
-          return inRoom(2 * l2(i, probe[i]!), nssOf(a, probe[i]!), () => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pace));
-        })),
+      async () => {
+        alive = await mapPool(live, limit, async (a, i) => inRoom(2 * l2(i, probe[i]!), nssOf(a, probe[i]!), () => pingMany(runner, a.loc.namespace, a.src, probe[i]!.map((b) => b.src), pingPace)));
+        overflowed();
+      },
       (at, slow) =>
         mapPool(live, at, async (a, i) => {
           const ts = probe[i]!.filter((b) => !alive[i]!.has(b.src) && cmp.expected(a.ep.ref, b.ep.ref).reach);
@@ -263,13 +267,13 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
       async () =>
         (got = await mapPool(live, limit, async (a, i) => {
           const ts = others[i]!.filter((b) => mac(b));
-          return inRoom(l2(i, ts), nssOf(a, ts), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, ts.map((b) => b.src), pace));
+          return arpMany(runner, a.loc.namespace, a.loc.dev, ts.map((b) => b.src), pace);
         })),
       (at, slow) =>
         mapPool(live, at, async (a, i) => {
           const ts = others[i]!.filter((b) => mac(b) && !answered(i, b) && cmp.expected(a.ep.ref, b.ep.ref).l2);
           if (!ts.length) return;
-          const again = await inRoom(l2(i, ts), nssOf(a, ts), () => arpMany(runner, a.loc.namespace, a.loc.dev, a.src, ts.map((b) => b.src), slow));
+          const again = await arpMany(runner, a.loc.namespace, a.loc.dev, ts.map((b) => b.src), slow);
           for (const [t, m] of again) got[i]!.get(t)!.push(...m);
         }),
     );

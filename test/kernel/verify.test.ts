@@ -310,6 +310,31 @@ describe('verify in waves of the neighbour table', () => {
     }
     expect(await leftovers(plan.lab)).toEqual(NOTHING);
   }, 180_000);
+
+  it.skipIf(!!skip)(`ARP probes take no room: with a table told to hold 10 entries they go in one wave and the twin learns no neighbour${skip ? ` (skipped: ${skip})` : ''}`, async () => {
+    const { design, file } = b as Built;
+    const plan = ((await build('network-b', 'faithful')) as Built).plan;
+    labs.push(plan.lab);
+    try {
+      await applyPlan(plan, runner, { designFile: file });
+      const report = await verifyLive(plan, design, runner, { concurrency: 8, sample: 'all', kinds: ['arp'], neigh: { thresh3: 10, entries: 0 } });
+      expect(failed(report)).toEqual([]);
+      // Pairs in one domain answered, and pairs in different ones did not: the probes did reach.
+      expect(report.checks.filter((c) => c.observed).length).toBeGreaterThan(0);
+      expect(report.checks.filter((c) => !c.observed).length).toBeGreaterThan(0);
+      expect(report.notes?.find((x) => /waves/.test(x))).toBeUndefined();
+      // An ARP probe's sender is 0.0.0.0 (RFC 5227), so a target answers without learning anyone.
+      const learned: string[] = [];
+      for (const ns of new Set(plan.endpoints.map((e) => e.namespace))) {
+        const r = await runner.run(['ip', '-n', ns, '-json', 'neigh', 'show']);
+        for (const e of JSON.parse(r.stdout || '[]') as { dst: string; state?: string[] }[]) if (!e.state?.includes('PERMANENT')) learned.push(`${ns} ${e.dst} ${e.state?.join(',')}`);
+      }
+      expect(learned).toEqual([]);
+    } finally {
+      await destroyLab(plan.lab, runner);
+    }
+    expect(await leftovers(plan.lab)).toEqual(NOTHING);
+  }, 120_000);
 });
 
 // The kernel drops a flood's copies beyond net.core.netdev_max_backlog (src/verify/backlog.ts).
