@@ -19,6 +19,8 @@ import type { RunOptions, RunResult } from './runner.js';
 export const IDLE_MS = 1_000;
 
 interface Pending {
+  /** The helper process that owes the answer: only its answer, or its end, settles the run. */
+  child: ChildProcessWithoutNullStreams;
   resolve: (r: RunResult) => void;
   timer: NodeJS.Timeout;
 }
@@ -26,7 +28,6 @@ interface Pending {
 export class HelperSession {
   private child?: ChildProcessWithoutNullStreams;
   private pending?: Pending;
-  private buffered = '';
   private idle?: NodeJS.Timeout;
   /** Runs answered by this session so far (tests). */
   runs = 0;
@@ -48,11 +49,13 @@ export class HelperSession {
     const timeoutMs = opts.timeoutMs ?? 60_000;
     return new Promise<RunResult>((resolve) => {
       const timer = setTimeout(() => {
-        this.finish({ code: null, stdout: '', stderr: `\n(killed by SIGKILL, timeout ${timeoutMs} ms)` });
+        // The next run starts a new helper; this one's end can no longer settle anything.
+        if (this.child === child) this.child = undefined;
+        this.finish(child, { code: null, stdout: '', stderr: `\n(killed by SIGKILL, timeout ${timeoutMs} ms)` });
         child.kill('SIGKILL');
       }, timeoutMs);
-      this.pending = { resolve, timer };
-      this.hold(true);
+      this.pending = { child, resolve, timer };
+      this.hold(child, true);
       child.stdin.write(JSON.stringify({ args, input: opts.input ?? '' }) + '\n');
     });
   }
@@ -73,47 +76,42 @@ export class HelperSession {
     const [cmd, ...args] = this.helper;
     const child = spawn(cmd!, [...args, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const err: string[] = [];
-    child.stdout.setEncoding('utf8').on('data', (text: string) => this.read(text));
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      buffered += text;
+      for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+        const r = JSON.parse(buffered.slice(0, end)) as RunResult;
+        buffered = buffered.slice(end + 1);
+        this.runs++;
+        this.finish(child, { code: r.code, stdout: r.stdout, stderr: r.stderr });
+      }
+    });
     child.stderr.setEncoding('utf8').on('data', (text: string) => err.push(text));
     child.stdin.on('error', () => {}); // a helper that died: reported by 'close' below
     const gone = (stderr: string, code: number | null): void => {
       if (this.child === child) this.child = undefined;
-      this.finish({ code: code ?? null, stdout: '', stderr: stderr || `netlink helper ended unexpectedly (exit code ${code})` });
+      this.finish(child, { code, stdout: '', stderr: stderr || `netlink helper ended unexpectedly (exit code ${code})` });
     };
     child.on('error', (e: NodeJS.ErrnoException) => gone(e.code === 'ENOENT' ? `${cmd}: command not found` : e.message, 127));
     // A helper that ends while a run is pending failed that run, whatever its exit code.
     child.on('close', (code) => gone(err.join(''), code === 0 ? 1 : code));
     this.child = child;
-    this.buffered = '';
     return child;
   }
 
-  private read(text: string): void {
-    this.buffered += text;
-    const end = this.buffered.indexOf('\n');
-    if (end < 0) return;
-    const line = this.buffered.slice(0, end);
-    this.buffered = this.buffered.slice(end + 1);
-    const r = JSON.parse(line) as RunResult;
-    this.runs++;
-    this.finish({ code: r.code, stdout: r.stdout, stderr: r.stderr });
-  }
-
-  /** Hands the pending run its result; the session then idles until the next, or ends. */
-  private finish(r: RunResult): void {
+  /** Hands the pending run of `child` its result; the session then idles until the next, or ends. */
+  private finish(child: ChildProcessWithoutNullStreams, r: RunResult): void {
     const p = this.pending;
-    if (!p) return;
+    if (!p || p.child !== child) return;
     this.pending = undefined;
     clearTimeout(p.timer);
-    this.hold(false);
+    this.hold(child, false);
     if (this.child) this.idle = setTimeout(() => this.close(), this.idleMs).unref();
     p.resolve(r);
   }
 
   /** While a run is pending the helper keeps Node's event loop alive; while idle it must not. */
-  private hold(on: boolean): void {
-    const c = this.child;
-    if (!c) return;
+  private hold(c: ChildProcessWithoutNullStreams, on: boolean): void {
     for (const s of [c, c.stdin, c.stdout, c.stderr] as unknown as (Socket | typeof c)[]) (on ? s.ref() : s.unref());
   }
 }

@@ -105,6 +105,28 @@ describe.skipIf(!isRoot || !helper)('warm netlink helper', () => {
     expect(await until(() => !alive(slow), 2_000)).toBe(true);
   });
 
+  it("starts afresh right after a helper was ended or killed, and the old one's end settles nothing", async () => {
+    const s = new HelperSession(helper!);
+    try {
+      const ns = await fresh();
+      expect((await s.run([], { input: flush(ns) }))!.code).toBe(0);
+      const first = s.pid!;
+      s.close(); // its end arrives while the next run is pending
+      const next = await s.run([], { input: flush(ns) });
+      expect(next!.code).toBe(0);
+      expect(s.pid).not.toBe(first);
+      const second = s.pid!;
+      process.kill(second, 'SIGSTOP');
+      expect((await s.run([], { input: flush(ns), timeoutMs: 200 }))!.code).toBeNull();
+      const after = await s.run([], { input: flush(ns) }); // the killed one's end arrives meanwhile
+      expect(after!.code).toBe(0);
+      expect(s.pid).not.toBe(second);
+      expect(s.runs).toBe(3);
+    } finally {
+      s.close();
+    }
+  });
+
   it('is what ProcessRunner uses for helper runs', async () => {
     const ns = await fresh();
     const runner = new ProcessRunner();
