@@ -12,7 +12,7 @@
 //                        rows by topology, scale rows by size asked; kept rows name their commit)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { restore, snapshot } from './lib/host-settings.js';
+import { MININET_NEIGH, restore, snapshot } from './lib/host-settings.js';
 import { census, delta } from './lib/leftovers.js';
 import { machine, median, OUT_DIR, ROOT, runner, timed } from './lib/measure.js';
 import { isPending, mergeMachine, type DeployRow, type Results, type ScaleRow } from './lib/results.js';
@@ -133,7 +133,8 @@ async function main(): Promise<void> {
   await deploy(a.sizes.filter((s) => s <= 100));
   if (!a.skip.has('reach')) {
     loadNow('reach');
-    results.reach = await reachSuite(log, verifyPending, a.reachTree);
+    const neighAtStart = Object.fromEntries(Object.entries(SETTINGS_AT_START).filter(([k]) => k in MININET_NEIGH));
+    results.reach = await reachSuite(log, verifyPending, a.reachTree, neighAtStart);
     save();
   }
   if (!a.skip.has('dataplane')) {

@@ -6,12 +6,14 @@
 // Verdicts are compared pair by pair: vnetmap's observed pings against pingall's matrix.
 //
 // Kernel limits: every `mn` raises the machine's neighbour table to 16,384 entries before its
-// pingall (fixLimits()); on a stock table (1,024 for all namespaces together) verify must probe
-// 9,900 pairs in waves. So vnetmap verifies twice: on the table as the bench found it (what a
-// user who never ran Mininet gets), then on the limits Mininet gives itself, set by the bench
-// for those runs only and restored (like for like: the target is judged on these).
+// pingall (fixLimits()); on a stock table (1,024 for all namespaces together) verify must ping
+// 9,900 pairs in waves. So vnetmap verifies twice: on the table the machine had when the bench
+// started (what a user who never ran Mininet gets; the deploy suite's Mininet runs may have
+// raised it since, so it is set back for those runs), then on the limits Mininet gives itself
+// (like for like: the target is judged on these); each set by the bench for those runs only and
+// restored.
 import { designYaml, labName, treeTopo } from '../gen-designs.js';
-import { MININET_NEIGH, raise, restore } from '../lib/host-settings.js';
+import { MININET_NEIGH, raise, restore, snapshot, type Settings } from '../lib/host-settings.js';
 import { vnetmapLeftovers } from '../lib/leftovers.js';
 import { mnPingAll } from '../lib/mininet.js';
 import { neighTable } from '../lib/measure.js';
@@ -22,7 +24,11 @@ const describe = (v: VerifyRun, what: string) => `${v.passed} of ${v.checks} che
 const timing = (v: VerifyRun, what: string): VerifyTiming => ({ seconds: v.seconds, ok: v.ok, verdict: v.ok ? `pass: ${describe(v, what)}` : `FAIL: ${v.error ?? describe(v, what)}` });
 const mnTable = Number(MININET_NEIGH['net/ipv4/neigh/default/gc_thresh3']);
 
-export async function reachSuite(log: (s: string) => void, vnetmapPending?: string, shape: [number, number] = [2, 10]): Promise<ReachResult> {
+/**
+ * `atStart`: the neighbour-table sysctls as the machine had them when the bench started (by
+ * default: as they are now).
+ */
+export async function reachSuite(log: (s: string) => void, vnetmapPending?: string, shape: [number, number] = [2, 10], atStart: Settings = snapshot(Object.keys(MININET_NEIGH))): Promise<ReachResult> {
   const t = treeTopo(...shape);
   const n = t.hosts.length;
   const pairs = n * (n - 1);
@@ -45,8 +51,14 @@ export async function reachSuite(log: (s: string) => void, vnetmapPending?: stri
       const up = await vnUp(file);
       if (!up.ok) res.vnetmap = { pending: `up failed: ${up.error}` };
       else {
-        const found = neighTable();
-        if (Number(found) < mnTable) res.asFound = { neighTable: found, ...(await both(found)) };
+        const now = snapshot(Object.keys(MININET_NEIGH));
+        restore(atStart);
+        try {
+          const found = neighTable();
+          if (Number(found) < mnTable) res.asFound = { neighTable: found, ...(await both(found)) };
+        } finally {
+          restore(now);
+        }
         const before = raise(MININET_NEIGH);
         try {
           res.neighTable = neighTable();
