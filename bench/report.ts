@@ -103,11 +103,15 @@ export function renderMarkdown(r: Results): string {
   }
   p('');
 
-  p('## Data plane (iperf3 TCP, 3 s, one stream, best of 2)', '');
+  // Runs per path, from the results (rows from before 2026-12-06 have none: best of 2).
+  const reps = isPending(r.dataplane) ? 0 : Math.max(0, ...r.dataplane.slice(1).map((d) => d.runs?.length ?? 0));
+  p(`## Data plane (iperf3 TCP, 3 s, one stream, ${reps ? `median of ${reps} runs, each beside a run of a direct veth pair` : 'best of 2'})`, '');
   if (isPending(r.dataplane)) p(`Pending: ${r.dataplane.pending}`);
   else {
-    p('| path | Gbit/s | relative to a direct veth pair |', '|---|---|---|');
-    for (const d of r.dataplane) p(`| ${d.path} | ${d.gbps !== undefined ? d.gbps.toFixed(2) : '–'} | ${d.relative !== undefined ? `${(d.relative * 100).toFixed(0)} %` : '–'}${d.error ? ` (${d.error})` : ''} |`);
+    const gbit = (x: number | undefined) => (x !== undefined ? x.toFixed(2) : '–');
+    p('| path | Gbit/s | runs | direct veth pair beside it | relative to it |', '|---|---|---|---|---|');
+    for (const d of r.dataplane)
+      p(`| ${d.path} | ${gbit(d.gbps)} | ${d.runs?.map((x) => x.toFixed(1)).join(', ') ?? '–'} | ${gbit(d.reference)} | ${d.relative !== undefined ? `${(d.relative * 100).toFixed(0)} %` : '–'}${d.error ? ` (${d.error})` : ''} |`);
   }
   p('');
 

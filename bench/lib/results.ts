@@ -103,7 +103,13 @@ export interface ScaleRow {
 
 export interface DataplaneRow {
   path: string;
+  /** Median Gbit/s of `runs`. */
   gbps?: number;
+  /** Gbit/s of every run (absent in results from before 2026-12-06: best of 2). */
+  runs?: number[];
+  /** Median Gbit/s of the direct veth pair's runs beside this path's. */
+  reference?: number;
+  /** gbps ÷ reference. */
   relative?: number;
   error?: string;
 }

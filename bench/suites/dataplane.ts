@@ -1,26 +1,20 @@
 // Data plane: iperf3 TCP throughput (-t 3) between two endpoints of a twin built by each
 // strategy, relative to the fastest thing Linux offers: a direct veth pair between two
-// namespaces. Every iperf is bounded in time; the server serves one client (-1) and exits.
+// namespaces, measured beside every run. Every iperf is bounded in time; the server serves one client (-1) and exits.
 import { labName, pairDesign, vmPairDesign } from '../gen-designs.js';
 import { vnetmapLeftovers } from '../lib/leftovers.js';
-import { runner, sleep } from '../lib/measure.js';
+import { median, runner, sleep } from '../lib/measure.js';
 import type { DataplaneRow } from '../lib/results.js';
 import { vnDown, vnUp, writeDesign } from '../lib/vnetmap.js';
 import { inNetns } from '../../src/exec/netns.js';
 
 const SERVER = '10.0.0.2';
 
-/**
- * Gbit/s from client namespace to SERVER in server namespace, best of `tries` runs: on a shared
- * machine other load can only lower a throughput figure, so the best run is the least disturbed.
- */
-export async function iperf(clientNs: string, serverNs: string, tries = 2): Promise<number> {
-  let best = 0;
-  for (let i = 0; i < tries; i++) best = Math.max(best, await iperfOnce(clientNs, serverNs));
-  return best;
-}
+/** Runs of each path, each beside a run of the reference (alternating which goes first). */
+export const REPS = 3;
 
-async function iperfOnce(clientNs: string, serverNs: string): Promise<number> {
+/** Gbit/s from client namespace to SERVER in server namespace, one iperf3 run. */
+export async function iperfOnce(clientNs: string, serverNs: string): Promise<number> {
   const server = runner.run(inNetns(serverNs, ['iperf3', '-s', '-1', '-B', SERVER]), { allowFail: true, timeoutMs: 20_000 });
   await sleep(400);
   const c = await runner.run(inNetns(clientNs, ['iperf3', '-c', SERVER, '-t', '3', '-J', '--connect-timeout', '2000']), { allowFail: true, timeoutMs: 15_000 });
@@ -31,11 +25,15 @@ async function iperfOnce(clientNs: string, serverNs: string): Promise<number> {
   return (j.end?.sum_received?.bits_per_second ?? NaN) / 1e9;
 }
 
-/** The reference: two namespaces joined by one veth, made and removed here. */
-async function directVeth(): Promise<number> {
+/** The reference: two namespaces joined by one veth, kept for the whole suite; remove() deletes them. */
+async function directVeth(): Promise<{ client: string; server: string; remove: () => Promise<void> }> {
   const a = `vnbench-${process.pid}-a`;
   const b = `vnbench-${process.pid}-b`;
   const ip = (argv: string[]) => runner.run(['ip', ...argv]);
+  const remove = async () => {
+    await runner.run(['ip', 'netns', 'del', a], { allowFail: true });
+    await runner.run(['ip', 'netns', 'del', b], { allowFail: true });
+  };
   try {
     await ip(['netns', 'add', a]);
     await ip(['netns', 'add', b]);
@@ -45,11 +43,11 @@ async function directVeth(): Promise<number> {
       await ip(['-n', ns, 'link', 'set', 'eth0', 'up']);
       await ip(['-n', ns, 'link', 'set', 'lo', 'up']);
     }
-    return await iperf(a, b);
-  } finally {
-    await runner.run(['ip', 'netns', 'del', a], { allowFail: true });
-    await runner.run(['ip', 'netns', 'del', b], { allowFail: true });
+  } catch (e) {
+    await remove();
+    throw e;
   }
+  return { client: a, server: b, remove };
 }
 
 interface Case {
@@ -67,45 +65,53 @@ const CASES: Case[] = [
   { path: 'macvtap vepa (reflected by the hairpin switch)', yaml: (l) => vmPairDesign(l, 'vepa'), client: 'vm1', server: 'vm2' },
 ];
 
+/**
+ * Every path REPS times, each run beside a run of a direct veth pair (which goes first
+ * alternates), so that each path is compared with the reference measured under the same load:
+ * single-stream throughput here varies by ±10 % from one run to the next, and a reference
+ * measured once at the start (as until 2026-12-06) made macvtap look 11 % faster than a veth.
+ */
 export async function dataplaneSuite(log: (s: string) => void): Promise<DataplaneRow[]> {
+  let ref: Awaited<ReturnType<typeof directVeth>>;
+  try {
+    ref = await directVeth();
+  } catch (e) {
+    return [{ path: 'direct veth pair (reference)', error: (e as Error).message.slice(0, 240) }];
+  }
   const rows: DataplaneRow[] = [];
-  let base: number | undefined;
+  const refRuns: number[] = [];
   try {
-    base = await directVeth();
-    rows.push({ path: 'direct veth pair (reference)', gbps: base, relative: 1 });
-  } catch (e) {
-    rows.push({ path: 'direct veth pair (reference)', error: (e as Error).message });
-  }
-  log(`dataplane direct veth: ${base?.toFixed(1) ?? 'failed'} Gbit/s`);
-  for (const c of CASES) {
-    const lab = labName('dp');
-    const file = writeDesign(lab, c.yaml(lab));
-    const row: DataplaneRow = { path: c.path };
-    try {
-      const up = await vnUp(file);
-      if (!up.ok) throw new Error(`up: ${up.error}`);
-      row.gbps = await iperf(`vn-${lab}-${c.client}`, `vn-${lab}-${c.server}`);
-      if (base) row.relative = row.gbps / base;
-    } catch (e) {
-      row.error = (e as Error).message.slice(0, 240);
-    } finally {
-      const down = await vnDown(lab);
-      const left = (await vnetmapLeftovers(lab)).total;
-      if (!down.ok || left) row.error = `${row.error ? row.error + '; ' : ''}down: ${down.error ?? 'ok'}, leftovers ${left}`;
+    for (const c of CASES) {
+      const lab = labName('dp');
+      const file = writeDesign(lab, c.yaml(lab));
+      const row: DataplaneRow = { path: c.path };
+      try {
+        const up = await vnUp(file);
+        if (!up.ok) throw new Error(`up: ${up.error}`);
+        const runs: number[] = [];
+        const beside: number[] = [];
+        const path = () => iperfOnce(`vn-${lab}-${c.client}`, `vn-${lab}-${c.server}`);
+        const veth = () => iperfOnce(ref.client, ref.server);
+        for (let i = 0; i < REPS; i++) {
+          if (i % 2) runs.push(await path());
+          beside.push(await veth());
+          if (!(i % 2)) runs.push(await path());
+        }
+        Object.assign(row, { gbps: median(runs), runs, reference: median(beside), relative: median(runs) / median(beside) });
+        refRuns.push(...beside);
+      } catch (e) {
+        row.error = (e as Error).message.slice(0, 240);
+      } finally {
+        const down = await vnDown(lab);
+        const left = (await vnetmapLeftovers(lab)).total;
+        if (!down.ok || left) row.error = `${row.error ? row.error + '; ' : ''}down: ${down.error ?? 'ok'}, leftovers ${left}`;
+      }
+      log(`dataplane ${c.path}: ${row.runs?.map((x) => x.toFixed(1)).join(', ') ?? '-'} Gbit/s, veth beside it ${row.reference?.toFixed(1) ?? '-'}${row.error ? ` (${row.error})` : ''}`);
+      rows.push(row);
     }
-    log(`dataplane ${c.path}: ${row.gbps?.toFixed(2) ?? '-'} Gbit/s${row.error ? ` (${row.error})` : ''}`);
-    rows.push(row);
+  } finally {
+    await ref.remove();
   }
-  // The reference again at the end: the better of the two is the reference, so a disturbed
-  // first measurement cannot flatter the strategies.
-  try {
-    const again = await directVeth();
-    rows.push({ path: 'direct veth pair (reference, measured again at the end)', gbps: again });
-    log(`dataplane direct veth again: ${again.toFixed(1)} Gbit/s`);
-    const ref = Math.max(again, base ?? 0);
-    for (const r of rows) if (r.gbps !== undefined) r.relative = r.gbps / ref;
-  } catch (e) {
-    rows.push({ path: 'direct veth pair (reference, measured again at the end)', error: (e as Error).message });
-  }
-  return rows;
+  const all = refRuns.length ? median(refRuns) : undefined;
+  return [{ path: 'direct veth pair (reference: every run beside the paths below)', ...(all !== undefined ? { gbps: all, runs: refRuns, relative: 1 } : { error: 'no run' }) }, ...rows];
 }
