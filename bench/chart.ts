@@ -3,9 +3,10 @@
 import { isPending, type DeployRow } from './lib/results.js';
 
 const W_GROUP = 110;
-const H = 320;
-const TOP = 40;
-const BOTTOM = 70;
+const H = 340;
+// Room above the plot for the title, the legend and the tallest bar's label, clear of each other.
+const TOP = 56;
+const BOTTOM = 76;
 const LEFT = 60;
 const COLORS = { vnetmap: '#2b6cb0', mininet: '#dd6b20' };
 
@@ -23,8 +24,8 @@ export function deployChart(rows: DeployRow[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${H}" fill="white"/>`,
     `<text x="${LEFT}" y="18" font-size="13" font-weight="bold">Deploy + teardown, median seconds (log scale; lower is better)</text>`,
-    `<rect x="${width - 250}" y="26" width="10" height="10" fill="${COLORS.vnetmap}"/><text x="${width - 236}" y="35">vnetmap up + down</text>`,
-    `<rect x="${width - 80}" y="26" width="10" height="10" fill="${COLORS.mininet}"/><text x="${width - 66}" y="35">Mininet</text>`,
+    `<rect x="${LEFT}" y="26" width="10" height="10" fill="${COLORS.vnetmap}"/><text x="${LEFT + 14}" y="35">vnetmap up + down</text>`,
+    `<rect x="${LEFT + 140}" y="26" width="10" height="10" fill="${COLORS.mininet}"/><text x="${LEFT + 154}" y="35">Mininet</text>`,
   ];
   for (let d = lo; d <= hi; d *= 10) {
     out.push(`<line x1="${LEFT}" x2="${width - 10}" y1="${y(d)}" y2="${y(d)}" stroke="#ddd"/>`, `<text x="${LEFT - 6}" y="${y(d) + 4}" text-anchor="end">${fmt(d)} s</text>`);
@@ -41,9 +42,9 @@ export function deployChart(rows: DeployRow[]): string {
       const top = y(s.median);
       out.push(`<rect x="${x}" y="${top}" width="34" height="${TOP + plotH - top}" fill="${COLORS[tool]}"/>`, `<text x="${x + 17}" y="${top - 3}" text-anchor="middle">${fmt(s.median)}</text>`);
     });
-    const label = `${r.topo} ${r.hosts}h/${r.switches}sw`;
-    out.push(`<text x="${x0 + 37}" y="${H - BOTTOM + 16}" text-anchor="middle">${esc(label)}</text>`);
-    if (r.ratio) out.push(`<text x="${x0 + 37}" y="${H - BOTTOM + 30}" text-anchor="middle" font-weight="bold">${r.ratio.toFixed(1)}×</text>`);
+    // Two short lines, so that neighbouring groups' labels never touch.
+    out.push(`<text x="${x0 + 37}" y="${H - BOTTOM + 16}" text-anchor="middle">${esc(r.topo)}</text>`, `<text x="${x0 + 37}" y="${H - BOTTOM + 29}" text-anchor="middle">${r.hosts}h/${r.switches}sw</text>`);
+    if (r.ratio) out.push(`<text x="${x0 + 37}" y="${H - BOTTOM + 44}" text-anchor="middle" font-weight="bold">${r.ratio.toFixed(1)}×</text>`);
   });
   out.push(`<line x1="${LEFT}" x2="${width - 10}" y1="${TOP + plotH}" y2="${TOP + plotH}" stroke="#333"/>`, '</svg>');
   return out.join('\n') + '\n';
