@@ -447,7 +447,7 @@ def serve(libc):
     """
     --serve: the same runs, one after another in this process, for a caller that needs many
     (verify empties neighbour caches between waves of probes: starting Python and its modules
-    cost ~0.1 s a time here, the flushes themselves ~25 ms). Each line in is
+    cost ~0.1 s a time here, a wave's flushes ~15-25 ms). Each line in is
     {"args": [flags], "input": "what stdin would hold"}; each line out is
     {"code": 0 or 1, "stdout": ..., "stderr": ...}, what the run would have exited with and
     printed. After each run the process goes back to its own namespace, so that it never keeps

@@ -3,7 +3,7 @@
 //
 // verify empties the twin's neighbour caches between waves of probes (verify/neigh-budget.ts):
 // a 100-host tree on a stock kernel takes ~25 waves, and each helper run started Python and its
-// modules again (~0.1 s here) for ~25 ms of netlink work. The session answers each run exactly
+// modules again (~0.1 s here) for ~15-25 ms of netlink work. The session answers each run exactly
 // as a process of its own would (exit code, stdout, stderr), so callers and the Runner's
 // contract do not change; ProcessRunner sends a helper run here when the session is free and
 // starts a process of its own otherwise (two runs at once still go in parallel).
@@ -80,8 +80,18 @@ export class HelperSession {
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       buffered += text;
       for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
-        const r = JSON.parse(buffered.slice(0, end)) as RunResult;
+        const line = buffered.slice(0, end);
         buffered = buffered.slice(end + 1);
+        let r: RunResult;
+        try {
+          r = JSON.parse(line) as RunResult;
+        } catch {
+          // Not an answer (a helper of another version?): that run failed, and this helper is done.
+          if (this.child === child) this.child = undefined;
+          this.finish(child, { code: 1, stdout: '', stderr: `netlink helper answered something unreadable: ${line.slice(0, 200)}` });
+          child.kill('SIGKILL');
+          return;
+        }
         this.runs++;
         this.finish(child, { code: r.code, stdout: r.stdout, stderr: r.stderr });
       }

@@ -127,6 +127,19 @@ describe.skipIf(!isRoot || !helper)('warm netlink helper', () => {
     }
   });
 
+  it('fails a run whose answer it cannot read, and starts afresh', async () => {
+    // A helper that answers lines that are not JSON (here: the first bytes of the request, echoed).
+    const s = new HelperSession(['/bin/sh', '-c', 'head -c 10; echo; sleep 5', 'sh']);
+    try {
+      const r = await s.run([], { input: 'x', timeoutMs: 3_000 });
+      expect(r!.code).toBe(1);
+      expect(r!.stderr).toMatch(/answered something unreadable: \{"args":\[/);
+      expect(s.pid).toBeUndefined();
+    } finally {
+      s.close();
+    }
+  });
+
   it('is what ProcessRunner uses for helper runs', async () => {
     const ns = await fresh();
     const runner = new ProcessRunner();
