@@ -11,10 +11,10 @@ import { inNetns } from '../../src/exec/netns.js';
 const SERVER = '10.0.0.2';
 
 /** Runs of each path, each beside a run of the reference (alternating which goes first). */
-export const REPS = 3;
+const REPS = 3;
 
 /** Gbit/s from client namespace to SERVER in server namespace, one iperf3 run. */
-export async function iperfOnce(clientNs: string, serverNs: string): Promise<number> {
+async function iperfOnce(clientNs: string, serverNs: string): Promise<number> {
   const server = runner.run(inNetns(serverNs, ['iperf3', '-s', '-1', '-B', SERVER]), { allowFail: true, timeoutMs: 20_000 });
   await sleep(400);
   const c = await runner.run(inNetns(clientNs, ['iperf3', '-c', SERVER, '-t', '3', '-J', '--connect-timeout', '2000']), { allowFail: true, timeoutMs: 15_000 });
@@ -97,7 +97,8 @@ export async function dataplaneSuite(log: (s: string) => void): Promise<Dataplan
           beside.push(await veth());
           if (!(i % 2)) runs.push(await path());
         }
-        Object.assign(row, { gbps: median(runs), runs, reference: median(beside), relative: median(runs) / median(beside) });
+        const [gbps, reference] = [median(runs), median(beside)];
+        Object.assign(row, { gbps, runs, reference, relative: gbps / reference });
         refRuns.push(...beside);
       } catch (e) {
         row.error = (e as Error).message.slice(0, 240);

@@ -79,7 +79,7 @@ export interface VerifyOptions {
 
 /** Waves of the neighbour table (see NeighWaves) the default probes may take; beyond, a sample. */
 const MAX_WAVES = 16;
-/** Frame deliveries a millisecond that the floods of all probes at once may cause (see pace). */
+/** Frame deliveries a millisecond that the floods of all probes at once may cause (see spacing). */
 const DELIVERIES_PER_MS = 2000;
 
 interface Live {
@@ -161,7 +161,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   // on a stock kernel: 4, so 0.2 ms between targets where 16 sources would need 0.8 ms).
   const spacing = (sources: number): number => (sources * Math.max(1, flood)) / DELIVERIES_PER_MS;
   const inWave = waves ? Math.max(1, Math.floor(room / Math.max(1, (2 * l2Pairs.size) / Math.max(1, n)))) : limit;
-  const pace: Pace = { intervalMs: spacing(limit) };
+  const arpPace: Pace = { intervalMs: spacing(limit) };
   const pingPace: Pace = { intervalMs: spacing(Math.min(limit, inWave)) };
   const patient: Pace = { intervalMs: spacing(second), patient: true };
   /** Runs probe() once its `entries` new neighbours in namespaces `nss` fit in the current wave. */
@@ -267,7 +267,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
       async () =>
         (got = await mapPool(live, limit, async (a, i) => {
           const ts = others[i]!.filter((b) => mac(b));
-          return arpMany(runner, a.loc.namespace, a.loc.dev, ts.map((b) => b.src), pace);
+          return arpMany(runner, a.loc.namespace, a.loc.dev, ts.map((b) => b.src), arpPace);
         })),
       (at, slow) =>
         mapPool(live, at, async (a, i) => {
