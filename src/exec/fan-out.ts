@@ -11,7 +11,7 @@
 // same program and argv length share one xargs (`xargs -0 -n LEN-1 PROGRAM`); nothing goes
 // through a shell. xargs cannot say which command failed, so a failure is attributed through
 // the input file the tool names in its message ("Command failed FILE:LINE", "FILE:3:1: Error").
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolError } from '../errors.js';
@@ -30,6 +30,42 @@ export interface Command {
  */
 const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
+/** Scratch directories are named after the process that made them, so a killed run's can be told from a live one's. */
+const SCRATCH_PREFIX = 'vnetmap-fan-';
+const OWNED = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`);
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Remove the scratch directories of vnetmap runs that are no longer alive (a SIGKILLed run
+ * cannot remove its own). Done once per process before its first fan-out, and by `down`.
+ * A directory whose pid is alive is left alone, even if that pid now belongs to another program.
+ */
+export function sweepScratch(dir = SCRATCH): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const n of names) {
+    const pid = Number(OWNED.exec(n)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dir, n), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+let swept = false;
+
 type Run = (argv: readonly string[], opts?: RunOptions) => Promise<RunResult>;
 
 /** Where the input placeholder "-" sits in argv, or -1. */
@@ -44,7 +80,8 @@ export const fansOut = (c: Command): boolean => c.argv.length > 1 && (c.input ==
  */
 export async function fanOut(run: Run, cmds: readonly Command[], parallel: number): Promise<void> {
   if (!cmds.length) return;
-  const dir = mkdtempSync(join(SCRATCH, 'vnetmap-fan-'));
+  if (!swept) swept = sweepScratch() >= 0;
+  const dir = mkdtempSync(join(SCRATCH, `${SCRATCH_PREFIX}${process.pid}-`));
   try {
     const files = new Map<string, Command>();
     const groups = new Map<string, string[][]>();

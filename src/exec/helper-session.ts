@@ -13,6 +13,7 @@
 // ended (its input closed). If vnetmap dies, the helper reads the end of its input and exits.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { dieWithParent } from './parent-death.js';
 import type { RunOptions, RunResult } from './runner.js';
 
 /** How long an idle session waits for the next run before it ends. */
@@ -73,8 +74,8 @@ export class HelperSession {
   }
 
   private start(): ChildProcessWithoutNullStreams {
-    const [cmd, ...args] = this.helper;
-    const child = spawn(cmd!, [...args, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [cmd, ...args] = dieWithParent([...this.helper, '--serve']);
+    const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const err: string[] = [];
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {

@@ -5,6 +5,7 @@ import { ToolError } from '../errors.js';
 import { fanOut, fansOut, type Command } from './fan-out.js';
 import { HelperSession } from './helper-session.js';
 import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink } from './netlink.js';
+import { asDirect, dieWithParent } from './parent-death.js';
 
 export type { Command } from './fan-out.js';
 
@@ -85,7 +86,7 @@ export class ProcessRunner implements Runner {
   }
 
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    const [cmd, ...args] = argv;
+    const cmd = argv[0];
     if (!cmd) throw new Error('Runner.run called with an empty argv');
     const helper = this.helper;
     const warm = helper && !opts.signal && helper.every((a, i) => argv[i] === a) ? this.session?.run(argv.slice(helper.length), opts) : undefined;
@@ -95,7 +96,8 @@ export class ProcessRunner implements Runner {
         throw new ToolError(argv, res.code, res.stderr, opts.hint);
       });
     return new Promise((resolve, reject) => {
-      const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL' });
+      const [prog, ...rest] = dieWithParent(argv);
+      const child = spawn(prog!, rest, { stdio: ['pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL' });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -106,9 +108,10 @@ export class ProcessRunner implements Runner {
         else reject(new ToolError(argv, 127, res.stderr, opts.hint ?? `install the package that provides ${cmd} (see scripts/setup.sh).`));
       });
       child.on('close', (code, signal) => {
-        const res = { code: signal ? null : code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() + (signal ? `\n(killed by ${signal}, timeout ${opts.timeoutMs ?? 60_000} ms)` : '') };
+        const direct = asDirect(cmd, signal ? null : code, Buffer.concat(err).toString());
+        const res = { code: direct.code, stdout: Buffer.concat(out).toString(), stderr: direct.stderr + (signal ? `\n(killed by ${signal}, timeout ${opts.timeoutMs ?? 60_000} ms)` : '') };
         if (res.code === 0 || opts.allowFail) resolve(res);
-        else reject(new ToolError(argv, res.code, res.stderr, opts.hint));
+        else reject(new ToolError(argv, res.code, res.stderr, opts.hint ?? (res.code === 127 ? `install the package that provides ${cmd} (see scripts/setup.sh).` : undefined)));
       });
       if (opts.signal) {
         const stop = (): void => {
