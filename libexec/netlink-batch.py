@@ -33,6 +33,10 @@ import socket
 import struct
 import sys
 
+sys.dont_write_bytecode = True  # nothing written beside the scripts (an installed package's directory is read-only)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vnetmap_nl import Failed, attrs_of, enter  # noqa: E402
+
 CLONE_NEWNET = 0x40000000
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_REPLACE, NLM_F_CREATE, NLM_F_DUMP = 0x1, 0x4, 0x100, 0x400, 0x300
@@ -63,27 +67,9 @@ class Unknown(Exception):
     """A line this helper does not speak: the whole batch goes back to ip."""
 
 
-class Failed(Exception):
-    """A line the kernel (or the lookup before it) refused, with ip's message; line: its number (0: none)."""
-
-    def __init__(self, message, line=0):
-        super().__init__(message)
-        self.line = line
-
-
 def attr(kind, data):
     n = 4 + len(data)
     return struct.pack('=HH', n, kind) + data + b'\0' * (-n % 4)
-
-
-def attrs_of(msg, at):
-    """(type, payload) of each attribute of msg from offset at."""
-    while at + 4 <= len(msg):
-        n, kind = struct.unpack_from('=HH', msg, at)
-        if n < 4:
-            return
-        yield kind & ~NLA_F_NESTED, msg[at + 4:at + n]
-        at += (n + 3) & ~3
 
 
 def nest(kind, *attrs):
@@ -351,19 +337,6 @@ def lookup():
                 raise Failed('Cannot find device "%s"' % dev if role == 'dev' else 'Error: argument "%s" is wrong: Device does not exist' % dev)
         return seen[dev]
     return index
-
-
-def enter(libc, path):
-    """Move this process into the network namespace of the file `path`, with nsenter's wording on failure."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError as e:
-        raise Failed('nsenter: cannot open %s: %s' % (path, e.strerror))
-    try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise Failed('nsenter: reassociate to namespace \'ns/net\' failed: %s' % os.strerror(ctypes.get_errno()))
-    finally:
-        os.close(fd)
 
 
 def at_line(n, fn, *args):

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { MacvlanMode, Strategy } from '../model/limits.js';
-import { LAB_NAME_MAX, LAB_NAME_RE, MACVLAN_MODES, STRATEGIES } from '../model/limits.js';
+import { LAB_NAME_RE, MACVLAN_MODES, STRATEGIES } from '../model/limits.js';
+import { checkedLab as checkLabName } from './state.js';
 import { loadDesignFile } from '../model/load.js';
 import { quickRead } from '../model/quick-read.js';
 import type { Problem } from '../model/problems.js';
@@ -34,10 +35,7 @@ export interface PlanOptions {
   vms?: string;
 }
 
-export function checkLabName(lab: string): string {
-  if (lab.length > LAB_NAME_MAX || !LAB_NAME_RE.test(lab)) throw new UserError(`lab name "${lab}" must be at most ${LAB_NAME_MAX} characters: a lowercase letter, then lowercase letters, digits or "-".`);
-  return lab;
-}
+export { checkedLab as checkLabName } from './state.js';
 
 export async function capabilitiesFor(name: string | undefined, runner: Runner): Promise<Capabilities> {
   if (!name || name === 'probe') return probeCapabilities(runner);

@@ -1,13 +1,16 @@
 // `down`: remove everything a lab owns, found by marker, so it works after a crash and without
 // state, and is idempotent. Namespaces go in one `ip -batch` (their veths go with them: the
 // fast path MACHINE.md measured); we then wait for the kernel to release the devices.
-import { rm, rmdir, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { sweepScratch } from '../exec/fan-out.js';
+import { netnsFile } from '../exec/netns.js';
 import type { Runner } from '../exec/runner.js';
 import type { PlanObject } from '../plan/types.js';
-import { hostsPath } from '../render/steps.js';
 import { findOwned, isOurRootLink, loAlias, rootLinks } from './discover.js';
 import { readJournal } from './journal.js';
+import { stopProcessesIn } from './lab-processes.js';
+import { withLabLock, type LockOptions } from './lock.js';
+import { removeNamesDir } from './names-dir.js';
 import { readState, removeLabDir } from './state.js';
 
 export interface DownResult {
@@ -18,7 +21,18 @@ export interface DownResult {
   ms: number;
 }
 
-export async function destroyLab(lab: string, runner: Runner): Promise<DownResult> {
+export interface DownOptions {
+  /** false: refuse at once when another run holds the lab (default: wait for it). */
+  wait?: boolean;
+  onWait?: LockOptions['onWait'];
+  signal?: AbortSignal;
+}
+
+export function destroyLab(lab: string, runner: Runner, opts: DownOptions = {}): Promise<DownResult> {
+  return withLabLock(lab, { what: 'down', ...opts }, () => destroyLocked(lab, runner));
+}
+
+async function destroyLocked(lab: string, runner: Runner): Promise<DownResult> {
   const t0 = Date.now();
   // Only an unfinished run's journal names namespaces that may lack the marker; after a
   // finished run every namespace of ours carries it, and a bare one is someone else's.
@@ -28,12 +42,16 @@ export async function destroyLab(lab: string, runner: Runner): Promise<DownResul
   const planned = st?.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : [])) ?? [];
   const known = [...new Set([...planned, ...(journal?.namespaces ?? [])])];
   const owned = await findOwned(runner, lab, known, st);
-  // A crash between `netns add` and setting the marker leaves namespaces with no lo alias.
-  // The journal names them, and preflight proved they did not exist before that run.
+  // A crash between `netns add` and setting the marker leaves namespaces with no lo alias, and
+  // one in the middle of `netns add` leaves an empty file where the namespace was to be mounted
+  // (every later `up` then found the name taken, and `ip netns list` complained for every user).
+  // The journal names both, and preflight proved the names were free before that run.
   const existing = new Set(owned.listed);
   for (const ns of journal?.namespaces ?? []) {
-    if (existing.has(ns) && !owned.namespaces.includes(ns) && (await loAlias(runner, ns)) === '') owned.namespaces.push(ns);
+    if (existing.has(ns) && !owned.namespaces.includes(ns) && (!isNamespace(ns) || (await loAlias(runner, ns)) === '')) owned.namespaces.push(ns);
   }
+  // Processes left in the lab keep its namespaces (and devices) alive after their names go.
+  await stopProcessesIn(owned.namespaces);
   if (owned.ovsBridges.length) {
     await runner.run(['ovs-vsctl', '--timeout=10', ...owned.ovsBridges.flatMap((b) => ['--', '--if-exists', 'del-br', b])]);
   }
@@ -44,8 +62,10 @@ export async function destroyLab(lab: string, runner: Runner): Promise<DownResul
     : Promise.resolve();
   const ours = new Set(owned.namespaces);
   const dirs = [...new Set([...owned.namespaces, ...known])].filter((ns) => !existing.has(ns) || ours.has(ns));
-  const removed = await Promise.allSettled([deleting, ...dirs.map(removeNamesDir)]);
+  const seen = new Map<string, boolean>();
+  const removed = await Promise.allSettled([deleting, ...dirs.map((ns) => removeNamesDir(lab, ns, seen))]);
   for (const r of removed) if (r.status === 'rejected') throw r.reason;
+  sweepScratch();
   // Root links that did not go with a namespace (both ends in the root namespace), plus links
   // the journal names that were created before their alias was set. A finished lab whose plan
   // put nothing in the root namespace has none: skip the scan (it would also wait for the
@@ -62,19 +82,12 @@ export async function destroyLab(lab: string, runner: Runner): Promise<DownResul
   return { lab, namespaces: owned.namespaces.length, rootLinks: owned.rootLinks.length, ovsBridges: owned.ovsBridges.length, ms: Date.now() - t0 };
 }
 
-/**
- * Remove /etc/netns/NS, which holds the hosts file we wrote: its file and then the directory
- * (two system calls; a recursive rm costs twice that, a fifth of `down` for 1,000 namespaces).
- * Anything else in it (put there by hand) goes too, as before. Asynchronous, so that the event
- * loop keeps feeding the `ip` deleting the namespaces meanwhile.
- */
-export async function removeNamesDir(ns: string): Promise<void> {
-  const file = hostsPath(ns);
-  await unlink(file).catch(() => undefined); // not there, or not a plain file: the removal below deals with it
+/** A mounted namespace, not the empty file `ip netns add` makes first (same file system as our own namespace's nsfs). */
+function isNamespace(ns: string): boolean {
   try {
-    await rmdir(dirname(file));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') await rm(dirname(file), { recursive: true, force: true });
+    return statSync(netnsFile(ns)).dev === statSync('/proc/self/ns/net').dev;
+  } catch {
+    return false;
   }
 }
 

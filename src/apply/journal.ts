@@ -16,6 +16,8 @@ export interface Journal {
   /** Identity (identity.ts) of each namespace this run created, once `netns add` succeeded. */
   identities?: Record<string, string>;
   startedAt: string;
+  /** The design file this run builds from. */
+  designFile?: string;
 }
 
 const path = (lab: string): string => join(labDir(lab), 'journal.json');

@@ -7,6 +7,8 @@ import { labMarker } from '../plan/names.js';
 import type { Plan } from '../plan/types.js';
 import type { Scope } from '../render/scope.js';
 import { listNamespaces, loAlias, ovsAvailable, rootLinks } from './discover.js';
+import { namesDirConflict } from './names-dir.js';
+import { requireRoot } from './root.js';
 
 const TOOLS: { argv: string[]; pkg: string; needed: (p: Plan) => boolean }[] = [
   { argv: ['ip', '-V'], pkg: 'iproute2', needed: () => true },
@@ -17,7 +19,7 @@ const TOOLS: { argv: string[]; pkg: string; needed: (p: Plan) => boolean }[] = [
 ];
 
 export async function preflight(plan: Plan, scope: Scope, runner: Runner): Promise<void> {
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new UserError('building a twin needs root (network namespaces); run "sudo vnetmap up ...".');
+  requireRoot('building a twin ("vnetmap up")');
   for (const t of TOOLS) {
     if (!t.needed(plan)) continue;
     const r = await runner.run(t.argv, { allowFail: true });
@@ -33,6 +35,11 @@ export async function preflight(plan: Plan, scope: Scope, runner: Runner): Promi
     const alias = await loAlias(runner, ns);
     if (alias === marker) throw new UserError(`namespace ${ns} is left over from an earlier run of lab "${plan.lab}"; run "vnetmap down ${plan.lab}" first.`);
     throw new UserError(`namespace ${ns} already exists and is not vnetmap's (no marker); rename or delete it, or choose another lab name with --lab.`);
+  }
+  // Hosts files are written for every namespace of the lab, on every run.
+  for (const o of plan.objects) {
+    const conflict = o.kind === 'netns' ? namesDirConflict(plan.lab, o.name) : undefined;
+    if (conflict) throw new UserError(conflict);
   }
   const roots = new Map((await rootLinks(runner)).map((l) => [l.name, l]));
   for (const l of scope.links) {

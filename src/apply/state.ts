@@ -2,7 +2,8 @@
 // The verifier reads readState(lab).plan; status and exec read it to find namespaces.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Strategy } from '../model/limits.js';
+import { UserError } from '../errors.js';
+import { LAB_NAME_MAX, LAB_NAME_RE, type Strategy } from '../model/limits.js';
 import type { Plan } from '../plan/types.js';
 
 export const STATE_ROOT = process.env.VNETMAP_STATE_DIR ?? '/run/vnetmap';
@@ -17,9 +18,23 @@ export interface LabState {
   appliedAt: string;
   /** Identity (identity.ts) of every namespace of the lab, recorded when it was created. */
   identities?: Record<string, string>;
+  /**
+   * `nft list table` of each namespace's planned table as it read right after `up` loaded it:
+   * status compares the live listing with it (nft prints rules in its own normal form).
+   */
+  nft?: Record<string, string>;
 }
 
-export const labDir = (lab: string): string => join(STATE_ROOT, lab);
+/**
+ * A lab name as every path under STATE_ROOT is built from it: anything else ("../../tmp/x",
+ * "", ".locks") is refused before it reaches the file system.
+ */
+export function checkedLab(lab: string): string {
+  if (lab.length > LAB_NAME_MAX || !LAB_NAME_RE.test(lab)) throw new UserError(`lab name ${JSON.stringify(lab)} must be at most ${LAB_NAME_MAX} characters: a lowercase letter, then lowercase letters, digits or "-".`);
+  return lab;
+}
+
+export const labDir = (lab: string): string => join(STATE_ROOT, checkedLab(lab));
 const statePath = (lab: string): string => join(labDir(lab), 'state.json');
 
 /** Write-then-rename, so a crash never leaves half a file. */
@@ -46,7 +61,7 @@ export function readState(lab: string): LabState | undefined {
 export function listLabs(): string[] {
   if (!existsSync(STATE_ROOT)) return [];
   return readdirSync(STATE_ROOT, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && LAB_NAME_RE.test(d.name))
     .map((d) => d.name)
     .sort();
 }

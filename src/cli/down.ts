@@ -4,6 +4,7 @@ import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
 import { destroyLab } from '../apply/destroy.js';
 import { noteKernelCleanup } from './kernel-note.js';
+import { requireRoot } from '../apply/root.js';
 
 export function register(program: Command): void {
   program
@@ -12,9 +13,17 @@ export function register(program: Command): void {
     .argument('<lab-or-file>', 'lab name, or the design file it was built from')
     .option('--lab <name>', 'lab name, when FILE was deployed with --lab')
     .option('--json', 'print a JSON summary')
-    .action(async (arg: string, opts: { lab?: string; json?: boolean }) => {
+    .option('--no-wait', 'refuse at once (exit 75) when another vnetmap run holds the lab, instead of waiting for it')
+    .action(async (arg: string, opts: { lab?: string; json?: boolean; wait?: boolean }) => {
+      const lab = labFromArg(arg, opts.lab);
+      requireRoot('removing a lab ("vnetmap down")');
       const done = noteKernelCleanup({ quiet: opts.json });
-      const res = await destroyLab(labFromArg(arg, opts.lab), new ProcessRunner());
+      // Ctrl-C while waiting for another run of the lab stops the wait; once removal has
+      // begun it runs to the end (half a lab is worse than none).
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      process.once('SIGINT', stop);
+      const res = await destroyLab(lab, new ProcessRunner(), { wait: opts.wait !== false, onWait: (m) => process.stderr.write(`vnetmap: ${m}\n`), signal: abort.signal }).finally(() => process.off('SIGINT', stop));
       done();
       if (opts.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
       else if (!res.namespaces && !res.rootLinks && !res.ovsBridges) process.stdout.write(`lab ${res.lab}: nothing to remove\n`);

@@ -1,6 +1,6 @@
 // The vnetmap command line. Each command lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
-import { BUG_REPORT_LINE, ToolError, UserError } from '../errors.js';
+import { BUG_REPORT_LINE, BusyError, EnvironmentError, environmentMessage, InterruptedError, ToolError, UserError } from '../errors.js';
 import { formatProblems } from '../model/format.js';
 import { VERSION } from '../version.js';
 import * as validate from './validate.js';
@@ -40,9 +40,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Exit codes: 0 ok, 1 failed check or tool, 2 user mistake, 70 bug. */
+/** Exit codes (docs/cli.md): 0 ok, 1 failed check, tool or machine, 2 user mistake, 70 bug, 75 lab busy, 130 interrupted. */
 export function report(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  if (e instanceof BusyError || e instanceof InterruptedError) {
+    process.stderr.write(`vnetmap: ${e.message}\n`);
+    return e instanceof BusyError ? 75 : 130;
+  }
   if (e instanceof UserError) {
     if (e.problems.length) process.stderr.write(formatProblems(e.problems) + '\n');
     process.stderr.write(`vnetmap: ${e.message}\n`);
@@ -54,6 +58,11 @@ export function report(e: unknown): number {
     return 1;
   }
   if (process.env.VNETMAP_DEBUG) console.error(e);
+  const env = e instanceof EnvironmentError ? e.message : environmentMessage(e);
+  if (env) {
+    process.stderr.write(`vnetmap: ${env}\n`);
+    return 1;
+  }
   process.stderr.write(BUG_REPORT_LINE(e) + '\n');
   return 70;
 }

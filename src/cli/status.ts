@@ -4,6 +4,8 @@ import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
 import { listLabs } from '../apply/state.js';
 import { labStatus, type LabStatus } from '../apply/status.js';
+import { withLabLock } from '../apply/lock.js';
+import { requireRoot } from '../apply/root.js';
 
 function show(s: LabStatus, detail: boolean): string {
   const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
@@ -25,10 +27,15 @@ export function register(program: Command): void {
     .description('show running labs, or one lab in detail with drift from its plan (exit 1 on drift)')
     .argument('[lab-or-file]', 'lab name or design file')
     .option('--json', 'machine-readable output')
-    .action(async (arg: string | undefined, opts: { json?: boolean }) => {
+    .option('--no-wait', 'refuse at once (exit 75) while another vnetmap run changes the lab, instead of waiting for it')
+    .action(async (arg: string | undefined, opts: { json?: boolean; wait?: boolean }) => {
       const runner = new ProcessRunner();
       const labs = arg ? [labFromArg(arg)] : listLabs();
-      const all = await Promise.all(labs.map((l) => labStatus(l, runner)));
+      requireRoot('looking inside a lab ("vnetmap status")');
+      // While up or down changes a lab, its status would be half of each: wait for them (a
+      // shared lock: several status runs go together).
+      const lockOpts = { what: 'status', shared: true, wait: opts.wait !== false, onWait: (m: string) => process.stderr.write(`vnetmap: ${m}\n`) };
+      const all = await Promise.all(labs.map((l) => withLabLock(l, lockOpts, () => labStatus(l, runner))));
       if (opts.json) process.stdout.write(JSON.stringify(arg ? all[0] : all, null, 2) + '\n');
       else if (!all.length) process.stdout.write('no labs running\n');
       else process.stdout.write(all.map((s) => show(s, !!arg)).join('\n') + '\n');

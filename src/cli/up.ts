@@ -15,6 +15,8 @@ interface UpOpts {
   vms?: string;
   json?: boolean;
   script?: boolean;
+  force?: boolean;
+  wait?: boolean;
 }
 
 export function register(program: Command): void {
@@ -29,6 +31,8 @@ export function register(program: Command): void {
     .option('--vms <how>', 'netns (default): VMs as namespaces; qemu: TAP/macvtap devices for real guests')
     .option('--json', 'no progress; print a JSON summary')
     .option('--script', 'print a standalone bash script (up|down) instead of building')
+    .option('--force', 'replace a running lab of the same name that was built from another design file')
+    .option('--no-wait', 'refuse at once (exit 75) when another vnetmap run holds the lab, instead of waiting for it')
     .action(async (file: string | undefined, opts: UpOpts) => {
       const runner = new ProcessRunner();
       const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
@@ -48,6 +52,9 @@ export function register(program: Command): void {
       const res = await applyPlan(plan, runner, {
         designFile,
         signal: abort.signal,
+        force: !!opts.force,
+        wait: opts.wait !== false,
+        onWait: (m) => process.stderr.write(`vnetmap: ${m}\n`),
         ...(tty ? { onProgress: (d: number, t: number, why: string) => process.stderr.write(`\r\x1b[K[${d}/${t}] ${why.slice(0, 70)}`) } : {}),
       });
       done();
@@ -58,9 +65,12 @@ export function register(program: Command): void {
         process.stdout.write(JSON.stringify({ ...res, strategy: plan.strategy, deviations: plan.deviations.map((d) => d.code) }, null, 2) + '\n');
         return;
       }
-      if (res.action === 'unchanged') process.stdout.write(`lab ${res.lab} is up to date\n`);
+      if (res.action === 'unchanged') process.stdout.write(`lab ${res.lab} is up to date (nothing drifted from its plan)\n`);
+      else if (res.action === 'repaired') process.stdout.write(`lab ${res.lab} repaired: ${res.repaired.length} object(s) that had drifted from the plan, ${res.commands} commands in ${res.ms} ms\n`);
       else process.stdout.write(`lab ${res.lab} ${res.action} (${plan.strategy}): ${res.namespaces} namespaces, ${res.rebuilt.length} (re)built, ${res.commands} commands in ${res.ms} ms\n`);
+      for (const d of res.repaired) process.stdout.write(`  repaired: ${d.kind} ${d.object}: ${d.detail}\n`);
+      for (const l of res.left) process.stdout.write(`  left alone: ${l.drift.object}: ${l.drift.detail} (${l.why})\n`);
       for (const d of plan.deviations) process.stdout.write(`  note: ${d.message}\n`);
-      if (res.action !== 'unchanged') process.stdout.write(`  try: vnetmap status ${res.lab} · vnetmap exec ${res.lab} NODE -- ping ... · vnetmap down ${res.lab}\n`);
+      if (res.action === 'created' || res.action === 'updated') process.stdout.write(`  try: vnetmap status ${res.lab} · vnetmap exec ${res.lab} NODE -- ping ... · vnetmap down ${res.lab}\n`);
     });
 }

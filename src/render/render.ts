@@ -5,7 +5,7 @@
 // the process runner carries those out over netlink where it can, src/exec/netlink.ts),
 // one nft transaction per namespace, one ovs-vsctl transaction per bridge.
 import { labMarker } from '../plan/names.js';
-import type { BridgePortObj, MacvlanObj, Netns, Plan, VethEnd } from '../plan/types.js';
+import type { BridgeObj, BridgePortObj, MacvlanObj, Netns, Plan, VethEnd } from '../plan/types.js';
 import { hostsFiles } from './hosts.js';
 import { devicesIn, indexByNamespace, inNs, type NsIndex } from './index-ns.js';
 import { renderNft } from './nft.js';
@@ -48,7 +48,7 @@ function chunks<T>(xs: T[], n: number): T[][] {
 /** Temporary name of a macvlan child in its parent's namespace, before it moves and takes its name. */
 export const macvlanTmpName = (labId: string, i: number): string => `vt${labId}${i.toString(36)}`;
 
-function vethEndArgs(e: VethEnd): string[] {
+export function vethEndArgs(e: VethEnd): string[] {
   const out = ['name', e.name];
   if (e.namespace !== null) out.push('netns', e.namespace);
   if (e.mac) out.push('address', e.mac);
@@ -63,12 +63,7 @@ function vethEndArgs(e: VethEnd): string[] {
  * MLD reports, each flooded through every bridge of its broadcast domain: in a line of 1,000
  * switches that is millions of frame copies, which kept both cores in softirq for minutes.
  */
-const noLinkLocal = (dev: string): string => `link set dev ${dev} addrgenmode none`;
-
-/** Names of every device the plan (indexed) puts in namespace ns (lo excluded): for status and drift. */
-export function plannedDevicesIn(idx: NsIndex, ns: string): string[] {
-  return [...inNs(idx, ns, 'bridge').map((b) => b.name), ...devicesIn(idx, ns).map((d) => d.name)];
-}
+export const noLinkLocal = (dev: string): string => `link set dev ${dev} addrgenmode none`;
 
 /**
  * Bridges, created from the root namespace straight into theirs (`link add ... netns NS type
@@ -78,19 +73,19 @@ export function plannedDevicesIn(idx: NsIndex, ns: string): string[] {
  */
 function deviceLines(idx: NsIndex, create: string[]): string[] {
   const lines: string[] = [];
-  for (const ns of create) {
-    for (const o of inNs(idx, ns, 'bridge')) {
-      const opts = [
-        `stp_state ${o.stp ? 1 : 0}`,
-        'mcast_snooping 0',
-        ...(o.vlanFiltering ? ['vlan_filtering 1'] : []),
-        // A VLAN-aware port with no VLAN configured must carry nothing, not VLAN 1.
-        ...(o.defaultPvid !== undefined ? [`vlan_default_pvid ${o.defaultPvid}`] : []),
-      ];
-      lines.push(`link add ${o.name} netns ${ns}${o.mtu ? ` mtu ${o.mtu}` : ''} type bridge ${opts.join(' ')}`);
-    }
-  }
+  for (const ns of create) for (const o of inNs(idx, ns, 'bridge')) lines.push(`link add ${o.name} netns ${ns}${o.mtu ? ` mtu ${o.mtu}` : ''} type bridge ${bridgeOptions(o).join(' ')}`);
   return lines;
+}
+
+/** `type bridge ...` options of a planned bridge (also used when one is re-created). */
+export function bridgeOptions(o: BridgeObj): string[] {
+  return [
+    `stp_state ${o.stp ? 1 : 0}`,
+    'mcast_snooping 0',
+    ...(o.vlanFiltering ? ['vlan_filtering 1'] : []),
+    // A VLAN-aware port with no VLAN configured must carry nothing, not VLAN 1.
+    ...(o.defaultPvid !== undefined ? [`vlan_default_pvid ${o.defaultPvid}`] : []),
+  ];
 }
 
 /** Root-namespace TAPs (OVS ports for real guests): created and marked with the lab's veths. */
@@ -112,28 +107,35 @@ function createLines(plan: Plan, idx: NsIndex, ns: string): string[] {
  * (libexec/netlink-batch.py) speaks exactly these line forms: a new form must be taught there,
  * or every batch containing it falls back to ip (test/unit/netlink.test.ts notices).
  */
-function configLines(idx: NsIndex, ns: string): string[] {
+export function configLines(idx: NsIndex, ns: Netns, only?: { devices: ReadonlySet<string>; routes: boolean }): string[] {
   const lines: string[] = [];
-  const devs = devicesIn(idx, ns);
-  const bridges = inNs(idx, ns, 'bridge');
+  // `only` (a repair, render/repair.ts): the lines of these devices and their addresses, and the routes if asked.
+  const pick = <T>(xs: T[], name: (x: T) => string): T[] => (only ? xs.filter((x) => only.devices.has(name(x))) : xs);
+  const devs = pick(devicesIn(idx, ns), (d) => d.name);
+  const bridges = pick(inNs(idx, ns, 'bridge'), (b) => b.name);
   for (const d of devs) if (d.mac) lines.push(`link set dev ${d.name} address ${d.mac}`);
   for (const d of devs) if (d.master) lines.push(`link set dev ${d.name} master ${d.master}`);
-  for (const o of inNs(idx, ns, 'bridge-port')) if (o.hairpin) lines.push(`link set dev ${o.dev} type bridge_slave hairpin on`);
+  for (const o of pick(inNs(idx, ns, 'bridge-port'), (p) => p.dev)) if (o.hairpin) lines.push(`link set dev ${o.dev} type bridge_slave hairpin on`);
+  // A repaired bridge port gets its hairpin setting back whichever way it drifted (a new port has it off).
+  if (only) for (const d of devs) if (d.master && !inNs(idx, ns, 'bridge-port').some((p) => p.dev === d.name && p.hairpin)) lines.push(`link set dev ${d.name} type bridge_slave hairpin off`);
   for (const o of bridges) lines.push(noLinkLocal(o.name));
   for (const d of devs) lines.push(noLinkLocal(d.name));
   for (const o of bridges) lines.push(`link set dev ${o.name} up`);
   for (const d of devs) lines.push(`link set dev ${d.name} up`);
-  for (const o of inNs(idx, ns, 'address')) lines.push(`addr replace ${o.cidr} dev ${o.dev}`);
-  for (const o of inNs(idx, ns, 'route')) lines.push(['route replace', o.to, o.via ? `via ${o.via}` : '', o.dev ? `dev ${o.dev}` : ''].filter(Boolean).join(' '));
+  for (const o of pick(inNs(idx, ns, 'address'), (a) => a.dev)) lines.push(`addr replace ${o.cidr} dev ${o.dev}`);
+  if (!only || only.routes) for (const o of inNs(idx, ns, 'route')) lines.push(routeLine('replace', o));
   return lines;
 }
+
+/** `route replace|del TO [via GW] [dev DEV]`. */
+export const routeLine = (verb: 'replace' | 'del', o: { to: string; via?: string; dev?: string }): string => [`route ${verb}`, o.to, o.via ? `via ${o.via}` : '', o.dev ? `dev ${o.dev}` : ''].filter(Boolean).join(' ');
 
 /**
  * Bridge VLAN membership (only with vlan_filtering). A port's default VLAN 1 goes unless
  * planned — unless the bridge was created with vlan_default_pvid 0, where ports never get VLAN 1
  * and deleting it would fail the whole batch.
  */
-function bridgeVlanLines(ports: BridgePortObj[], noDefaultVlan: boolean): string[] {
+export function bridgeVlanLines(ports: BridgePortObj[], noDefaultVlan: boolean): string[] {
   const lines: string[] = [];
   for (const p of ports) {
     if (!p.vlans?.length) continue;
@@ -148,7 +150,7 @@ function bridgeVlanLines(ports: BridgePortObj[], noDefaultVlan: boolean): string
  * under a temporary name, then moved and renamed in one call; children left in the root
  * namespace are marked there by alias afterwards.
  */
-function macvlanSteps(plan: Plan, scope: Scope): Step[] {
+export function macvlanSteps(plan: Plan, scope: Scope): Step[] {
   const byParent = new Map<Netns, { lines: string[]; what: string[] }>();
   const marks: string[] = [];
   plan.objects.forEach((o, i) => {

@@ -14,6 +14,12 @@ export interface CommandStep {
   input?: string;
   /** One line for humans (a comment in the bash script, the progress line). */
   why: string;
+  /**
+   * Its failure is not an error: removals of what may already be gone (deleting one end of a
+   * veth deletes the other). Run with `ip -force`, which goes on after a refused line; what
+   * really stayed is seen when the lab is looked at again.
+   */
+  mayFail?: true;
 }
 
 export interface FileStep {

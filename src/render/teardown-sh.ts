@@ -1,10 +1,13 @@
 // The bash teardown embedded in rendered scripts. Like `vnetmap down` it removes only objects
 // carrying the lab's markers, so it is safe after a crash and never touches the user's objects.
 import { labMarker } from '../plan/names.js';
+import { hostsHeader } from './hosts.js';
 import { OVS_LAB_KEY } from './ovs.js';
 
 export function teardownFunction(lab: string): string {
   const marker = labMarker(lab);
+  // The header is plain text of the lab name (lowercase letters, digits, dashes): safe in single quotes.
+  const header = hostsHeader(lab);
   return `down() {
   # 1. Open vSwitch bridges tagged with our lab (ports go with them).
   if command -v ovs-vsctl >/dev/null 2>&1 && ovs-vsctl --timeout=5 show >/dev/null 2>&1; then
@@ -21,7 +24,12 @@ export function teardownFunction(lab: string): string {
   done
   if [ \${#dels[@]} -gt 0 ]; then
     printf 'netns del %s\\n' "\${dels[@]}" | ip -force -batch - || true
-    for ns in "\${dels[@]}"; do rm -rf "/etc/netns/$ns"; done
+    # Only the hosts file vnetmap wrote (its first line says so), then the directory if empty:
+    # anything else there (a resolv.conf of the user's) stays.
+    for ns in "\${dels[@]}"; do
+      if [ "$(head -n 1 "/etc/netns/$ns/hosts" 2>/dev/null)" = '${header}' ]; then rm -f "/etc/netns/$ns/hosts"; fi
+      rmdir "/etc/netns/$ns" 2>/dev/null || true
+    done
   fi
   # 3. Root-namespace links with alias ${marker}:<ref> that did not go with a namespace.
   local links

@@ -65,7 +65,7 @@ describe.skipIf(!ready)(`crash-safe up${ready ? '' : ` (skipped: ${why})`}`, () 
     const lab = uniqueLab();
     labs.push(lab);
     const r = await upTerminatedAt(lab, 'links');
-    expect(r.code, r.stderr).toBe(2);
+    expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('interrupted');
     expect(await leftovers(lab)).toEqual(NOTHING);
   });

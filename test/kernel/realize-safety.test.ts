@@ -121,10 +121,12 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
 
   it('up with a changed design rebuilds only the namespaces that changed', async () => {
     const lab = newLab();
-    const first = (await planFromFile(example('network-a'), { lab, strategy: 'faithful' }, runner)).plan;
-    await applyPlan(first, runner, { designFile: example('network-a') });
+    // The design is edited in place, as people do: the same file, new content.
+    const changed = join(dir, 'network-a-edited.yaml');
+    writeFileSync(changed, readFileSync(example('network-a'), 'utf8'));
+    const first = (await planFromFile(changed, { lab, strategy: 'faithful' }, runner)).plan;
+    await applyPlan(first, runner, { designFile: changed });
     const pc1Before = await ifindex(nsOf(first, 'pc1'), 'eth0');
-    const changed = join(dir, 'network-a-changed.yaml');
     writeFileSync(changed, readFileSync(example('network-a'), 'utf8').replace('192.168.1.12/24', '192.168.1.22/24'));
     const second = (await planFromFile(changed, { lab, strategy: 'faithful' }, runner)).plan;
     const res = await applyPlan(second, runner, { designFile: changed });
@@ -141,10 +143,11 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
 
   it.skipIf(!ovsUp)(`moving a host to another VLAN on an OVS switch rebuilds only that host and retags its port${ovsUp ? '' : ' (skipped: Open vSwitch not running)'}`, async () => {
     const lab = newLab();
-    const first = (await planFromFile(example('network-b'), { lab, strategy: 'ovs' }, runner)).plan;
-    await applyPlan(first, runner, { designFile: example('network-b') });
+    const changed = join(dir, 'network-b-edited.yaml');
+    writeFileSync(changed, readFileSync(example('network-b'), 'utf8'));
+    const first = (await planFromFile(changed, { lab, strategy: 'ovs' }, runner)).plan;
+    await applyPlan(first, runner, { designFile: changed });
     expect(await ping(nsOf(first, 'pc5'), '192.168.30.1')).toBe(true);
-    const changed = join(dir, 'network-b-changed.yaml');
     writeFileSync(changed, readFileSync(example('network-b'), 'utf8').replace('[pc5:eth0, sw-right:p3], vlan: 30', '[pc5:eth0, sw-right:p3], vlan: 10'));
     const second = (await planFromFile(changed, { lab, strategy: 'ovs' }, runner)).plan;
     const res = await applyPlan(second, runner, { designFile: changed });
@@ -164,7 +167,7 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
     await runner.run(['ip', 'netns', 'del', netnsName(lab, 'pc3')]);
     expect((await labStatus(lab, runner)).drift.map((d) => d.object)).toContain(`netns ${netnsName(lab, 'pc3')}`);
     const res = await applyPlan(plan, runner, { designFile: example('network-a') });
-    expect(res.action).toBe('updated');
+    expect(res.action).toBe('repaired');
     expect(res.rebuilt).toEqual([netnsName(lab, 'pc3')]);
     expect(await ping(nsOf(plan, 'pc3'), '192.168.1.1')).toBe(true);
     expect((await labStatus(lab, runner)).drift).toEqual([]);

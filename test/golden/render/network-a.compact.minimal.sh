@@ -134,6 +134,7 @@ echo "vnetmap golden: hosts" >&2
 mkdir -p /etc/netns/vn-golden-pc1
 rm -f /etc/netns/vn-golden-pc1/hosts
 cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
+# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file
 127.0.0.1	localhost
 ::1	localhost ip6-localhost ip6-loopback
 192.168.1.1	gw
@@ -181,7 +182,12 @@ down() {
   done
   if [ ${#dels[@]} -gt 0 ]; then
     printf 'netns del %s\n' "${dels[@]}" | ip -force -batch - || true
-    for ns in "${dels[@]}"; do rm -rf "/etc/netns/$ns"; done
+    # Only the hosts file vnetmap wrote (its first line says so), then the directory if empty:
+    # anything else there (a resolv.conf of the user's) stays.
+    for ns in "${dels[@]}"; do
+      if [ "$(head -n 1 "/etc/netns/$ns/hosts" 2>/dev/null)" = '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; then rm -f "/etc/netns/$ns/hosts"; fi
+      rmdir "/etc/netns/$ns" 2>/dev/null || true
+    done
   fi
   # 3. Root-namespace links with alias vnetmap:golden:<ref> that did not go with a namespace.
   local links

@@ -1,0 +1,77 @@
+// /etc/netns/<ns>: where `ip netns exec` finds a namespace's own hosts (and resolv.conf, ...).
+// vnetmap writes only `hosts` there, marked by its first line (render/hosts.ts); everything else
+// in the directory, and a hosts file without the mark, belongs to whoever put it there. `up`
+// refuses to overwrite such a file, and `down` removes only our hosts file and then the
+// directory if nothing else is left in it.
+import { lstatSync, readSync, openSync, closeSync } from 'node:fs';
+import { open, rmdir, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { hostsHeader } from '../render/hosts.js';
+import { hostsPath } from '../render/steps.js';
+
+/** Bytes to read to see the header line (it is shorter). */
+const HEAD = 256;
+
+const startsWithHeader = (head: Buffer, lab: string): boolean => head.toString('utf8').startsWith(`${hostsHeader(lab)}\n`);
+
+/**
+ * Why vnetmap may not write the hosts file of namespace `ns` for `lab`, or undefined when it may
+ * (nothing there yet, or our own file).
+ */
+export function namesDirConflict(lab: string, ns: string): string | undefined {
+  const file = hostsPath(ns);
+  const dir = dirname(file);
+  const d = lstatOrUndefined(dir);
+  if (!d) return undefined;
+  if (!d.isDirectory()) return `${dir} exists and is not a directory (vnetmap keeps the namespace's hosts file in it); move it away or choose another lab name with --lab.`;
+  const f = lstatOrUndefined(file);
+  if (!f) return undefined;
+  if (!f.isFile()) return `${file} exists and is not a file; move it away or choose another lab name with --lab.`;
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(HEAD);
+    const n = readSync(fd, head, 0, HEAD, 0);
+    if (startsWithHeader(head.subarray(0, n), lab)) return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  return `${file} exists and was not written by vnetmap for lab "${lab}"; vnetmap will not overwrite it: move it away, put its entries under "hosts:" in the design, or choose another lab name with --lab.`;
+}
+
+function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Remove our hosts file of `ns` and then its directory, if empty. `seen` caches the verdict per
+ * inode: the files of a lab are hard links of a few (render.ts), so a big lab reads a handful.
+ * Asynchronous, so that the event loop keeps feeding the `ip` deleting the namespaces meanwhile.
+ */
+export async function removeNamesDir(lab: string, ns: string, seen = new Map<string, boolean>()): Promise<void> {
+  const file = hostsPath(ns);
+  try {
+    const s = await stat(file);
+    const key = `${s.dev}:${s.ino}`;
+    let ours = seen.get(key);
+    if (ours === undefined) {
+      const fh = await open(file, 'r');
+      try {
+        const head = Buffer.alloc(HEAD);
+        const { bytesRead } = await fh.read(head, 0, HEAD, 0);
+        ours = s.isFile() && startsWithHeader(head.subarray(0, bytesRead), lab);
+      } finally {
+        await fh.close();
+      }
+      seen.set(key, ours);
+    }
+    if (ours) await unlink(file);
+  } catch {
+    // not there, or unreadable: not ours to remove
+  }
+  // Only an empty directory goes: a resolv.conf (or anything else) put there stays, with its directory.
+  await rmdir(dirname(file)).catch(() => undefined);
+}

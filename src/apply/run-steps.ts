@@ -1,0 +1,119 @@
+// Running rendered steps phase by phase: independent per-namespace commands several at a time
+// through the runner's fan-out, the rest in order, hosts files written while the configuration
+// runs. `up` (apply.ts) and the repair of drift (reconcile.ts) both go through here.
+import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { InterruptedError } from '../errors.js';
+import { runAll, type Runner } from '../exec/runner.js';
+import { isFile, type CommandStep, type FileStep, type Phase, type Step } from '../render/steps.js';
+
+/**
+ * Phases whose commands touch one namespace each and do not depend on each other: run several
+ * at once, through the runner's fan-out (starting processes dominates their cost). Macvlan
+ * batches move children between namespaces and OVS transactions share one database, so those
+ * stay in order.
+ */
+const PARALLEL = new Set<Phase | undefined>(['netns', 'devices', 'links', 'vlans', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft']);
+const PARALLELISM = 4;
+
+export interface PhaseTime {
+  phase: Phase;
+  steps: number;
+  ms: number;
+}
+
+export interface RunStepsOptions {
+  /** Called before each step (or group run at once): how many are done, how many in all, what comes next. */
+  onProgress?: (done: number, total: number, why: string) => void;
+  /** Called as each phase starts (the journal records it). */
+  onPhase?: (phase: Phase, previous: Phase | undefined) => void;
+  /** Stop between steps; `interrupted` is the message of the InterruptedError thrown then. */
+  signal?: AbortSignal;
+  interrupted?: string;
+}
+
+function phaseGroups(steps: Step[]): Step[][] {
+  const groups: Step[][] = [];
+  for (const s of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]!.phase === s.phase) last.push(s);
+    else groups.push([s]);
+  }
+  return groups;
+}
+
+/** Run the steps in phase order; resolves with the wall time of each phase. */
+export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOptions = {}): Promise<PhaseTime[]> {
+  const stop = (): void => {
+    if (opts.signal?.aborted) throw new InterruptedError(opts.interrupted ?? 'interrupted');
+  };
+  // The hosts files (/etc/netns/NS/hosts) depend on nothing in the kernel: they are written
+  // while the per-namespace configuration runs in other processes (a tenth of a second for a
+  // thousand namespaces), or last when there is none.
+  const files = steps.filter(isFile);
+  const groups = phaseGroups(steps.filter((s) => !isFile(s)));
+  const alongside = files.length > 0 && groups.some((g) => g[0]!.phase === 'config') ? 'config' : undefined;
+  if (files.length && !alongside) groups.push(files);
+  const phases: PhaseTime[] = [];
+  let phase: Phase | undefined;
+  let done = 0;
+  for (const group of groups) {
+    const previous = phase;
+    phase = group[0]!.phase;
+    opts.onPhase?.(phase, previous);
+    const t = Date.now();
+    if (PARALLEL.has(phase)) {
+      stop();
+      opts.onProgress?.(done, steps.length, group.length > 1 ? `${group.length} steps: ${group[0]!.why} ...` : group[0]!.why);
+      const cmds = group.filter((s): s is CommandStep => !isFile(s));
+      const running = Promise.all([runAll(runner, cmds.filter((s) => !s.mayFail), PARALLELISM), ...cmds.filter((s) => s.mayFail).map((s) => runStep(s, runner))]).then(() => undefined);
+      const filesMs = phase === alongside ? await writeWhile(files, running) : undefined;
+      await running;
+      done += group.length + (filesMs !== undefined ? files.length : 0);
+      phases.push({ phase, steps: group.length, ms: Date.now() - t });
+      if (filesMs !== undefined) phases.push({ phase: 'hosts', steps: files.length, ms: filesMs });
+      continue;
+    }
+    for (const s of group) {
+      stop();
+      opts.onProgress?.(done, steps.length, s.why);
+      await runStep(s, runner);
+      done++;
+    }
+    phases.push({ phase, steps: group.length, ms: Date.now() - t });
+  }
+  opts.onProgress?.(steps.length, steps.length, 'done');
+  return phases;
+}
+
+/** Write `files` while `running` goes on (it is awaited before a write error is let through); the ms spent writing. */
+async function writeWhile(files: FileStep[], running: Promise<void>): Promise<number> {
+  const t = Date.now();
+  try {
+    for (const f of files) runFile(f);
+  } catch (e) {
+    await running.catch(() => undefined);
+    throw e;
+  }
+  return Date.now() - t;
+}
+
+/** Write beside, then rename over: a file that was a hard link of another is replaced, not rewritten through the link. */
+function runFile(s: FileStep): void {
+  mkdirSync(dirname(s.path), { recursive: true });
+  const tmp = `${s.path}.vnetmap-${process.pid}`;
+  rmSync(tmp, { force: true });
+  try {
+    if (typeof s.content === 'string') writeFileSync(tmp, s.content);
+    else linkSync(s.content.sameAs, tmp);
+    renameSync(tmp, s.path);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a full disk must not leave half a file behind
+    throw e;
+  }
+}
+
+async function runStep(s: Step, runner: Runner): Promise<void> {
+  if (isFile(s)) runFile(s);
+  else await runner.run(s.argv, { ...(s.input !== undefined ? { input: s.input } : {}), ...(s.mayFail ? { allowFail: true } : {}) });
+}
