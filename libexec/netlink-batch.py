@@ -63,6 +63,12 @@ IFALIASZ = 256
 CHUNK = 256
 
 
+# One receive buffer for every answer: a fresh buffer per recv (1 MiB for dumps) cost more, in
+# allocating and zeroing pages, than the kernel's work (the observer measured 3.6 s -> 1.0 s for
+# 2,744 namespaces). A dump's message batch is at most 32 KiB.
+RECV_BUF = bytearray(1 << 16)
+
+
 class Unknown(Exception):
     """A line this helper does not speak: the whole batch goes back to ip."""
 
@@ -242,7 +248,8 @@ class Netlink:
             refused = None
             last = False
             while not last:
-                data = self.sock.recv(65536)
+                n = self.sock.recv_into(RECV_BUF)
+                data = bytes(RECV_BUF[:n])
                 pos = 0
                 while pos + 16 <= len(data):
                     length, kind, mflags, seq, _ = struct.unpack_from('=IHHII', data, pos)
@@ -263,7 +270,8 @@ class Netlink:
         self.sock.send(struct.pack('=IHHII', 16 + len(body), kind, NLM_F_REQUEST | NLM_F_DUMP, seq, 0) + body)
         out = []
         while True:
-            data = self.sock.recv(1 << 20)
+            n = self.sock.recv_into(RECV_BUF)
+            data = bytes(RECV_BUF[:n])
             pos = 0
             while pos + 16 <= len(data):
                 length, mkind, _, mseq, _ = struct.unpack_from('=IHHII', data, pos)

@@ -31,7 +31,9 @@ sys.dont_write_bytecode = True  # nothing written beside the scripts (an install
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vnetmap_nl as nl  # noqa: E402
 
-RTM_GETLINK, RTM_NEWLINK, RTM_GETADDR, RTM_GETROUTE = 18, 16, 22, 26
+RTM_GETLINK, RTM_NEWLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETNETCONF = 18, 16, 22, 26, 82
+NETCONFA_IFINDEX, NETCONFA_FORWARDING, NETCONFA_IFINDEX_ALL = 1, 2, -1
+FORWARD_KEY = 'net.ipv4.ip_forward'
 IFF_UP = 0x1
 IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_MASTER, IFLA_LINKINFO, IFLA_IFALIAS = 1, 3, 4, 5, 10, 18, 20
 IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA = 1, 2, 4, 5
@@ -158,7 +160,19 @@ def nft_tables():
     return sorted(out)
 
 
+def ip_forward():
+    """net.ipv4.ip_forward, which is the forwarding setting of "all", read over netlink (opening
+    /proc/sys in a namespace costs more than every dump here together)."""
+    for m in nl.dump(RTM_GETNETCONF, struct.pack('=Bxxx', socket.AF_INET)):
+        attrs = dict(nl.attrs_of(m, 20))
+        if NETCONFA_IFINDEX in attrs and struct.unpack('=i', attrs[NETCONFA_IFINDEX])[0] == NETCONFA_IFINDEX_ALL and NETCONFA_FORWARDING in attrs:
+            return str(struct.unpack('=i', attrs[NETCONFA_FORWARDING])[0])
+    return sysctl(FORWARD_KEY)
+
+
 def sysctl(key):
+    if key == FORWARD_KEY:
+        return ip_forward()
     try:
         with open('/proc/sys/' + key.replace('.', '/')) as f:
             return f.read().strip()

@@ -48,6 +48,12 @@ def enter(lib, path):
         os.close(fd)
 
 
+# One receive buffer for every dump: a fresh 1 MiB buffer per recv cost more (allocating and
+# zeroing its pages, then shrinking it) than the kernel's work for the dump. The kernel fills at
+# most 32 KiB per message batch of a dump.
+_BUF = bytearray(1 << 16)
+
+
 def dump(kind, body, protocol=socket.NETLINK_ROUTE):
     """Every message of a netlink dump (each whole, header included), in the current namespace."""
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, protocol)
@@ -56,7 +62,8 @@ def dump(kind, body, protocol=socket.NETLINK_ROUTE):
         sock.send(struct.pack('=IHHII', 16 + len(body), kind, NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + body)
         out = []
         while True:
-            data = sock.recv(1 << 20)
+            n = sock.recv_into(_BUF)
+            data = bytes(_BUF[:n])
             pos = 0
             while pos + 16 <= len(data):
                 length, mkind, _, seq, _ = struct.unpack_from('=IHHII', data, pos)
