@@ -95,7 +95,8 @@ async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise
   const fixed = rest.length ? await reconcile(runner, st, rest, { ...opts, interrupted: `interrupted; lab "${plan.lab}" is partly repaired: run "vnetmap up" again` }) : undefined;
   return result(same ? 'repaired' : 'updated', {
     rebuilt: built.rebuilt,
-    repaired: [...drift.filter((d) => broken.includes(d.namespace ?? '') ), ...(fixed?.repaired ?? [])],
+    // What the rebuild already put right (a missing namespace, its cables), then what reconcile did.
+    repaired: [...drift.filter((d) => !rest.some((r) => r.object === d.object && r.detail === d.detail) && !fixed?.repaired.includes(d)), ...(fixed?.repaired ?? [])],
     left: fixed?.left ?? [],
     commands: built.commands + (fixed?.commands ?? 0),
     phases: [...built.phases, ...(fixed?.phases ?? [])],

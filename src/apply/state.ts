@@ -41,8 +41,13 @@ const statePath = (lab: string): string => join(labDir(lab), 'state.json');
 export function writeJsonAtomic(path: string, value: unknown): void {
   mkdirSync(join(path, '..'), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // a full disk must not leave half a file behind
+    throw e;
+  }
 }
 
 export function writeState(s: LabState): void {
