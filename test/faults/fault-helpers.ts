@@ -1,0 +1,109 @@
+// Shared by the fault-injection suite: start the real executable, kill it at a chosen moment,
+// and check that nothing of the lab is left anywhere — objects, processes, temporary files.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { cliPath } from '../../src/apply/design.js';
+import { readJournal } from '../../src/apply/journal.js';
+import { netnsName } from '../../src/plan/names.js';
+import { PHASES, type Phase } from '../../src/render/steps.js';
+
+export const BIN = cliPath();
+/** VNETMAP_FAULTS=full: the documented full run (at least 100 kills); otherwise a bounded one. */
+export const FULL = process.env.VNETMAP_FAULTS === 'full';
+
+/** A small deterministic generator (mulberry32), so a failing run can be repeated with its seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Run {
+  pid: number;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>;
+}
+
+/** Start `vnetmap ARGS` (the executable users run). */
+export function start(args: string[]): Run {
+  const t0 = Date.now();
+  const child = spawn('node', [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ms: Date.now() - t0 })),
+  );
+  return { pid: child.pid!, done };
+}
+
+export type Moment = { ms: number } | { phase: Phase };
+export const describeMoment = (m: Moment): string => ('ms' in m ? `after ${m.ms} ms` : `as phase ${m.phase} starts`);
+
+/** Kill `run` with SIGKILL at the moment (a phase of `up`, read from its journal, or a delay); whether it was still running. */
+export async function killAt(run: Run, lab: string, m: Moment): Promise<boolean> {
+  let finished = false;
+  void run.done.then(() => (finished = true));
+  if ('ms' in m) await new Promise((r) => setTimeout(r, m.ms));
+  else {
+    for (let i = 0; i < 30_000 && !finished; i++) {
+      const j = readJournal(lab);
+      if (j && j.pid === run.pid && j.phase !== 'done' && PHASES.indexOf(j.phase) >= PHASES.indexOf(m.phase)) break;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+  if (finished) return false;
+  try {
+    process.kill(run.pid, 'SIGKILL');
+  } catch {
+    return false;
+  }
+  const r = await run.done;
+  return r.signal === 'SIGKILL';
+}
+
+/** nsfs inodes of the lab's namespaces now (to find processes left inside them after they are deleted). */
+export function labInodes(lab: string): Set<string> {
+  const prefix = netnsName(lab, '');
+  const out = new Set<string>();
+  for (const n of existsSync('/var/run/netns') ? readdirSync('/var/run/netns') : []) {
+    if (!n.startsWith(prefix)) continue;
+    try {
+      out.add(String(statSync(`/var/run/netns/${n}`).ino));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Processes left of the lab or of a killed run: inside one of the lab's namespaces (by inode,
+ * even after the name is gone), or naming the lab, its lock, or a killed run's scratch directory.
+ */
+export function labProcesses(lab: string, inodes: ReadonlySet<string>, killedPids: readonly number[] = []): string[] {
+  const out: string[] = [];
+  const marks = [`vn-${lab}-`, `/.locks/${lab}.lock`, ...killedPids.map((p) => `vnetmap-fan-${p}-`)];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      const net = /^net:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/ns/net`))?.[1];
+      if ((net && inodes.has(net)) || marks.some((m) => cmd.includes(m))) out.push(`${pid} ${cmd}`);
+    } catch {
+      // exited meanwhile, or a kernel thread
+    }
+  }
+  return out;
+}
+
+/** Scratch directories of the given (killed) runs still in /dev/shm. */
+export function scratchOf(pids: readonly number[]): string[] {
+  const dir = existsSync('/dev/shm') ? '/dev/shm' : '/tmp';
+  return readdirSync(dir).filter((n) => pids.some((p) => n.startsWith(`vnetmap-fan-${p}-`)));
+}
