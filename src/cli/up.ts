@@ -6,6 +6,7 @@ import { applyPlan } from '../apply/apply.js';
 import { noteKernelCleanup } from './kernel-note.js';
 import { defaultDesign, planFromFile } from '../apply/design.js';
 import { renderScript } from '../render/script.js';
+import { requireRoot } from '../apply/root.js';
 
 interface UpOpts {
   lab?: string;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--force', 'replace a running lab of the same name that was built from another design file')
     .option('--no-wait', 'refuse at once (exit 75) when another vnetmap run holds the lab, instead of waiting for it')
     .action(async (file: string | undefined, opts: UpOpts) => {
+      if (!opts.script) requireRoot('building a twin ("vnetmap up")');
       const runner = new ProcessRunner();
       const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
       const { plan, warnings, designFile } = await planFromFile(file ?? defaultDesign(), opts, runner);
