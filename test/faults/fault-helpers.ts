@@ -102,6 +102,21 @@ export function labProcesses(lab: string, inodes: ReadonlySet<string>, killedPid
   return out;
 }
 
+/**
+ * labProcesses that are still there a second later (same pid, same command). A process of
+ * something else that only passes by is left out: the exported script's down, run by another
+ * test at the same time, looks into every namespace of the host; and a namespace number freed
+ * by the lab's deletion can be given at once to another tool's throwaway namespace. What a
+ * killed run leaves behind lives on for seconds.
+ */
+export async function lingering(lab: string, inodes: ReadonlySet<string>, killedPids: readonly number[] = [], ms = 1000): Promise<string[]> {
+  const first = labProcesses(lab, inodes, killedPids);
+  if (!first.length) return [];
+  await new Promise((r) => setTimeout(r, ms));
+  const now = new Set(labProcesses(lab, inodes, killedPids));
+  return first.filter((p) => now.has(p));
+}
+
 /** Scratch directories of the given (killed) runs still in /dev/shm. */
 export function scratchOf(pids: readonly number[]): string[] {
   const dir = existsSync('/dev/shm') ? '/dev/shm' : '/tmp';

@@ -11,7 +11,7 @@ import { readJournal } from '../../src/apply/journal.js';
 import { labStatus } from '../../src/apply/status.js';
 import { PHASES } from '../../src/render/steps.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, nsOf, ovsRunning, ping, runner, uniqueLab } from '../kernel/realize-helpers.js';
-import { describeMoment, FULL, killAt, labInodes, labProcesses, rng, scratchOf, start, type Moment } from './fault-helpers.js';
+import { describeMoment, FULL, killAt, labInodes, lingering, rng, scratchOf, start, type Moment } from './fault-helpers.js';
 
 const ready = isRoot && (await ovsRunning());
 const SEED = Number(process.env.VNETMAP_FAULTS_SEED ?? 20261207);
@@ -28,14 +28,8 @@ async function downLeavesNothing(lab: string, inodes: Set<string>, killed: numbe
   const down = await start(['down', lab]).done;
   expect(down.code, down.stderr).toBe(0);
   expect(await leftovers(lab)).toEqual(NOTHING);
-  // Probes and batches of a killed run die with it (parent-death signal); give the kernel a moment.
-  let procs: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    procs = labProcesses(lab, inodes, killed);
-    if (!procs.length) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(procs, `seed ${SEED}`).toEqual([]);
+  // Probes and batches of a killed run die with it (parent-death signal).
+  expect(await lingering(lab, inodes, killed), `seed ${SEED}`).toEqual([]);
   expect(scratchOf(killed)).toEqual([]);
 }
 
@@ -97,7 +91,7 @@ describe.skipIf(!ready)(`fault injection (seed ${SEED}, ${FULL ? 'full' : 'bound
       await upWorks(lab);
       await destroyLab(lab, runner);
       expect(await leftovers(lab)).toEqual(NOTHING);
-      if (viaUp) expect(labProcesses(lab, inodes, [run.pid])).toEqual([]);
+      if (viaUp) expect(await lingering(lab, inodes, [run.pid]), `seed ${SEED}`).toEqual([]);
     });
   });
 
@@ -130,13 +124,7 @@ describe.skipIf(!ready)(`fault injection (seed ${SEED}, ${FULL ? 'full' : 'bound
       killed.push(run.pid);
       await killAt(run, lab, { ms: Math.floor(random() * full.ms) });
       // Nothing of the run may go on inside the lab once it is dead.
-      let procs: string[] = [];
-      for (let k = 0; k < 40; k++) {
-        procs = labProcesses(lab, inodes, [run.pid]).filter((p) => !/\bsleep\b/.test(p));
-        if (!procs.length) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(procs, `verify killed (seed ${SEED})`).toEqual([]);
+      expect(await lingering(lab, inodes, [run.pid]), `verify killed (seed ${SEED})`).toEqual([]);
     }
     expect((await labStatus(lab, runner)).drift).toEqual([]);
     const again = await start(['verify', lab]).done;
