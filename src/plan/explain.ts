@@ -1,9 +1,10 @@
 // `vnetmap plan --explain`: the compiler's capability-driven choices and every way the twin
 // departs from the real network, as sentences.
+import { describeCapabilities } from './capabilities.js';
 import type { Plan } from './types.js';
 
 export function explainPlan(plan: Plan): string {
-  const out: string[] = [`${plan.lab} under strategy ${plan.strategy}, for capabilities "${plan.capabilities.source}".`];
+  const out: string[] = [`${plan.lab} under strategy ${plan.strategy}, for capabilities ${describeCapabilities(plan.capabilities)}.`];
   const counts = new Map<string, number>();
   for (const o of plan.objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   out.push(`It builds ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing'}.`);
