@@ -39,7 +39,7 @@ describe('vnetmap plan', () => {
   it('--explain and --strategy', async () => {
     const r = await run('plan', 'examples/network-a.yaml', '--capabilities', 'minimal', '--strategy', 'compact', '--explain');
     expect(r.code).toBe(0);
-    expect(r.out).toBe(explainPlan(compile(design, { strategy: 'compact', capabilities: PRESETS.minimal! })));
+    expect(r.out).toBe(explainPlan(compile(design, { strategy: 'compact', capabilities: PRESETS.minimal! }), design));
     expect(r.out).toContain('[switch-collapsed] compact: switch agg-sw no longer exists; hosts cannot observe it.');
   });
   it('--json gives every object a name and a namespace', async () => {
