@@ -9,10 +9,9 @@
 //   - macvtap: every VM is a macvlan child; its mode is the command line's, else the
 //     server's under "mapping", else the real server's macvtap mode, else mapping.macvlan-mode.
 // deviations.ts (attachDeviations) compares the two, pair by pair.
-import { portKind, vmAttach } from '../model/attach.js';
+import { portKind, vmAttach, type PortKind } from '../model/attach.js';
 import type { MacvlanMode, Strategy } from '../model/limits.js';
 import type { Iface, ServerNode } from '../model/types.js';
-import type { PortKind } from '../model/attach.js';
 import type { Cable, Ctx, VmIface } from './context.js';
 import { peerOf, vmVlan } from './context.js';
 
