@@ -30,4 +30,5 @@ draw network-a both compact network-a.compact
 draw network-b-servers both faithful network-b-servers.faithful
 draw network-b-servers both macvtap network-b-servers.macvtap
 draw network-a both faithful network-a.trace --trace internet 203.0.113.2 --trace-port 8080
+draw hypervisors both faithful hypervisors.faithful
 vnetmap draw examples/network-b.yaml --strategy faithful --capabilities full -o "$out/network-b.faithful.html"

@@ -1,6 +1,7 @@
 // vnetmap draw FILE: the design and its Linux twin side by side, as SVG, a self-contained HTML
-// page (hover highlights counterparts), Mermaid or Graphviz. Drawing never probes the machine:
-// it plans for --capabilities (default "full") unless told "probe".
+// page (hover highlights counterparts), Mermaid or Graphviz. The twin is the one `up` would
+// build here: like `up`, it probes this kernel unless --capabilities names a preset, and the
+// twin's heading says which capabilities it assumed.
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .argument('<file>', 'design file (YAML)')
     .addOption(new Option('--strategy <s>', "mapping strategy (default: the design's mapping.strategy)").choices([...STRATEGIES]))
     .addOption(new Option('--macvlan-mode <m>', 'macvtap strategy: mode for every server').choices([...MACVLAN_MODES]))
-    .option('--capabilities <c>', `plan for a preset (${PRESET_NAMES.join(', ')}) or "probe" this kernel`, 'full')
+    .option('--capabilities <c>', `probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
     .addOption(new Option('--vms <how>', 'VMs as namespaces, or TAP/macvtap devices for QEMU').choices(['netns', 'qemu']).default('netns'))
     .addOption(new Option('--side <side>', 'which side to draw').choices(['design', 'twin', 'both']).default('both'))
     .option('-o, --output <file>', 'write here; the extension picks the format (.svg .html .mmd .dot); default: SVG on stdout')

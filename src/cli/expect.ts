@@ -1,14 +1,16 @@
 // vnetmap expect FILE [--strategy S] [--capabilities P] [--json]: the broadcast domains and the
-// reachability the design promises, offline; with --strategy also the twin's prediction and
-// every difference no deviation explains (exit 1 when there is one).
+// reachability the design promises, offline; with --strategy also the prediction for the twin
+// `up` would build here (capabilities probed like `up`, unless a preset is named) and every
+// difference no deviation explains (exit 1 when there is one).
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
 import type { Design } from '../model/types.js';
-import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
+import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
 import { predict } from '../semantics/prediction.js';
+import { resolveCapabilities } from './plan.js';
 
 export function register(program: Command): void {
   program
@@ -17,15 +19,14 @@ export function register(program: Command): void {
     .argument('<file>', 'design file (YAML)')
     .option('--strategy <strategy>', `also predict the twin built with this strategy (${STRATEGIES.join(', ')})`)
     .option('--macvlan-mode <mode>', `with --strategy macvtap: ${MACVLAN_MODES.join(' | ')}`)
-    .option('--capabilities <preset>', `kernel to plan for with --strategy (${PRESET_NAMES.join(', ')})`, 'full')
+    .option('--capabilities <c>', `with --strategy: probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
     .option('--json', 'print JSON instead of text')
-    .action((file: string, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean }) => {
+    .action(async (file: string, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean }) => {
       const d = loadOrThrow(file);
       let plan;
       if (opts.strategy !== undefined) {
         if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of ${STRATEGIES.join(', ')}.`);
-        const caps = PRESETS[opts.capabilities];
-        if (!caps) throw new UserError(`unknown capabilities preset "${opts.capabilities}"; use one of ${PRESET_NAMES.join(', ')}.`);
+        const caps = await resolveCapabilities(opts.capabilities);
         const mode = opts.macvlanMode;
         if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode)) throw new UserError(`unknown macvlan mode "${mode}"; use one of ${MACVLAN_MODES.join(', ')}.`);
         plan = compile(d, { strategy: opts.strategy as Strategy, capabilities: caps, ...(mode ? { macvlanMode: mode as MacvlanMode } : {}) });

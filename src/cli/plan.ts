@@ -67,7 +67,7 @@ export function register(program: Command): void {
       });
       if (opts.json) process.stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
       else if (opts.script) process.stdout.write(renderScript(plan));
-      else if (opts.explain) process.stdout.write(explainPlan(plan));
+      else if (opts.explain) process.stdout.write(explainPlan(plan, loaded.design));
       else process.stdout.write(planTable(loaded.design, plan));
       process.exitCode = 0;
     });

@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { readState } from '../apply/state.js';
 import { UserError } from '../errors.js';
 import { STRATEGIES, type Strategy } from '../model/limits.js';
-import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
+import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
 import type { Plan } from '../plan/types.js';
 import type { Design } from '../model/types.js';
 import { formatTrace, traceOffline } from '../semantics/trace.js';
 import { loadOrThrow } from './expect.js';
+import { resolveCapabilities } from './plan.js';
 
 export function register(program: Command): void {
   program
@@ -22,19 +23,19 @@ export function register(program: Command): void {
     .argument('<dst>', 'destination endpoint or address')
     .option('--tcp <port>', 'trace a TCP connection to this port instead of a ping')
     .option('--strategy <strategy>', `with a design file: trace the twin this strategy builds (${STRATEGIES.join(', ')})`)
-    .option('--capabilities <preset>', `with --strategy: kernel to plan for (${PRESET_NAMES.join(', ')})`, 'full')
+    .option('--capabilities <c>', `with --strategy: probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
     .option('--json', 'print JSON')
-    .action((target: string, src: string, dst: string, opts: { tcp?: string; strategy?: string; capabilities: string; json?: boolean }) => {
+    .action(async (target: string, src: string, dst: string, opts: { tcp?: string; strategy?: string; capabilities: string; json?: boolean }) => {
       const tcpPort = opts.tcp !== undefined ? Number(opts.tcp) : undefined;
       if (tcpPort !== undefined && !(Number.isInteger(tcpPort) && tcpPort > 0 && tcpPort < 65536)) throw new UserError(`--tcp ${opts.tcp}: a port is a number from 1 to 65535.`);
-      const subject = resolveSubject(target, opts.strategy, opts.capabilities);
+      const subject = await resolveSubject(target, opts.strategy, opts.capabilities);
       const t = traceOffline(subject, src, dst, tcpPort !== undefined ? { tcpPort } : {});
       process.stdout.write(opts.json ? JSON.stringify(t, null, 2) + '\n' : formatTrace(t) + '\n');
       process.exitCode = t.verdict === 'delivered' ? 0 : 1;
     });
 }
 
-function resolveSubject(target: string, strategy: string | undefined, capabilities: string): Plan | Design {
+async function resolveSubject(target: string, strategy: string | undefined, capabilities: string): Promise<Plan | Design> {
   if (!existsSync(target)) {
     const st = readState(target);
     if (!st) throw new UserError(`"${target}" is neither a design file nor a running lab; check the path, or run "vnetmap up" first.`);
@@ -44,7 +45,5 @@ function resolveSubject(target: string, strategy: string | undefined, capabiliti
   const d = loadOrThrow(target);
   if (strategy === undefined) return d;
   if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UserError(`unknown strategy "${strategy}"; use one of ${STRATEGIES.join(', ')}.`);
-  const caps = PRESETS[capabilities];
-  if (!caps) throw new UserError(`unknown capabilities preset "${capabilities}"; use one of ${PRESET_NAMES.join(', ')}.`);
-  return compile(d, { strategy: strategy as Strategy, capabilities: caps });
+  return compile(d, { strategy: strategy as Strategy, capabilities: await resolveCapabilities(capabilities) });
 }

@@ -2,7 +2,7 @@
 // holding their NICs and VMs (the seed's black dashed "physical binding" boxes); links carry
 // their ports and VLAN modes at each end; broadcast domains become shaded groups.
 import { formatIp } from '../model/ip.js';
-import type { Design, DesignNode, Link, LinkEnd, PortMode } from '../model/types.js';
+import type { Design, DesignNode, Iface, Link, LinkEnd, PortMode } from '../model/types.js';
 import { isRouted, isVlanAware } from '../model/types.js';
 import { broadcastDomains, type Domain } from '../semantics/domains.js';
 import { node, uniq, type DEdge, type DGroup, type DiagramGraph, type DNode } from './graph.js';
@@ -75,7 +75,7 @@ export function designGraph(d: Design): DiagramGraph {
         source: nicId(n.server, nic),
         target: designNodeId(n.name),
         head: i.name,
-        center: i.vlan !== undefined ? `vlan ${i.vlan}` : undefined,
+        center: [i.vlan !== undefined ? `vlan ${i.vlan}` : '', attachLabel(server, i)].filter(Boolean).join(' · ') || undefined,
         style: 'vnic',
         refs: [`iface:${n.name}/${i.name}`],
         objects: [],
@@ -152,7 +152,15 @@ function nodeFor(n: DesignNode): DNode {
     nat.redirects.forEach((r, i) => (refs.push(`redirect:${n.name}/${i}`), lines.push(`${r.in} ${r.protocol}/${r.port} ↪ :${r.toPort}`)));
   }
   const title = n.kind === 'server' && n.label ? `${n.name} (${n.label})` : n.name;
-  return node(designNodeId(n.name), n.kind, title, { lines: n.kind === 'server' ? [] : lines, refs, tone: n.name });
+  // A server frame says how it attaches its VMs when that is not the default Linux bridge.
+  const frameLines = n.kind === 'server' && n.attach !== 'bridge' ? [`VMs by ${n.attach}`] : [];
+  return node(designNodeId(n.name), n.kind, title, { lines: n.kind === 'server' ? frameLines : lines, refs, tone: n.name });
+}
+
+/** A VM interface's attachment on its edge, where it differs from its server's default (which the frame shows). */
+function attachLabel(server: DesignNode | undefined, i: Iface): string {
+  if (server?.kind !== 'server' || i.attach === undefined || i.attach === server.attach) return '';
+  return i.attach;
 }
 
 function hairpinText(h: 'all' | string[]): string {

@@ -9,6 +9,7 @@ import { broadcastDomains } from '../semantics/domains.js';
 import { node, uniq, type DEdge, type DGroup, type DiagramGraph, type DNode, type Shape } from './graph.js';
 import { devKey, natRuleText, nsKey, nsNodeId, planObjectId, sysctlText } from './plan-objects.js';
 import { designRank } from './rank.js';
+import { describeCapabilities } from '../plan/capabilities.js';
 
 const ROLE_TONE_SKIP = new Set(['fabric']);
 
@@ -191,7 +192,7 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
   return {
     side: 'twin',
     title: `Linux twin: ${plan.strategy}`,
-    subtitle: `lab ${plan.lab} · capabilities ${plan.capabilities.source}`,
+    subtitle: `lab ${plan.lab} · capabilities ${describeCapabilities(plan.capabilities)}`,
     nodes: [...namespaces.values()].sort((a, b) => Number(a.shape === 'root-ns') - Number(b.shape === 'root-ns')),
     edges,
     groups: design ? twinDomains(plan, design, [...devices.values()], edges) : [],

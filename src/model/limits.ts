@@ -27,3 +27,14 @@ export type Strategy = (typeof STRATEGIES)[number];
 
 export const MACVLAN_MODES = ['bridge', 'vepa', 'private', 'passthru'] as const;
 export type MacvlanMode = (typeof MACVLAN_MODES)[number];
+
+/**
+ * How a real server attaches a VM interface (docs/design-language.md): a software switch
+ * (Linux bridge or Open vSwitch), a macvtap in one of its modes, or an SR-IOV virtual function.
+ */
+export const ATTACH_MODES = ['bridge', 'ovs', 'macvtap-bridge', 'macvtap-vepa', 'macvtap-private', 'macvtap-passthru', 'sriov-vf'] as const;
+export type AttachMode = (typeof ATTACH_MODES)[number];
+
+/** The embedded switch of an SR-IOV NIC: between its VFs and the NIC (veb), or out to the wire (vepa). */
+export const SRIOV_MODES = ['veb', 'vepa'] as const;
+export type SriovMode = (typeof SRIOV_MODES)[number];

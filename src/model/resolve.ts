@@ -2,6 +2,7 @@
 // port modes; anything that cannot be parsed is reported and left out so that every other
 // check still runs and the user sees all problems at once.
 import { parseCidr, parseIp, type Cidr } from './ip.js';
+import type { AttachMode, SriovMode } from './limits.js';
 import { error, type Finding, type PathSeg } from './problems.js';
 import type { RawDesign, RawInterface, RawLink, RawNode, RawRoute } from './schema.js';
 import type { Design, DesignNode, Iface, Link, LinkEnd, PortMode, Route, Routed } from './types.js';
@@ -87,7 +88,7 @@ function resolveNode(name: string, n: RawNode, path: PathSeg[], f: Finding[]): D
       };
     }
     case 'server':
-      return { ...base, ...routed(n, path, f), kind: 'server', vlanAware: n['vlan-aware'] ?? true };
+      return { ...base, ...routed(n, path, f), kind: 'server', vlanAware: n['vlan-aware'] ?? true, attach: n.attach ?? 'bridge' };
     case 'vm':
       return { ...base, ...routed(n, path, f), kind: 'vm', server: n.server };
     case 'host':
@@ -97,7 +98,7 @@ function resolveNode(name: string, n: RawNode, path: PathSeg[], f: Finding[]): D
 }
 
 type RoutedRaw = {
-  interfaces?: Record<string, RawInterface & { uplink?: string; vlan?: number; 'sriov-vfs'?: number }>;
+  interfaces?: Record<string, RawInterface & { uplink?: string; vlan?: number; attach?: AttachMode; 'sriov-vfs'?: number; 'sriov-mode'?: SriovMode }>;
   gateway?: string;
   routes?: RawRoute[];
   hosts?: Record<string, string>;
@@ -111,7 +112,9 @@ function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
     if (i.mtu !== undefined) iface.mtu = i.mtu;
     if (i.uplink !== undefined) iface.uplink = i.uplink;
     if (i.vlan !== undefined) iface.vlan = i.vlan;
+    if (i.attach !== undefined) iface.attach = i.attach;
     if (i['sriov-vfs'] !== undefined) iface.sriovVfs = i['sriov-vfs'];
+    if (i['sriov-mode'] !== undefined) iface.sriovMode = i['sriov-mode'];
     return iface;
   });
   const out: Routed = { interfaces, routes: [], hosts: n.hosts ?? {} };

@@ -2,7 +2,7 @@
 // (z.infer) and of the published JSON Schema (scripts/gen-schema.ts). Only shapes and
 // types live here; cross-references and network sense are checked in ./checks/.
 import { z } from 'zod';
-import { MACVLAN_MODES, STRATEGIES, VLAN_MAX, VLAN_MIN } from './limits.js';
+import { ATTACH_MODES, MACVLAN_MODES, SRIOV_MODES, STRATEGIES, VLAN_MAX, VLAN_MIN } from './limits.js';
 
 const d = <T extends z.ZodType>(t: T, description: string): T => t.meta({ description });
 
@@ -107,18 +107,26 @@ export const Router = z.strictObject({
 
 export const Nic = Interface.extend({
   'sriov-vfs': d(z.number().int().optional(), 'Number of SR-IOV virtual functions this NIC offers.'),
+  'sriov-mode': d(z.enum(SRIOV_MODES).optional(), "The NIC's embedded switch for its VFs (bridge link set dev NIC hwmode ...): veb (default) switches between VFs and the NIC inside the card; vepa sends everything to the switch port, which must hairpin."),
 });
+
+const Attach = d(
+  z.enum(ATTACH_MODES),
+  'How the real server attaches a VM interface: bridge (Linux bridge), ovs (Open vSwitch), macvtap-bridge / macvtap-vepa / macvtap-private / macvtap-passthru (libvirt "direct"), or sriov-vf (a virtual function of the NIC).',
+);
 
 export const Server = z.strictObject({
   kind: z.literal('server'),
   interfaces: d(z.record(z.string(), Nic), 'Physical NICs by name.'),
   'vlan-aware': d(z.boolean().optional(), 'Whether the server separates its VMs by VLAN (default true). false reproduces seed figure B_V0: a plain bridge on the NIC.'),
+  attach: d(Attach.optional(), 'How this server attaches its VMs, unless a VM interface says otherwise (default bridge).'),
   ...endpointBase,
 });
 
 export const VmInterface = Interface.extend({
   uplink: d(z.string().optional(), "The server NIC this interface is attached to (default: the server's only NIC)."),
   vlan: d(VlanId.optional(), 'Access VLAN of this interface on the server (frames leave the NIC tagged).'),
+  attach: d(Attach.optional(), "How the server attaches this interface (default: the server's attach)."),
 });
 
 export const Vm = z.strictObject({

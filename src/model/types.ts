@@ -3,7 +3,7 @@
 // order matters, parsed addresses, port modes filled in from link defaults) and each element
 // keeps its document path so later stages can point back at file:line.
 import type { Cidr } from './ip.js';
-import type { MacvlanMode, Strategy } from './limits.js';
+import type { AttachMode, MacvlanMode, SriovMode, Strategy } from './limits.js';
 import type { PathSeg } from './problems.js';
 
 export type NodeKind = 'host' | 'switch' | 'l3-switch' | 'router' | 'server' | 'vm' | 'external';
@@ -18,8 +18,11 @@ export interface Iface {
   /** vm only: the server NIC it hangs off, and its access VLAN there. */
   uplink?: string;
   vlan?: number;
-  /** server only: SR-IOV virtual functions offered by this NIC. */
+  /** vm only: how the server attaches it, when it says so (else the server's attach). */
+  attach?: AttachMode;
+  /** server only: SR-IOV virtual functions offered by this NIC, and its embedded switch's mode. */
   sriovVfs?: number;
+  sriovMode?: SriovMode;
   path: PathSeg[];
 }
 
@@ -132,6 +135,8 @@ export interface ServerNode extends NodeBase, Routed {
   kind: 'server';
   /** Whether VMs are separated by VLAN on this server (false: one plain bridge, seed B_V0). */
   vlanAware: boolean;
+  /** How it attaches its VMs unless a VM interface says otherwise (src/model/attach.ts). */
+  attach: AttachMode;
 }
 
 export interface VmNode extends NodeBase, Routed {

@@ -41,3 +41,29 @@ export const PRESETS: Record<string, Capabilities> = {
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);
+
+const MEANS: Record<string, string> = {
+  probe: 'this machine, as probed',
+  full: 'a distribution kernel with Open vSwitch',
+  minimal: 'a slim kernel like our CI machines',
+  'no-ovs': 'a distribution kernel without Open vSwitch',
+};
+
+/**
+ * What a plan assumes of the machine, in a few words: "probe (this machine, as probed: no 8021q,
+ * no vlan_filtering, OVS netdev, macvlan, macvtap, vxlan, nftables)". Headings say it so that a
+ * drawing or an explanation never passes for another machine's twin.
+ */
+export function describeCapabilities(c: Capabilities): string {
+  const has = (ok: boolean, what: string) => (ok ? what : `no ${what}`);
+  const features = [
+    has(c.vlanDevices, '8021q'),
+    has(c.bridgeVlanFiltering, 'vlan_filtering'),
+    c.ovs ? `OVS ${c.ovsDatapath}` : 'no OVS',
+    has(c.macvlan, 'macvlan'),
+    has(c.macvtap, 'macvtap'),
+    has(c.vxlan, 'vxlan'),
+    has(c.nftables, 'nftables'),
+  ];
+  return `${c.source} (${MEANS[c.source] ?? 'as given'}: ${features.join(', ')})`;
+}

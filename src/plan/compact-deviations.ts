@@ -40,11 +40,12 @@ export function describeCompactDeviations(ctx: Ctx, domains: Domain[], folded: F
     });
 
   const servers = design.nodes.filter((n) => n.kind === 'server');
+  const kept = [...ctx.nics.values()].filter((a) => a.how === 'macvlan').map((a) => `${a.server.name}:${a.nic.name}`);
   if (servers.length) {
     const bare = servers.flatMap((s) => (s.kind === 'server' ? s.interfaces.filter((i) => i.addresses.length === 0).map((i) => ifaceRef(s.name, i.name)) : []));
     b.deviate({
       code: 'server-merged',
-      message: `compact: the VMs of ${servers.length > 1 ? `servers ${servers.map((s) => s.name).join(', ')} share one machine` : `server ${servers[0]!.name} sit directly on their domains' bridges`}; the servers' NICs and virtual switches no longer exist.`,
+      message: `compact: the VMs of ${servers.length > 1 ? `servers ${servers.map((s) => s.name).join(', ')} share one machine` : `server ${servers[0]!.name} sit directly on their domains' bridges`}; the servers' NICs and virtual switches no longer exist${kept.length ? `, but for ${kept.join(', ')}, which stay (a veth into the domain's bridge) as the parents of VMs attached by macvtap` : ''}.`,
       realizes: [...servers.map((s) => nodeRef(s.name)), ...bare],
     });
   }

@@ -16,6 +16,7 @@ import type { NetnsObj } from './types.js';
 import { attachVmIface, realizeVms } from './vm-ports.js';
 import { unplugged } from './unplugged.js';
 import { describeCompactDeviations, type Folded } from './compact-deviations.js';
+import { standIns } from './compact-direct.js';
 
 export function compileCompact(ctx: Ctx): void {
   const { b, design } = ctx;
@@ -36,6 +37,7 @@ export function compileCompact(ctx: Ctx): void {
   };
   let l2: string | undefined;
   const folded: Folded[] = [];
+  const stand = standIns(ctx, (node) => nsFor(ctx.byName.get(node)!));
   // Nodes with an IP stack keep their namespace even if no leg is left (servers only with an address).
   for (const n of design.nodes) if (n.kind === 'router' || n.kind === 'l3-switch' || n.kind === 'host' || n.kind === 'external') nsFor(n);
 
@@ -84,7 +86,15 @@ export function compileCompact(ctx: Ctx): void {
       if (m === anchor) continue;
       const v = vmOf.get(m.ref);
       if (v) {
-        attachVmIface(ctx, v, { namespace: brNs, master: br });
+        if (stand.direct(v.vm.server, v.nic)) stand.child(v, brNs, br);
+        else attachVmIface(ctx, v, { namespace: brNs, master: br });
+        continue;
+      }
+      // A server's own address on a NIC with macvtap VMs lives on the NIC's stand-in, their parent.
+      const parentOf = memberNode(m).kind === 'server' ? stand.direct(m.node, m.dev) : undefined;
+      if (parentOf) {
+        const p = stand.parent(parentOf, undefined, brNs, br);
+        at.set(m.ref, { namespace: p.namespace!, dev: p.name });
         continue;
       }
       const x = end(ctx, m, nsFor(memberNode(m)));

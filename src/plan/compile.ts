@@ -2,6 +2,8 @@
 // command line wins over the design's mapping) and hands over to its file.
 import type { Design } from '../model/types.js';
 import type { Strategy } from '../model/limits.js';
+import { planAttachments } from './attach.js';
+import { attachDeviations } from './attach-deviations.js';
 import { keepBridgedFramesOutOfNat } from './bridge-netfilter.js';
 import { compileCompact } from './compact.js';
 import { makeCtx, type CompileOptions } from './context.js';
@@ -15,6 +17,7 @@ export type { CompileOptions } from './context.js';
 export function compile(design: Design, opts: CompileOptions & { strategy?: Strategy }): Plan {
   const strategy = opts.strategy ?? design.mapping.strategy;
   const ctx = makeCtx(design, opts);
+  ctx.nics = planAttachments(ctx, strategy);
   switch (strategy) {
     case 'faithful':
       compileFaithful(ctx, 'faithful');
@@ -29,6 +32,7 @@ export function compile(design: Design, opts: CompileOptions & { strategy?: Stra
       compileMacvtap(ctx);
       break;
   }
+  attachDeviations(ctx, strategy);
   keepBridgedFramesOutOfNat(ctx.b);
   return ctx.b.finish(strategy, opts.capabilities);
 }

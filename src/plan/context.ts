@@ -3,6 +3,7 @@
 // compiler stays linear in the size of the design.
 import type { Design, DesignNode, Iface, Link, ServerNode, VmNode } from '../model/types.js';
 import type { MacvlanMode } from '../model/limits.js';
+import type { NicAttach } from './attach.js';
 import { PlanBuilder } from './builder.js';
 import { labId, netnsName } from './names.js';
 import type { Capabilities, VethEnd } from './types.js';
@@ -39,6 +40,8 @@ export interface Ctx {
   portsOf: Map<string, Cable[]>;
   /** server name -> its VMs' interfaces, in document order. */
   vmIfaces: Map<string, VmIface[]>;
+  /** "server/nic" -> how the twin attaches that NIC's VMs (attach.ts; set by compile). */
+  nics: Map<string, NicAttach>;
   ns(node: string): string;
 }
 
@@ -76,6 +79,7 @@ export function makeCtx(design: Design, opts: CompileOptions): Ctx {
     cables,
     portsOf,
     vmIfaces,
+    nics: new Map(),
     ns: (node) => netnsName(design.name, node),
   };
   if (opts.macvlanMode !== undefined) ctx.macvlanMode = opts.macvlanMode;

@@ -14,16 +14,17 @@ import { realizeVms } from './vm-ports.js';
 import { unplugged } from './unplugged.js';
 import { stpForced } from './loops.js';
 import { hairpinFacingBridges } from './hairpin.js';
+import { realizeDirect } from './direct.js';
 import type { NetnsObj } from './types.js';
 
 export type Mode = 'faithful' | 'ovs' | 'macvtap';
 
-/** Realise everything but the VMs' attachment (servers.ts does bridges, macvtap.ts children). */
+/** Realise everything; servers.ts puts VMs on a virtual switch, direct.ts makes the macvlan children. */
 export function compileFaithful(ctx: Ctx, mode: Mode): void {
   const { b, design } = ctx;
   const backend = chooseVlanBackend(ctx, mode === 'ovs');
   const forced = stpForced(ctx);
-  const hairpinOff = hairpinFacingBridges(ctx, mode === 'macvtap');
+  const hairpinOff = hairpinFacingBridges(ctx);
   const stp = <T extends { name: string; stp: boolean }>(n: T): T => (forced.has(n.name) ? { ...n, stp: true } : n);
   const place: Placements = new Map();
   const wheres: { n: Extract<DesignNode, { interfaces: unknown }>; at: Map<string, Place>; svis: Map<number, Place> }[] = [];
@@ -66,4 +67,6 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
 
   for (const { n, at, svis } of wheres) realizeRouting(ctx, n, ctx.ns(n.name), { iface: (name) => at.get(name), svi: (vid) => svis.get(vid) });
   realizeVms(ctx);
+  // VMs the twin attaches directly to their server's NIC (attach.ts): macvlan children.
+  for (const a of ctx.nics.values()) if (a.how === 'macvlan') realizeDirect(ctx, a, mode);
 }

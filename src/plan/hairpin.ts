@@ -3,12 +3,13 @@
 // bridge in faithful or ovs, or another switch) sees its own members' frames come back on its
 // uplink, relearns their MACs there and drops the traffic meant for them (MAC flapping;
 // measured: network-a-vms under faithful with hairpin on loses all VM traffic). The twin leaves
-// hairpin off on those ports and says so; VEPA itself is the macvtap strategy's business.
+// hairpin off on those ports and says so; VEPA itself needs macvlan children (attach.ts).
+import { nicKey } from './attach.js';
 import type { Ctx } from './context.js';
 import { portRef } from './refs.js';
 
 /** "switch/port" keys whose hairpin is left off, each with a deviation. */
-export function hairpinFacingBridges(ctx: Ctx, macvtap: boolean): Set<string> {
+export function hairpinFacingBridges(ctx: Ctx): Set<string> {
   const off = new Set<string>();
   for (const l of ctx.design.links)
     l.ends.forEach((e, i) => {
@@ -18,7 +19,7 @@ export function hairpinFacingBridges(ctx: Ctx, macvtap: boolean): Set<string> {
       const pn = ctx.byName.get(peer.node);
       let behind: string | undefined;
       if (pn?.kind === 'switch' || pn?.kind === 'l3-switch') behind = `${pn.kind} ${pn.name}, whose bridge`;
-      else if (pn?.kind === 'server' && !macvtap && (ctx.vmIfaces.get(pn.name) ?? []).some((v) => v.nic === peer.port))
+      else if (pn?.kind === 'server' && ctx.nics.get(nicKey(pn.name, peer.port))?.how === 'vswitch')
         behind = `server ${pn.name}, whose VMs sit on a bridge that`;
       if (!behind) return;
       off.add(`${e.node}/${e.port}`);

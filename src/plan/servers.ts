@@ -12,6 +12,8 @@ import { ifaceRef, nodeRef } from './refs.js';
 import type { Place } from './routing.js';
 import type { Placements } from './switches.js';
 import { attachVmIface } from './vm-ports.js';
+import { onVSwitch } from './attach.js';
+import { vmAttach } from '../model/attach.js';
 import { requireOvs } from './vlan-switch.js';
 import { unplugged } from './unplugged.js';
 import { IFNAME_MAX } from '../model/limits.js';
@@ -44,6 +46,17 @@ function chooseVSwitch(ctx: Ctx, s: ServerNode, vms: VmIface[], forceOvs: boolea
   );
 }
 
+/**
+ * A real server that switches its VMs with Open vSwitch gets one in the twin too, where the
+ * capabilities have it; otherwise a Linux bridge forwards the same frames to the same ports.
+ */
+function realOvs(ctx: Ctx, s: ServerNode, vms: VmIface[]): boolean {
+  if (!vms.some((v) => vmAttach(s, v.iface) === 'ovs')) return false;
+  if (ctx.caps.ovs) ctx.b.choose(`vm-switch ${s.name}`, `openvswitch (${ctx.caps.ovsDatapath} datapath)`, `${s.name} switches its VMs with Open vSwitch, and the capabilities have it.`);
+  else ctx.b.choose(`vm-switch ${s.name}`, 'linux bridge', `${s.name} switches its VMs with Open vSwitch, which the capabilities (${ctx.caps.source}) lack; a Linux bridge forwards the same frames to the same ports.`);
+  return ctx.caps.ovs;
+}
+
 /** The 8021q device name for a NIC and VLAN, e.g. eth0.10, shortened to fit IFNAMSIZ. */
 export const vlanDevName = (nic: string, vid: number): string => `${nic.slice(0, IFNAME_MAX - String(vid).length - 1)}.${vid}`;
 
@@ -57,8 +70,8 @@ export function realizeServer(ctx: Ctx, s: ServerNode, mode: 'faithful' | 'ovs' 
   const ns = ctx.ns(s.name);
   b.add({ kind: 'netns', name: ns, node: s.name, role: 'server', realizes: [nodeRef(s.name)] });
   for (const i of s.interfaces) b.claim(ns, i.name);
-  const vms = mode === 'macvtap' ? [] : (ctx.vmIfaces.get(s.name) ?? []);
-  const kind = chooseVSwitch(ctx, s, vms, mode === 'ovs');
+  const vms = onVSwitch(ctx, s.name);
+  const kind = chooseVSwitch(ctx, s, vms, mode === 'ovs' || realOvs(ctx, s, vms));
   const byNic = new Map<string, VmIface[]>();
   for (const v of vms) pushTo(byNic, v.nic, v);
   const single = byNic.size <= 1;

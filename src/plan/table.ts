@@ -3,6 +3,7 @@
 // that explains why.
 import type { Design } from '../model/types.js';
 import { pushTo } from '../collections.js';
+import { describeCapabilities } from './capabilities.js';
 import { describe, ruleText } from './describe.js';
 import { designRefs } from './refs.js';
 import type { Plan, PlanObject, Ref } from './types.js';
@@ -24,7 +25,7 @@ export function planTable(design: Design, plan: Plan): string {
   }
   const domains = [...byRef.keys()].filter((r) => r.startsWith('domain:')).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
 
-  const out: string[] = [`${plan.lab}: strategy ${plan.strategy}, capabilities ${plan.capabilities.source}, ${plan.objects.length} objects, ${plan.deviations.length} deviation${plan.deviations.length === 1 ? '' : 's'}`];
+  const out: string[] = [`${plan.lab}: strategy ${plan.strategy}, capabilities ${describeCapabilities(plan.capabilities)}, ${plan.objects.length} objects, ${plan.deviations.length} deviation${plan.deviations.length === 1 ? '' : 's'}`];
   const emit = (ref: Ref, label: string, depth: number) => {
     const pad = '  '.repeat(depth);
     out.push(`${pad}${label}`);

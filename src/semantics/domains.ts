@@ -9,9 +9,12 @@
 //   - an L3 switch does the same and attaches its routed VLAN interface (SVI) to VLAN v;
 //   - a server switches its VMs onto its NIC's cable (tagged with the VM's VLAN when the
 //     server is VLAN-aware), and attaches its own addresses untagged.
-// A domain is a connected set that contains at least one interface.
+// A domain is a connected set that contains at least one interface. VMs a server attaches by
+// macvtap (or VFs behind a VEPA embedded switch) belong to their NIC's domain, but hear their
+// siblings and the server only as their mode allows: `attachments` (attachments.ts) says so.
 import type { Design, DesignNode, Link } from '../model/types.js';
 import { isRouted, isVlanAware } from '../model/types.js';
+import { designAttachments, type DesignAttachments } from './attachments.js';
 
 export interface Member {
   /** "iface:pc1/eth0" or "svi:core/10". */
@@ -43,6 +46,8 @@ export interface DomainResult {
   of: Map<string, number>;
   /** Cycles among switches without STP. */
   loops: SwitchLoop[];
+  /** VMs whose server attaches them by macvtap or VEPA VFs: adjacency within a domain is pairwise. */
+  attachments: DesignAttachments;
 }
 
 class UnionFind {
@@ -188,7 +193,7 @@ export function broadcastDomains(d: Design): DomainResult {
     dom.vlans.sort((a, b) => a - b);
     dom.links.sort((a, b) => a - b);
   }
-  return { domains, of, loops: dedupeLoops(loops) };
+  return { domains, of, loops: dedupeLoops(loops), attachments: designAttachments(d) };
 }
 
 function vlansOfMode(m: Link['ends'][0]['mode']): number[] {

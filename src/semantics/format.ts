@@ -1,6 +1,7 @@
 // Text and JSON renderings of expected domains and reachability, shared by `vnetmap expect`
 // and the golden files. Small designs get the full endpoint matrix; large ones the class matrix.
 import { formatIp } from '../model/ip.js';
+import { describeAttachments } from './attachments.js';
 import type { DomainResult } from './domains.js';
 import { pair, type PairResult, type Reachability } from './reachability.js';
 
@@ -20,6 +21,8 @@ export function formatDomains(dr: DomainResult, nameOf: (ref: string) => string)
       .filter(Boolean)
       .join('; ');
     out.push(`  ${String(d.id).padStart(2)}: ${short(d.members.map((m) => nameOf(m.ref)), 20)}${extra ? `   (${extra})` : ''}`);
+    // Members a server attaches by macvtap hear only part of their domain.
+    for (const line of describeAttachments(dr.attachments, nameOf, new Set(d.members.map((m) => m.ref)))) out.push(`      ${line}`);
   }
   for (const l of dr.loops) out.push(`  loop without STP: ${l.nodes.join(', ')} at link ${l.link}`);
   return out;

@@ -1,7 +1,9 @@
 // Design -> NetModel: the real network as the forwarding engine sees it. Layer 2 is the
-// design's broadcast domains; layer 3 is each routed node's interfaces, routes, gateway and NAT.
+// design's broadcast domains, refined pair by pair where a server attaches VMs by macvtap
+// (attachments.ts); layer 3 is each routed node's interfaces, routes, gateway and NAT.
 import type { Design } from '../model/types.js';
 import { isRouted } from '../model/types.js';
+import { attachAdjacent, attachClassKey, attachUnstable } from './attachments.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
 import { routerNat } from './nat-rules.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
@@ -38,22 +40,37 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
     if (n.gateway !== undefined) routes.push({ network: 0, prefix: 0, via: n.gateway, realizes: [`gateway:${n.name}`] });
     nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind), ifaces, routes, nat: n.kind === 'router' ? routerNat(n) : [], realizes: [`node:${n.name}`] });
   }
+  const at = domains.attachments;
+  const refIn = (i: NetIface) => refOf.get(i) ?? '';
   const l2: L2View = {
     adjacent: (a, b) => {
-      const da = domains.of.get(refOf.get(a) ?? '');
-      return da !== undefined && da === domains.of.get(refOf.get(b) ?? '');
+      const da = domains.of.get(refIn(a));
+      return da !== undefined && da === domains.of.get(refIn(b)) && (attachAdjacent(at, refIn(a), refIn(b)) ?? true);
     },
-    classKey: (a) => `d${domains.of.get(refOf.get(a) ?? '') ?? 'none:' + refOf.get(a)}`,
+    classKey: (a) => `d${domains.of.get(refIn(a)) ?? 'none:' + refOf.get(a)}${attachClassKey(at, refIn(a))}`,
     path: (a, b) => {
       const id = domains.of.get(refOf.get(a)!)!;
       const dom = domains.domains[id - 1]!;
       const via = dom.switches.length ? ` through ${dom.switches.join(', ')}` : ' (direct cable)';
-      return [{ what: `broadcast domain ${id}${via}: ${a.node}/${a.dev} -> ${b.node}/${b.dev}`, realizes: [`domain:${id}`, ...dom.links.map((l) => `link:${l}`)] }];
+      const steps = [{ what: `broadcast domain ${id}${via}: ${a.node}/${a.dev} -> ${b.node}/${b.dev}`, realizes: [`domain:${id}`, ...dom.links.map((l) => `link:${l}`)] }];
+      const pa = at.ports.get(refIn(a));
+      const pb = at.ports.get(refIn(b));
+      // On one parent device only two bridge-mode children meet inside the server; any other
+      // pair the attachment lets through meets through the hairpin port (path() is only asked
+      // about adjacent pairs).
+      const sameParent = pa !== undefined && (pa.parent === pb?.parent || pa.parent === at.parents.get(refIn(b)));
+      const sameAsB = pb !== undefined && pb.parent === at.parents.get(refIn(a));
+      const reflected = (sameParent || sameAsB) && !(pa?.kind === 'bridge' && pb?.kind === 'bridge');
+      for (const [p, i] of [[pa, a], [pb, b]] as const) if (p) steps.push({ what: `${i.node}/${i.dev} is attached by ${p.what} on ${p.parent}`, realizes: [refIn(i), `iface:${p.server}/${p.nic}`] });
+      if (reflected) steps.push({ what: `the switch port cabled to ${(pa ?? pb)!.parent} reflects the frame back (hairpin)`, realizes: [] });
+      return steps;
     },
     segmentName: (a) => {
       const id = domains.of.get(refOf.get(a) ?? '');
-      return id === undefined ? 'not connected' : `broadcast domain ${id}`;
+      const p = at.ports.get(refIn(a));
+      return id === undefined ? 'not connected' : `broadcast domain ${id}${p ? ` (${p.what} on ${p.parent})` : ''}`;
     },
+    unstable: (a, b) => attachUnstable(at, refIn(a), refIn(b)),
   };
   return { nodes, l2, endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), domains };
 }

@@ -106,9 +106,14 @@ export class PlanL2 implements L2View {
         this.parents.add(parent);
       }
     }
-    // Reflective relay: the port at the other end of a macvlan parent's cable sends frames back.
+    // Reflective relay: the port at the other end of a macvlan parent's cable sends frames back,
+    // tagged ones too: a parent that is an 8021q device (<nic>.<vid>) hears its VLAN's share.
+    const vlanLower = new Map<string, string>();
+    for (const o of plan.objects) if (o.kind === 'vlan') vlanLower.set(wire(o.namespace, o.name), wire(o.namespace, o.parent));
     for (const p of this.parents) {
-      const [ns, name] = p.split('|') as [string, string];
+      let lower = p;
+      while (vlanLower.has(lower)) lower = vlanLower.get(lower)!;
+      const [ns, name] = lower.split('|') as [string, string];
       const peer = peers.get(wire(ns || null, name));
       if (!peer) continue;
       const bp = bports.get(`${nsOf(peer.ns)}|${peer.name}`);

@@ -1,6 +1,7 @@
 // What `vnetmap expect` computes: the design's domains and reachability, and, given a plan,
 // the twin's prediction with every difference sorted into "deviation" or "mapping bug".
 import type { Design } from '../model/types.js';
+import { describeCapabilities } from '../plan/capabilities.js';
 import type { Plan } from '../plan/types.js';
 import { compare, type Comparison, type Difference } from './compare.js';
 import { formatDomains, formatReachability, reachabilityJson } from './format.js';
@@ -49,7 +50,7 @@ export function predict(d: Design, plan?: Plan): Prediction {
 }
 
 export function formatComparison(plan: Plan, cmp: Comparison, nameOf: (ref: string) => string): string[] {
-  const out = [`Twin (strategy ${plan.strategy}, capabilities ${plan.capabilities.source}) vs design`];
+  const out = [`Twin (strategy ${plan.strategy}, capabilities ${describeCapabilities(plan.capabilities)}) vs design`];
   if (!plan.deviations.length) out.push('  deviations declared by the plan: none');
   else {
     out.push('  deviations declared by the plan:');

@@ -38,7 +38,7 @@ describe('vnetmap draw', () => {
 
   it('writes a self-contained HTML page with both sides and the hover script', async () => {
     const out = join(dir, 'b.html');
-    expect(await run('examples/network-b.yaml', '--strategy', 'compact', '-o', out)).toBe(0);
+    expect(await run('examples/network-b.yaml', '--strategy', 'compact', '--capabilities', 'full', '-o', out)).toBe(0);
     const html = readFileSync(out, 'utf8');
     expect(html.match(/<svg /g)!.length).toBe(2);
     expect(html).toContain('class="side design"');
@@ -71,8 +71,8 @@ describe('vnetmap draw', () => {
   });
 
   it('reports a bad --trace as the user\'s mistake (exit 2)', async () => {
-    expect(await run('examples/network-a.yaml', '--trace', 'pc1', '-o', join(dir, 't.svg'))).toBe(2);
-    expect(await run('examples/network-a.yaml', '--trace', 'pc1', 'nowhere', '-o', join(dir, 't.svg'))).toBe(2);
-    expect(await run('examples/network-a.yaml', '--trace', 'pc1', 'internet', '--trace-port', '99999', '-o', join(dir, 't.svg'))).toBe(2);
+    expect(await run('examples/network-a.yaml', '--capabilities', 'full', '--trace', 'pc1', '-o', join(dir, 't.svg'))).toBe(2);
+    expect(await run('examples/network-a.yaml', '--capabilities', 'full', '--trace', 'pc1', 'nowhere', '-o', join(dir, 't.svg'))).toBe(2);
+    expect(await run('examples/network-a.yaml', '--capabilities', 'full', '--trace', 'pc1', 'internet', '--trace-port', '99999', '-o', join(dir, 't.svg'))).toBe(2);
   });
 });

@@ -34,12 +34,12 @@ describe('vnetmap plan', () => {
     const r = await run('plan', 'examples/network-a.yaml', '--capabilities', 'full');
     expect(r.code).toBe(0);
     expect(r.out).toBe(planTable(design, compile(design, { capabilities: PRESETS.full! })));
-    expect(r.out).toMatch(/^network-a: strategy faithful, capabilities full, 35 objects, 0 deviations\n/);
+    expect(r.out).toMatch(/^network-a: strategy faithful, capabilities full \(a distribution kernel with Open vSwitch: [^)]*\), 35 objects, 0 deviations\n/);
   });
   it('--explain and --strategy', async () => {
     const r = await run('plan', 'examples/network-a.yaml', '--capabilities', 'minimal', '--strategy', 'compact', '--explain');
     expect(r.code).toBe(0);
-    expect(r.out).toBe(explainPlan(compile(design, { strategy: 'compact', capabilities: PRESETS.minimal! })));
+    expect(r.out).toBe(explainPlan(compile(design, { strategy: 'compact', capabilities: PRESETS.minimal! }), design));
     expect(r.out).toContain('[switch-collapsed] compact: switch agg-sw no longer exists; hosts cannot observe it.');
   });
   it('--json gives every object a name and a namespace', async () => {

@@ -52,6 +52,6 @@ describe.each(examples)('plan goldens for examples/%s.yaml', (ex) => {
         }
         await golden(`${base}.json`, JSON.stringify(planJson(plan), null, 2) + '\n');
         await golden(`${base}.txt`, planTable(design, plan));
-        await golden(`${base}.explain.txt`, explainPlan(plan));
+        await golden(`${base}.explain.txt`, explainPlan(plan, design));
       });
 });

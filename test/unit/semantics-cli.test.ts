@@ -30,7 +30,7 @@ describe('vnetmap expect', () => {
     expect(r.out).toMatch(/gw forward tcp 203\.0\.113\.2:8080 -> pc6 192\.168\.30\.16:80/);
   });
   it('--json has domains, endpoints, classes, pairs and tcp; --strategy adds the twin', async () => {
-    const r = await run('expect', 'examples/network-a-vms.yaml', '--strategy', 'macvtap', '--macvlan-mode', 'private', '--json');
+    const r = await run('expect', 'examples/network-a-vms.yaml', '--strategy', 'macvtap', '--macvlan-mode', 'private', '--capabilities', 'full', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['design', 'domains', 'endpoints', 'classes', 'classMatrix', 'pairs', 'tcp', 'plan']);
@@ -40,7 +40,7 @@ describe('vnetmap expect', () => {
     expect(j.plan.differences.every((d: { explainedBy?: string }) => d.explainedBy === 'macvtap-private-isolation')).toBe(true);
   });
   it('a strategy the design cannot use is a user error (exit 2)', async () => {
-    const r = await run('expect', 'examples/network-b.yaml', '--strategy', 'macvtap');
+    const r = await run('expect', 'examples/network-b.yaml', '--strategy', 'macvtap', '--capabilities', 'full');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/macvtap/);
   });

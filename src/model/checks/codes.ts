@@ -77,6 +77,12 @@ export const CODES: CodeInfo[] = [
   w('W-VM-VLAN-NOT-CARRIED', "A VM's VLAN leaves its VLAN-aware server tagged, but the switch port on the NIC's cable does not trunk it.", 'Add the VLAN to that port\'s "trunk".'),
   e('E-VM-LINK', 'A VM is cabled directly.', "Cable the server's NIC; VMs attach to it through \"uplink\"."),
   e('E-NOT-VM', '"uplink"/"vlan" on an interface of a node that is not a VM.', 'Put the VLAN on the switch port of the link instead.'),
+  e('E-ATTACH-MIX', 'VM interfaces on one server NIC attach in ways Linux cannot combine on one device (a bridge and macvtap, OVS and SR-IOV VFs, ...).', 'Give them the same "attach", or move some to another NIC with "uplink".'),
+  e('E-ATTACH-PASSTHRU', 'More than one VM interface attaches by macvtap passthru to a NIC without SR-IOV VFs; passthru takes the whole device.', 'Let the NIC offer VFs ("sriov-vfs") so each VM gets one (seed B_M3), or attach by macvtap-bridge.'),
+  e('E-ATTACH-VFS', 'More VM interfaces take SR-IOV VFs of a NIC (sriov-vf, or macvtap-passthru on a NIC with VFs) than it offers.', 'Raise "sriov-vfs" on the NIC, or attach some VMs another way.'),
+  e('E-ATTACH-UNCABLED', 'VMs attach by macvtap or SR-IOV to a NIC without a cable: they follow its link and have no carrier.', "Cable the server's NIC, or attach them by bridge."),
+  w('W-ATTACH-PASSTHRU-HOST', 'A VM takes a NIC whole by macvtap passthru while the server has its own address on that NIC, which becomes unusable.', 'Move the address to another NIC, or attach by macvtap-bridge.'),
+  w('W-SRIOV-MODE', '"sriov-mode" on a NIC that offers no SR-IOV VFs has no effect.', 'Add "sriov-vfs", or remove "sriov-mode".'),
   w('W-VM-NIC-UNCABLED', "A VM's uplink NIC is not cabled, so the VM only reaches VMs on that NIC.", "Cable the server's NIC to a switch."),
   // NAT
   e('E-NAT-IFACE', 'A NAT rule names an interface the router does not have.', 'Use the suggested interface, or one of those listed.'),
@@ -87,6 +93,7 @@ export const CODES: CodeInfo[] = [
   // Mapping
   e('E-MAPPING-SERVER', 'mapping.servers names a node that does not exist or is not a server.', 'Use the name of a server node.'),
   w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces minus one (the NIC itself takes one), or use mode bridge.'),
+  w('W-MAPPING-ATTACH', "mapping.servers gives a server a macvlan mode that differs from how the real server attaches its VMs by macvtap, so the macvtap twin will differ.", 'Remove the entry to follow the design; plan --explain lists the pairs that differ.'),
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];

@@ -5,6 +5,7 @@ import { error, type Finding } from '../problems.js';
 import type { RawDesign } from '../schema.js';
 import type { Design } from '../types.js';
 import { checkAddresses } from './addresses.js';
+import { checkAttach } from './attach.js';
 import { checkBroadcast } from './broadcast.js';
 import { checkInterfaces } from './interfaces.js';
 import { checkLinkVlans } from './link-vlans.js';
@@ -33,6 +34,7 @@ export const CHECKS: Check[] = [
   checkNat,
   checkMapping,
   checkVms,
+  checkAttach,
 ];
 export const RAW_CHECKS: RawCheck[] = [checkLinkVlans, checkUnlinked];
 
