@@ -19,7 +19,8 @@ const END = '<!-- placement-bench:end -->';
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
-  const m = await machine();
+  // Mininet and the neighbour table are the other suites' concern, not this one's.
+  const { mininet: _m, neighTable: _n, ...m } = await machine();
   const commit = (await runner.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], { allowFail: true })).stdout.trim();
   const r = await placementSuite({ sizes: list('--sizes'), chassis: list('--chassis'), runs: arg('--runs') ? Number(arg('--runs')) : undefined, log: (s) => console.log(s) });
   const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
