@@ -133,3 +133,110 @@ export function labName(tag: string): string {
   if (name.length > 16) throw new Error(`lab name ${name} is longer than 16 characters`);
   return name;
 }
+
+/**
+ * A campus network, for the placement benchmark (a graph that is not a tree). Per building:
+ * two distribution switches linked to each other and to the core, access switches each
+ * dual-homed to both (so spanning tree is on everywhere), and hosts, each access switch
+ * serving two departments (a floor), one VLAN per department and building. The core is an L3
+ * switch routing every VLAN (an SVI each) with a routed port to the NAT edge router, which
+ * masquerades to the internet and forwards port 80 to a web VM. Servers hang off top-of-rack
+ * switches trunked to the core, their VMs in three server VLANs (web, app, db).
+ */
+export interface CampusShape {
+  buildings: number;
+  accessPerBuilding: number;
+  hostsPerAccess: number;
+  departments: number;
+  racks: number;
+  serversPerRack: number;
+  vmsPerServer: number;
+}
+
+/** About n nodes: ~8 % in the data centre, the rest in buildings of 8 (16 from 3,000 on) access switches. */
+export function campusShape(n: number): CampusShape {
+  const big = n >= 3000;
+  const vmsPerServer = 8;
+  const servers = Math.max(2, Math.round((0.08 * n) / (vmsPerServer + 1)));
+  const racks = Math.max(1, Math.ceil(servers / 24));
+  const accessPerBuilding = big ? 16 : 8;
+  const hostsPerAccess = big ? 40 : 36;
+  const perBuilding = 2 + accessPerBuilding * (hostsPerAccess + 1);
+  const buildings = Math.max(2, Math.round((n - servers * (vmsPerServer + 1) - 3 - racks) / perBuilding));
+  return { buildings, accessPerBuilding, hostsPerAccess, departments: 4, racks, serversPerRack: Math.ceil(servers / racks), vmsPerServer };
+}
+
+export const campusNodes = (s: CampusShape): number =>
+  3 + s.buildings * (2 + s.accessPerBuilding * (s.hostsPerAccess + 1)) + s.racks * (1 + s.serversPerRack * (s.vmsPerServer + 1));
+
+export function campusYaml(s: CampusShape, name: string): string {
+  if (s.departments > 60 || s.hostsPerAccess > 48) throw new Error('campus too big for its port and VLAN plan (60 departments, 48 hosts per access switch)');
+  const out: string[] = [`name: ${name}`, `description: bench campus (${campusNodes(s)} nodes, ${s.buildings} buildings)`, 'nodes:'];
+  const links: string[] = [];
+  const link = (a: string, b: string, extra = '') => links.push(`  - { endpoints: [${a}, ${b}]${extra} }`);
+  const vlan = (b: number, d: number) => 100 + b * 60 + d; // checked below to stay ≤ 4094
+  const subnet = (b: number, d: number) => `10.${b}.${d * 4}`; // 10.b.4d.0/22: up to 1,021 hosts per department
+  const serverVlans = [2001, 2002, 2003];
+  const trunk = (vs: number[]) => `, trunk: [${vs.join(', ')}]`;
+
+  out.push('  internet: { kind: external, interfaces: { eth0: { address: 203.0.113.1/24 } } }');
+  out.push(
+    '  edge: { kind: router, interfaces: { wan: { address: 203.0.113.2/24 }, lan: { address: 10.255.255.1/30 } }, ' +
+      'routes: [{ to: 10.0.0.0/8, via: 10.255.255.2 }], gateway: 203.0.113.1, ' +
+      `nat: { masquerade: [{ out: wan, from: 10.0.0.0/8 }], port-forwards: [{ in: wan, protocol: tcp, port: 80, to: 10.200.0.10, to-port: 80 }] } }`,
+  );
+  link('internet:eth0', 'edge:wan');
+  const svis: string[] = [];
+  for (let b = 1; b <= s.buildings; b++) for (let d = 0; d < s.departments; d++) svis.push(`${vlan(b, d)}: { address: ${subnet(b, d)}.1/22 }`);
+  serverVlans.forEach((v, j) => svis.push(`${v}: { address: 10.${200 + j}.0.1/16 }`));
+  out.push(`  core: { kind: l3-switch, stp: true, interfaces: { up: { address: 10.255.255.2/30 } }, gateway: 10.255.255.1, vlans: { ${svis.join(', ')} } }`);
+  link('edge:lan', 'core:up');
+  let corePort = 0;
+
+  for (let b = 1; b <= s.buildings; b++) {
+    if (vlan(b, s.departments - 1) > 4094) throw new Error(`campus building ${b} would need VLAN ids above 4094`);
+    const vs = Array.from({ length: s.departments }, (_, d) => vlan(b, d));
+    const [d1, d2] = [`b${b}-d1`, `b${b}-d2`];
+    for (const dist of [d1, d2]) {
+      out.push(`  ${dist}: { kind: switch, vlan-aware: true, stp: true }`);
+      link(`${dist}:up`, `core:p${++corePort}`, trunk(vs));
+    }
+    link(`${d1}:peer`, `${d2}:peer`, trunk(vs));
+    const used = new Array<number>(s.departments).fill(0);
+    for (let a = 1; a <= s.accessPerBuilding; a++) {
+      const acc = `b${b}-a${a}`;
+      out.push(`  ${acc}: { kind: switch, vlan-aware: true, stp: true }`);
+      link(`${acc}:u1`, `${d1}:p${a}`, trunk(vs));
+      link(`${acc}:u2`, `${d2}:p${a}`, trunk(vs));
+      for (let h = 1; h <= s.hostsPerAccess; h++) {
+        // A floor: the first half of the ports in one department, the second half in the next.
+        const d = (a + (h > s.hostsPerAccess / 2 ? 1 : 0)) % s.departments;
+        // Host k of a department, in 10.b.4d.0/22 (.1 is the SVI, hosts from .10).
+        const k = 10 + used[d]!++;
+        if (k > 1022) throw new Error(`campus department ${d} of building ${b} has more hosts than its /22 holds`);
+        const host = `${acc}-h${h}`;
+        out.push(`  ${host}: { kind: host, interfaces: { eth0: { address: 10.${b}.${d * 4 + (k >> 8)}.${k & 255}/22 } }, gateway: ${subnet(b, d)}.1 }`);
+        link(`${host}:eth0`, `${acc}:p${h}`, `, vlan: ${vs[d]}`);
+      }
+    }
+  }
+
+  let vm = 0;
+  for (let r = 1; r <= s.racks; r++) {
+    const tor = `dc-r${r}`;
+    out.push(`  ${tor}: { kind: switch, vlan-aware: true, stp: true }`);
+    link(`${tor}:up`, `core:p${++corePort}`, trunk(serverVlans));
+    for (let i = 1; i <= s.serversPerRack; i++) {
+      const srv = `r${r}-srv${i}`;
+      out.push(`  ${srv}: { kind: server, interfaces: { eth0: {} } }`);
+      link(`${srv}:eth0`, `${tor}:p${i}`, trunk(serverVlans));
+      for (let j = 1; j <= s.vmsPerServer; j++) {
+        const t = vm % 3;
+        const addr = 10 + Math.floor(vm++ / 3);
+        const ip = `10.${200 + t}.${addr >> 8}.${addr & 255}`;
+        out.push(`  ${srv}-vm${j}: { kind: vm, server: ${srv}, interfaces: { eth0: { address: ${ip}/16, vlan: ${serverVlans[t]} } }, gateway: 10.${200 + t}.0.1 }`);
+      }
+    }
+  }
+  return [...out, 'links:', ...links].join('\n') + '\n';
+}

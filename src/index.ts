@@ -35,3 +35,4 @@ export { verifyLive, type VerifyReport, type Check as VerifyCheck } from './veri
 export { formatVerify } from './verify/report.js';
 export { verifyHtmlReport } from './verify/report-html.js';
 export { draw, drawSvg, drawHtml, drawMermaid, drawDot, graphs as diagramGraphs, layouts as diagramLayouts, type Side as DrawSide, type DrawFormat, type TraceRequest } from './diagram/draw.js';
+export { place, roundRobin, randomPlacement, chassisNames, explainPlacement, loadRatio, type Placement, type PlaceOptions, type Pin } from './placement/index.js';

@@ -26,7 +26,7 @@ export function resolve(raw: RawDesign, file: string): { design: Design; finding
 }
 
 function resolveNode(name: string, n: RawNode, path: PathSeg[], f: Finding[]): DesignNode {
-  const base = { name, path, ...(n.label !== undefined ? { label: n.label } : {}) };
+  const base = { name, path, ...(n.label !== undefined ? { label: n.label } : {}), ...(n.placement !== undefined ? { placement: n.placement } : {}) };
   switch (n.kind) {
     case 'switch':
       return {

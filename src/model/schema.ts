@@ -24,8 +24,14 @@ export const Interface = z.strictObject({
   mtu: d(z.number().int().optional(), 'MTU in bytes.'),
 });
 
+const Placement = d(
+  z.string().optional(),
+  "Pin this node to a chassis when the twin is spread over several (OVN engine): chassis-1 … chassis-N for simulated chassis, or a real chassis's name. A VM runs where its server runs.",
+);
+
 const endpointBase = {
   label: d(z.string().optional(), 'Free text shown in diagrams.'),
+  placement: Placement,
   gateway: d(Ip.optional(), 'Default gateway.'),
   routes: d(z.array(Route).optional(), 'Static routes.'),
   hosts: d(z.record(z.string(), Ip).optional(), 'Extra /etc/hosts entries inside this node.'),
@@ -49,6 +55,7 @@ export const Switch = z.strictObject({
   stp: d(z.boolean().optional(), 'Run spanning tree (needed when the cabling has loops).'),
   hairpin: d(z.union([z.boolean(), z.array(z.string())]).optional(), 'Reflective relay (802.1Qbg VEPA): send frames back out of the port they came in on. true for all ports or a list of ports.'),
   label: endpointBase.label,
+  placement: Placement,
 });
 
 export const Svi = z.strictObject({

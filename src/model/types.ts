@@ -58,6 +58,8 @@ export interface Link {
 interface NodeBase {
   name: string;
   label?: string;
+  /** The chassis this node is pinned to when the twin is spread over several (docs/placement.md). */
+  placement?: string;
   path: PathSeg[];
 }
 

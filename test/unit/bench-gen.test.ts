@@ -1,7 +1,7 @@
 // The benchmark compares vnetmap with Mininet on "the same topology": that claim rests on the
 // generated designs being valid and having exactly Mininet's host and switch counts.
 import { describe, expect, it } from 'vitest';
-import { designYaml, hostAddress, labName, linearTopo, pairDesign, treeAtLeast, treeForHosts, treeTopo, vmPairDesign } from '../../bench/gen-designs.js';
+import { campusNodes, campusShape, campusYaml, designYaml, hostAddress, labName, linearTopo, pairDesign, treeAtLeast, treeForHosts, treeTopo, vmPairDesign } from '../../bench/gen-designs.js';
 import { loadDesign } from '../../src/model/load.js';
 import { broadcastDomains } from '../../src/semantics/domains.js';
 
@@ -70,6 +70,21 @@ describe('bench designs', () => {
       expect(d.mapping).toMatchObject({ strategy: 'macvtap', macvlanMode: m });
       expect(count(d, 'vm')).toBe(2);
     }
+  });
+
+  it('campus designs validate without a warning, with the nodes, VLANs and kinds they promise', () => {
+    for (const shape of [{ buildings: 2, accessPerBuilding: 2, hostsPerAccess: 4, departments: 2, racks: 1, serversPerRack: 2, vmsPerServer: 3 }, campusShape(1000)]) {
+      const r = loadDesign(campusYaml(shape, 'bench-campus'), 'campus.yaml');
+      expect([...r.errors, ...r.warnings].map((e) => `${e.line}:${e.code} ${e.message}`)).toEqual([]);
+      const d = r.design!;
+      expect(d.nodes).toHaveLength(campusNodes(shape));
+      for (const kind of ['external', 'router', 'l3-switch', 'switch', 'host', 'server', 'vm']) expect(count(d, kind), kind).toBeGreaterThan(0);
+      // One domain per department and building, three server VLANs, and the two routed links of the edge router.
+      expect(broadcastDomains(d).domains).toHaveLength(shape.buildings * shape.departments + 3 + 2);
+    }
+    const n = campusNodes(campusShape(10_000));
+    expect(n).toBeGreaterThan(9_500);
+    expect(n).toBeLessThan(10_500);
   });
 
   it('lab names are valid and short', () => {

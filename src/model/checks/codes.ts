@@ -94,6 +94,9 @@ export const CODES: CodeInfo[] = [
   e('E-MAPPING-SERVER', 'mapping.servers names a node that does not exist or is not a server.', 'Use the name of a server node.'),
   w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces minus one (the NIC itself takes one), or use mode bridge.'),
   w('W-MAPPING-ATTACH', "mapping.servers gives a server a macvlan mode that differs from how the real server attaches its VMs by macvtap, so the macvtap twin will differ.", 'Remove the entry to follow the design; plan --explain lists the pairs that differ.'),
+  // Placement over several chassis
+  e('E-PLACEMENT-CHASSIS', 'A node is pinned ("placement") to a chassis that cannot exist: a misspelt simulated chassis (chassis2, chassis-0), or one the engine does not run.', 'Write chassis-N with N from 1 to the number of chassis, or the name of a real chassis.'),
+  e('E-PLACEMENT-VM', 'A VM is pinned to another chassis than its server (or than another VM of that server): a VM runs where its server runs.', 'Pin the server only (its VMs follow), or pin them alike.'),
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];

@@ -12,6 +12,7 @@ import { checkLinkVlans } from './link-vlans.js';
 import { checkMapping } from './mapping.js';
 import { checkNames } from './names.js';
 import { checkNat } from './nat.js';
+import { checkPlacement } from './placement.js';
 import { checkReferences } from './references.js';
 import { checkRoutes } from './routes.js';
 import { checkTopology, checkUnlinked } from './topology.js';
@@ -35,6 +36,7 @@ export const CHECKS: Check[] = [
   checkMapping,
   checkVms,
   checkAttach,
+  checkPlacement,
 ];
 export const RAW_CHECKS: RawCheck[] = [checkLinkVlans, checkUnlinked];
 
