@@ -7,7 +7,7 @@ import type { Design } from '../model/types.js';
 import { designGraph, type DesignGraph } from './design-graph.js';
 import { explainPlacement } from './explain.js';
 import { placement } from './result.js';
-import { below, seeded } from './rng.js';
+import { below, seeded } from '../random.js';
 import type { PlaceOptions, Placement } from './types.js';
 
 export function roundRobin(design: Design, chassis: readonly string[], opts: PlaceOptions = {}): Placement {

@@ -9,7 +9,7 @@
 // "two-hop" matching), which halves a star at every level.
 import type { Graph } from './graph.js';
 import { quotient } from './graph.js';
-import { permutation, type Rng } from './rng.js';
+import { permutation, type Rng } from '../random.js';
 
 export interface Coarser {
   graph: Graph;

@@ -7,7 +7,7 @@ import type { Balance2, Bisection } from './fm.js';
 import { better, bisectionOf, fmRefine } from './fm.js';
 import type { Graph } from './graph.js';
 import { GainHeap } from './heap.js';
-import { below, type Rng } from './rng.js';
+import { below, type Rng } from '../random.js';
 
 export function initialBisection(g: Graph, fixed: Int8Array, bal: Balance2, rng: Rng, tries: number): Bisection {
   let best: Bisection | undefined;

@@ -13,7 +13,7 @@
 // docs/placement.md states.
 import type { Graph } from './graph.js';
 import { GainHeap } from './heap.js';
-import { permutation, type Rng } from './rng.js';
+import { permutation, type Rng } from '../random.js';
 
 export interface Band {
   target: number[];

@@ -7,7 +7,7 @@ import { coarsen, type Coarser } from './coarsen.js';
 import { bisectionOf, fmRefine, type Bisection } from './fm.js';
 import { quotient, totalWeight, type Graph } from './graph.js';
 import { initialBisection } from './initial.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random.js';
 
 /** Coarsen until this many vertices are left: enough for a good initial bisection. */
 const COARSEST = 80;

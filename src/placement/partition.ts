@@ -5,7 +5,7 @@ import type { Graph } from './graph.js';
 import { totalWeight } from './graph.js';
 import { refineKway, repairBalance, type Band } from './kway.js';
 import { recursiveBisection } from './multilevel.js';
-import { seeded } from './rng.js';
+import { seeded } from '../random.js';
 
 /** Default ε: loads within ±3 % of their share, so max/min stays under 1.03/0.97 ≈ 1.062. */
 export const TOLERANCE = 0.03;

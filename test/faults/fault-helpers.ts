@@ -11,17 +11,8 @@ export const BIN = cliPath();
 /** VNETMAP_FAULTS=full: the documented full run (at least 100 kills); otherwise a bounded one. */
 export const FULL = process.env.VNETMAP_FAULTS === 'full';
 
-/** A small deterministic generator (mulberry32), so a failing run can be repeated with its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failing run can be repeated with its seed. */
+export { seeded as rng } from '../../src/random.js';
 
 export interface Run {
   pid: number;

@@ -1,5 +1,5 @@
-// Seeded randomness for placement: the same design, chassis and seed give the same placement
-// on every machine and Node.js version (Math.random cannot be seeded). mulberry32: 32-bit
+// Seeded randomness (placement, verify samples, the fault suite): the same seed gives the same
+// numbers on every machine and Node.js version (Math.random cannot be seeded). mulberry32: 32-bit
 // state, a few integer operations per number, plenty for shuffling visit orders.
 
 export type Rng = () => number;
