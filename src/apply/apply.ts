@@ -19,7 +19,8 @@ import { preflight } from './preflight.js';
 import { removeForRebuild } from './rebuild.js';
 import { currentDrift, reconcile } from './reconcile.js';
 import { runSteps, type PhaseTime } from './run-steps.js';
-import { readState, writeState } from './state.js';
+import { readState, writeState, type DaemonIdentity } from './state.js';
+import type { Phase } from '../render/steps.js';
 
 export interface UpOptions {
   designFile: string;
@@ -87,7 +88,9 @@ async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise
     await removeForRebuild(plan, prev.plan, inc.remove, inc.scope, runner);
     // Kept namespaces keep the identity recorded when they were created.
     const kept = Object.fromEntries(Object.entries(prev.identities ?? {}).filter(([ns]) => !inc.scope.create.has(ns)));
-    built = await build(plan, inc.scope, kept, runner, opts);
+    // Daemons of kept namespaces run on (those of rebuilt ones went with them).
+    const keptDaemons = Object.fromEntries(Object.entries(prev.daemons ?? {}).filter(([name]) => plan.objects.some((o) => o.kind === 'daemon' && o.name === name && (o.namespace === null || !inc.scope.create.has(o.namespace)))));
+    built = await build(plan, inc.scope, kept, runner, opts, keptDaemons);
   }
   // What the rebuild did not cover: repair it where it is.
   const st = readState(plan.lab)!;
@@ -104,7 +107,7 @@ async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise
 }
 
 /** Build `scope` of the plan; a failure removes the lab again (the only state known to be clean). */
-async function build(plan: Plan, scope: Scope, identities: Record<string, string>, runner: Runner, opts: UpOptions): Promise<Pick<UpResult, 'rebuilt' | 'commands' | 'phases'>> {
+async function build(plan: Plan, scope: Scope, identities: Record<string, string>, runner: Runner, opts: UpOptions, prevDaemons?: Record<string, DaemonIdentity>): Promise<Pick<UpResult, 'rebuilt' | 'commands' | 'phases'>> {
   await preflight(plan, scope, runner);
   const journal: Journal = {
     lab: plan.lab,
@@ -119,21 +122,28 @@ async function build(plan: Plan, scope: Scope, identities: Record<string, string
     designFile: opts.designFile,
   };
   const steps = renderSteps(plan, scope);
+  // Daemons of kept namespaces run on; those this run starts are added as they start.
+  const daemons: Record<string, DaemonIdentity> = { ...(prevDaemons ?? {}) };
+  let phase: Phase = 'netns';
   try {
     writeJournal(journal);
     const phases = await runSteps(steps, runner, {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       interrupted: `interrupted; lab "${plan.lab}" was removed again.`,
-      onPhase: (phase, previous) => {
+      onPhase: (next, previous) => {
         // From the first phase after `netns add` on, the journal proves which namespaces are ours.
         if (previous === 'netns') Object.assign(identities, (journal.identities = nsIdentities(scope.create)));
-        writeJournal({ ...journal, phase });
+        writeJournal({ ...journal, phase: (phase = next) });
+      },
+      onSpawn: (name, id) => {
+        daemons[name] = id;
+        writeJournal({ ...journal, phase, daemons: (journal.daemons = { ...journal.daemons, [name]: id }) });
       },
     });
     if (phases.length === 1 && phases[0]!.phase === 'netns') Object.assign(identities, nsIdentities(scope.create));
     const nft = plan.objects.some((o) => o.kind === 'nft') ? await nftListings(runner, plan) : undefined;
-    writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString(), identities, ...(nft ? { nft } : {}) });
+    writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString(), identities, ...(nft ? { nft } : {}), ...(Object.keys(daemons).length ? { daemons } : {}) });
     writeJournal({ ...journal, phase: 'done' });
     return { rebuilt: [...scope.create].sort(), commands: steps.length, phases };
   } catch (e) {

@@ -8,6 +8,7 @@ import type { Runner } from '../exec/runner.js';
 import type { PlanObject } from '../plan/types.js';
 import { findOwned, isOurRootLink, loAlias, rootLinks } from './discover.js';
 import { readJournal } from './journal.js';
+import { stopDaemons } from './daemons.js';
 import { stopProcessesIn } from './lab-processes.js';
 import { withLabLock, type LockOptions } from './lock.js';
 import { removeNamesDir } from './names-dir.js';
@@ -50,7 +51,9 @@ async function destroyLocked(lab: string, runner: Runner): Promise<DownResult> {
   for (const ns of journal?.namespaces ?? []) {
     if (existing.has(ns) && !owned.namespaces.includes(ns) && (!isNamespace(ns) || (await loAlias(runner, ns)) === '')) owned.namespaces.push(ns);
   }
-  // Processes left in the lab keep its namespaces (and devices) alive after their names go.
+  // The lab's daemons (those in the root namespace too), then whatever else runs in its
+  // namespaces: processes left there keep them (and their devices) alive after their names go.
+  await stopDaemons([...Object.values(st?.daemons ?? {}), ...Object.values(j?.daemons ?? {})]);
   await stopProcessesIn(owned.namespaces);
   if (owned.ovsBridges.length) {
     await runner.run(['ovs-vsctl', '--timeout=10', ...owned.ovsBridges.flatMap((b) => ['--', '--if-exists', 'del-br', b])]);

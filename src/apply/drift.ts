@@ -5,6 +5,7 @@
 import type { SeenLink, SeenNamespace } from '../observe/namespace.js';
 import { labMarker } from '../plan/names.js';
 import type { Netns, Plan, PlanObject, Ref } from '../plan/types.js';
+import { daemonLog } from '../render/daemons.js';
 import { hostsFiles } from '../render/hosts.js';
 import { indexByNamespace, inNs, type NsIndex } from '../render/index-ns.js';
 import { rootAlias } from '../render/render.js';
@@ -12,7 +13,7 @@ import { OVS_LAB_KEY } from '../render/ovs.js';
 import { FORWARD_KEY, type LabObservation } from './observe-lab.js';
 
 /** The kind of object that drifted: what `up` has to do to repair it. */
-export type DriftWhat = 'netns' | 'device' | 'address' | 'route' | 'sysctl' | 'nft' | 'hosts' | 'offload' | 'bridge-vlans' | 'ovs-bridge' | 'ovs-port' | 'ovs-flows';
+export type DriftWhat = 'netns' | 'device' | 'address' | 'route' | 'sysctl' | 'nft' | 'hosts' | 'offload' | 'bridge-vlans' | 'ovs-bridge' | 'ovs-port' | 'ovs-flows' | 'daemon';
 
 export interface Drift {
   kind: 'missing' | 'extra' | 'different';
@@ -212,7 +213,21 @@ export function labDrift(plan: Plan, obs: LabObservation, nft?: Record<string, s
   rootDrift(plan, obs, wanted, out);
   hostsDrift(plan, obs, out);
   ovsDrift(plan, obs, out);
+  daemonDrift(plan, obs, out);
   return out;
+}
+
+function daemonDrift(plan: Plan, obs: LabObservation, out: Drift[]): void {
+  for (const d of plan.objects) {
+    if (d.kind !== 'daemon') continue;
+    const seen = obs.daemons.get(d.name);
+    if (d.namespace !== null && !obs.namespaces.get(d.namespace)) continue; // the namespace itself is reported
+    const object = `daemon ${d.name}`;
+    const base = { what: 'daemon' as const, object, namespace: d.namespace, key: d.name, realizes: d.realizes };
+    const changed = d.files.filter((f) => seen?.files[f.name] !== f.content).map((f) => f.name);
+    if (!seen?.running) out.push({ kind: 'missing', ...base, detail: `not running (its log: ${daemonLog(plan.lab, d.name)})` });
+    else if (changed.length) out.push({ kind: 'different', ...base, detail: `${changed.join(', ')} changed since up started it` });
+  }
 }
 
 function rootDrift(plan: Plan, obs: LabObservation, wanted: Map<Netns, Map<string, Want>>, out: Drift[]): void {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Phase } from '../render/steps.js';
-import { labDir, writeJsonAtomic } from './state.js';
+import { labDir, writeJsonAtomic, type DaemonIdentity } from './state.js';
 
 export interface Journal {
   lab: string;
@@ -18,6 +18,8 @@ export interface Journal {
   startedAt: string;
   /** The design file this run builds from. */
   designFile?: string;
+  /** Daemons this run started so far (a crash after starting one must not lose it). */
+  daemons?: Record<string, DaemonIdentity>;
 }
 
 const path = (lab: string): string => join(labDir(lab), 'journal.json');

@@ -4,6 +4,9 @@
 // reflective-relay flows), the hosts files from disk (once per distinct file: most are hard
 // links of one). src/apply/drift.ts compares the result with the plan.
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { daemonDir } from '../paths.js';
+import { daemonRunning } from './daemons.js';
 import { observeNamespaces } from '../exec/observer.js';
 import type { Runner } from '../exec/runner.js';
 import type { NamespaceQuery, SeenNamespace } from '../observe/namespace.js';
@@ -25,6 +28,8 @@ export interface LabObservation {
   flows: Map<string, string | undefined>;
   /** Text of /etc/netns/NS/hosts, undefined where there is none. */
   hosts: Map<string, string | undefined>;
+  /** Each planned daemon: whether the process `up` started still runs in its namespace, and its files as they read now. */
+  daemons: Map<string, { running: boolean; files: Record<string, string | undefined> }>;
 }
 
 /** The nft table listing command whose output `up` records and `status` compares (LabState.nft). */
@@ -92,7 +97,24 @@ export async function observeLab(runner: Runner, st: LabState): Promise<LabObser
     const r = ovsUp ? await runner.run(['ovs-ofctl', 'dump-flows', o.bridge], { allowFail: true }) : undefined;
     flows.set(o.bridge, r?.code === 0 ? r.stdout : undefined);
   }
-  return { owned, namespaces, ...(root ? { root } : {}), ...(ovs ? { ovs } : {}), ovsUp, flows, hosts: readHostsFiles(plan) };
+  return { owned, namespaces, ...(root ? { root } : {}), ...(ovs ? { ovs } : {}), ovsUp, flows, hosts: readHostsFiles(plan), daemons: readDaemons(st) };
+}
+
+function readDaemons(st: LabState): LabObservation['daemons'] {
+  const out: LabObservation['daemons'] = new Map();
+  for (const d of st.plan.objects) {
+    if (d.kind !== 'daemon') continue;
+    const files: Record<string, string | undefined> = {};
+    for (const f of d.files) {
+      try {
+        files[f.name] = readFileSync(join(daemonDir(st.lab, d.name), f.name), 'utf8');
+      } catch {
+        files[f.name] = undefined;
+      }
+    }
+    out.set(d.name, { running: daemonRunning(st.daemons?.[d.name], d.namespace), files });
+  }
+  return out;
 }
 
 /** The hosts file of every namespace that has one in the plan, each distinct file read once. */

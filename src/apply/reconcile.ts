@@ -12,7 +12,8 @@ import { writeJournal, type Journal } from './journal.js';
 import { stopProcessesIn } from './lab-processes.js';
 import { nftListings, observeLab } from './observe-lab.js';
 import { runSteps, type PhaseTime, type RunStepsOptions } from './run-steps.js';
-import { readState, writeState, type LabState } from './state.js';
+import { readState, writeState, type DaemonIdentity, type LabState } from './state.js';
+import { stopDaemons } from './daemons.js';
 
 /** The lab's drift now. */
 export async function currentDrift(runner: Runner, st: LabState): Promise<Drift[]> {
@@ -32,8 +33,12 @@ export interface Reconciled {
 export async function reconcile(runner: Runner, st: LabState, drift: Drift[], opts: RunStepsOptions & { designFile: string }): Promise<Reconciled> {
   const plan: Plan = st.plan;
   const repair = repairSteps(plan, drift);
-  // Extra namespaces carrying the lab's marker: whatever runs in them goes with them.
+  // Extra namespaces carrying the lab's marker: whatever runs in them goes with them. A daemon
+  // started again (its files changed) is stopped first, if it still runs.
   await stopProcessesIn(drift.filter((d) => d.what === 'netns' && d.kind === 'extra').map((d) => d.namespace!));
+  const restarted = drift.filter((d) => d.what === 'daemon').map((d) => d.key!);
+  await stopDaemons(restarted.flatMap((n) => (st.daemons?.[n] ? [st.daemons[n]!] : [])));
+  const daemons: Record<string, DaemonIdentity> = Object.fromEntries(Object.entries(st.daemons ?? {}).filter(([n]) => !restarted.includes(n)));
   // Root-namespace veth ends about to be created are named in the journal first, like `up` does,
   // so that a crash between creating one and marking it still leaves it to `down`.
   const journal: Journal = {
@@ -49,7 +54,14 @@ export async function reconcile(runner: Runner, st: LabState, drift: Drift[], op
   if (repair.steps.length) {
     writeJournal(journal);
     try {
-      phases = await runSteps(repair.steps, runner, { ...opts, onPhase: (phase) => writeJournal({ ...journal, phase }) });
+      phases = await runSteps(repair.steps, runner, {
+        ...opts,
+        onPhase: (phase) => writeJournal({ ...journal, phase }),
+        onSpawn: (name, id) => {
+          daemons[name] = id;
+          writeJournal({ ...journal, daemons: (journal.daemons = { ...journal.daemons, [name]: id }) });
+        },
+      });
     } catch (e) {
       // The journal stays unfinished: the next `up` (or `down`) then removes the lab by marker
       // and journal, and builds it afresh — the one state known to be right.
@@ -58,7 +70,7 @@ export async function reconcile(runner: Runner, st: LabState, drift: Drift[], op
     }
   }
   const nft = plan.objects.some((o) => o.kind === 'nft') ? await nftListings(runner, plan) : undefined;
-  const next: LabState = { ...(readState(plan.lab) ?? st), ...(nft ? { nft } : {}), appliedAt: new Date().toISOString() };
+  const next: LabState = { ...(readState(plan.lab) ?? st), ...(nft ? { nft } : {}), daemons, appliedAt: new Date().toISOString() };
   writeState(next);
   writeJournal({ ...journal, phase: 'done' });
   return { repaired: repair.repaired, left: repair.left, remaining: await currentDrift(runner, next), commands: repair.steps.length, phases };

@@ -5,7 +5,10 @@ import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path';
 import { InterruptedError } from '../errors.js';
 import { runAll, type Runner } from '../exec/runner.js';
-import { isFile, type CommandStep, type FileStep, type Phase, type Step } from '../render/steps.js';
+import { ToolError } from '../errors.js';
+import { isCommand, isFile, isSpawn, type CommandStep, type FileStep, type Phase, type SpawnStep, type Step } from '../render/steps.js';
+import { identityOf } from './daemons.js';
+import type { DaemonIdentity } from './state.js';
 
 /**
  * Phases whose commands touch one namespace each and do not depend on each other: run several
@@ -30,6 +33,8 @@ export interface RunStepsOptions {
   /** Stop between steps; `interrupted` is the message of the InterruptedError thrown then. */
   signal?: AbortSignal;
   interrupted?: string;
+  /** Told of each daemon started, with its identity (the lab's state records it). */
+  onSpawn?: (name: string, id: DaemonIdentity) => void;
 }
 
 function phaseGroups(steps: Step[]): Step[][] {
@@ -50,8 +55,8 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
   // The hosts files (/etc/netns/NS/hosts) depend on nothing in the kernel: they are written
   // while the per-namespace configuration runs in other processes (a tenth of a second for a
   // thousand namespaces), or last when there is none.
-  const files = steps.filter(isFile);
-  const groups = phaseGroups(steps.filter((s) => !isFile(s)));
+  const files = steps.filter((s): s is FileStep => isFile(s) && s.phase === 'hosts');
+  const groups = phaseGroups(steps.filter((s) => !(isFile(s) && s.phase === 'hosts')));
   const alongside = files.length > 0 && groups.some((g) => g[0]!.phase === 'config') ? 'config' : undefined;
   if (files.length && !alongside) groups.push(files);
   const phases: PhaseTime[] = [];
@@ -65,7 +70,7 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
     if (PARALLEL.has(phase)) {
       stop();
       opts.onProgress?.(done, steps.length, group.length > 1 ? `${group.length} steps: ${group[0]!.why} ...` : group[0]!.why);
-      const cmds = group.filter((s): s is CommandStep => !isFile(s));
+      const cmds = group.filter(isCommand);
       const running = Promise.all([runAll(runner, cmds.filter((s) => !s.mayFail), PARALLELISM), ...cmds.filter((s) => s.mayFail).map((s) => runStep(s, runner))]).then(() => undefined);
       const filesMs = phase === alongside ? await writeWhile(files, running) : undefined;
       await running;
@@ -77,7 +82,8 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
     for (const s of group) {
       stop();
       opts.onProgress?.(done, steps.length, s.why);
-      await runStep(s, runner);
+      if (isSpawn(s)) opts.onSpawn?.(s.spawn.name, await spawnDaemon(s, runner));
+      else await runStep(s, runner);
       done++;
     }
     phases.push({ phase, steps: group.length, ms: Date.now() - t });
@@ -113,7 +119,14 @@ function runFile(s: FileStep): void {
   }
 }
 
-async function runStep(s: Step, runner: Runner): Promise<void> {
+/** Start a daemon; its identity once it has settled. */
+async function spawnDaemon(s: SpawnStep, runner: Runner): Promise<DaemonIdentity> {
+  if (!runner.spawnDetached) throw new ToolError(s.spawn.argv, null, 'this runner cannot start daemons');
+  mkdirSync(dirname(s.spawn.log), { recursive: true });
+  return identityOf(await runner.spawnDetached(s.spawn.argv, { log: s.spawn.log }));
+}
+
+async function runStep(s: CommandStep | FileStep, runner: Runner): Promise<void> {
   if (isFile(s)) runFile(s);
   else await runner.run(s.argv, { ...(s.input !== undefined ? { input: s.input } : {}), ...(s.mayFail ? { allowFail: true } : {}) });
 }

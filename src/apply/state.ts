@@ -6,7 +6,8 @@ import { UserError } from '../errors.js';
 import { LAB_NAME_MAX, LAB_NAME_RE, type Strategy } from '../model/limits.js';
 import type { Plan } from '../plan/types.js';
 
-export const STATE_ROOT = process.env.VNETMAP_STATE_DIR ?? '/run/vnetmap';
+export { STATE_ROOT } from '../paths.js';
+import { labRunDir, STATE_ROOT } from '../paths.js';
 
 export interface LabState {
   lab: string;
@@ -23,6 +24,14 @@ export interface LabState {
    * status compares the live listing with it (nft prints rules in its own normal form).
    */
   nft?: Record<string, string>;
+  /** Each running daemon (plan DaemonObj) by name: its pid and start time (daemons.ts). */
+  daemons?: Record<string, DaemonIdentity>;
+}
+
+/** A process as started: pid and the kernel's start time of it (field 22 of /proc/PID/stat), so a reused pid is not taken for it. */
+export interface DaemonIdentity {
+  pid: number;
+  start: string;
 }
 
 /**
@@ -34,7 +43,7 @@ export function checkedLab(lab: string): string {
   return lab;
 }
 
-export const labDir = (lab: string): string => join(STATE_ROOT, checkedLab(lab));
+export const labDir = (lab: string): string => labRunDir(checkedLab(lab));
 const statePath = (lab: string): string => join(labDir(lab), 'state.json');
 
 /** Write-then-rename, so a crash never leaves half a file. */

@@ -33,6 +33,8 @@ export function planObjectId(o: PlanObject): string {
       return `nft:${nsKey(o.namespace)}/${o.table}`;
     case 'hosts':
       return `hosts:${o.namespace}`;
+    case 'daemon':
+      return `daemon:${o.name}`;
   }
 }
 

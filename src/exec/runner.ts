@@ -1,6 +1,7 @@
 // The one door to side effects: every external command goes through a Runner as an argv
 // array (never a shell string). Tests substitute a RecordingRunner at this boundary.
 import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { ToolError } from '../errors.js';
 import { fanOut, fansOut, type Command } from './fan-out.js';
 import { HelperSession } from './helper-session.js';
@@ -35,6 +36,13 @@ export interface Runner {
    * first failure is thrown once they all ran). Optional: without it, runAll() uses run().
    */
   runMany?(cmds: readonly Command[], parallel: number): Promise<void>;
+  /**
+   * Start a long-running program that must outlive vnetmap (a daemon of the twin): in a session
+   * of its own, standard input from /dev/null, output appended to `log`. Resolves with its pid
+   * once it has run for `settleMs` (default 150 ms); one that ended sooner is a ToolError with
+   * the end of its log. Optional: a runner without it cannot start daemons.
+   */
+  spawnDetached?(argv: readonly string[], opts: { log: string; settleMs?: number }): Promise<number>;
 }
 
 /** Run independent commands through runner.runMany, or through run(), `parallel` at a time. */
@@ -83,6 +91,35 @@ export class ProcessRunner implements Runner {
     const cmds = this.helper ? await viaNetlink(run, this.helper, all, this.atLeast) : all;
     const done = await Promise.allSettled([fanOut(run, cmds.filter(fansOut), parallel), runAll({ run }, cmds.filter((c) => !fansOut(c)), parallel)]);
     for (const d of done) if (d.status === 'rejected') throw d.reason;
+  }
+
+  spawnDetached(argv: readonly string[], opts: { log: string; settleMs?: number }): Promise<number> {
+    const [cmd, ...args] = argv;
+    if (!cmd) throw new Error('Runner.spawnDetached called with an empty argv');
+    const out = openSync(opts.log, 'a');
+    return new Promise((resolve, reject) => {
+      // detached: setsid(), so it leaves with neither vnetmap's session nor its terminal's signals.
+      const child = spawn(cmd, args, { detached: true, stdio: ['ignore', out, out] });
+      closeSync(out);
+      let settled = false;
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        settled = true;
+        reject(new ToolError(argv, 127, e.code === 'ENOENT' ? `${cmd}: command not found` : e.message, `install the package that provides ${cmd} (see scripts/setup.sh).`));
+      });
+      child.on('exit', (code, signal) => {
+        if (settled) return;
+        settled = true;
+        const tail = readFileSync(opts.log, 'utf8').split('\n').slice(-12).join('\n');
+        reject(new ToolError(argv, code, `${tail}\n(ended at once${signal ? ` by ${signal}` : ''}; its log: ${opts.log})`));
+      });
+      setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        child.removeAllListeners('exit');
+        child.unref();
+        resolve(child.pid!);
+      }, opts.settleMs ?? 150);
+    });
   }
 
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -139,11 +176,17 @@ export interface Recorded {
  */
 export class RecordingRunner implements Runner {
   readonly calls: Recorded[] = [];
+  private nextPid = 100_000;
   constructor(private readonly respond: (argv: readonly string[], input?: string) => RunResult | undefined = () => undefined) {}
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     this.calls.push(opts.input !== undefined ? { argv: [...argv], input: opts.input } : { argv: [...argv] });
     const res = this.respond(argv, opts.input) ?? { code: 0, stdout: '', stderr: '' };
     if (res.code !== 0 && !opts.allowFail) throw new ToolError(argv, res.code, res.stderr, opts.hint);
     return res;
+  }
+
+  async spawnDetached(argv: readonly string[], opts: { log: string }): Promise<number> {
+    this.calls.push({ argv: [...argv], input: `(detached, log ${opts.log})` });
+    return this.nextPid++;
   }
 }

@@ -55,6 +55,8 @@ export function describe(o: PlanObject): string {
       return `nft table ${o.table} in ${nsText(o.namespace)} (${o.rules.length} rule${o.rules.length === 1 ? '' : 's'})`;
     case 'hosts':
       return `hosts in ${o.namespace}: ${o.entries.map((e) => `${e.name}=${e.ip}`).join(', ')}`;
+    case 'daemon':
+      return `daemon ${o.name} in ${nsText(o.namespace)}: ${o.argv.join(' ')}`;
   }
 }
 

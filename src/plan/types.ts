@@ -193,6 +193,24 @@ export interface HostsObj extends Base {
   entries: { name: string; ip: string }[];
 }
 
+/**
+ * A long-running process of the twin (a DHCP or DNS server, a routing daemon, a proxy, a
+ * workload), started in its namespace when the lab is built, watched by `status` and started
+ * again by `up` when it is gone, stopped by `down`. It runs in the foreground (vnetmap puts it
+ * in a session of its own); its directory under the lab's run directory holds its files, its
+ * log and whatever it writes (leases).
+ */
+export interface DaemonObj extends Base {
+  kind: 'daemon';
+  namespace: Netns;
+  /** Unique in the lab (letters, digits, '-', '_', '.'): names the daemon's directory. */
+  name: string;
+  /** Program and arguments; the text {dir} in an argument stands for the daemon's directory. */
+  argv: string[];
+  /** Files written into its directory before it starts (configuration). */
+  files: { name: string; content: string }[];
+}
+
 export type PlanObject =
   | NetnsObj
   | BridgeObj
@@ -207,7 +225,8 @@ export type PlanObject =
   | RouteObj
   | SysctlObj
   | NftObj
-  | HostsObj;
+  | HostsObj
+  | DaemonObj;
 
 export type ObjectKind = PlanObject['kind'];
 

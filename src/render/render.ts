@@ -5,7 +5,8 @@
 // the process runner carries those out over netlink where it can, src/exec/netlink.ts),
 // one nft transaction per namespace, one ovs-vsctl transaction per bridge.
 import { labMarker } from '../plan/names.js';
-import type { BridgeObj, BridgePortObj, MacvlanObj, Netns, Plan, VethEnd } from '../plan/types.js';
+import type { BridgeObj, BridgePortObj, DaemonObj, MacvlanObj, Netns, Plan, VethEnd } from '../plan/types.js';
+import { daemonSteps } from './daemons.js';
 import { hostsFiles } from './hosts.js';
 import { devicesIn, indexByNamespace, inNs, type NsIndex } from './index-ns.js';
 import { renderNft } from './nft.js';
@@ -236,5 +237,8 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     if (first === undefined) written.set(h.content, path);
     steps.push({ phase: 'hosts', path, content: first === undefined ? h.content : { sameAs: first }, why: `names for ${h.namespace}` });
   }
+  // Daemons last: they may need every address, route and name of their namespace. Those of
+  // namespaces this run creates start now; the others run already (status watches them).
+  steps.push(...daemonSteps(plan, plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon' && (o.namespace === null ? !!scope.rootDevices : creating.has(o.namespace)))));
   return steps;
 }

@@ -4,7 +4,8 @@
 // src/apply/reconcile.ts runs the steps. Namespaces that are missing altogether are not
 // repaired here: `up` rebuilds them, with their links (apply/diff.ts).
 import type { Drift } from '../apply/drift.js';
-import type { Netns, OvsPortObj, Plan, PlanObject, VethObj } from '../plan/types.js';
+import type { DaemonObj, Netns, OvsPortObj, Plan, PlanObject, VethObj } from '../plan/types.js';
+import { daemonSteps } from './daemons.js';
 import { hostsFiles } from './hosts.js';
 import { indexByNamespace, inNs } from './index-ns.js';
 import { renderNft } from './nft.js';
@@ -57,6 +58,7 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   const ovsDrop: string[][] = [];
   const flows = new Set<string>();
   const hosts = new Set<string>();
+  const daemons = new Set<string>(); // started again (reconcile.ts stops a running one first)
   const push = <K, V>(m: Map<K, V[]>, k: K, ...v: V[]): void => void m.set(k, [...(m.get(k) ?? []), ...v]);
   const touch = (ns: Netns, dev: string): void => void config.set(ns, (config.get(ns) ?? new Set()).add(dev));
 
@@ -161,6 +163,9 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
       case 'ovs-flows':
         flows.add(x.key!);
         break;
+      case 'daemon':
+        daemons.add(x.key!);
+        break;
     }
     repaired.push(x);
   }
@@ -226,6 +231,7 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   }
   for (const o of nftAgain) if (o.kind === 'nft') steps.push({ phase: 'nft', argv: execIn(o.namespace, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${o.namespace} as planned (${o.rules.length} rules)` });
   for (const h of hostsFiles(plan)) if (hosts.has(h.namespace)) steps.push({ phase: 'hosts', path: hostsPath(h.namespace), content: h.content, why: `names for ${h.namespace}` });
+  steps.push(...daemonSteps(plan, plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon' && daemons.has(o.name))));
   return { steps, repaired, left };
 }
 

@@ -3,7 +3,7 @@
 // or adapt what vnetmap does, or run it where Node is not installed.
 import type { Plan } from '../plan/types.js';
 import { renderSteps } from './render.js';
-import { isFile, type Step } from './steps.js';
+import { isFile, isSpawn, type Step } from './steps.js';
 import { teardownFunction } from './teardown-sh.js';
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -20,6 +20,11 @@ function stepText(s: Step): string {
     if (typeof s.content !== 'string') return `# ${s.why}\nmkdir -p ${shQuote(dir)}\nln -f ${shQuote(s.content.sameAs)} ${shQuote(s.path)}`;
     // rm first: the file may be a hard link of another namespace's from an earlier run.
     return `# ${s.why}\nmkdir -p ${shQuote(dir)}\nrm -f ${shQuote(s.path)}\ncat > ${shQuote(s.path)} <<'VNETMAP_EOF'\n${s.content}VNETMAP_EOF`;
+  }
+  if (isSpawn(s)) {
+    // In a session of its own, in the background; `down` stops whatever runs in the lab's namespaces.
+    const log = shQuote(s.spawn.log);
+    return `# ${s.why}\nmkdir -p ${shQuote(s.spawn.log.slice(0, s.spawn.log.lastIndexOf('/')))}\nsetsid ${s.spawn.argv.map(shQuote).join(' ')} </dev/null >>${log} 2>&1 &`;
   }
   const cmd = s.input !== undefined ? heredoc(s.argv, s.input) : s.argv.map(shQuote).join(' ');
   return `# ${s.why}\n${cmd}`;

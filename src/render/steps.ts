@@ -4,7 +4,7 @@
 import { enterNs } from '../exec/netns.js';
 
 /** Phases in the order they must run; the journal records the phase about to start. */
-export const PHASES = ['netns', 'devices', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts'] as const;
+export const PHASES = ['netns', 'devices', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts', 'daemons'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface CommandStep {
@@ -23,16 +23,25 @@ export interface CommandStep {
 }
 
 export interface FileStep {
-  phase: 'hosts';
+  phase: 'hosts' | 'daemons';
   path: string;
   /** The file's text, or the path of an identical file written before it (then a hard link). */
   content: string | { sameAs: string };
   why: string;
 }
 
-export type Step = CommandStep | FileStep;
+/** Start a daemon (plan DaemonObj) in its namespace, in a session of its own, output to its log. */
+export interface SpawnStep {
+  phase: 'daemons';
+  spawn: { name: string; namespace: string | null; argv: string[]; log: string };
+  why: string;
+}
+
+export type Step = CommandStep | FileStep | SpawnStep;
 
 export const isFile = (s: Step): s is FileStep => 'path' in s;
+export const isSpawn = (s: Step): s is SpawnStep => 'spawn' in s;
+export const isCommand = (s: Step): s is CommandStep => 'argv' in s;
 
 export { NETNS_RUN_DIR, enterNs } from '../exec/netns.js';
 

@@ -295,6 +295,8 @@ down() {
     if [ "$alias" = "vnetmap:golden" ]; then dels+=("$ns"); fi
   done
   if [ ${#dels[@]} -gt 0 ]; then
+    # Processes in them (the lab's daemons) would keep them alive after their names go.
+    for ns in "${dels[@]}"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true; done
     printf 'netns del %s\n' "${dels[@]}" | ip -force -batch - || true
     # Only the hosts file vnetmap wrote (its first line says so), then the directory if empty:
     # anything else there (a resolv.conf of the user's) stays.

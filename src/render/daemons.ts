@@ -1,0 +1,27 @@
+// Daemons of the plan (DaemonObj) -> steps: their files into their directory, then one start
+// each, inside the namespace, in a session of its own (apply/run-steps.ts). Pure: paths only.
+import { join } from 'node:path';
+import { daemonDir } from '../paths.js';
+import type { DaemonObj, Plan } from '../plan/types.js';
+import { enterNs } from '../exec/netns.js';
+import type { Step } from './steps.js';
+
+/** The daemon's argv with {dir} made its directory, entered into its namespace. */
+export function daemonArgv(lab: string, d: DaemonObj): string[] {
+  const dir = daemonDir(lab, d.name);
+  const argv = d.argv.map((a) => a.split('{dir}').join(dir));
+  return d.namespace === null ? argv : [...enterNs(d.namespace), ...argv];
+}
+
+export const daemonLog = (lab: string, name: string): string => join(daemonDir(lab, name), 'log');
+
+/** The steps that start `daemons` (all of the plan's by default). */
+export function daemonSteps(plan: Plan, daemons: DaemonObj[] = plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon')): Step[] {
+  const steps: Step[] = [];
+  for (const d of daemons) {
+    const dir = daemonDir(plan.lab, d.name);
+    for (const f of d.files) steps.push({ phase: 'daemons', path: join(dir, f.name), content: f.content, why: `${f.name} of daemon ${d.name}` });
+    steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name) }, why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
+  }
+  return steps;
+}
