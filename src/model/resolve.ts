@@ -6,12 +6,19 @@ import { error, type Finding, type PathSeg } from './problems.js';
 import type { RawDesign, RawInterface, RawLink, RawNode, RawRoute } from './schema.js';
 import type { Design, DesignNode, Iface, Link, LinkEnd, PortMode, Route, Routed } from './types.js';
 
-export function resolve(raw: RawDesign, file: string): { design: Design; findings: Finding[] } {
+/**
+ * The parts of a design file that passed the schema (analyse.ts reads it piece by piece): a
+ * link that did not is undefined, so that the others keep their numbers.
+ */
+export type ReadDesign = Omit<RawDesign, 'links'> & { links: (RawLink | undefined)[] };
+
+export function resolve(raw: ReadDesign, file: string): { design: Design; findings: Finding[] } {
   const f: Finding[] = [];
   const nodes: DesignNode[] = Object.entries(raw.nodes).map(([name, n]) => resolveNode(name, n, ['nodes', name], f));
-  const links = (raw.links ?? []).flatMap((l, i) => resolveLink(l, i, f));
+  const links = raw.links.flatMap((l, i) => (l ? resolveLink(l, i, f) : []));
   const m = raw.mapping ?? {};
-  const servers: Design['mapping']['servers'] = {};
+  // No prototype: a server called "constructor" must not find Object.prototype's.
+  const servers: Design['mapping']['servers'] = Object.create(null);
   for (const [s, o] of Object.entries(m.servers ?? {})) servers[s] = o['macvlan-mode'] ? { macvlanMode: o['macvlan-mode'] } : {};
   const design: Design = {
     name: raw.name,
@@ -114,7 +121,7 @@ function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
     if (i['sriov-vfs'] !== undefined) iface.sriovVfs = i['sriov-vfs'];
     return iface;
   });
-  const out: Routed = { interfaces, routes: [], hosts: n.hosts ?? {} };
+  const out: Routed = { interfaces, routes: [], hosts: Object.assign(Object.create(null), n.hosts) };
   if (n.gateway !== undefined) {
     const g = ip(n.gateway, [...path, 'gateway'], f);
     if (g !== undefined) out.gateway = g;

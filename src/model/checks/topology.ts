@@ -2,13 +2,12 @@
 // hairpin settings on ports that do not exist.
 import { error, warning, type Finding } from '../problems.js';
 import { closest } from '../suggest.js';
-import type { RawDesign } from '../schema.js';
+import type { CheckContext } from './index.js';
 import type { Design, Link } from '../types.js';
 import { isSwitching } from '../types.js';
 import { domainsOf, list } from './util.js';
-import { pushTo } from '../../collections.js';
 
-export function checkTopology(d: Design): Finding[] {
+export function checkTopology(d: Design, ctx: CheckContext): Finding[] {
   const f: Finding[] = [];
 
   for (const loop of domainsOf(d).loops) {
@@ -25,11 +24,9 @@ export function checkTopology(d: Design): Finding[] {
     );
   }
 
-  const portsOf = new Map<string, string[]>();
-  for (const l of d.links) for (const e of l.ends) pushTo(portsOf, e.node, e.port);
   for (const n of d.nodes) {
     if (n.kind !== 'switch' || n.hairpin === 'all') continue;
-    const ports = portsOf.get(n.name) ?? [];
+    const ports = [...(ctx.cabled.get(n.name) ?? [])];
     n.hairpin.forEach((p, k) => {
       if (ports.includes(p)) return;
       const hint = closest(p, ports);
@@ -42,17 +39,14 @@ export function checkTopology(d: Design): Finding[] {
 }
 
 /**
- * Devices cabled to nothing. Read from the raw design so that a node named in a link that is
- * itself broken (three endpoints, say) is not also called uncabled.
+ * Devices cabled to nothing. Every link of the file counts, also one that is itself broken
+ * (three endpoints, a shape error): its node is cabled, only the cable is wrong.
  */
-export function checkUnlinked(raw: RawDesign): Finding[] {
-  const named = new Set(
-    (raw.links ?? []).flatMap((l) => l.endpoints.map((e) => (typeof e === 'string' ? e.slice(0, Math.max(0, e.indexOf(':'))) : e.node))),
-  );
-  return Object.entries(raw.nodes).flatMap(([name, n]) =>
-    n.kind === 'vm' || named.has(name)
+export function checkUnlinked(d: Design, ctx: CheckContext): Finding[] {
+  return d.nodes.flatMap((n) =>
+    n.kind === 'vm' || ctx.cabled.has(n.name)
       ? []
-      : [warning('W-NODE-UNLINKED', ['nodes', name], `${n.kind} ${name} is not cabled to anything; add a link to it under "links", or remove it.`, true)],
+      : [warning('W-NODE-UNLINKED', n.path, `${n.kind} ${n.name} is not cabled to anything; add a link to it under "links", or remove it.`, true)],
   );
 }
 

@@ -19,7 +19,16 @@ export interface AddrHolder {
   path: PathSeg[];
 }
 
+/** Several checks ask for the same node's holders; make them once per node. */
+const holderCache = new WeakMap<DesignNode, AddrHolder[]>();
+
 export function holdersOf(n: DesignNode): AddrHolder[] {
+  let hs = holderCache.get(n);
+  if (!hs) holderCache.set(n, (hs = makeHolders(n)));
+  return hs;
+}
+
+function makeHolders(n: DesignNode): AddrHolder[] {
   if (!isRouted(n)) return [];
   const out: AddrHolder[] = n.interfaces.map((i) => ({
     node: n.name,
