@@ -91,7 +91,16 @@ export function analyse(data: Record<string, unknown>, file: string): Analysis {
   };
   const held = heldBack(omitted);
   const checked = runChecks(design, read, ctx).filter((f) => !held(f));
-  return { design, findings: [...findings, ...resolved, ...checked] };
+  return { design, findings: oneAPlace([...findings, ...resolved, ...checked]) };
+}
+
+/**
+ * A warning where an error already stands is its echo (a gateway that is the broadcast address
+ * is also "not in its domain"): the error alone says what to fix there.
+ */
+function oneAPlace(findings: Finding[]): Finding[] {
+  const errors = new Set(findings.filter((f) => f.severity === 'error').map((f) => pathKey(f.path)));
+  return errors.size ? findings.filter((f) => f.severity === 'error' || !errors.has(pathKey(f.path))) : findings;
 }
 
 type RawFields = z.infer<typeof DesignSchema>;
