@@ -17,6 +17,9 @@ export const TWIN_IFNAMES: { re: RegExp; what: string }[] = [
   { re: /^br\d+(-\d+)?$/, what: 'its bridges br<N> (br0, br10, br1-10)' },
   { re: /^vlan\d+$/, what: 'its routed VLAN interfaces and VLAN bridges vlan<VLAN>' },
   { re: /\.\d+$/, what: 'its 802.1Q devices <port>.<VLAN>' },
+  // Counted names (libvirt's vnet0, vnet1, ...) skip the design names taken so far, but a
+  // switch port may be placed after the counter passed its name.
+  { re: /^(vnet|unplug|macvtap)\d+$/, what: 'its own ports vnet<N>, unplug<N> and macvtap<N>' },
 ];
 
 /** Node kinds whose namespace holds devices of the twin's own besides the design's interfaces. */

@@ -14,7 +14,7 @@ import { pushTo } from '../collections.js';
 import { peerOf, vmVlan } from './context.js';
 import { compileFaithful } from './faithful.js';
 import { ifaceRef, nodeRef } from './refs.js';
-import { vlanDevName } from './servers.js';
+import { claimVlanDev, vlanDevName } from './servers.js';
 import { vmMac } from './vm-ports.js';
 import type { Deviation, MacvlanObj } from './types.js';
 
@@ -42,6 +42,7 @@ function realizeChildren(ctx: Ctx, s: ServerNode): void {
       throw new UserError(`macvtap: server ${s.name}'s NIC ${nicName} has no cable, but macvlan children need their parent device; cable it, or use faithful or compact.`);
     // Tagged VMs hang off an 8021q device <nic>.<vid> (seed B_M1); each device is a parent of its own.
     const parents = new Map<string, VmIface[]>();
+    const vlanDev = new Map<number, string>();
     for (const v of vms) {
       const vid = vmVlan(s, v);
       let parent = nicName;
@@ -50,8 +51,9 @@ function realizeChildren(ctx: Ctx, s: ServerNode): void {
           throw new UserError(
             `macvtap: VM ${v.vm.name} is in VLAN ${vid} on server ${s.name}, which needs an 8021q device ${vlanDevName(nicName, vid)} as its macvlan parent, but the capabilities (${ctx.caps.source}) lack 8021q VLAN devices; plan with --capabilities full for a kernel that has them, or use --strategy faithful.`,
           );
-        parent = vlanDevName(nicName, vid);
-        if (!parents.has(parent)) b.add({ kind: 'vlan', namespace: ns, name: b.claim(ns, parent), parent: nicName, vid, realizes: [ifaceRef(s.name, nicName)] });
+        parent = vlanDev.get(vid) ?? claimVlanDev(b, ns, nicName, vid);
+        if (!vlanDev.has(vid)) b.add({ kind: 'vlan', namespace: ns, name: parent, parent: nicName, vid, realizes: [ifaceRef(s.name, nicName)] });
+        vlanDev.set(vid, parent);
       }
       pushTo(parents, parent, v);
     }
