@@ -29,7 +29,7 @@ export function readYaml(text: string, file: string): YamlRead {
   const bare = new Locator(file, undefined, lines);
   const problem = (offset: number, message: string, code = 'E-YAML'): Problem => ({ severity: 'error', code, message, ...bare.pos(offset), path: [] });
   const deep = tooDeepText(tokens);
-  if (deep !== undefined) return { locator: bare, problems: [problem(deep, tooDeepMessage('here'), 'E-TOO-DEEP')] };
+  if (deep !== undefined) return { locator: bare, problems: [problem(deep, tooDeepMessage('here', 'check the brackets and indentation'), 'E-TOO-DEEP')] };
 
   const doc = compose(tokens, text.length);
   const locator = new Locator(file, doc, lines);
@@ -73,8 +73,8 @@ function compose(tokens: CST.Token[], end: number): Document.Parsed {
   return doc!;
 }
 
-const tooDeepMessage = (where: string): string =>
-  `the YAML nests deeper than ${MAX_DEPTH} levels ${where}; a design needs about eight (nodes, a node, its interfaces, ...), so check the brackets and indentation.`;
+const tooDeepMessage = (where: string, fix: string): string =>
+  `the YAML nests deeper than ${MAX_DEPTH} levels ${where}; a design needs about eight (nodes, a node, its interfaces, ...), so ${fix}.`;
 
 /** Offset of the first collection nested deeper than MAX_DEPTH in the parsed tokens, walked without recursion. */
 function tooDeepText(tokens: CST.Token[]): number | undefined {
@@ -134,7 +134,7 @@ function aliasDepth(doc: Document.Parsed): { offset: number; message: string; co
     if (h > MAX_DEPTH) {
       // The text itself is shallow (tooDeepText), so an alias on the way down made it deep.
       const alias = firstAlias(top.n, height);
-      return { offset: (alias ?? (top.n as YNode)).range?.[0] ?? 0, message: tooDeepMessage('once its aliases are expanded'), code: 'E-TOO-DEEP' };
+      return { offset: (alias ?? (top.n as YNode)).range?.[0] ?? 0, message: tooDeepMessage('once its aliases are expanded', 'write the aliased values out'), code: 'E-TOO-DEEP' };
     }
   }
   return undefined;

@@ -10,6 +10,7 @@ export function checkReferences(d: Design, ctx: CheckContext): Finding[] {
   const f: Finding[] = [];
   const byName = new Map(d.nodes.map((n) => [n.name, n]));
   const names = [...byName.keys()];
+  const servers = d.nodes.filter((x) => x.kind === 'server').map((x) => x.name);
   const used = new Map<string, number>();
 
   for (const l of d.links) {
@@ -40,7 +41,7 @@ export function checkReferences(d: Design, ctx: CheckContext): Finding[] {
       const s = byName.get(n.server);
       if (!s) {
         if (ctx.defined(n.server)) continue; // left out for its own errors
-        const hint = closest(n.server, d.nodes.filter((x) => x.kind === 'server').map((x) => x.name));
+        const hint = closest(n.server, servers);
         f.push(error('E-NO-SERVER', [...n.path, 'server'], `VM ${n.name} runs on server "${n.server}", which is not defined; ${hint ? `did you mean "${hint}"?` : 'add a node of kind server.'}`));
       } else if (s.kind !== 'server') {
         f.push(error('E-NOT-SERVER', [...n.path, 'server'], `VM ${n.name} runs on "${n.server}", which is a ${s.kind}; a VM runs on a node of kind server.`));

@@ -49,6 +49,14 @@ function makeHolders(n: DesignNode): AddrHolder[] {
 
 export const allHolders = (d: Design): AddrHolder[] => d.nodes.flatMap(holdersOf);
 
+const byNameCache = new WeakMap<Design, Map<string, DesignNode>>();
+/** The design's nodes by name, made once per design (a scan per lookup is quadratic in big designs). */
+export function nodesByName(d: Design): Map<string, DesignNode> {
+  let m = byNameCache.get(d);
+  if (!m) byNameCache.set(d, (m = new Map(d.nodes.map((n) => [n.name, n]))));
+  return m;
+}
+
 /** Several checks need the domains; compute them once per design. */
 const domainCache = new WeakMap<Design, DomainResult>();
 export function domainsOf(d: Design): DomainResult {
@@ -82,8 +90,9 @@ export function describeDomain(d: Design, dom: Domain): string {
  * frame on one segment and so merge whatever subnets reach them.
  */
 export function plainSwitches(d: Design, dom: Domain): string[] {
+  const byName = nodesByName(d);
   return dom.switches.filter((s) => {
-    const n = d.nodes.find((x) => x.name === s);
+    const n = byName.get(s);
     return (n?.kind === 'switch' || n?.kind === 'server') && !n.vlanAware;
   });
 }
