@@ -19,8 +19,12 @@ export interface Analysis {
   findings: Finding[];
 }
 
-/** The top level alone: nodes and links are read one by one below. */
-const TopLevel = DesignSchema.extend({ nodes: z.record(z.string(), z.unknown()), links: z.array(z.unknown()).optional() });
+/**
+ * The top level alone: nodes and links are read one by one below. Their own shape (a mapping,
+ * a list) is checked apart, only when wrong: a record schema here would copy 20,000 nodes.
+ */
+const TopLevel = DesignSchema.extend({ nodes: z.unknown().optional(), links: z.unknown().optional() });
+const NodesShape = DesignSchema.pick({ nodes: true, links: true }).extend({ nodes: z.record(z.string(), z.unknown()), links: z.array(z.unknown()).optional() });
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -34,8 +38,10 @@ export function analyse(data: Record<string, unknown>, file: string): Analysis {
   };
 
   const top = TopLevel.safeParse(data);
-  if (!top.success) {
-    const f = issuesToFindings(top.error.issues, TopLevel, data);
+  const shapeOf = isMapping(data.nodes) && (data.links === undefined || Array.isArray(data.links)) ? undefined : NodesShape.safeParse({ nodes: data.nodes, ...(data.links === undefined ? {} : { links: data.links }) });
+  const issues = [...(top.success ? [] : top.error.issues), ...(shapeOf?.success === false ? shapeOf.error.issues : [])];
+  if (issues.length) {
+    const f = issuesToFindings(issues, TopLevel, data);
     findings.push(...f);
     // An unknown key ("link") may hold what the author meant for a known one.
     for (const x of f) if (x.path.length) omitted.push(x.path.slice(0, 1));

@@ -54,17 +54,21 @@ function place(findings: Finding[], locator: Locate): Problem[] {
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const f of findings) {
-    const p: Problem = { severity: f.severity, code: f.code, message: f.message, path: f.path, ...locator.at(f.path, f.atKey) };
-    const key = `${p.code}|${p.line}|${p.column}|${p.message}`;
+    const { line, column } = locator.at(f.path, f.atKey);
+    const key = `${f.code}|${line}|${column}|${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push(p);
+    problems.push({ severity: f.severity, code: f.code, message: f.message, path: f.path, file: locator.file, line, column });
   }
   return problems;
 }
 
 /** Sorted errors and warnings, their text safe to print (printable.ts). */
 function result(problems: Problem[]): LoadResult {
-  const sorted = sortProblems(problems.map((p) => ({ ...p, file: printable(p.file), message: printable(p.message) })));
+  for (const p of problems) {
+    p.file = printable(p.file);
+    p.message = printable(p.message);
+  }
+  const sorted = sortProblems(problems);
   return { errors: sorted.filter((p) => p.severity === 'error'), warnings: sorted.filter((p) => p.severity === 'warning') };
 }

@@ -5,6 +5,7 @@ import type { PathSeg, Position } from './problems.js';
 
 /** Where a path of the design is written. */
 export interface Locate {
+  readonly file: string;
   at(path: PathSeg[], atKey?: boolean): Position;
 }
 

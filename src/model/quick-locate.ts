@@ -7,6 +7,10 @@
 // a value where its text starts (a quoted one at its quote, a block scalar at its "|" or ">"
 // header), an empty value right after its ":" and the blanks that follow on that line, a key
 // with no value at all at the key. test/unit/model-quick-read.test.ts compares the two.
+//
+// The events are walked along each path asked for, skipping whole collections by where they
+// end, so nothing is built per node; only a big mapping (the nodes of a large design) gets an
+// index of its keys, on the first lookup in it.
 import { EVENT_ID, getScalarValue, SCALAR_STYLE, type parseEvents } from 'js-yaml';
 import type { Locate } from './locate.js';
 import type { PathSeg, Position } from './problems.js';
@@ -14,38 +18,14 @@ import type { PathSeg, Position } from './problems.js';
 type Event = ReturnType<typeof parseEvents>[number];
 type ScalarEvent = Extract<Event, { type: typeof EVENT_ID.SCALAR }>;
 
-interface Entry {
-  key: string;
-  at: number;
-  value: Spot | undefined;
-}
-
-/** A node of the document: where it starts, and its entries. */
-interface Spot {
-  at: number;
-  /** A mapping's entries, in order (the first of two equal keys wins, as in `yaml`). */
-  entries?: Entry[];
-  /** Made on the first lookup in a big mapping (the nodes of a 20,000-node design). */
-  index?: Map<string, Entry>;
-  items?: (Spot | undefined)[];
-}
-
-/** Most mappings hold a few keys: scanning them costs less than a Map for each. */
+/** Mappings with more keys than this get an index; smaller ones are scanned. */
 const SCAN = 8;
 
-function entry(m: Spot, key: string): Entry | undefined {
-  const es = m.entries!;
-  if (es.length <= SCAN) return es.find((e) => e.key === key);
-  if (!m.index) {
-    m.index = new Map();
-    for (const e of es) if (!m.index.has(e.key)) m.index.set(e.key, e);
-  }
-  return m.index.get(key);
-}
-
 export class EventLocator implements Locate {
-  private root: Spot | undefined;
   private readonly lineStarts: number[] = [0];
+  /** Index of the event after each collection's last event (its POP), filled on first use. */
+  private next?: Int32Array;
+  private readonly indexes = new Map<number, Map<string, number>>();
 
   constructor(
     readonly file: string,
@@ -58,24 +38,92 @@ export class EventLocator implements Locate {
   }
 
   at(path: PathSeg[], atKey = false): Position {
-    this.root ??= this.build();
-    let node = this.root;
-    let best = node?.at ?? 0;
-    for (let i = 0; i < path.length && node; i++) {
+    const ev = this.events;
+    // Event 0 opens the document; its content follows.
+    let node = ev[1] && ev[1].type !== EVENT_ID.POP ? 1 : -1;
+    if (node < 0) return this.pos(0);
+    let best = this.start(node);
+    for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
-      if (node.entries) {
-        const e = entry(node, String(seg));
-        if (!e) break;
-        if (i === path.length - 1 && atKey) return this.pos(e.at);
-        node = e.value;
-        best = node?.at ?? e.at;
-      } else if (node.items && typeof seg === 'number') {
-        node = node.items[seg];
-        if (!node) break;
-        best = node.at;
+      const e = ev[node]!;
+      if (e.type === EVENT_ID.MAPPING) {
+        const key = this.find(node, String(seg));
+        if (key < 0) break;
+        if (i === path.length - 1 && atKey) return this.pos(this.start(key));
+        node = this.after(key);
+        const v = ev[node]!;
+        if (v.type === EVENT_ID.SCALAR && v.valueStart < 0) {
+          // No text of its own: right after the key's ":" and the blanks after it, or the key itself.
+          const empty = emptyAfter(this.text, scalarEnd(ev[key] as ScalarEvent));
+          return this.pos(empty ?? this.start(key));
+        }
+        best = this.start(node);
+      } else if (e.type === EVENT_ID.SEQUENCE && typeof seg === 'number') {
+        let item = node + 1;
+        for (let k = 0; k < seg && ev[item]!.type !== EVENT_ID.POP; k++) item = this.after(item);
+        if (ev[item]!.type === EVENT_ID.POP) break;
+        node = item;
+        best = this.start(node);
       } else break;
     }
     return this.pos(best);
+  }
+
+  /** The index of the event after the node starting at i (past a collection's POP). */
+  private after(i: number): number {
+    const e = this.events[i]!;
+    if (e.type !== EVENT_ID.MAPPING && e.type !== EVENT_ID.SEQUENCE) return i + 1;
+    if (!this.next) {
+      const next = new Int32Array(this.events.length);
+      const open: number[] = [];
+      this.events.forEach((x, k) => {
+        if (x.type === EVENT_ID.MAPPING || x.type === EVENT_ID.SEQUENCE || x.type === EVENT_ID.DOCUMENT) open.push(k);
+        else if (x.type === EVENT_ID.POP) next[open.pop()!] = k + 1;
+      });
+      this.next = next;
+    }
+    return this.next[i]!;
+  }
+
+  /** The key event of `key` in the mapping starting at m, or -1; the first of two equal keys, as in `yaml`. */
+  private find(m: number, key: string): number {
+    const index = this.indexes.get(m);
+    if (index) return index.get(key) ?? -1;
+    const keys: number[] = [];
+    for (let k = m + 1; this.events[k]!.type !== EVENT_ID.POP; k = this.after(this.after(k))) keys.push(k);
+    if (keys.length <= SCAN) return keys.find((k) => this.keyIs(k, key)) ?? -1;
+    const made = new Map<string, number>();
+    for (const k of keys) {
+      const text = this.keyText(k);
+      if (text !== undefined && !made.has(text)) made.set(text, k);
+    }
+    this.indexes.set(m, made);
+    return made.get(key) ?? -1;
+  }
+
+  /** Whether key event k spells `key`, without making a string for the usual plain name. */
+  private keyIs(k: number, key: string): boolean {
+    const e = this.events[k]!;
+    if (e.type !== EVENT_ID.SCALAR) return false;
+    if (e.style === SCALAR_STYLE.PLAIN && e.valueEnd - e.valueStart === key.length && /^[A-Za-z]/.test(key) && this.text.startsWith(key, e.valueStart)) {
+      return this.plainKey(key) === key;
+    }
+    return this.keyText(k) === key;
+  }
+
+  /** The key a scalar event makes in the data; undefined for a collection used as a key. */
+  private keyText(k: number): string | undefined {
+    const e = this.events[k]!;
+    if (e.type !== EVENT_ID.SCALAR) return undefined;
+    const value = getScalarValue(this.text, e);
+    return e.style === SCALAR_STYLE.PLAIN ? this.plainKey(value) : value;
+  }
+
+  /** Where the node of event i is written. */
+  private start(i: number): number {
+    const e = this.events[i]!;
+    if (e.type === EVENT_ID.SCALAR) return scalarStart(this.text, e);
+    return e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE ? e.start : 0;
   }
 
   private pos(offset: number): Position {
@@ -88,53 +136,6 @@ export class EventLocator implements Locate {
       else hi = mid - 1;
     }
     return { file: this.file, line: lo + 1, column: offset - ls[lo]! + 1 };
-  }
-
-  /** The document's nodes from the event stream, walked once. */
-  private build(): Spot | undefined {
-    const { text } = this;
-    let root: Spot | undefined;
-    // Open collections; for a mapping, the key waiting for its value.
-    const stack: { spot: Spot; key?: { text: string | undefined; at: number; end: number } }[] = [];
-    const place = (spot: Spot | undefined, key?: { text: string | undefined; at: number; end: number }) => {
-      const top = stack[stack.length - 1];
-      if (!top) root = spot;
-      else if (top.spot.items) top.spot.items.push(spot);
-      else if (!top.key) top.key = key ?? { text: undefined, at: spot?.at ?? 0, end: spot?.at ?? 0 };
-      else {
-        const k = top.key;
-        top.key = undefined;
-        // A value with no text of its own sits right after the key's ":" and the blanks after it.
-        const value = spot ?? emptyAfter(text, k.end);
-        if (k.text !== undefined) top.spot.entries!.push({ key: k.text, at: k.at, value });
-      }
-    };
-    for (const ev of this.events) {
-      switch (ev.type) {
-        case EVENT_ID.MAPPING:
-        case EVENT_ID.SEQUENCE: {
-          const spot: Spot = ev.type === EVENT_ID.MAPPING ? { at: ev.start, entries: [] } : { at: ev.start, items: [] };
-          place(spot);
-          stack.push({ spot });
-          break;
-        }
-        case EVENT_ID.SCALAR: {
-          const top = stack[stack.length - 1];
-          const asKey = !!top?.spot.entries && !top.key;
-          const at = scalarStart(text, ev);
-          if (asKey) {
-            const value = getScalarValue(text, ev);
-            place(undefined, { text: ev.style === SCALAR_STYLE.PLAIN ? this.plainKey(value) : value, at, end: scalarEnd(ev) });
-          }
-          else place(ev.valueStart < 0 ? undefined : { at });
-          break;
-        }
-        case EVENT_ID.POP:
-          stack.pop();
-          break;
-      }
-    }
-    return root;
   }
 }
 
@@ -157,11 +158,11 @@ function scalarStart(text: string, ev: ScalarEvent): number {
 const scalarEnd = (ev: ScalarEvent): number => ev.valueEnd + (quoted(ev) ? 1 : 0);
 
 /** An empty value: after the ":" following the key, and the blanks after it on that line. */
-function emptyAfter(text: string, keyEnd: number): Spot | undefined {
+function emptyAfter(text: string, keyEnd: number): number | undefined {
   let i = keyEnd;
   while (text[i] === ' ' || text[i] === '\t') i++;
   if (text[i] !== ':') return undefined; // a key alone, as in "{ a, b }": no value node
   i++;
   while (text[i] === ' ' || text[i] === '\t') i++;
-  return { at: i };
+  return i;
 }

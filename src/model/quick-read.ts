@@ -43,6 +43,8 @@ const SCHEMA = FAILSAFE_SCHEMA.withTags(
 
 /** A plain key as the data holds it: resolved like SCHEMA (".0" is the float 0), then as text ("0"). */
 function plainKey(s: string): string {
+  // Most keys are names: a letter first, and not a null or boolean word.
+  if (/^[A-Za-z]/.test(s) && !CORE.null.test(s) && !CORE.bool.test(s)) return s;
   for (const r of [RESOLVE.null, RESOLVE.bool, RESOLVE.int, RESOLVE.float]) {
     const v = r(s);
     if (v !== NOT_RESOLVED) return String(v);
@@ -93,6 +95,7 @@ function hasDivergentKey(v: unknown, depth = 0): boolean {
   if (v === null || typeof v !== 'object') return false;
   if (depth >= MAX_DEPTH) return true;
   if (Array.isArray(v)) return v.some((x) => hasDivergentKey(x, depth + 1));
-  for (const [k, x] of Object.entries(v)) if (k === 'null' || k === '__proto__' || hasDivergentKey(x, depth + 1)) return true;
+  // for..in, not Object.entries: no array per mapping (this walk sees every node of the design).
+  for (const k in v) if (Object.hasOwn(v, k) && (k === 'null' || k === '__proto__' || hasDivergentKey((v as Record<string, unknown>)[k], depth + 1))) return true;
   return false;
 }

@@ -97,9 +97,14 @@ function resolveNode(name: string, n: RawNode, path: PathSeg[], f: Finding[]): D
       return { ...base, ...routed(n, path, f), kind: 'vm', server: n.server };
     case 'host':
     case 'external':
-      return { ...base, ...routed(n, path, f), kind: n.kind };
+      // Most nodes of a big design are hosts: spreading into a fresh literal allocated several
+      // times what extending routed()'s result does (a third of resolve's memory at 20,000).
+      return Object.assign(routed(n, path, f), base, { kind: n.kind });
   }
 }
+
+/** No prototype: a host name "constructor" must not find Object.prototype's. Shared when empty. */
+const NO_HOSTS: Record<string, string> = Object.freeze(Object.create(null));
 
 type RoutedRaw = {
   interfaces?: Record<string, RawInterface & { uplink?: string; vlan?: number; 'sriov-vfs'?: number }>;
@@ -119,7 +124,7 @@ function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
     if (i['sriov-vfs'] !== undefined) iface.sriovVfs = i['sriov-vfs'];
     return iface;
   });
-  const out: Routed = { interfaces, routes: [], hosts: Object.assign(Object.create(null), n.hosts) };
+  const out: Routed = { interfaces, routes: [], hosts: n.hosts ? Object.assign(Object.create(null), n.hosts) : NO_HOSTS };
   if (n.gateway !== undefined) {
     const g = ip(n.gateway, [...path, 'gateway'], f);
     if (g !== undefined) out.gateway = g;

@@ -54,6 +54,7 @@ export function checkBroadcast(d: Design): Finding[] {
 
 /** One warning per domain whose end stations sit in more than one subnet. */
 function mixed(d: Design, dom: Domain, byRef: Map<string, AddrHolder>, f: Finding[]): void {
+  if (dom.members.length < 2) return; // most domains of a big design are one interface
   const groups = new Map<string, AddrHolder[]>();
   for (const m of dom.members) {
     const h = byRef.get(m.ref);

@@ -3,12 +3,13 @@
 import { error, warning, type Finding } from '../problems.js';
 import { closest } from '../suggest.js';
 import type { CheckContext } from './index.js';
+import { nodesByName } from './util.js';
 import type { Design } from '../types.js';
 
 export function checkMapping(d: Design, ctx: CheckContext): Finding[] {
   const f: Finding[] = [];
   const servers = d.nodes.filter((n) => n.kind === 'server').map((n) => n.name);
-  const byName = new Map(d.nodes.map((n) => [n.name, n]));
+  const byName = nodesByName(d);
   for (const name of Object.keys(d.mapping.servers)) {
     const n = byName.get(name);
     const path = ['mapping', 'servers', name];

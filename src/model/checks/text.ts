@@ -10,15 +10,16 @@ const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202
 
 export function checkText(d: Design): Finding[] {
   const f: Finding[] = [];
-  const text = (s: string | undefined, path: PathSeg[], what: string) => {
+  const text = (s: string | undefined, path: () => PathSeg[], what: string) => {
     const c = s === undefined ? null : HIDDEN.exec(s);
     if (c) {
       const code = `U+${c[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-      f.push(error('E-TEXT', path, `${what} holds the invisible control character ${code} at position ${c.index + 1}, which would change what terminals and diagrams show; remove it.`));
+      f.push(error('E-TEXT', path(), `${what} holds the invisible control character ${code} at position ${c.index + 1}, which would change what terminals and diagrams show; remove it.`));
     }
   };
-  text(d.description, ['description'], 'the description');
-  for (const n of d.nodes) text(n.label, [...n.path, 'label'], `${n.name}'s label`);
-  for (const l of d.links) text(l.label, [...l.path, 'label'], `link ${l.index}'s label`);
+  // Paths and names only for text that is there: most nodes have no label.
+  text(d.description, () => ['description'], 'the description');
+  for (const n of d.nodes) if (n.label !== undefined) text(n.label, () => [...n.path, 'label'], `${n.name}'s label`);
+  for (const l of d.links) if (l.label !== undefined) text(l.label, () => [...l.path, 'label'], `link ${l.index}'s label`);
   return f;
 }
