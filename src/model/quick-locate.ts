@@ -26,6 +26,7 @@ export class EventLocator implements Locate {
   /** Index of the event after each collection's last event (its POP), filled on first use. */
   private next?: Int32Array;
   private readonly indexes = new Map<number, Map<string, number>>();
+  private readonly items = new Map<number, number[]>();
 
   constructor(
     readonly file: string,
@@ -59,9 +60,8 @@ export class EventLocator implements Locate {
         }
         best = this.start(node);
       } else if (e.type === EVENT_ID.SEQUENCE && typeof seg === 'number') {
-        let item = node + 1;
-        for (let k = 0; k < seg && ev[item]!.type !== EVENT_ID.POP; k++) item = this.after(item);
-        if (ev[item]!.type === EVENT_ID.POP) break;
+        const item = this.item(node, seg);
+        if (item < 0) break;
         node = item;
         best = this.start(node);
       } else break;
@@ -83,6 +83,20 @@ export class EventLocator implements Locate {
       this.next = next;
     }
     return this.next[i]!;
+  }
+
+  /** The event of item k of the sequence starting at q, or -1; a long sequence (links) gets an index. */
+  private item(q: number, k: number): number {
+    let items = this.items.get(q);
+    if (!items) {
+      // Up to item k; past SCAN items, on to the end, and kept.
+      const list: number[] = [];
+      for (let i = q + 1; this.events[i]!.type !== EVENT_ID.POP && (list.length <= k || list.length > SCAN); i = this.after(i)) list.push(i);
+      if (list.length <= SCAN) return list[k] ?? -1;
+      items = list;
+      this.items.set(q, items);
+    }
+    return items[k] ?? -1;
   }
 
   /** The key event of `key` in the mapping starting at m, or -1; the first of two equal keys, as in `yaml`. */

@@ -11,11 +11,13 @@ import { FABRIC_NODE, reservedIfname } from '../../src/model/reserved.js';
 
 const NEAR_RESERVED = ['eth0', 'br-0', 'br0x', 'xbr0', 'vlan', 'vlan-10', 'vlanx', 'x.10a', 'all1', 'default0', 'lo0', 'eth0.x', 'bonding', 'a.b', 'A_B-c.D', 'unplug0', 'vnet0', 'macvtap0', 'd1', 'ABCDEFGHIJKLMNO'];
 
-const anyIfName = fc.oneof(fc.constantFrom(...NEAR_RESERVED), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/));
+/** Names of JavaScript's object machinery are valid names too; a lookup in a plain object would find the prototype's. */
+const JS_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+const anyIfName = fc.oneof(fc.constantFrom(...NEAR_RESERVED, ...JS_NAMES.filter((n) => n.length <= 15)), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/));
 /** Interface names of hosts, routers and VMs (only the kernel's are taken), and ports of switches, L3 switches and servers. */
 const ifName = anyIfName.filter((n) => !reservedIfname(n, 'host'));
 const portName = fc.oneof(anyIfName, fc.constantFrom('enp129s0f0np0', 'enp129s0f0np1', 'uplink-to-core1', 'uplink-to-core2')).filter((n) => !reservedIfname(n, 'switch'));
-const nodeName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,23}$/).filter((n) => n !== FABRIC_NODE);
+const nodeName = fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,23}$/), fc.constantFrom(...JS_NAMES)).filter((n) => n !== FABRIC_NODE);
 const text = fc.string({ unit: 'grapheme', maxLength: 16 }).map((s) => s.replace(/[\p{Cc}\p{Cf}]/gu, ''));
 const mtu = fc.constantFrom(undefined, undefined, 1280, 1500, 9000, 65535);
 const hostName = fc.oneof(fc.constantFrom('VNETMAP-EOF', 'web-1.lab', 'a.b.c'), fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/));
