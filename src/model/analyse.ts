@@ -24,7 +24,7 @@ export interface Analysis {
  * a list) is checked apart, only when wrong: a record schema here would copy 20,000 nodes.
  */
 const TopLevel = DesignSchema.extend({ nodes: z.unknown().optional(), links: z.unknown().optional() });
-const NodesShape = DesignSchema.pick({ nodes: true, links: true }).extend({ nodes: z.record(z.string(), z.unknown()), links: z.array(z.unknown()).optional() });
+const NodesShape = z.object({ nodes: z.record(z.string(), z.unknown()), links: z.array(z.unknown()).optional() });
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -55,7 +55,6 @@ export function analyse(data: Record<string, unknown>, file: string): Analysis {
   };
 
   const nodes: Record<string, RawNode> = Object.create(null);
-  const broken = new Set<string>();
   const nodesData = data.nodes;
   if (isMapping(nodesData)) {
     // Object.entries, not zod's record: zod drops a key "__proto__" (it sets the prototype).
@@ -64,10 +63,8 @@ export function analyse(data: Record<string, unknown>, file: string): Analysis {
       const lost = lostNames(raw, ['nodes', name]);
       findings.push(...lost);
       if (!r.success) shape(r.error.issues, Node, raw, ['nodes', name]);
-      if (!r.success || lost.length) {
-        broken.add(name);
-        omitted.push(['nodes', name]);
-      } else nodes[name] = r.data;
+      if (!r.success || lost.length) omitted.push(['nodes', name]);
+      else nodes[name] = r.data;
     }
   } else omitted.push(['nodes']);
 
