@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { BUG_REPORT_LINE, BusyError, EnvironmentError, environmentMessage, InterruptedError, ToolError, UserError } from '../errors.js';
 import { formatProblems } from '../model/format.js';
+import { printable } from '../model/printable.js';
 import { VERSION } from '../version.js';
 import * as validate from './validate.js';
 import * as plan from './plan.js';
@@ -49,7 +50,7 @@ export function report(e: unknown): number {
   }
   if (e instanceof UserError) {
     if (e.problems.length) process.stderr.write(formatProblems(e.problems) + '\n');
-    process.stderr.write(`vnetmap: ${e.message}\n`);
+    process.stderr.write(`vnetmap: ${printable(e.message)}\n`); // it may quote design text
     return 2;
   }
   if (e instanceof ToolError) {

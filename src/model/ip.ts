@@ -54,3 +54,17 @@ export function lacksHostBits(c: Cidr): boolean {
 
 const PRIVATE: Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((s) => parseCidr(s)!);
 export const isPrivate = (ip: number): boolean => PRIVATE.some((n) => contains(n, ip));
+
+/**
+ * Why no interface can have this address, or undefined for an ordinary one. Linux accepts
+ * most of these on an interface, but none makes a host of the real network, and it refuses
+ * the multicast, 0.x and broadcast ones as a gateway ("Nexthop has invalid gateway").
+ */
+export function specialAddress(ip: number): string | undefined {
+  const first = ip >>> 24;
+  if (first === 0) return 'in 0.0.0.0/8, which means "this network" and is no host\'s';
+  if (first === 127) return 'a loopback address (127.0.0.0/8), which only lo has';
+  if (first >= 224 && first <= 239) return 'a multicast address (224.0.0.0/4)';
+  if (ip === 0xffffffff) return 'the broadcast address of every network';
+  return undefined;
+}

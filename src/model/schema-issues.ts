@@ -8,24 +8,37 @@ import { error, type Finding, type PathSeg } from './problems.js';
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
 
-export function issuesToFindings(issues: readonly Issue[], root: AnySchema, data: unknown): Finding[] {
-  const out: Finding[] = [];
-  for (const issue of issues) explain(issue, [], root, data, out);
+/** What explain() needs besides the issue: the schema and data the issue paths start from. */
+interface Ctx {
+  root: AnySchema;
+  data: unknown;
+  /** Path of `data` in the design: findings get it in front of the issue's path. */
+  base: PathSeg[];
+  out: Finding[];
+}
+
+export function issuesToFindings(issues: readonly Issue[], root: AnySchema, data: unknown, base: PathSeg[] = []): Finding[] {
+  const ctx: Ctx = { root, data, base, out: [] };
+  for (const issue of issues) explain(issue, [], ctx);
+  const out = ctx.out;
   // "interfase" next to a missing "interfaces" is one mistake: keep only the did-you-mean.
   const suggested = new Set(out.filter((f) => f.code === 'E-UNKNOWN-KEY').map((f) => `${f.path.slice(0, -1).join('\0')}|${/did you mean "([^"]+)"/.exec(f.message)?.[1]}`));
   return out.filter((f) => f.code !== 'E-MISSING' || !suggested.has(`${f.path.join('\0')}|${/needs "([^"]+)"/.exec(f.message)?.[1]}`));
 }
 
-function explain(issue: Issue, prefix: PathSeg[], root: AnySchema, data: unknown, out: Finding[]): void {
+function explain(issue: Issue, prefix: PathSeg[], ctx: Ctx): void {
+  const { root, data, base, out } = ctx;
   const path = [...prefix, ...(issue.path as PathSeg[])];
-  const where = describe(path);
+  // Paths relative to `data` look values and keys up; absolute ones (at) go into findings and messages.
+  const at = (p: PathSeg[]): PathSeg[] => [...base, ...p];
+  const where = describe(at(path));
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(root, path, data);
       for (const key of issue.keys) {
         const hint = closest(key, known);
         if ((key === 'vlan' || key === 'uplink') && path.at(-2) === 'interfaces') {
-          out.push(error('E-UNKNOWN-KEY', [...path, key], `"${key}" is only for VM interfaces; on ${describe(path.slice(0, 2))}, put the VLAN on the switch's end of the link instead (e.g. "vlan: 10" on the link).`, true));
+          out.push(error('E-UNKNOWN-KEY', at([...path, key]), `"${key}" is only for VM interfaces; on ${describe(at(path).slice(0, 2))}, put the VLAN on the switch's end of the link instead (e.g. "vlan: 10" on the link).`, true));
           continue;
         }
         const tail = hint
@@ -33,7 +46,7 @@ function explain(issue: Issue, prefix: PathSeg[], root: AnySchema, data: unknown
           : known.length
             ? `allowed here: ${known.join(', ')}.`
             : 'remove it.';
-        out.push(error('E-UNKNOWN-KEY', [...path, key], `unknown key "${key}" in ${where}; ${tail}`, true));
+        out.push(error('E-UNKNOWN-KEY', at([...path, key]), `unknown key "${key}" in ${where}; ${tail}`, true));
       }
       return;
     }
@@ -46,8 +59,8 @@ function explain(issue: Issue, prefix: PathSeg[], root: AnySchema, data: unknown
         out.push(
           error(
             'E-BAD-KIND',
-            value === undefined ? path.slice(0, -1) : path,
-            `${got} in ${describe(path.slice(0, -1))}; ${hint ? `did you mean "${hint}"? ` : ''}use one of: ${options.join(', ')}.`,
+            at(value === undefined ? path.slice(0, -1) : path),
+            `${got} in ${describe(at(path.slice(0, -1)))}; ${hint ? `did you mean "${hint}"? ` : ''}use one of: ${options.join(', ')}.`,
           ),
         );
         return;
@@ -58,20 +71,20 @@ function explain(issue: Issue, prefix: PathSeg[], root: AnySchema, data: unknown
       const rootMismatch = (b: Issue[]) => b.length === 1 && b[0]!.code === 'invalid_type' && b[0]!.path.length === 0;
       const meant = branches.find((b) => !rootMismatch(b));
       if (meant) {
-        for (const sub of meant) explain(sub, path, root, data, out);
+        for (const sub of meant) explain(sub, path, ctx);
         return;
       }
       const expected = branches.map((b) => (b[0] as { expected?: string }).expected).filter(Boolean);
-      out.push(error('E-TYPE', path, `${where} must be ${orList(expected.map(article))}, not ${typeName(value)}.`));
+      out.push(error('E-TYPE', at(path), `${where} must be ${orList(expected.map(article))}, not ${typeName(value)}.`));
       return;
     }
     case 'invalid_type': {
       const value = valueAt(data, path);
       if (value === undefined) {
-        out.push(error('E-MISSING', path.slice(0, -1), `${describe(path.slice(0, -1))} needs "${String(path.at(-1))}" (${article(issue.expected)}).`));
+        out.push(error('E-MISSING', at(path.slice(0, -1)), `${describe(at(path.slice(0, -1)))} needs "${String(path.at(-1))}" (${article(issue.expected)}).`));
       } else {
         const exp = issue.expected === 'record' ? 'a mapping of names to settings' : article(issue.expected);
-        out.push(error('E-TYPE', path, `${where} must be ${exp}, not ${typeName(value)}.`));
+        out.push(error('E-TYPE', at(path), `${where} must be ${exp}, not ${typeName(value)}.`));
       }
       return;
     }
@@ -80,12 +93,12 @@ function explain(issue: Issue, prefix: PathSeg[], root: AnySchema, data: unknown
       const values = issue.values.map(String);
       const hint = typeof value === 'string' ? closest(value, values) : undefined;
       out.push(
-        error('E-BAD-VALUE', path, `${where} is ${JSON.stringify(value)}; ${hint ? `did you mean "${hint}"? ` : ''}use one of: ${values.join(', ')}.`),
+        error('E-BAD-VALUE', at(path), `${where} is ${JSON.stringify(value)}; ${hint ? `did you mean "${hint}"? ` : ''}use one of: ${values.join(', ')}.`),
       );
       return;
     }
     default:
-      out.push(error('E-SCHEMA', path, `${where}: ${issue.message}.`));
+      out.push(error('E-SCHEMA', at(path), `${where}: ${issue.message}.`));
   }
 }
 
@@ -123,7 +136,7 @@ function knownKeys(root: AnySchema, path: PathSeg[], data: unknown): string[] {
     else if (def.type === 'record') s = def.valueType as AnySchema;
     else if (def.type === 'array') s = def.element as AnySchema;
     else return [];
-    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg as string] : undefined;
+    v = valueAt(v, [seg]);
   }
   s = step(s);
   const def = (s as { _zod: { def: Record<string, unknown> } } | undefined)?._zod.def;
@@ -133,7 +146,8 @@ function knownKeys(root: AnySchema, path: PathSeg[], data: unknown): string[] {
 export function valueAt(data: unknown, path: PathSeg[]): unknown {
   let v = data;
   for (const seg of path) {
-    if (v === null || typeof v !== 'object') return undefined;
+    // hasOwn: a key "constructor" must not find Object.prototype's.
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, seg)) return undefined;
     v = (v as Record<string, unknown>)[seg as string];
   }
   return v;

@@ -41,6 +41,11 @@ export class PlanBuilder {
     return name;
   }
 
+  /** Whether a name is taken (or reserved) in a namespace. */
+  has(ns: Netns, name: string): boolean {
+    return this.taken(ns).has(name);
+  }
+
   /** `<prefix><n>` with the lowest n not yet taken in this namespace (libvirt's vnet0, vnet1, ...). */
   fresh(ns: Netns, prefix: string): string {
     const key = `${nsKey(ns)}|${prefix}`;

@@ -9,7 +9,7 @@ import type { Ctx, VmIface } from './context.js';
 import { ifaceLook, vmVlan } from './context.js';
 import { addChild } from './direct.js';
 import { ifaceRef } from './refs.js';
-import { vlanDevName } from './servers.js';
+import { claimVlanDev } from './servers.js';
 import type { MacvlanMode } from '../model/limits.js';
 import type { Netns } from './types.js';
 
@@ -34,7 +34,7 @@ export function standIns(ctx: Ctx, nsFor: (node: string) => string): StandIns {
     if (p) return p;
     const { b } = ctx;
     const ns = nsFor(a.server.name);
-    const name = b.claim(ns, vid === undefined ? a.nic.name : vlanDevName(a.nic.name, vid));
+    const name = vid === undefined ? b.claim(ns, a.nic.name) : claimVlanDev(b, ns, a.nic.name, vid);
     const port = b.fresh(brNs, 'vnet');
     const ref = ifaceRef(a.server.name, a.nic.name);
     b.add({ kind: 'veth', a: { namespace: ns, name, ...ifaceLook(a.nic, a.cable?.link.mtu) }, b: { namespace: brNs, name: port, master: br }, realizes: [ref] });

@@ -9,7 +9,7 @@ import type { NicAttach, VmPort } from './attach.js';
 import type { Ctx, VmIface } from './context.js';
 import { vmVlan } from './context.js';
 import { ifaceRef } from './refs.js';
-import { vlanDevName } from './servers.js';
+import { claimVlanDev, vlanDevName } from './servers.js';
 import { vmMac } from './vm-ports.js';
 import type { MacvlanObj, Netns } from './types.js';
 
@@ -22,6 +22,7 @@ export function realizeDirect(ctx: Ctx, a: NicAttach, strategy: string): void {
   if (!a.cable)
     throw new UserError(`${strategy}: server ${s.name}'s NIC ${nicName} has no cable, but macvlan children need their parent device; cable it, or use faithful or compact.`);
   const parents = new Map<string, VmPort[]>();
+  const byVid = new Map<number, string>();
   for (const p of a.ports) {
     const vid = vmVlan(s, p.v);
     let parent = nicName;
@@ -30,8 +31,13 @@ export function realizeDirect(ctx: Ctx, a: NicAttach, strategy: string): void {
         throw new UserError(
           `${strategy}: VM ${p.v.vm.name} is in VLAN ${vid} on server ${s.name}, which needs an 8021q device ${vlanDevName(nicName, vid)} as its macvlan parent, but the capabilities (${ctx.caps.source}) lack 8021q VLAN devices; plan with --capabilities full for a kernel that has them, or use --strategy faithful.`,
         );
-      parent = vlanDevName(nicName, vid);
-      if (!parents.has(parent)) b.add({ kind: 'vlan', namespace: ns, name: b.claim(ns, parent), parent: nicName, vid, realizes: [ifaceRef(s.name, nicName)] });
+      // Two NICs whose names differ only past 15 characters must not share a device name.
+      const known = byVid.get(vid);
+      parent = known ?? claimVlanDev(b, ns, nicName, vid);
+      if (!known) {
+        byVid.set(vid, parent);
+        b.add({ kind: 'vlan', namespace: ns, name: parent, parent: nicName, vid, realizes: [ifaceRef(s.name, nicName)] });
+      }
     }
     pushTo(parents, parent, p);
   }

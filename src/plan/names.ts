@@ -1,6 +1,7 @@
 // Deterministic Linux names for a lab's objects. Namespaced objects keep design names;
 // only root-namespace devices need short, lab-unique names.
 import { IFNAME_MAX } from '../model/limits.js';
+import { FABRIC_NODE } from '../model/reserved.js';
 
 /** 32-bit FNV-1a: stable across runs and platforms. */
 export function fnv1a(s: string): number {
@@ -16,7 +17,8 @@ export function fnv1a(s: string): number {
 export const labId = (lab: string): string => fnv1a(lab).toString(36).padStart(4, '0').slice(-4);
 
 export const netnsName = (lab: string, node: string): string => `vn-${lab}-${node}`;
-export const L2_NETNS_NODE = 'l2';
+/** Compact's shared switching namespace; validation keeps design nodes from taking its name. */
+export const L2_NETNS_NODE = FABRIC_NODE;
 export const BRIDGE_NAME = 'br0';
 
 /** Root-namespace device name: "vn" + labId + base36 counter, never over IFNAME_MAX. */

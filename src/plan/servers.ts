@@ -5,6 +5,7 @@
 // apart, whichever the kernel has, in that order.
 import { UserError } from '../errors.js';
 import type { ServerNode } from '../model/types.js';
+import type { PlanBuilder } from './builder.js';
 import type { Ctx, VmIface } from './context.js';
 import { pushTo } from '../collections.js';
 import { ifaceLook, vmVlan } from './context.js';
@@ -59,6 +60,19 @@ function realOvs(ctx: Ctx, s: ServerNode, vms: VmIface[]): boolean {
 
 /** The 8021q device name for a NIC and VLAN, e.g. eth0.10, shortened to fit IFNAMSIZ. */
 export const vlanDevName = (nic: string, vid: number): string => `${nic.slice(0, IFNAME_MAX - String(vid).length - 1)}.${vid}`;
+
+/**
+ * vlanDevName, claimed in ns; when shortening made it a name already taken there (NICs
+ * enp129s0f0np0 and enp129s0f0np1 both give enp129s0f0n.100), the NIC part ends in a counter.
+ */
+export function claimVlanDev(b: PlanBuilder, ns: string, nic: string, vid: number): string {
+  let name = vlanDevName(nic, vid);
+  for (let n = 1; b.has(ns, name); n++) {
+    const tail = `${n}.${vid}`;
+    name = `${nic.slice(0, IFNAME_MAX - tail.length)}${tail}`;
+  }
+  return b.claim(ns, name);
+}
 
 /**
  * Realise a server and its VM ports. Returns where each NIC's address lives (the NIC itself,
@@ -116,7 +130,7 @@ export function realizeServer(ctx: Ctx, s: ServerNode, mode: 'faithful' | 'ovs' 
       }
       for (const vid of [...new Set(onNic.map((v) => vmVlan(s, v)).filter((x) => x !== undefined))]) {
         const br = bridge(single ? `br${vid}` : `br${k}-${vid}`, [nodeRef(s.name), ref]);
-        b.add({ kind: 'vlan', namespace: ns, name: b.claim(ns, vlanDevName(nic.name, vid)), parent: nic.name, vid, master: br, realizes: [ref] });
+        b.add({ kind: 'vlan', namespace: ns, name: claimVlanDev(b, ns, nic.name, vid), parent: nic.name, vid, master: br, realizes: [ref] });
         for (const v of onNic) if (vmVlan(s, v) === vid) attachVmIface(ctx, v, { namespace: ns, master: br });
       }
       return;

@@ -8,7 +8,7 @@ import type { L3SwitchNode, SwitchNode } from '../model/types.js';
 import type { Ctx } from './context.js';
 import { nodeRef, portRef, sviRef } from './refs.js';
 import type { Place } from './routing.js';
-import { vlanDevName } from './servers.js';
+import { claimVlanDev } from './servers.js';
 import type { Placements } from './switches.js';
 
 export function realizeSwitch8021q(ctx: Ctx, n: SwitchNode | L3SwitchNode, place: Placements, sviAt: Map<number, Place>, hairpinOff: Set<string>): void {
@@ -46,7 +46,7 @@ export function realizeSwitch8021q(ctx: Ctx, n: SwitchNode | L3SwitchNode, place
     if (m.mode !== 'trunk') continue;
     for (const vid of m.vlans) {
       if (vid === m.native) continue;
-      const dev = b.claim(ns, vlanDevName(e.port, vid));
+      const dev = claimVlanDev(b, ns, e.port, vid);
       b.add({ kind: 'vlan', namespace: ns, name: dev, parent: e.port, vid, master: bridgeOf(vid), realizes: [ref] });
       if (hairpin(e.port)) b.add({ kind: 'bridge-port', namespace: ns, dev, hairpin: true, realizes: [ref] });
     }

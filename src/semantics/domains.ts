@@ -116,7 +116,7 @@ export function broadcastDomains(d: Design): DomainResult {
     if (n.kind === 'switch' && !n.vlanAware) {
       for (const t of tags) {
         const hub = `h${n.name}.${t}`;
-        for (const { link } of cables) joinSwitch(uf, joined, hub, seg(link.index, t), n, link.index, loops);
+        for (const { link, end } of cables) joinSwitch(uf, joined, hub, seg(link.index, t), n, link.index, end, loops);
         mark(touched, uf, hub, n.name);
       }
     } else if (isVlanAware(n)) {
@@ -124,10 +124,10 @@ export function broadcastDomains(d: Design): DomainResult {
         const e = link.ends[end];
         if (n.kind === 'l3-switch' && n.interfaces.some((i) => i.name === e.port)) continue; // routed port
         const m = e.mode;
-        if (m.mode === 'access') joinSwitch(uf, joined, inner(n.name, m.vlan), seg(link.index, UNTAGGED), n, link.index, loops);
+        if (m.mode === 'access') joinSwitch(uf, joined, inner(n.name, m.vlan), seg(link.index, UNTAGGED), n, link.index, end, loops);
         else if (m.mode === 'trunk') {
-          for (const v of m.vlans) joinSwitch(uf, joined, inner(n.name, v), seg(link.index, v), n, link.index, loops);
-          if (m.native !== undefined) joinSwitch(uf, joined, inner(n.name, m.native), seg(link.index, UNTAGGED), n, link.index, loops);
+          for (const v of m.vlans) joinSwitch(uf, joined, inner(n.name, v), seg(link.index, v), n, link.index, end, loops);
+          if (m.native !== undefined) joinSwitch(uf, joined, inner(n.name, m.native), seg(link.index, UNTAGGED), n, link.index, end, loops);
         }
         // A VLAN-aware port with no mode set drops everything: it was warned about in checks.
         for (const v of vlansOfMode(m)) mark(touched, uf, inner(n.name, v), n.name);
@@ -202,12 +202,14 @@ function vlansOfMode(m: Link['ends'][0]['mode']): number[] {
   return [];
 }
 
-function joinSwitch(uf: UnionFind, joined: Set<string>, hub: string, wire: string, n: DesignNode, link: number, loops: SwitchLoop[]): void {
+function joinSwitch(uf: UnionFind, joined: Set<string>, hub: string, wire: string, n: DesignNode, link: number, end: number, loops: SwitchLoop[]): void {
   // Joining a wire that is already connected to this hub through other switches closes a loop.
-  // A hub meeting the same cable twice (a VLAN listed twice, or the native VLAN also tagged)
-  // is one path, not a loop: only the first join per hub and cable may report one.
-  const first = !joined.has(`${hub}|${link}`);
-  joined.add(`${hub}|${link}`);
+  // A hub meeting the same cable end twice (a VLAN listed twice, or the native VLAN also
+  // tagged) is one path, not a loop: only the first join per hub and cable end may report one.
+  // Both ends of one cable on one switch (a switch cabled to itself) are two paths: a loop.
+  const key = `${hub}|${link}.${end}`;
+  const first = !joined.has(key);
+  joined.add(key);
   if (!uf.union(hub, wire) && first && !(n.kind !== 'server' && 'stp' in n && n.stp)) loops.push({ nodes: [n.name], link });
 }
 

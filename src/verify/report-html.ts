@@ -131,7 +131,7 @@ function mismatches(r: VerifyReport): string[] {
 function notes(r: VerifyReport): string[] {
   const out: string[] = [];
   if (r.skipped.length) {
-    out.push(`<h2>Skipped</h2><p>${r.skipped.length} probe(s) whose outcome depends on earlier traffic:</p><ul class="plain">`);
+    out.push(`<h2>Skipped</h2><p>${r.skipped.length} probe(s) whose answer would prove nothing (it depends on earlier traffic, or names no one device):</p><ul class="plain">`);
     for (const why of [...new Set(r.skipped.map((x) => x.why))]) out.push(`<li>${r.skipped.filter((x) => x.why === why).length} x ${esc(why)}</li>`);
     out.push('</ul>');
   }

@@ -44,7 +44,7 @@ export function formatVerify(r: VerifyReport): string {
     for (const c of bad) out.push(`  ${c.kind} ${c.from} -> ${c.to}: expected ${says(c, c.expected)}, observed ${says(c, c.observed)}${c.inconclusive ? ' (inconclusive)' : ''}`);
   }
   if (r.skipped.length) {
-    out.push(`skipped ${r.skipped.length} probe(s) whose outcome depends on earlier traffic:`);
+    out.push(`skipped ${r.skipped.length} probe(s) whose answer would prove nothing (it depends on earlier traffic, or names no one device):`);
     for (const why of [...new Set(r.skipped.map((x) => x.why))]) out.push(`  ${r.skipped.filter((x) => x.why === why).length} x ${why}`);
   }
   for (const n of r.notes ?? []) out.push(`note: ${n}`);

@@ -14,6 +14,7 @@ import type { EndpointLocation, Plan } from '../plan/types.js';
 import { compare } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 import { mapPool } from '../exec/pool.js';
+import { pushTo } from '../collections.js';
 import { arpMany, connect, listen, macsIn, pingMany, type Pace } from './probes.js';
 import { FIT, flushCommand, NeighWaves, readNeighLimits, tableFulls, type NeighLimits } from './neigh-budget.js';
 import { runAll } from '../exec/runner.js';
@@ -277,8 +278,18 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
           for (const [t, m] of again) got[i]!.get(t)!.push(...m);
         }),
     );
+    // A MAC on several interfaces of one device (an L3 switch's SVIs often share one) names
+    // none of them: Linux answers ARP for each local address on whichever interface the request
+    // came in, so an answer with b's MAC may come from b's neighbour in a's domain, not from b.
+    const sharing = new Map<string, Live[]>();
+    for (const b of live) if (mac(b)) pushTo(sharing, `${b.loc.namespace} ${mac(b)}`, b);
     live.forEach((a, i) => {
-      for (const b of others[i]!) add('arp', a.ep.name, b.ep.name, cmp.expected(a.ep.ref, b.ep.ref).l2, answered(i, b), doubt);
+      for (const b of others[i]!) {
+        const want = cmp.expected(a.ep.ref, b.ep.ref).l2;
+        const twin = want ? undefined : sharing.get(`${b.loc.namespace} ${mac(b)}`)?.find((c) => c !== b && cmp.expected(a.ep.ref, c.ep.ref).l2);
+        if (twin) skipped.push({ kind: 'arp', from: a.ep.name, to: b.ep.name, why: `an ARP answer cannot tell ${b.ep.name} from ${twin.ep.name}, which shares its MAC and is in the prober's broadcast domain` });
+        else add('arp', a.ep.name, b.ep.name, want, answered(i, b), doubt);
+      }
     });
   };
 

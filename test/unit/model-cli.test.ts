@@ -1,21 +1,7 @@
 // `vnetmap validate` as users run it: exit code 2 with every problem on bad input, 0 on a
 // clean design, and the documented --json shape.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'vnetmap', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { afterEach, describe, expect, it } from 'vitest';
+import { runMain as run } from '../helpers/run-main.js';
 
 describe('vnetmap validate', () => {
   // validate sets process.exitCode; never let it leak into the test runner's own exit status.

@@ -4,8 +4,11 @@ import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { LineCounter } from 'yaml';
 import { loadDesign } from '../../src/model/load.js';
-import { quickRead } from '../../src/model/quick-read.js';
+import { Locator } from '../../src/model/locate.js';
+import type { PathSeg } from '../../src/model/problems.js';
+import { quickRead, quickReadPlaced } from '../../src/model/quick-read.js';
 
 const viaYaml = (text: string): unknown => {
   const d = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
@@ -18,7 +21,49 @@ const SCALARS = [
   '10.0.0.1/16', '08', '0o8', '1.2.3', '+0x1', '0O7', '0X1F', '1E3', '.1_0', '"a\\tb"', "'it''s'", '"\\u00e9"', '0.', '-.5e-3', 'nan', 'Infinity',
 ];
 
+/** Every path in the data, and one step past each (a key or index that is not there). */
+function paths(v: unknown, at: PathSeg[] = []): PathSeg[][] {
+  const out: PathSeg[][] = [at];
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => out.push(...paths(x, [...at, i])));
+    out.push([...at, v.length]);
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...at, k]));
+    out.push([...at, 'no-such-key']);
+  }
+  return out;
+}
+
+/** The quick read places every path (and every key) where the yaml read does. */
+function samePositions(text: string): boolean {
+  const quick = quickReadPlaced(text);
+  if (!quick) return false;
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  const viaYaml = new Locator('f', doc, lines);
+  const viaEvents = quick.locator('f');
+  for (const p of paths(quick.data)) {
+    for (const atKey of [false, true]) expect({ text, p, atKey, at: viaEvents.at(p, atKey) }).toEqual({ text, p, atKey, at: viaYaml.at(p, atKey) });
+  }
+  return true;
+}
+
 describe('quick read', () => {
+  it('places problems where the yaml read does: corpus, examples and tricky layouts', () => {
+    const files = [...readdirSync('test/errors').filter((f) => f.endsWith('.yaml')).map((f) => `test/errors/${f}`), ...readdirSync('examples').map((f) => `examples/${f}`)];
+    const texts = files.map((f) => readFileSync(f, 'utf8'));
+    texts.push(
+      '# comment\n\na:   \nb: # c\n  x: "q"\n  y: \'s\'\n  z: |\n    text\n  w: >- # note | >\n    more\n',
+      '{a: , "b" : 1, c}\n',
+      'k:\n  - [1, {f: g, h: }]\n  - x: 1\n    y:\n  - "quoted key": v\n',
+      'a:\t\n  b: c\n---\n',
+      'list: [a, "b", \'c\']\nmap: { "k": v, \'l\': w }\n',
+    );
+    let compared = 0;
+    for (const t of texts) if (samePositions(t)) compared++;
+    expect(compared).toBeGreaterThan(50);
+  });
+
   it('reads every plain and quoted scalar form as yaml does (YAML 1.2 core schema)', () => {
     for (const v of SCALARS) {
       for (const text of [`v: ${v}\n`, `k: [${v}]\n`, `${v || '""'}: 1\n`]) {
@@ -57,12 +102,46 @@ describe('quick read', () => {
         if (quick !== undefined) {
           read++;
           expect(quick).toEqual(viaYaml(text));
+          samePositions(text);
         }
       }),
       { numRuns: 300 },
     );
     expect(read).toBeGreaterThan(150); // the quick read did most of them
 
+  });
+
+  it('places problems where the yaml read does on generated layouts (flow, quotes, block scalars, empty values, comments)', () => {
+    const key = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,5}$/), fc.constantFrom('10', '.5', 'true', '"q k"', "'s'"));
+    type Tree = string | null | Tree[] | { [k: string]: Tree };
+    const value: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom('x', '"dq"', "'sq'", '10.0.0.1/24', '1', 'a b'),
+        fc.constant(null),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+      ),
+    })).node;
+    const flow = (v: Tree): string =>
+      v === null ? '' : typeof v === 'string' ? v : Array.isArray(v) ? `[${v.map((x) => (x === null ? 'x' : flow(x))).join(', ')}]` : `{${Object.entries(v).map(([k, x]) => `${k}: ${flow(x)}`).join(', ')}}`;
+    const block = (v: Tree, indent: string, style: number): string => {
+      if (v === null) return style % 2 ? ' # empty' : '';
+      if (typeof v === 'string') return style % 3 === 0 ? ` |\n${indent}  ${v}` : ` ${v}`;
+      if (style % 4 === 1) return ` ${flow(v)}`;
+      if (Array.isArray(v)) return v.length ? v.map((x) => `\n${indent}- ${(x === null ? 'x' : block(x, indent + '  ', style + 1)).trimStart()}`).join('') : ' []';
+      const e = Object.entries(v);
+      return e.length ? e.map(([k, x]) => `\n${indent}${k}:${block(x, indent + '  ', style + 1)}`).join('') : ' {}';
+    };
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), fc.nat(11), (doc, style) => {
+        const text = block(doc, '', style).trimStart() + '\n';
+        if (samePositions(text)) compared++;
+      }),
+      { numRuns: 300 },
+    );
+    expect(compared).toBeGreaterThan(100);
   });
 
   it('gives the same design for every example, and leaves designs with problems to the positioned read', () => {

@@ -1,6 +1,6 @@
 // Addresses as a network engineer would check them on paper: each one is usable by a host,
 // each one is unique in its broadcast domain (sites behind NAT may reuse private ones), and one device never has two interfaces in one subnet.
-import { broadcastOf, formatIp, formatNet, overlaps, lacksHostBits } from '../ip.js';
+import { broadcastOf, formatIp, formatNet, overlaps, lacksHostBits, specialAddress } from '../ip.js';
 import { error, warning, type Finding } from '../problems.js';
 import type { Design } from '../types.js';
 import { addrAt, allHolders, domainsOf, holdersOf, type AddrHolder } from './util.js';
@@ -13,7 +13,9 @@ export function checkAddresses(d: Design): Finding[] {
   for (const h of holders) {
     h.addresses.forEach((c, k) => {
       const path = addrAt(h, k);
-      if (lacksHostBits(c)) {
+      const special = specialAddress(c.ip);
+      if (special) f.push(error('E-ADDR-RESERVED', path, `${formatIp(c.ip)} is ${special}, not an address of a network interface; use a unicast address, e.g. from 10.0.0.0/8 or 192.168.0.0/16.`));
+      else if (lacksHostBits(c)) {
         const which = c.ip === c.network ? 'network' : 'broadcast';
         f.push(
           error('E-ADDR-NO-HOST', path, `${c.text} is the ${which} address of ${formatNet(c)}, which no interface can use; pick one from ${formatIp(c.network + 1)} to ${formatIp(broadcastOf(c) - 1)}.`),

@@ -73,7 +73,7 @@ function checkNic(s: ServerNode, nic: Iface, uses: Use[], cabled: boolean, f: Fi
       warning('W-ATTACH-PASSTHRU-HOST', whole[0]!.path, `macvtap passthru hands ${s.name}'s NIC ${nic.name} to ${whole[0]!.vm.name} whole, MAC address included, so ${s.name}'s own address on ${nic.name} cannot talk to it, and a real NIC delivers the unicast frames meant for ${s.name} to the VM; move the address to another NIC, or attach by macvtap-bridge.`),
     );
   const vfs = same('vf');
-  const offered = nic.sriovVfs ?? 0;
+  const offered = Math.max(0, nic.sriovVfs ?? 0); // a negative count is E-RANGE elsewhere
   if (vfs.length > offered)
     f.push(
       error('E-ATTACH-VFS', vfs[offered]!.path, `${vfs.length} VM interfaces take an SR-IOV VF of ${s.name}'s NIC ${nic.name} (${list(vfs.map(name))}), which offers ${offered}; set "sriov-vfs: ${vfs.length}" on ${nic.name}.`),

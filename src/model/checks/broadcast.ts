@@ -16,8 +16,8 @@ export function checkBroadcast(d: Design): Finding[] {
   const byRef = new Map(holders.map((h) => [h.ref, h]));
   const byNode = new Map<string, AddrHolder[]>();
   for (const h of holders) pushTo(byNode, h.node, h);
-  const byIp = new Map<number, AddrHolder>();
-  for (const h of holders) for (const c of h.addresses) if (!byIp.has(c.ip)) byIp.set(c.ip, h);
+  const byIp = new Map<number, AddrHolder[]>();
+  for (const h of holders) for (const c of h.addresses) pushTo(byIp, c.ip, h);
   for (const dom of domains) mixed(d, dom, byRef, f);
 
   // A node cabled to nothing gets W-NODE-UNLINKED; its gateway being out of reach follows.
@@ -33,10 +33,11 @@ export function checkBroadcast(d: Design): Finding[] {
     const id = of.get(h.ref);
     const dom = id === undefined ? undefined : domains[id - 1];
     if (!dom) continue; // a server NIC without address is not an endpoint
-    const there = dom.members.some((m) => m.ref !== h.ref && byRef.get(m.ref)?.addresses.some((c) => c.ip === gw));
+    // The holders of the gateway's address, not the domain's members: a scan of those per host was quadratic.
+    const there = (byIp.get(gw) ?? []).some((o) => o.ref !== h.ref && of.get(o.ref) === id);
     if (there) continue;
     const g = formatIp(gw);
-    const owner = byIp.get(gw);
+    const owner = byIp.get(gw)?.[0];
     const ownerDom = owner ? domains[(of.get(owner.ref) ?? 0) - 1] : undefined;
     const alone = ownerDom !== undefined && ownerDom.members.length === 1;
     const fix = owner
@@ -53,6 +54,7 @@ export function checkBroadcast(d: Design): Finding[] {
 
 /** One warning per domain whose end stations sit in more than one subnet. */
 function mixed(d: Design, dom: Domain, byRef: Map<string, AddrHolder>, f: Finding[]): void {
+  if (dom.members.length < 2) return; // most domains of a big design are one interface
   const groups = new Map<string, AddrHolder[]>();
   for (const m of dom.members) {
     const h = byRef.get(m.ref);

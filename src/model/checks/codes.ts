@@ -8,16 +8,23 @@ export interface CodeInfo {
   severity: Severity;
   meaning: string;
   fix: string;
+  /**
+   * The problem concludes from something being absent (no device has the address, no port
+   * carries the VLAN), so it is reported only when the whole design, or the whole node, could
+   * be read: a part left out for its own errors might hold what is missing (analyse.ts).
+   */
+  needsWhole?: 'design' | 'node';
 }
 
-const e = (code: string, meaning: string, fix: string): CodeInfo => ({ code, severity: 'error', meaning, fix });
-const w = (code: string, meaning: string, fix: string): CodeInfo => ({ code, severity: 'warning', meaning, fix });
+const e = (code: string, meaning: string, fix: string, needsWhole?: CodeInfo['needsWhole']): CodeInfo => ({ code, severity: 'error', meaning, fix, ...(needsWhole ? { needsWhole } : {}) });
+const w = (code: string, meaning: string, fix: string, needsWhole?: CodeInfo['needsWhole']): CodeInfo => ({ code, severity: 'warning', meaning, fix, ...(needsWhole ? { needsWhole } : {}) });
 
 export const CODES: CodeInfo[] = [
   // Reading and YAML
   e('E-READ', 'The design file cannot be read.', 'Check the path and permissions.'),
   e('E-YAML', 'The file is not valid YAML.', 'Fix indentation or punctuation at the position shown.'),
   e('E-DUP-KEY', 'A name appears twice in one mapping (two nodes, two interfaces with one name).', 'Rename one of them or merge the two entries.'),
+  e('E-TOO-DEEP', 'The YAML nests deeper than 64 levels (a design needs about eight), directly or through aliases.', 'Check the brackets and indentation at the position shown; write aliased values out.'),
   e('E-NOT-DESIGN', 'The document is not a mapping (empty file, a list, a bare value).', 'Start from an example: name, nodes, links.'),
   // Shape (schema)
   e('E-UNKNOWN-KEY', 'A key the design language does not know (often a typo).', 'Use the suggested key, or one of those listed.'),
@@ -28,28 +35,33 @@ export const CODES: CodeInfo[] = [
   e('E-SCHEMA', 'Any other shape problem.', 'Follow the message; see docs/design-language.md.'),
   // Names
   e('E-LAB-NAME', 'The lab name cannot prefix Linux object names.', 'Lowercase letters, digits and dashes, starting with a letter, at most 16 characters.'),
-  e('E-NODE-NAME', 'A node name cannot become part of a namespace name.', 'A letter, then letters, digits, "-" or "_", at most 24 characters.'),
+  e('E-NODE-NAME', 'A node name cannot become part of a namespace name, or is taken by the twin ("l2").', 'A letter, then letters, digits, "-" or "_", at most 24 characters.'),
   e('E-DUP-NODE', 'Two node names differ only in letter case.', 'Rename one.'),
-  e('E-IFNAME', 'An interface or port name is not a valid Linux interface name.', 'At most 15 characters of letters, digits, ".", "-", "_"; not "lo".'),
+  e('E-IFNAME', 'An interface or port name is not a valid Linux interface name, or is one the kernel (lo, all, default) or the twin (br0, vlan10, p1.10 inside switches and servers) keeps.', 'At most 15 characters of letters, digits, ".", "-", "_", and not a taken name; the message says which.'),
+  e('E-HOSTNAME', 'A name under "hosts" is not a host name (RFC 1123).', 'Letters, digits and inner hyphens in dot-separated labels of at most 63 characters, e.g. web-1.lab.'),
+  e('E-TEXT', 'A description or label holds an invisible control character (a terminal escape, a bidi override).', 'Remove it; free text may span lines and hold any other Unicode.'),
   // Addresses and routes
   e('E-BAD-CIDR', 'An address or prefix cannot be parsed, or lacks its prefix length.', 'Write it like 192.168.1.10/24.'),
-  e('E-BAD-IP', 'A gateway, next hop or NAT address cannot be parsed (or has a prefix length).', 'Write a plain address like 192.168.1.1.'),
+  e('E-BAD-IP', 'A gateway, next hop, NAT or hosts-entry address cannot be parsed (or has a prefix length).', 'Write a plain address like 192.168.1.1.'),
   e('E-ADDR-NO-HOST', 'An interface address is the network or broadcast address of its subnet.', 'Pick an address between the two.'),
+  e('E-ADDR-RESERVED', 'An interface or SNAT address is a loopback, multicast, 0.x or limited-broadcast address, which no interface of the real network has.', 'Use a unicast address.'),
   e('E-DUP-ADDRESS', 'Two interfaces of one device, or of one broadcast domain, have the same address.', 'Give each interface its own address.'),
-  w('W-DUP-ADDRESS', 'Two interfaces in different broadcast domains have the same address (sites behind separate NAT routers often do).', 'Nothing, if a NAT router separates them; otherwise give one another address: a router that reaches both reaches only one.'),
+  w('W-DUP-ADDRESS', 'Two interfaces in different broadcast domains have the same address (sites behind separate NAT routers often do).', 'Nothing, if a NAT router separates them; otherwise give one another address: a router that reaches both reaches only one.', 'design'),
   e('E-BAD-MAC', 'A MAC address is malformed or multicast (Linux refuses it for an interface).', 'Six hex pairs with the lowest bit of the first octet clear, e.g. 52:54:00:12:34:56.'),
   e('E-DUP-MAC', 'Two interfaces have the same MAC address.', 'Change one of them.'),
   e('E-MTU-RANGE', 'An MTU is outside 68-65535.', 'Use e.g. 1500, or 9000 for jumbo frames.'),
+  e('E-SRIOV-RANGE', 'A NIC offers a negative or impossible number of SR-IOV virtual functions.', 'Use 0 to 65535 (the PCI limit); real NICs offer up to a few hundred.'),
   e('E-SUBNET-OVERLAP', 'Two interfaces of one device are in overlapping subnets.', 'Give each interface its own subnet.'),
-  e('E-GATEWAY-OFF-SUBNET', "A node's default gateway is not inside any of its subnets.", 'Use a router address on one of its subnets.'),
+  e('E-GATEWAY-OFF-SUBNET', "A node's default gateway is not inside any of its subnets.", 'Use a router address on one of its subnets.', 'node'),
   e('E-GATEWAY-SELF', "A node's default gateway is one of its own addresses.", "Use the router's address."),
+  e('E-BAD-HOP', 'A gateway or next hop is the broadcast address of its subnet, or a multicast, loopback or 0.x address: Linux refuses it as a gateway.', "Use the router's own address."),
   e('E-ROUTE-NO-HOP', 'A route has neither "via" nor "dev".', 'Add a next hop or an interface.'),
   w('W-ROUTE-CONNECTED', 'A static route goes to exactly a subnet the node is on: the connected route wins, so it is never used (the twin leaves it out).', 'Remove it, or route a smaller or different prefix.'),
   w('W-ROUTE-HOST-BITS', 'A route destination has host bits set (10.7.0.1/16): it is read as its network (10.7.0.0/16).', 'Write the network address, or a longer prefix.'),
-  e('E-ROUTE-VIA', "A route's next hop is not on a connected subnet.", 'Use a next hop inside one of the node\'s subnets.'),
+  e('E-ROUTE-VIA', "A route's next hop is not on a connected subnet (or not on the subnet of the route's \"dev\").", 'Use a next hop inside one of the node\'s subnets.', 'node'),
   e('E-ROUTE-DEV', 'A route names an interface the node does not have.', 'Use one of its interfaces ("vlanN" for an SVI).'),
-  w('W-DOMAIN-MIXED', 'Hosts of different subnets share one broadcast domain, e.g. through a switch that is not VLAN-aware (seed network B\'s "broadcast domain crossing").', 'Make the switch VLAN-aware with access ports, or separate the subnets.'),
-  w('W-GATEWAY-UNREACHABLE', "No device in a node's broadcast domain has its default gateway's address, so it cannot leave its subnet.", 'Cable the node into the domain (VLAN) that holds its gateway.'),
+  w('W-DOMAIN-MIXED', 'Hosts of different subnets share one broadcast domain, e.g. through a switch that is not VLAN-aware (seed network B\'s "broadcast domain crossing").', 'Make the switch VLAN-aware with access ports, or separate the subnets.', 'design'),
+  w('W-GATEWAY-UNREACHABLE', "No device in a node's broadcast domain has its default gateway's address, so it cannot leave its subnet.", 'Cable the node into the domain (VLAN) that holds its gateway.', 'design'),
   // Links and references
   e('E-LINK-ENDS', 'A link does not have exactly two endpoints.', 'A cable has two ends; split it into several links through a switch.'),
   e('E-ENDPOINT', 'An endpoint is not "node:interface".', 'Write it like "pc1:eth0".'),
@@ -57,39 +69,40 @@ export const CODES: CodeInfo[] = [
   e('E-NO-NODE', 'A link names a node that is not defined.', 'Fix the name or define the node.'),
   e('E-NO-IFACE', 'A link uses an interface a host, router or server does not declare.', 'Fix the name or declare the interface.'),
   e('E-PORT-REUSED', 'One port is used by two links.', 'A port takes one cable; use another port.'),
-  w('W-NODE-UNLINKED', 'A device is not cabled to anything.', 'Add a link or remove the node.'),
+  w('W-NODE-UNLINKED', 'A device is not cabled to anything.', 'Add a link or remove the node.', 'design'),
   w('W-L2-LOOP', 'Switches form a loop and spanning tree is off: a broadcast storm.', 'Set "stp: true" on the switches of the loop, or remove a link.'),
   e('E-HAIRPIN-PORT', 'A switch enables hairpin on a port no link uses.', 'Name a cabled port.'),
   // VLANs
-  e('E-VLAN-RANGE', 'A VLAN id is outside 1-4094, or an SVI key is not a number.', 'Use an id from 1 to 4094.'),
+  e('E-VLAN-RANGE', 'A VLAN id is outside 1-4094, or an SVI key is not a number written plainly (no leading zeros).', 'Use an id from 1 to 4094.'),
   e('E-VLAN-AND-TRUNK', 'A port is given both an access VLAN and trunk settings.', 'Keep one of "vlan" or "trunk"/"native".'),
   e('E-VLAN-NOT-AWARE', 'VLAN settings on a port of a device that is not VLAN-aware (host, router, server, plain switch, routed port).', 'Put them on the VLAN-aware switch\'s end, or make the switch VLAN-aware.'),
   e('E-TRUNK-DUP', 'A VLAN is listed twice in one trunk.', 'Remove the repeat or correct it.'),
   w('W-NATIVE-IN-TRUNK', 'The native VLAN of a trunk is also listed as tagged.', 'Drop it from "trunk".'),
   w('W-PORT-NO-VLAN', 'A port of a VLAN-aware switch has neither access VLAN nor trunk, so it carries nothing.', 'Add "vlan:" or "trunk:" to the link.'),
-  w('W-VLAN-NO-ROUTER', 'Hosts in a VLAN have no SVI or router interface in their domain and can only reach each other.', 'Add an SVI for the VLAN on an L3 switch, if they should reach other subnets.'),
-  w('W-SVI-UNUSED', 'An L3 switch has an SVI for a VLAN none of its ports carries.', 'Carry the VLAN on a port or remove the SVI.'),
+  w('W-VLAN-NO-ROUTER', 'Hosts in a VLAN have no SVI or router interface in their domain and can only reach each other.', 'Add an SVI for the VLAN on an L3 switch, if they should reach other subnets.', 'design'),
+  w('W-SVI-UNUSED', 'An L3 switch has an SVI for a VLAN none of its ports carries.', 'Carry the VLAN on a port or remove the SVI.', 'design'),
   w('W-VLAN-IGNORED', 'A VM has a VLAN but its server is not VLAN-aware (seed B_V0), so the VLAN is not applied.', 'Make the server VLAN-aware, or drop the VLAN.'),
   // Servers and VMs
   e('E-NO-SERVER', 'A VM runs on a server that is not defined.', 'Fix the name or add the server.'),
   e('E-NOT-SERVER', 'A VM runs on a node that is not a server.', 'Point it at a node of kind server.'),
   e('E-VM-UPLINK', "A VM interface's uplink is missing (server with several NICs) or names no NIC of the server.", 'Set "uplink:" to one of the server\'s NICs.'),
-  w('W-VM-VLAN-NOT-CARRIED', "A VM's VLAN leaves its VLAN-aware server tagged, but the switch port on the NIC's cable does not trunk it.", 'Add the VLAN to that port\'s "trunk".'),
+  e('E-VM-MTU', "A VM interface's MTU is larger than its server NIC's (the NIC's, its cable's, or 1500).", 'Raise the NIC\'s MTU or lower the VM\'s.'),
+  w('W-VM-VLAN-NOT-CARRIED', "A VM's VLAN leaves its VLAN-aware server tagged, but the switch port on the NIC's cable does not trunk it.", 'Add the VLAN to that port\'s "trunk".', 'design'),
   e('E-VM-LINK', 'A VM is cabled directly.', "Cable the server's NIC; VMs attach to it through \"uplink\"."),
   e('E-NOT-VM', '"uplink"/"vlan" on an interface of a node that is not a VM.', 'Put the VLAN on the switch port of the link instead.'),
   e('E-ATTACH-MIX', 'VM interfaces on one server NIC attach in ways Linux cannot combine on one device (a bridge and macvtap, OVS and SR-IOV VFs, ...).', 'Give them the same "attach", or move some to another NIC with "uplink".'),
   e('E-ATTACH-PASSTHRU', 'More than one VM interface attaches by macvtap passthru to a NIC without SR-IOV VFs; passthru takes the whole device.', 'Let the NIC offer VFs ("sriov-vfs") so each VM gets one (seed B_M3), or attach by macvtap-bridge.'),
   e('E-ATTACH-VFS', 'More VM interfaces take SR-IOV VFs of a NIC (sriov-vf, or macvtap-passthru on a NIC with VFs) than it offers.', 'Raise "sriov-vfs" on the NIC, or attach some VMs another way.'),
-  e('E-ATTACH-UNCABLED', 'VMs attach by macvtap or SR-IOV to a NIC without a cable: they follow its link and have no carrier.', "Cable the server's NIC, or attach them by bridge."),
+  e('E-ATTACH-UNCABLED', 'VMs attach by macvtap or SR-IOV to a NIC without a cable: they follow its link and have no carrier.', "Cable the server's NIC, or attach them by bridge.", 'design'),
   w('W-ATTACH-PASSTHRU-HOST', 'A VM takes a NIC whole by macvtap passthru while the server has its own address on that NIC, which becomes unusable.', 'Move the address to another NIC, or attach by macvtap-bridge.'),
   w('W-SRIOV-MODE', '"sriov-mode" on a NIC that offers no SR-IOV VFs has no effect.', 'Add "sriov-vfs", or remove "sriov-mode".'),
-  w('W-VM-NIC-UNCABLED', "A VM's uplink NIC is not cabled, so the VM only reaches VMs on that NIC.", "Cable the server's NIC to a switch."),
+  w('W-VM-NIC-UNCABLED', "A VM's uplink NIC is not cabled, so the VM only reaches VMs on that NIC.", "Cable the server's NIC to a switch.", 'design'),
   // NAT
   e('E-NAT-IFACE', 'A NAT rule names an interface the router does not have.', 'Use the suggested interface, or one of those listed.'),
-  e('E-FORWARD-TARGET', 'A port forward goes to an address no device of the design has.', 'Use the address of the inside machine (or of the router that forwards it on).'),
+  e('E-FORWARD-TARGET', 'A port forward goes to an address no device of the design has.', 'Use the address of the inside machine (or of the router that forwards it on).', 'design'),
   e('E-FORWARD-DUP', 'Two port forwards or redirects claim the same interface, protocol and port.', 'Remove one or change its port.'),
   e('E-PORT-RANGE', 'A TCP/UDP port is outside 1-65535.', 'Use a port in range.'),
-  w('W-SNAT-ADDRESS', 'An SNAT address is not an address of its "out" interface, so replies may not come back.', 'Add the address to the interface, or use masquerade.'),
+  w('W-SNAT-ADDRESS', 'An SNAT address is not an address of its "out" interface, so replies may not come back.', 'Add the address to the interface, or use masquerade.', 'node'),
   // Mapping
   e('E-MAPPING-SERVER', 'mapping.servers names a node that does not exist or is not a server.', 'Use the name of a server node.'),
   w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces minus one (the NIC itself takes one), or use mode bridge.'),
@@ -100,6 +113,8 @@ export const CODES: CodeInfo[] = [
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];
+
+const list = (cs: CodeInfo[]): string => cs.map((c) => `\`${c.code}\``).join(', ');
 
 /** docs/errors.md, generated so the table never drifts from the code. */
 export function errorsMarkdown(): string {
@@ -119,6 +134,16 @@ export function errorsMarkdown(): string {
     'is demonstrated by a small bad design in `test/errors/`, with its exact output next to it (`.log`),',
     'except `E-READ` and `E-INTERNAL` (no file can show them) and `E-SCHEMA` and `E-NOT-VM` (the current',
     'schema catches those mistakes earlier, as other codes).',
+    '',
+    'Every problem is reported in one pass: a node or link with a shape error (a wrong type, an unknown',
+    'key) is reported and left out of the checks, but its name still counts as defined, so links to it',
+    'are not also "no such node". Problems that conclude from an absence could be wrong while a part is',
+    'left out, so they wait until it is fixed: for the whole design',
+    `${list(CODES.filter((c) => c.needsWhole === 'design'))}; for the node that lost a`,
+    `value, ${list(CODES.filter((c) => c.needsWhole === 'node'))}. A warning at the very place of an error`,
+    'is left out too: the error says what to fix there. Messages show any control character of the',
+    'design as an escape (`\\u001b`), never raw. `docs/faults.md` describes the generated bad designs',
+    '(650 of them) that check all this, and how to run them.',
     '',
     '| Code | Severity | Meaning | Fix |',
     '| --- | --- | --- | --- |',

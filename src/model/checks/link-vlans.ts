@@ -3,7 +3,8 @@
 // VLAN-aware device), and where exactly each id was written.
 import { VLAN_MAX, VLAN_MIN } from '../limits.js';
 import { error, warning, type Finding, type PathSeg } from '../problems.js';
-import type { RawDesign, RawNode } from '../schema.js';
+import type { ReadDesign } from '../resolve.js';
+import type { RawNode } from '../schema.js';
 
 interface VlanFields {
   vlan?: number | undefined;
@@ -11,9 +12,10 @@ interface VlanFields {
   native?: number | undefined;
 }
 
-export function checkLinkVlans(raw: RawDesign): Finding[] {
+export function checkLinkVlans(raw: ReadDesign): Finding[] {
   const f: Finding[] = [];
-  (raw.links ?? []).forEach((l, i) => {
+  raw.links.forEach((l, i) => {
+    if (!l) return; // left out for its shape errors
     const lpath: PathSeg[] = ['links', i];
     fields(l, lpath, f);
     const ends = l.endpoints.map((e) => (typeof e === 'string' ? { node: e.slice(0, e.indexOf(':')), port: e.slice(e.indexOf(':') + 1) } : { node: e.node, port: e.interface }));

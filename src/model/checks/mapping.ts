@@ -2,15 +2,19 @@
 // used where the NIC can give each VM its own function.
 import { error, warning, type Finding } from '../problems.js';
 import { closest } from '../suggest.js';
+import type { CheckContext } from './index.js';
+import { nodesByName } from './util.js';
 import type { Design } from '../types.js';
 
-export function checkMapping(d: Design): Finding[] {
+export function checkMapping(d: Design, ctx: CheckContext): Finding[] {
   const f: Finding[] = [];
   const servers = d.nodes.filter((n) => n.kind === 'server').map((n) => n.name);
+  const byName = nodesByName(d);
   for (const name of Object.keys(d.mapping.servers)) {
-    const n = d.nodes.find((x) => x.name === name);
+    const n = byName.get(name);
     const path = ['mapping', 'servers', name];
     if (!n) {
+      if (ctx.defined(name)) continue; // left out for its own errors
       const hint = closest(name, servers);
       f.push(error('E-MAPPING-SERVER', path, `mapping.servers names "${name}", which is not a node; ${hint ? `did you mean "${hint}"?` : `servers in this design: ${servers.join(', ') || 'none'}.`}`, true));
     } else if (n.kind !== 'server') {

@@ -1,6 +1,6 @@
 // NAT rules of routers: the interfaces they name exist, forwards lead to a device of the design,
 // SNAT uses the router's own address, and no incoming port is claimed twice.
-import { formatIp } from '../ip.js';
+import { formatIp, specialAddress } from '../ip.js';
 import { error, warning, type Finding, type PathSeg } from '../problems.js';
 import { closest } from '../suggest.js';
 import type { Design, RouterNode } from '../types.js';
@@ -32,7 +32,9 @@ function checkRouter(n: RouterNode, targets: Map<number, string>, f: Finding[]):
   for (const s of nat.snat) {
     if (!iface(s.out, [...s.path, 'out'], 'snat "out"')) continue;
     const out = n.interfaces.find((i) => i.name === s.out)!;
-    if (s.to !== 0 && !out.addresses.some((c) => c.ip === s.to)) {
+    const special = specialAddress(s.to);
+    if (special) f.push(error('E-ADDR-RESERVED', [...s.path, 'to'], `snat translates to ${formatIp(s.to)}, which is ${special}, not an address a router can send from; use an address of ${n.name} ${s.out}.`));
+    else if (!out.addresses.some((c) => c.ip === s.to)) {
       f.push(
         warning('W-SNAT-ADDRESS', [...s.path, 'to'], `snat translates to ${formatIp(s.to)}, which is not an address of ${n.name} ${s.out} (${out.addresses.map((c) => c.text).join(', ') || 'no address'}); replies to it will not come back unless the outside routes it to ${n.name}, so add it to ${s.out}.`),
       );
@@ -54,7 +56,7 @@ function checkRouter(n: RouterNode, targets: Map<number, string>, f: Finding[]):
     iface(p.in, [...p.path, 'in'], 'port-forward "in"');
     portOk(p.port, [...p.path, 'port']);
     if (p.toPort !== p.port) portOk(p.toPort, [...p.path, 'to-port']);
-    if (p.to !== 0 && !targets.has(p.to)) {
+    if (!targets.has(p.to)) {
       f.push(
         error('E-FORWARD-TARGET', [...p.path, 'to'], `port forward ${p.protocol}/${p.port} goes to ${formatIp(p.to)}, but no device in the design has that address; use the address of the inside machine that offers the service (or of the router that forwards it on).`),
       );

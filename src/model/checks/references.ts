@@ -2,19 +2,22 @@
 // router interfaces named by NAT rules are checked in nat.ts.
 import { closest } from '../suggest.js';
 import { error, warning, type Finding } from '../problems.js';
+import type { CheckContext } from './index.js';
 import type { Design, DesignNode } from '../types.js';
 import { isRouted, isSwitching } from '../types.js';
 
-export function checkReferences(d: Design): Finding[] {
+export function checkReferences(d: Design, ctx: CheckContext): Finding[] {
   const f: Finding[] = [];
   const byName = new Map(d.nodes.map((n) => [n.name, n]));
   const names = [...byName.keys()];
+  const servers = d.nodes.filter((x) => x.kind === 'server').map((x) => x.name);
   const used = new Map<string, number>();
 
   for (const l of d.links) {
     for (const e of l.ends) {
       const n = byName.get(e.node);
       if (!n) {
+        if (ctx.defined(e.node)) continue; // left out for its own errors
         const hint = closest(e.node, names);
         f.push(error('E-NO-NODE', e.path, `link ${l.index} names node "${e.node}", which is not defined; ${hint ? `did you mean "${hint}"?` : `define it under nodes.`}`));
         continue;
@@ -37,7 +40,8 @@ export function checkReferences(d: Design): Finding[] {
     if (n.kind === 'vm') {
       const s = byName.get(n.server);
       if (!s) {
-        const hint = closest(n.server, d.nodes.filter((x) => x.kind === 'server').map((x) => x.name));
+        if (ctx.defined(n.server)) continue; // left out for its own errors
+        const hint = closest(n.server, servers);
         f.push(error('E-NO-SERVER', [...n.path, 'server'], `VM ${n.name} runs on server "${n.server}", which is not defined; ${hint ? `did you mean "${hint}"?` : 'add a node of kind server.'}`));
       } else if (s.kind !== 'server') {
         f.push(error('E-NOT-SERVER', [...n.path, 'server'], `VM ${n.name} runs on "${n.server}", which is a ${s.kind}; a VM runs on a node of kind server.`));

@@ -19,7 +19,16 @@ export interface AddrHolder {
   path: PathSeg[];
 }
 
+/** Several checks ask for the same node's holders; make them once per node. */
+const holderCache = new WeakMap<DesignNode, AddrHolder[]>();
+
 export function holdersOf(n: DesignNode): AddrHolder[] {
+  let hs = holderCache.get(n);
+  if (!hs) holderCache.set(n, (hs = makeHolders(n)));
+  return hs;
+}
+
+function makeHolders(n: DesignNode): AddrHolder[] {
   if (!isRouted(n)) return [];
   const out: AddrHolder[] = n.interfaces.map((i) => ({
     node: n.name,
@@ -39,6 +48,14 @@ export function holdersOf(n: DesignNode): AddrHolder[] {
 }
 
 export const allHolders = (d: Design): AddrHolder[] => d.nodes.flatMap(holdersOf);
+
+const byNameCache = new WeakMap<Design, Map<string, DesignNode>>();
+/** The design's nodes by name, made once per design (a scan per lookup is quadratic in big designs). */
+export function nodesByName(d: Design): Map<string, DesignNode> {
+  let m = byNameCache.get(d);
+  if (!m) byNameCache.set(d, (m = new Map(d.nodes.map((n) => [n.name, n]))));
+  return m;
+}
 
 /** Several checks need the domains; compute them once per design. */
 const domainCache = new WeakMap<Design, DomainResult>();
@@ -73,8 +90,9 @@ export function describeDomain(d: Design, dom: Domain): string {
  * frame on one segment and so merge whatever subnets reach them.
  */
 export function plainSwitches(d: Design, dom: Domain): string[] {
+  const byName = nodesByName(d);
   return dom.switches.filter((s) => {
-    const n = d.nodes.find((x) => x.name === s);
+    const n = byName.get(s);
     return (n?.kind === 'switch' || n?.kind === 'server') && !n.vlanAware;
   });
 }

@@ -1,6 +1,6 @@
 // VLANs as a whole: ids on VMs and SVIs, VLAN-aware ports that carry nothing, VLANs whose
 // hosts have no router, and routed VLAN interfaces that no port carries.
-import { ifaceRef, type DomainResult } from '../../semantics/domains.js';
+import { ifaceRef, type Domain, type DomainResult } from '../../semantics/domains.js';
 import { VLAN_MAX, VLAN_MIN } from '../limits.js';
 import { error, warning, type Finding, type PathSeg } from '../problems.js';
 import type { Design, LinkEnd, PortMode } from '../types.js';
@@ -17,12 +17,9 @@ export function checkVlans(d: Design): Finding[] {
       for (const i of n.interfaces) if (i.vlan !== undefined && !inRange(i.vlan)) f.push(error('E-VLAN-RANGE', [...i.path, 'vlan'], vlanRangeMessage(i.vlan)));
     }
     if (n.kind === 'l3-switch') {
+      // SVIs whose key is no VLAN id were reported and left out (resolve.ts).
       for (const s of n.svis) {
-        const key = String(s.path.at(-1));
-        if (!/^\d+$/.test(key)) {
-          f.push(error('E-VLAN-RANGE', s.path, `"${key}" is not a VLAN id: keys under "vlans" are numbers from ${VLAN_MIN} to ${VLAN_MAX}, e.g. "10: { address: 192.168.10.1/24 }".`, true));
-        } else if (!inRange(s.vlan)) f.push(error('E-VLAN-RANGE', s.path, vlanRangeMessage(s.vlan), true));
-        else if (!carriedBy(d, n.name, s.vlan)) {
+        if (!carriedBy(d, n.name, s.vlan)) {
           f.push(warning('W-SVI-UNUSED', s.path, `${n.name} has a VLAN ${s.vlan} interface but none of its ports carries VLAN ${s.vlan}, so it reaches no host; add ${s.vlan} to a port ("vlan: ${s.vlan}" or a trunk) or remove it.`, true));
         }
       }
@@ -63,12 +60,15 @@ function noRouter(d: Design, r: DomainResult, f: Finding[]): void {
   const byName = new Map(d.nodes.map((n) => [n.name, n]));
   const uses = new Map<number, { path: PathSeg[]; domain?: number }[]>();
   const use = (v: number, path: PathSeg[], domain?: number) => pushTo(uses, v, domain === undefined ? { path } : { path, domain });
+  // The domains each link carries, so a port finds its own without a scan over all of them.
+  const onLink = new Map<number, Domain[]>();
+  for (const dom of r.domains) for (const l of dom.links) pushTo(onLink, l, dom);
   for (const l of d.links) {
     l.ends.forEach((e: LinkEnd) => {
       const n = byName.get(e.node);
       if (!n || !isVlanAware(n) || e.mode.mode !== 'access') return;
       const v = e.mode.vlan;
-      const dom = r.domains.find((x) => x.links.includes(l.index) && x.vlans.includes(v));
+      const dom = onLink.get(l.index)?.find((x) => x.vlans.includes(v));
       use(v, e.path, dom?.id);
     });
   }
