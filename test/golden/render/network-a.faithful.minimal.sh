@@ -156,6 +156,7 @@ VNETMAP_EOF
 echo "vnetmap golden: hosts" >&2
 # names for vn-golden-pc1
 mkdir -p /etc/netns/vn-golden-pc1
+if [ -e /etc/netns/vn-golden-pc1/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-pc1/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-pc1/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 rm -f /etc/netns/vn-golden-pc1/hosts
 cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 # vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file
@@ -171,27 +172,35 @@ cat > /etc/netns/vn-golden-pc1/hosts <<'VNETMAP_EOF'
 VNETMAP_EOF
 # names for vn-golden-pc2
 mkdir -p /etc/netns/vn-golden-pc2
+if [ -e /etc/netns/vn-golden-pc2/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-pc2/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-pc2/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc2/hosts
 # names for vn-golden-pc3
 mkdir -p /etc/netns/vn-golden-pc3
+if [ -e /etc/netns/vn-golden-pc3/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-pc3/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-pc3/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc3/hosts
 # names for vn-golden-pc4
 mkdir -p /etc/netns/vn-golden-pc4
+if [ -e /etc/netns/vn-golden-pc4/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-pc4/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-pc4/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc4/hosts
 # names for vn-golden-pc5
 mkdir -p /etc/netns/vn-golden-pc5
+if [ -e /etc/netns/vn-golden-pc5/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-pc5/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-pc5/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-pc5/hosts
 # names for vn-golden-access-sw
 mkdir -p /etc/netns/vn-golden-access-sw
+if [ -e /etc/netns/vn-golden-access-sw/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-access-sw/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-access-sw/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-access-sw/hosts
 # names for vn-golden-agg-sw
 mkdir -p /etc/netns/vn-golden-agg-sw
+if [ -e /etc/netns/vn-golden-agg-sw/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-agg-sw/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-agg-sw/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-agg-sw/hosts
 # names for vn-golden-gw
 mkdir -p /etc/netns/vn-golden-gw
+if [ -e /etc/netns/vn-golden-gw/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-gw/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-gw/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-gw/hosts
 # names for vn-golden-internet
 mkdir -p /etc/netns/vn-golden-internet
+if [ -e /etc/netns/vn-golden-internet/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-internet/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-internet/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/hosts /etc/netns/vn-golden-internet/hosts
   echo "vnetmap golden: up" >&2
 }

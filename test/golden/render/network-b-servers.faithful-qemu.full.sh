@@ -246,6 +246,7 @@ VNETMAP_EOF
 echo "vnetmap golden: hosts" >&2
 # names for vn-golden-host-a
 mkdir -p /etc/netns/vn-golden-host-a
+if [ -e /etc/netns/vn-golden-host-a/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-host-a/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-host-a/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 rm -f /etc/netns/vn-golden-host-a/hosts
 cat > /etc/netns/vn-golden-host-a/hosts <<'VNETMAP_EOF'
 # vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file
@@ -257,21 +258,27 @@ cat > /etc/netns/vn-golden-host-a/hosts <<'VNETMAP_EOF'
 VNETMAP_EOF
 # names for vn-golden-host-b
 mkdir -p /etc/netns/vn-golden-host-b
+if [ -e /etc/netns/vn-golden-host-b/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-host-b/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-host-b/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-host-a/hosts /etc/netns/vn-golden-host-b/hosts
 # names for vn-golden-host-c
 mkdir -p /etc/netns/vn-golden-host-c
+if [ -e /etc/netns/vn-golden-host-c/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-host-c/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-host-c/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-host-a/hosts /etc/netns/vn-golden-host-c/hosts
 # names for vn-golden-tor
 mkdir -p /etc/netns/vn-golden-tor
+if [ -e /etc/netns/vn-golden-tor/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-tor/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-tor/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-host-a/hosts /etc/netns/vn-golden-tor/hosts
 # names for vn-golden-core
 mkdir -p /etc/netns/vn-golden-core
+if [ -e /etc/netns/vn-golden-core/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-core/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-core/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-host-a/hosts /etc/netns/vn-golden-core/hosts
 # names for vn-golden-gw
 mkdir -p /etc/netns/vn-golden-gw
+if [ -e /etc/netns/vn-golden-gw/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-gw/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-gw/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-host-a/hosts /etc/netns/vn-golden-gw/hosts
 # names for vn-golden-internet
 mkdir -p /etc/netns/vn-golden-internet
+if [ -e /etc/netns/vn-golden-internet/hosts ] && { IFS= read -r first < /etc/netns/vn-golden-internet/hosts || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-internet/hosts was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-host-a/hosts /etc/netns/vn-golden-internet/hosts
   echo "vnetmap golden: up" >&2
 }
