@@ -1,13 +1,16 @@
 // vnetmap verify LAB [--json] [--concurrency N]: probe the live twin with real packets and
 // compare with what the design promises (adjusted by the plan's declared deviations).
-// Exit 0 only when every check matches.
+// Exit 0 only when every check matches; 1 when one does not (a probe that could not be made
+// included); 2 when there is nothing to judge: not root, or the lab gone or rebuilt meanwhile.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readState } from '../apply/state.js';
+import { labStatus } from '../apply/status.js';
 import { UserError } from '../errors.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatVerify, verifyJson } from '../verify/report.js';
 import { verifyHtmlReport } from '../verify/report-html.js';
+import { assertLab, assertRoot } from '../verify/lab-check.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
@@ -23,9 +26,11 @@ export function register(program: Command): void {
     .option('--sample <k>', `probe k targets per source (balanced, every class pair covered) instead of every pair; above ${ALL_PAIRS_MAX} endpoints the default is ${DEFAULT_SAMPLE}, fewer (at least 2) in very big broadcast domains`)
     .option('--all', 'probe every ordered pair, however many endpoints')
     .option('--html <file>', 'also write a self-contained HTML report: verdict, matrix, mismatches, design and twin diagrams')
-    .action(async (lab: string, opts: { json?: boolean; concurrency: string; only?: string; html?: string; sample?: string; all?: boolean }) => {
+    .option('--progress', 'say what is being probed on stderr (the default on a terminal, never with --json)')
+    .action(async (lab: string, opts: { json?: boolean; concurrency: string; only?: string; html?: string; sample?: string; all?: boolean; progress?: boolean }) => {
       const st = readState(lab);
       if (!st) throw new UserError(`no running lab "${lab}"; build it with "vnetmap up FILE" first.`);
+      assertRoot();
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UserError(`--concurrency ${opts.concurrency}: use a whole number from 1 to 256.`);
       const kinds = opts.only?.split(',').map((k) => k.trim());
@@ -35,7 +40,18 @@ export function register(program: Command): void {
       if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UserError(`--sample ${opts.sample}: use a whole number of targets per source, 1 or more.`);
       const design = loadOrThrow(st.designFile);
       const sample = opts.all ? ('all' as const) : k;
-      const report = await verifyLive(st.plan, design, new ProcessRunner(), { concurrency, ...(kinds ? { kinds: kinds as CheckKind[] } : {}), ...(sample !== undefined ? { sample } : {}) });
+      const runner = new ProcessRunner();
+      const progress = opts.progress || (!opts.json && process.stderr.isTTY) ? (line: string) => process.stderr.write(`verify: ${line}\n`) : undefined;
+      const report = await verifyLive(st.plan, design, runner, {
+        concurrency,
+        ...(kinds ? { kinds: kinds as CheckKind[] } : {}),
+        ...(sample !== undefined ? { sample } : {}),
+        ...(progress ? { progress } : {}),
+        // A lab gone or rebuilt before, during or after the probes is an error, not a verdict.
+        intact: () => assertLab(st, 'verify stopped'),
+        // Failed checks are explained by what differs between the live twin and its plan.
+        drift: async () => (await labStatus(lab, runner)).drift,
+      });
       if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
       else process.stdout.write(formatVerify(report));
       if (opts.json) process.stderr.write(`${report.summary.passed} passed, ${report.summary.failed} failed\n`);
