@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatVerify, verifyJson } from '../verify/report.js';
 import { verifyHtmlReport } from '../verify/report-html.js';
-import { assertLab, assertRoot } from '../verify/lab-check.js';
+import { assertLab, assertProber, assertRoot } from '../verify/lab-check.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
@@ -31,6 +31,7 @@ export function register(program: Command): void {
       const st = readState(lab);
       if (!st) throw new UserError(`no running lab "${lab}"; build it with "vnetmap up FILE" first.`);
       assertRoot();
+      assertProber();
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UserError(`--concurrency ${opts.concurrency}: use a whole number from 1 to 256.`);
       const kinds = opts.only?.split(',').map((k) => k.trim());

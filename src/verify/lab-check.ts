@@ -6,6 +6,7 @@
 import { nsIdentity } from '../apply/identity.js';
 import type { LabState } from '../apply/state.js';
 import { UserError } from '../errors.js';
+import { proberArgv } from './prober.js';
 
 /** Why the lab is not the one its state describes (undefined: every namespace is there, the same one). */
 export function labChanged(st: Pick<LabState, 'lab' | 'plan' | 'identities'>, identity: (ns: string) => string | undefined = nsIdentity): string | undefined {
@@ -26,6 +27,11 @@ export function labChanged(st: Pick<LabState, 'lab' | 'plan' | 'identities'>, id
 export function assertLab(st: Pick<LabState, 'lab' | 'plan' | 'identities'>, when: string, identity?: (ns: string) => string | undefined): void {
   const why = labChanged(st, identity);
   if (why) throw new UserError(`${when}: ${why}`);
+}
+
+/** verify's probes need its prober (prober.ts), which needs Debian's Python 3. */
+export function assertProber(argv: string[] | undefined = proberArgv()): void {
+  if (!argv) throw new UserError('verify probes the twin through libexec/probe.py, which needs /usr/bin/python3: install it (Debian: apt-get install python3, or run scripts/setup.sh).');
 }
 
 /** verify enters namespaces and opens raw sockets: root only. */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
-import { assertLab, assertRoot, labChanged } from '../../src/verify/lab-check.js';
+import { assertLab, assertProber, assertRoot, labChanged } from '../../src/verify/lab-check.js';
 
 const plan = { objects: ['a', 'b', 'c', 'd', 'e'].map((n) => ({ kind: 'netns', name: `vn-l-${n}`, realizes: [`node:${n}`], role: 'host' })) } as unknown as Plan;
 const ids: Record<string, string> = Object.fromEntries(plan.objects.map((o, k) => [(o as { name: string }).name, `${k}@1`]));
@@ -25,5 +25,6 @@ describe('lab check', () => {
     expect(() => assertLab(st, 'verify stopped', () => undefined)).toThrow(UserError);
     expect(() => assertRoot(1000)).toThrow(/needs root/);
     expect(() => assertRoot(0)).not.toThrow();
+    expect(() => assertProber(undefined)).toThrow(/needs \/usr\/bin\/python3/);
   });
 });
