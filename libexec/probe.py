@@ -39,6 +39,7 @@ import signal
 import socket
 import struct
 import sys
+import threading
 import time
 
 # The package directory may be read-only, and a cache there would be a file nobody asked for.
@@ -139,14 +140,44 @@ def polled(socks):
     return sel
 
 
-def listening(socks, handlers, q):
-    """receive(timeout): hands every datagram waiting on `socks` to its handler; and a pacer that receives while it waits."""
+def listening(socks, handlers):
+    """receive(timeout): hands every datagram waiting on `socks` to its handler."""
     sel = polled(socks)
 
     def receive(timeout):
         for key, _ in sel.select(timeout):
             drain(key.fileobj, handlers[key.data])
-    return receive, Pacer(q.get('interval_us', 50) / 1e6, receive)
+    return receive
+
+
+# Threads that send at once. The kernel floods a broadcast domain in the context of the task that
+# sends (veth hands each copy to the sending CPU's backlog, processed before the send returns),
+# and Python lets go of its lock during the system call: two senders keep both CPUs flooding.
+SENDERS = 2
+
+
+def send_all(items, send_one, interval, receive):
+    """send_one(item) for every item, spaced by `interval` seconds all senders together, from
+    SENDERS threads (each its share), while this thread receives."""
+    if len(items) < 32:
+        pacer = Pacer(interval, receive)
+        for item in items:
+            pacer.turn()
+            send_one(item)
+        return
+
+    def work(part):
+        pacer = Pacer(interval * SENDERS, time.sleep)
+        for item in part:
+            pacer.turn()
+            send_one(item)
+    threads = [threading.Thread(target=work, args=(items[k::SENDERS],), daemon=True) for k in range(SENDERS)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        receive(0.002)
+    for t in threads:
+        t.join()
 
 
 def waits(p, k):
@@ -213,7 +244,8 @@ def ping(place, q):
                 replied[k] = True
                 left[0] -= 1
         return handle
-    receive, pacer = listening(socks, {i: handle_in(i) for i in socks}, q)
+    receive = listening(socks, {i: handle_in(i) for i in socks})
+    interval = q.get('interval_us', 50) / 1e6
 
     def send(k):
         s, t = probes[k]
@@ -224,7 +256,6 @@ def ping(place, q):
         body = MAGIC + struct.pack('!II', nonce, k)
         pkt = struct.pack('!BBHHH', 8, 0, checksum(hdr + body), nonce & 0xffff, k & 0xffff) + body
         info = struct.pack('=I4s4s', 0, socket.inet_aton(src['src']), b'\0' * 4)
-        pacer.turn()
         try:
             socks[src['space']].sendmsg([pkt], [(socket.IPPROTO_IP, IP_PKTINFO, info)], 0, (t, 0))
         except OSError as e:
@@ -232,19 +263,19 @@ def ping(place, q):
                 errors[str(s)] = 'sending from %s failed: %s' % (src['src'], why(e))
 
     flushes = 0
+    caches = Caches(place, spaces if q.get('flush') else [])
     clock = Clock()
     for w, (ks, touched) in enumerate(waves):
         # The previous wave's neighbours make room for this one's (the caches are the twin's).
         if w and q.get('flush'):
-            flushes += flush(place, [spaces[i] for i in waves[w - 1][1]])
+            flushes += caches.empty(waves[w - 1][1], once=True)
             clock.lap('flush')
         for attempt in range(q.get('tries', 2)):
             todo = [k for k in ks if not replied[k]]
             if not todo:
                 break
             left[0] = len(todo)
-            for k in todo:
-                send(k)
+            send_all(todo, send, interval, receive)
             clock.lap('send')
             end = time.monotonic() + waits(q, attempt)
             while time.monotonic() < end and left[0] > 0:
@@ -252,9 +283,10 @@ def ping(place, q):
             clock.lap('wait')
     receive(STRAGGLERS)  # late copies of the last requests, still on their way to a watcher
     if q.get('flush') and waves:
-        flushes += flush(place, [spaces[i] for i in waves[-1][1]])
+        flushes += caches.empty(waves[-1][1])
         # Once more for all: a namespace emptied early can learn a neighbour from an ARP request another still sent.
-        flushes += flush(place, [spaces[i] for i in sorted(set(range(len(spaces))) - set(int(x) for x in space_errors))])
+        flushes += caches.empty(range(len(spaces)))
+    caches.close()
     clock.lap('flush')
     return {'errors': errors, 'spaceErrors': space_errors, 'probes': [[replied[k], seen[k]] for k in range(len(probes))], 'flushes': flushes, 'ms': clock.ms}
 
@@ -272,14 +304,44 @@ class Clock:
         self.t = now
 
 
-def flush(place, paths):
-    """Empties the neighbour caches of these namespaces (those that are gone have none left)."""
+class Caches:
+    """
+    The neighbour caches of namespaces, emptied through a netlink socket made in each at the start
+    (a socket stays in the namespace it was made in): between two waves, with no setns and no new
+    socket per namespace.
+    """
+
+    def __init__(self, place, paths):
+        self.socks = {}
+        for i, path in enumerate(paths):
+            try:
+                self.socks[i] = place.made_in(path, nl.Netlink)
+            except (nl.Failed, OSError):
+                pass
+
+    def empty(self, which, once=False):
+        for i in which:
+            n = self.socks.get(i)
+            try:
+                if n:
+                    n.flush_neighbours(once)
+            except (nl.Failed, OSError):
+                pass  # a namespace gone meanwhile has nothing left to empty
+        return 1 if which else 0
+
+    def close(self):
+        for n in self.socks.values():
+            n.close()
+
+
+def flush(place, paths, once=False):
+    """Empties the neighbour caches of these namespaces (those that are gone have none left); `once`: one round, no re-check."""
     for path in paths:
         try:
             place.enter(path)
             n = nl.Netlink()
             try:
-                n.flush_neighbours()
+                n.flush_neighbours(once)
             finally:
                 n.close()
         except (nl.Failed, OSError):
@@ -362,32 +424,37 @@ def arp(place, q):
                     left[0] -= 1
                 answers[i][k].append(mac)
         return handle
-    receive, pacer = listening(socks, {i: handle_for(i) for i in socks}, q)
+    receive = listening(socks, {i: handle_for(i) for i in socks})
+
+    def send(item):
+        i, k = item
+        if str(i) in errors:
+            return
+        frame = b'\xff' * 6 + macs[i] + b'\x08\x06' + struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + macs[i] + b'\0' * 4 + b'\0' * 6 + socket.inet_aton(targets[i][k])
+        try:
+            socks[i].send(frame)
+        except OSError as e:
+            if e.errno not in TRANSIENT:
+                errors[str(i)] = 'sending on %s failed: %s' % (sources[i]['dev'], why(e))
     for attempt in range(q.get('tries', 2)):
         todo = [[k for k in range(len(targets[i])) if not answers[i][k]] if i in socks and str(i) not in errors else [] for i in range(len(sources))]
         if not any(todo):
             break
         left[0] = sum(len(ks) for ks in todo)
         # Round robin over the sources, so that every source progresses as under one scan each.
-        for depth in range(max(len(t) for t in todo)):
-            for i, ks in enumerate(todo):
-                if depth >= len(ks) or str(i) in errors:
-                    continue
-                frame = b'\xff' * 6 + macs[i] + b'\x08\x06' + struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + macs[i] + b'\0' * 4 + b'\0' * 6 + socket.inet_aton(targets[i][ks[depth]])
-                pacer.turn()
-                try:
-                    socks[i].send(frame)
-                except OSError as e:
-                    if e.errno not in TRANSIENT:
-                        errors[str(i)] = 'sending on %s failed: %s' % (sources[i]['dev'], why(e))
+        order = [(i, ks[depth]) for depth in range(max(len(t) for t in todo)) for i, ks in enumerate(todo) if depth < len(ks)]
+        send_all(order, send, q.get('interval_us', 50) / 1e6, receive)
         clock.lap('send')
         # Wait the timeout out, unless every target answered: then only long enough for a second
         # answer (a duplicate address answers the same broadcast within microseconds).
         end = time.monotonic() + waits(q, attempt)
-        while time.monotonic() < end:
-            receive(max(0.0, end - time.monotonic()))
+        while True:
             if left[0] <= 0:
                 end = min(end, time.monotonic() + STRAGGLERS)
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                break
+            receive(remaining)
         clock.lap('wait')
     return {'errors': errors, 'answers': answers, 'links': links, 'ms': clock.ms}
 
@@ -508,6 +575,8 @@ def main():
     if os.getppid() == 1:
         sys.exit('probe: vnetmap is gone')
     q = json.load(sys.stdin)
+    # The receiving thread hands the lock to the senders often: they spend their time in the kernel.
+    sys.setswitchinterval(0.0005)
     signal.alarm(max(1, int(q.get('deadline_ms', 60000) / 1000) + 1))
     kind = {'ping': ping, 'arp': arp, 'tcp': tcp}[q['kind']]
     json.dump(kind(place, q), sys.stdout)

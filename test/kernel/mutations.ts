@@ -141,7 +141,9 @@ export function mutations(plan: Plan): Mutation[] {
 /** A veth between two Linux bridges whose endpoints are in different broadcast domains. */
 function rogueCable(plan: Plan): Mutation | undefined {
   const m = planModel(plan) as NetModel;
-  const bridges = plan.objects.flatMap((o) => (o.kind === 'bridge' && o.namespace ? [o] : []));
+  // Switches' bridges only (a router's own bridge under compact is its interface, not a switch).
+  const switching = new Set(plan.objects.flatMap((o) => (o.kind === 'netns' && (o.role === 'switch' || o.role === 'fabric') ? [o.name] : [])));
+  const bridges = plan.objects.flatMap((o) => (o.kind === 'bridge' && o.namespace && switching.has(o.namespace) ? [o] : []));
   const reach = (ns: string, br: string) => plan.endpoints.filter((e) => m.l2.adjacent(fake(ns, br), iface(plan, e))).map((e) => e.ref);
   for (const x of bridges)
     for (const y of bridges) {
@@ -198,6 +200,11 @@ export function predictLive(mutated: Plan, original: Plan, design: Design, check
       const t = /^\S+ (\S+):(\d+) -> (\S+):(\d+)$/.exec(c.to)!;
       const tc = cmp.design.tcp.find((x) => formatIp(x.addr) === t[1] && x.port === Number(t[2]))!;
       const rt = roundTrip(m, node, a.e.addr.ip, parseIp(t[1]!)!, 'tcp', Number(t[2]));
+      // Through a duplicate address the connection lands on whichever owner answered ARP first.
+      if (rt.unstable) {
+        out.set(c, { observed: undefined, fails: undefined });
+        continue;
+      }
       const lands = rt.ok && rt.landed!.node === t[3] && rt.landed!.port === Number(t[4]);
       const peer = tc.peerFrom.get(cmp.design.classOf.get(a.e.ref)!) ?? a.e.addr.ip;
       out.set(c, { observed: lands, fails: lands !== c.expected || (lands && c.expected && rt.request.pkt.src !== peer) });
