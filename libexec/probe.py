@@ -34,6 +34,7 @@ import fcntl
 import importlib.util
 import json
 import os
+import resource
 import selectors
 import signal
 import socket
@@ -574,6 +575,11 @@ def main():
     place.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:
         sys.exit('probe: vnetmap is gone')
+    # A socket per namespace, two where neighbour caches are emptied: a big lab needs more than
+    # the usual soft limit of 1,024 open files.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     q = json.load(sys.stdin)
     # The receiving thread hands the lock to the senders often: they spend their time in the kernel.
     sys.setswitchinterval(0.0005)

@@ -30,8 +30,8 @@ export function assertLab(st: Pick<LabState, 'lab' | 'plan' | 'identities'>, whe
 }
 
 /** verify's probes need its prober (prober.ts), which needs Debian's Python 3. */
-export function assertProber(argv: string[] | undefined = proberArgv()): void {
-  if (!argv) throw new UserError('verify probes the twin through libexec/probe.py, which needs /usr/bin/python3: install it (Debian: apt-get install python3, or run scripts/setup.sh).');
+export function assertProber(argv: () => string[] | undefined = proberArgv): void {
+  if (!argv()) throw new UserError('verify probes the twin through libexec/probe.py, which needs /usr/bin/python3: install it (Debian: apt-get install python3, or run scripts/setup.sh).');
 }
 
 /** verify enters namespaces and opens raw sockets: root only. */

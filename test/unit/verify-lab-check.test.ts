@@ -25,6 +25,7 @@ describe('lab check', () => {
     expect(() => assertLab(st, 'verify stopped', () => undefined)).toThrow(UserError);
     expect(() => assertRoot(1000)).toThrow(/needs root/);
     expect(() => assertRoot(0)).not.toThrow();
-    expect(() => assertProber(undefined)).toThrow(/needs \/usr\/bin\/python3/);
+    expect(() => assertProber(() => undefined)).toThrow(/needs \/usr\/bin\/python3/);
+    expect(() => assertProber(() => ['/usr/bin/python3'])).not.toThrow();
   });
 });
