@@ -19,7 +19,7 @@ export async function arpPhase(c: PhaseContext): Promise<void> {
     const n = targets.reduce((s, ts) => s + ts.length, 0);
     if (!n) return;
     c.progress(`arp: ${n.toLocaleString('en')} probes${patient ? ' (second chance)' : ''}`);
-    const r = await probeArps(c.runner, { sources, targets: targets.map((ks, i) => ks.map((k) => others[i]![k]!.src)), links: links.length ? [] : c.spaces.map(netnsFile) }, { intervalUs, ...(patient ? PATIENT : FIRST) });
+    const r = await probeArps(c.runner, { sources, targets: targets.map((ks, i) => ks.map((k) => others[i]![k]!.src)), links: links.length ? [] : c.spaces.map(netnsFile) }, { intervalUs, sendCostUs: c.floodCostUs, ...(patient ? PATIENT : FIRST) });
     if (r.failed) failed ??= r.failed;
     if (!links.length) links = r.links;
     for (const [k, v] of r.errors) errors.set(k, v);

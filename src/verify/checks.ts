@@ -60,6 +60,8 @@ export interface PhaseContext {
   notes: string[];
   /** µs between two sends that each flood the largest broadcast domain (all sources together). */
   floodUs: number;
+  /** µs of the kernel's time one such flood may take (only bounds the prober's runs). */
+  floodCostUs: number;
   /** Every namespace of the twin, in a fixed order (probes refer to them by position). */
   spaces: string[];
   /** The design node a namespace stands for (its name when it stands for none). */

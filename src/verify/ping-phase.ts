@@ -42,7 +42,7 @@ export async function pingPhase(c: PhaseContext, limits: NeighLimits | undefined
     if (!ps.length) return;
     const { waves: ws, order } = waves(ps, inWaves);
     c.progress(`ping: ${order.length.toLocaleString('en')} probes${ws.length > 1 ? ` in ${ws.length} waves of the neighbour table` : ''}${patient ? ' (second chance)' : ''}`);
-    const r = await probePings(c.runner, { spaces: c.spaces.map(netnsFile), sources, waves: ws, flush: inWaves }, { intervalUs, ...(patient ? PATIENT : FIRST) });
+    const r = await probePings(c.runner, { spaces: c.spaces.map(netnsFile), sources, waves: ws, flush: inWaves }, { intervalUs, sendCostUs: c.floodCostUs, ...(patient ? PATIENT : FIRST) });
     if (r.failed) failed ??= r.failed;
     for (const [k, v] of r.errors) errors.set(k, v);
     for (const [k, v] of r.spaceErrors) spaceErrors.set(k, v);

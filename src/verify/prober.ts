@@ -29,6 +29,11 @@ export interface Pacing {
   timeoutMs: number;
   tries: number;
   backoff: number;
+  /**
+   * What one send may cost the kernel, in µs (a flood of the largest broadcast domain, ~3 µs a
+   * copy here: 3 ms in a 1,000-host domain, far more than the spacing): only bounds the run.
+   */
+  sendCostUs?: number;
 }
 
 export const FIRST: Omit<Pacing, 'intervalUs'> = { timeoutMs: 400, tries: 2, backoff: 1.5 };
@@ -118,23 +123,28 @@ async function run<T>(runner: Runner, request: Record<string, unknown>, deadline
 }
 
 const pacing = (p: Pacing) => ({ interval_us: Math.max(1, Math.round(p.intervalUs)), timeout_ms: p.timeoutMs, tries: p.tries, backoff: p.backoff });
-/** How long a run of `sends` probes may take at most, with every try waited out. */
-const deadline = (sends: number, p: Pacing, waves = 1): number => {
+/**
+ * How long a run of `sends` probes may take at most: twice what every send, every try waited
+ * out and every wave's emptied caches (~1 ms a namespace) would take on a busy machine, and
+ * half a minute more. It only bounds a stuck run; a run cut short is failed checks that say so.
+ */
+const deadline = (sends: number, p: Pacing, waves = 1, namespaces = 0): number => {
   let wait = 0;
   for (let k = 0; k < p.tries; k++) wait += p.timeoutMs * p.backoff ** k;
-  return 10_000 + Math.ceil((sends * p.tries * p.intervalUs) / 1000) + waves * (wait + 500);
+  const send = Math.max(p.intervalUs, p.sendCostUs ?? 0);
+  return 30_000 + 2 * Math.ceil((sends * p.tries * send) / 1000 + waves * (wait + namespaces));
 };
 
 export async function probePings(runner: Runner, q: PingRequest, p: Pacing): Promise<PingResult> {
   const sends = q.waves.reduce((s, w) => s + w.probes.reduce((x, [, ts]) => x + ts.length, 0), 0);
-  const { out, failed } = await run<{ errors: Record<string, string>; spaceErrors: Record<string, string>; probes: [boolean, [number, string][]][]; flushes: number }>(runner, { kind: 'ping', ...q, ...pacing(p) }, deadline(sends, p, q.waves.length));
+  const { out, failed } = await run<{ errors: Record<string, string>; spaceErrors: Record<string, string>; probes: [boolean, [number, string][]][]; flushes: number }>(runner, { kind: 'ping', ...q, ...pacing(p) }, deadline(sends, p, q.waves.length, q.flush ? q.spaces.length : 0));
   if (!out) return { failed: failed!, errors: new Map(), spaceErrors: new Map(), outcomes: [], flushes: 0 };
   return { errors: indexed(out.errors), spaceErrors: indexed(out.spaceErrors), outcomes: out.probes.map(([replied, seen]) => ({ replied, seen })), flushes: out.flushes };
 }
 
 export async function probeArps(runner: Runner, q: ArpRequest, p: Pacing): Promise<ArpResult> {
   const sends = q.targets.reduce((s, ts) => s + ts.length, 0);
-  const { out, failed } = await run<{ errors: Record<string, string>; answers: string[][][]; links: (Record<string, string> | null)[] }>(runner, { kind: 'arp', ...q, ...pacing(p) }, deadline(sends, p));
+  const { out, failed } = await run<{ errors: Record<string, string>; answers: string[][][]; links: (Record<string, string> | null)[] }>(runner, { kind: 'arp', ...q, ...pacing(p) }, deadline(sends, p, 1, q.links.length));
   if (!out) return { failed: failed!, errors: new Map(), answers: q.targets.map((ts) => ts.map(() => [])), links: q.links.map(() => undefined) };
   return { errors: indexed(out.errors), answers: out.answers, links: out.links.map((l) => (l ? new Map(Object.entries(l)) : undefined)) };
 }

@@ -153,6 +153,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     probe,
     notes,
     floodUs,
+    floodCostUs: floodMs(flood) * 1000,
     spaces: [...new Set([...nodeOfNs.keys(), ...live.map((l) => l.loc.namespace)])],
     nodeOf: (ns) => nodeOfNs.get(ns) ?? ns,
     add: (c) => checks.push(c),
