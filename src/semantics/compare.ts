@@ -70,7 +70,8 @@ export function compare(d: Design, plan: Plan): Comparison {
             const dev = explain(plan.deviations, p.ref, q.ref, k, y[k]);
             const detail = k === 'reach' ? `${y.why ?? x.why ?? ''}${y.unstable ? ` (depends on earlier traffic: ${y.unstable})` : ''}` : y.unstable;
             differences.push({ kind: k, from: p.ref, to: q.ref, design: x[k], plan: y[k], ...(dev ? { explainedBy: dev.code } : {}), ...(detail ? { detail } : {}) });
-            if (dev) adjusted = { ...adjusted, [k]: y[k] };
+            // A deviation that makes the twin reach where the design does not also says what the target sees.
+            if (dev) adjusted = k === 'reach' ? { ...adjusted, reach: y.reach, ...(y.seenFrom ? { seenFrom: y.seenFrom } : {}) } : { ...adjusted, l2: y.l2 };
           }
           // Probes may skip an order-dependent pair only where the twin knowingly deviates.
           if (y.unstable && adjusted.reach === y.reach && adjusted.l2 === y.l2) adjusted.unstable = y.unstable;

@@ -68,6 +68,22 @@ export function arp(m: NetModel, from: NetIface, ip: number): NetIface | undefin
   return undefined;
 }
 
+/**
+ * Every node that answers an ARP request for `ip` heard from `from` (the sender's own node never
+ * hears its own request). One address owned by two nodes of a broadcast domain (a duplicate)
+ * has two answers: which one the sender keeps depends on timing, so the walk says so.
+ */
+export function arpAnswerers(m: NetModel, from: NetIface, ip: number): string[] {
+  const owners = m.byAddr.get(ip);
+  if (!owners || owners.length < 2) {
+    const o = owners?.[0];
+    return o && o.node !== from.node && (m.l2.adjacent(from, o) || m.nodes.get(o.node)!.ifaces.some((i) => m.l2.adjacent(from, i))) ? [o.node] : [];
+  }
+  const nodes = new Set<string>();
+  for (const t of owners) if (t.node !== from.node && m.nodes.get(t.node)!.ifaces.some((i) => m.l2.adjacent(from, i))) nodes.add(t.node);
+  return [...nodes];
+}
+
 const portMatch = (p: Packet, proto: 'tcp' | 'udp', port: number) => p.proto === proto && p.dport === port;
 
 /** Walks a packet from `start` (locally generated) until it is delivered or dropped. */
@@ -119,6 +135,10 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, hairpinned, trace ? hops : undefined);
     record(ct, node.name, before, p, dir);
     const next = arp(m, r.iface, r.nexthop);
+    if ((m.byAddr.get(r.nexthop)?.length ?? 0) > 1) {
+      const who = arpAnswerers(m, r.iface, r.nexthop);
+      if (who.length > 1) unstable = `${formatIp(r.nexthop)} is answered by ${who.join(' and ')} (a duplicate address): the sender keeps whichever answer comes first`;
+    }
     if (m.l2.unstable) {
       const owner = (m.byAddr.get(r.nexthop) ?? []).find((t) => t !== r.iface);
       const why = owner && m.l2.unstable(r.iface, owner);

@@ -7,7 +7,7 @@
 // or NAT rule mentions, unless some rule names its address. One representative pair per pair
 // of classes is simulated; individual pairs are answered from the class cells on demand.
 import { contains, formatIp } from '../model/ip.js';
-import { roundTrip, walk } from './forward.js';
+import { arpAnswerers, roundTrip, walk } from './forward.js';
 import type { Endpoint, NetIface, NetModel, NetNat, NetNode } from './net-model.js';
 
 export interface PairResult {
@@ -17,6 +17,11 @@ export interface PairResult {
   l2: boolean;
   /** Why not, when not reachable. */
   why?: string;
+  /**
+   * The source address the target sees when it is not the sender's own (NAT on the way): what a
+   * live probe must find in the target's namespace. Absent: the sender's own address.
+   */
+  seenFrom?: string;
   /** Set when the live answer depends on earlier traffic; probes skip the ping. */
   unstable?: string;
 }
@@ -39,6 +44,11 @@ export interface TcpCheck {
   target: { node: string; addr: number; port: number };
   /** Per class id: does a connection from a member land on the target and complete? */
   fromClass: Map<number, boolean>;
+  /**
+   * Per class id whose connections land: the peer address the target sees, when it is not the
+   * client's own (hairpin NAT, a masquerade on the way). Absent: the client's own address.
+   */
+  peerFrom: Map<number, number>;
 }
 
 export interface Reachability {
@@ -83,11 +93,23 @@ export function reachability(m: NetModel, key?: (e: Endpoint) => string): Reacha
   return { endpoints: m.endpoints, classes, classOf, cells, tcp: tcpChecks(m, classes) };
 }
 
+/**
+ * A pair is about endpoints, not addresses: `b` is reached only when the echo request lands on
+ * b's node (any of its addresses: Linux answers for all of them on any interface) and the reply
+ * comes back. Behind NAT, sites reuse private ranges, so the address may well answer from
+ * another node; then `a` does not reach `b`. Likewise `l2` needs b's interface to answer a's ARP
+ * request for b's address, and no other node to answer it too.
+ */
 export function pairResult(m: NetModel, a: Endpoint, b: Endpoint): PairResult {
-  const l2 = m.l2.adjacent(ifaceOf(m, a), ifaceOf(m, b));
+  const ia = ifaceOf(m, a);
+  const who = arpAnswerers(m, ia, b.addr.ip);
+  const l2 = m.l2.adjacent(ia, ifaceOf(m, b)) && who.every((n) => n === b.node);
   if (a.node === b.node) return { reach: true, l2 };
   const rt = roundTrip(m, a.node, a.addr.ip, b.addr.ip, 'icmp', 0, false);
-  const res: PairResult = rt.ok ? { reach: true, l2 } : { reach: false, l2, why: rt.why! };
+  const elsewhere = rt.ok && rt.landed!.node !== b.node;
+  const res: PairResult = rt.ok && !elsewhere ? { reach: true, l2 } : { reach: false, l2, why: elsewhere ? `delivered to ${rt.landed!.node}, which owns ${formatIp(b.addr.ip)} too, not to ${b.node}` : rt.why! };
+  const from = rt.request.pkt.src;
+  if (res.reach && from !== a.addr.ip) res.seenFrom = formatIp(from);
   if (rt.unstable) res.unstable = rt.unstable;
   return res;
 }
@@ -128,6 +150,8 @@ function mentioned(m: NetModel): { special: Set<number>; prefixes: { network: nu
       prefixes.push({ network, prefix });
     }
   };
+  // An address two interfaces own (a duplicate) sets both apart: which one answers is theirs alone.
+  for (const [ip, owners] of m.byAddr) if (owners.length > 1) special.add(ip);
   for (const n of m.nodes.values()) {
     for (const r of n.routes) {
       if (r.via !== undefined) special.add(r.via);
@@ -170,12 +194,15 @@ function tcpChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
       seen.add(`${rule} ${addr}`);
       const target = r.type === 'dnat' ? forwardTarget(m, n, r.to, r.toPort, r.protocol) : { node: n.name, addr, port: r.toPort };
       const fromClass = new Map<number, boolean>();
+      const peerFrom = new Map<number, number>();
       for (const c of classes) {
         const e = c.members[0]!;
         const rt = roundTrip(m, e.node, e.addr.ip, addr, r.protocol, r.port, false);
-        fromClass.set(c.id, rt.ok && rt.landed!.node === target.node && rt.landed!.port === target.port);
+        const lands = rt.ok && rt.landed!.node === target.node && rt.landed!.port === target.port;
+        fromClass.set(c.id, lands);
+        if (lands && rt.request.pkt.src !== e.addr.ip) peerFrom.set(c.id, rt.request.pkt.src);
       }
-      checks.push({ kind: r.type === 'dnat' ? 'forward' : 'redirect', node: n.name, rule, protocol: r.protocol, addr, port: r.port, target, fromClass });
+      checks.push({ kind: r.type === 'dnat' ? 'forward' : 'redirect', node: n.name, rule, protocol: r.protocol, addr, port: r.port, target, fromClass, peerFrom });
     }
   return checks;
 }

@@ -20,6 +20,11 @@ export interface TraceResult {
   why?: string;
   /** Where the request landed (after DNAT/redirect). */
   landed?: string;
+  /**
+   * Set when the destination was named as an endpoint and the packet landed on another node
+   * that owns the same address (sites reusing private ranges): that endpoint is not reached.
+   */
+  notReached?: string;
   request: Hop[];
   reply: Hop[];
 }
@@ -31,7 +36,8 @@ export interface TraceOptions {
 export function traceOffline(src: Plan | Design, from: string, to: string, opts: TraceOptions = {}): TraceResult {
   const m: NetModel = 'objects' in src ? (planModel(src) as NetModel) : designModel(src);
   const a = findEndpoint(m, from, 'source');
-  const dst = parseIp(to) ?? findEndpoint(m, to, 'destination').addr.ip;
+  const named = parseIp(to) === undefined ? findEndpoint(m, to, 'destination') : undefined;
+  const dst = named?.addr.ip ?? parseIp(to)!;
   const proto = opts.tcpPort !== undefined ? 'tcp' : 'icmp';
   const rt = roundTrip(m, a.node, a.addr.ip, dst, proto, opts.tcpPort ?? 0);
   const res: TraceResult = {
@@ -44,6 +50,7 @@ export function traceOffline(src: Plan | Design, from: string, to: string, opts:
   };
   if (rt.why) res.why = rt.why;
   if (rt.landed) res.landed = `${rt.landed.node} ${formatIp(rt.landed.addr)}${proto === 'tcp' ? ':' + rt.landed.port : ''}`;
+  if (named && rt.landed && proto === 'icmp' && rt.landed.node !== named.node) res.notReached = named.name;
   return res;
 }
 
@@ -68,5 +75,6 @@ export function formatTrace(t: TraceResult): string {
   hops('request:', t.request);
   hops('reply:', t.reply);
   lines.push(t.verdict === 'delivered' ? `verdict: delivered${t.landed ? ` (to ${t.landed})` : ''}, reply returned` : `verdict: dropped: ${t.why}`);
+  if (t.notReached) lines.push(`note: ${t.notReached} is not reached: another node owns its address and answered instead`);
   return lines.join('\n');
 }

@@ -142,14 +142,21 @@ function notes(r: VerifyReport): string[] {
 
 // Worded like the terminal report (src/verify/report.ts) so both read the same.
 function says(c: Check, v: boolean): string {
-  if (c.kind === 'ping') return v ? 'a reply' : 'no reply';
+  if (c.kind === 'ping') return v ? 'a reply from the target' : 'no reply from the target';
   if (c.kind === 'arp') return v ? "an ARP answer from the target's MAC (same broadcast domain)" : 'no ARP answer from it';
   return v ? 'the connection to land on the target' : 'no connection to the target';
 }
 
 /** What the direction of a difference says about the twin, to point at where to look. */
 export function reason(c: Check): string {
+  const why = c.explanation?.length ? ` Why: ${c.explanation.join('; ')}.` : '';
+  return direction(c) + why;
+}
+
+function direction(c: Check): string {
+  if (c.error) return `could not probe: ${c.error}`;
   if (c.inconclusive) return `inconclusive: ${c.inconclusive}; the twin may be right (see the notes)`;
+  if (c.detail && c.expected === c.observed) return c.detail;
   const lost = c.expected && !c.observed;
   if (c.kind === 'ping') return lost ? 'the twin drops traffic the design lets through: look for a missing link, bridge port, address, route or NAT rule on the path' : 'the twin lets through traffic the design blocks: an isolation (firewall, separate segment, macvlan mode) is missing';
   if (c.kind === 'arp') return lost ? 'the twin splits a broadcast domain the design has: a bridge, switch port or VLAN tag is missing or different' : 'the twin joins broadcast domains the design keeps apart: a VLAN tag or bridge port is wrong';

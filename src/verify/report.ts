@@ -41,7 +41,16 @@ export function formatVerify(r: VerifyReport): string {
   const bad = r.checks.filter((c) => !c.ok);
   if (bad.length) {
     out.push('mismatches:');
-    for (const c of bad) out.push(`  ${c.kind} ${c.from} -> ${c.to}: expected ${says(c, c.expected)}, observed ${says(c, c.observed)}${c.inconclusive ? ' (inconclusive)' : ''}`);
+    let said = '';
+    for (const c of bad) {
+      if (c.error) out.push(`  ${c.kind} ${c.from} -> ${c.to}: could not probe: ${c.error}`);
+      else if (c.expected === c.observed) out.push(`  ${c.kind} ${c.from} -> ${c.to}: ${c.detail ?? 'differs'}`);
+      else out.push(`  ${c.kind} ${c.from} -> ${c.to}: expected ${says(c, c.expected)}, observed ${says(c, c.observed)}${c.detail ? ` (${c.detail})` : ''}${c.inconclusive ? ' (inconclusive)' : ''}`);
+      // Failures with one cause share its explanation: said once, under the first of them.
+      const why = (c.explanation ?? []).join('\n');
+      if (why && why !== said) for (const e of c.explanation!) out.push(`      why: ${e}`);
+      said = why || said;
+    }
   }
   if (r.skipped.length) {
     out.push(`skipped ${r.skipped.length} probe(s) whose answer would prove nothing (it depends on earlier traffic, or names no one device):`);
@@ -53,12 +62,13 @@ export function formatVerify(r: VerifyReport): string {
     const whys = [...new Set(r.checks.flatMap((c) => (c.inconclusive ? [c.inconclusive] : [])))];
     out.push(`note: ${r.summary.inconclusive} of the ${r.summary.failed} failed checks are inconclusive, not proven mismatches: ${whys.join('; ')}`);
   }
+  if (r.summary.errors) out.push(`note: ${r.summary.errors} of the ${r.summary.failed} failed checks could not be probed at all (see "could not probe")`);
   out.push(`${r.summary.passed} passed, ${r.summary.failed} failed`);
   return out.join('\n') + '\n';
 }
 
 function says(c: Check, v: boolean): string {
-  if (c.kind === 'ping') return v ? 'a reply' : 'no reply';
+  if (c.kind === 'ping') return v ? 'a reply from the target' : 'no reply from the target';
   if (c.kind === 'arp') return v ? "an ARP answer from the target's MAC (same broadcast domain)" : 'no ARP answer from it';
   return v ? 'the connection to land on the target' : 'no connection to the target';
 }

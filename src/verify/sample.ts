@@ -9,6 +9,7 @@
 //     distances across the topology;
 //   - then every pair of classes (endpoints the design and the plan treat alike) that the
 //     offsets missed gets one probe, so no kind of expected answer goes unprobed.
+import { seeded } from '../random.js';
 import { fnv1a } from '../plan/names.js';
 
 /** Endpoints above which verify samples unless told to probe every pair. */
@@ -22,17 +23,6 @@ export const ALL_PAIRS_MAX = 300;
 export const DEFAULT_SAMPLE = 16;
 export const defaultSample = (n: number): number => Math.max(2, Math.min(DEFAULT_SAMPLE, Math.floor(8e6 / (n * n))));
 
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * For each of n endpoints, the indexes of the endpoints it probes: all others when k is
@@ -41,7 +31,7 @@ function prng(seed: number): () => number {
  */
 export function targetsToProbe(n: number, k: number | undefined, seed: string, stratum: (i: number) => string): number[][] {
   if (k === undefined || k >= n - 1) return Array.from({ length: n }, (_, i) => Array.from({ length: n - 1 }, (_, j) => (j < i ? j : j + 1)));
-  const rnd = prng(fnv1a(seed));
+  const rnd = seeded(fnv1a(seed));
   const offsets = new Set<number>();
   while (offsets.size < k) offsets.add(1 + Math.floor(rnd() * (n - 1)));
   const targets = Array.from({ length: n }, (_, i) => [...offsets].map((o) => (i + o) % n));

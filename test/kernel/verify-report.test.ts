@@ -36,7 +36,7 @@ describe('verify --html', () => {
       expect(await main(['node', 'vnetmap', 'verify', lab, '--only', 'ping', '--html', file])).toBe(1);
       const bad = readFileSync(file, 'utf8');
       expect(bad).toMatch(/FAIL: [1-9]\d* check\(s\) differ from the design/);
-      expect(bad).toContain('<tr class="mismatch"><td>ping</td><td>pc1</td><td>pc2</td><td>a reply</td><td>no reply</td>');
+      expect(bad).toContain('<tr class="mismatch"><td>ping</td><td>pc1</td><td>pc2</td><td>a reply from the target</td><td>no reply from the target</td>');
       expect(bad).toContain(/\n(\d+ passed, [1-9]\d* failed)\n$/.exec(out)![1]);
     } finally {
       o.mockRestore();

@@ -100,6 +100,10 @@ function predict(design: Design, plan: Plan, checks: Check[]): Map<string, boole
 }
 const key = (c: Check) => `${c.kind} ${c.from} -> ${c.to}`;
 const failed = (r: VerifyReport) => r.checks.filter((c) => !c.ok).map(key).sort();
+/** Failed checks whose probe could be made (a probe from an unplugged host cannot: its checks fail with an error). */
+const mismatched = (r: VerifyReport) => r.checks.filter((c) => !c.ok && !c.error).map(key).sort();
+/** Sources whose probes could not be made. */
+const erroredFrom = (r: VerifyReport) => [...new Set(r.checks.filter((c) => c.error).map((c) => c.from))].sort();
 
 const CASES: [string, string, string?][] = [
   ['figure-1', 'faithful'],
@@ -161,6 +165,8 @@ interface Break {
   live(p: Plan): string[][];
   /** ... and makes the same change to a copy of the plan, for the offline prediction. */
   offline(p: Plan): void;
+  /** Endpoints the change leaves unable to probe at all (their checks fail with an error). */
+  unreachable?: string[];
 }
 
 const nsOf = (p: Plan, node: string) => p.objects.find((o) => o.kind === 'netns' && o.node === node)!.name as string;
@@ -177,6 +183,7 @@ const BREAKS: Break[] = [
     strategy: 'faithful',
     live: (p) => [['ip', '-n', nsOf(p, 'pc3'), 'link', 'del', 'dev', 'eth0']],
     offline: (p) => void (p.objects = p.objects.filter((o) => !(o.kind === 'veth' && o.realizes.includes('iface:pc3/eth0')))),
+    unreachable: ['pc3'],
   },
   {
     title: 'the NAT table deleted on the router',
@@ -226,7 +233,11 @@ describe('verify catches twins broken behind its back, pair by pair', () => {
         const known = report.checks.filter((c) => offline.has(key(c)));
         const predictedFailures = known.filter((c) => offline.get(key(c)) !== c.expected).map(key).sort();
         expect(predictedFailures.length).toBeGreaterThan(0);
-        expect(failed({ ...report, checks: known })).toEqual(predictedFailures);
+        // Every predicted failure fails; checks that could be made fail only where predicted; a
+        // probe that could not be made is only ever one from the broken endpoint itself.
+        expect(failed({ ...report, checks: known.filter((c) => predictedFailures.includes(key(c))) })).toEqual(predictedFailures);
+        expect(mismatched({ ...report, checks: known })).toEqual(predictedFailures.filter((k) => !report.checks.some((c) => c.error && key(c) === k)));
+        expect(erroredFrom(report)).toEqual(br.unreachable ?? []);
       } finally {
         await destroyLab(plan.lab, runner);
       }
@@ -256,7 +267,8 @@ describe('the verify command', () => {
       await runner.run(['ip', '-n', `vn-${lab}-pc2`, 'link', 'del', 'dev', 'eth0']);
       out = '';
       expect(await main(['node', 'vnetmap', 'verify', lab])).toBe(1);
-      expect(out).toMatch(/mismatches:\n  ping pc1 -> pc2: expected a reply, observed no reply/);
+      expect(out).toMatch(/mismatches:\n  ping pc1 -> pc2: expected a reply from the target, observed no reply from the target\n      why: vn-\S+-(access-sw\/p2|pc2\/eth0): device missing\n/);
+      expect(out).toMatch(/  ping pc2 -> pc1: could not probe: 192\.168\.1\.12 is not an address of vn-\S+-pc2/);
       expect(out).toMatch(/\d+ passed, [1-9]\d* failed\n$/);
       // A sample of 2 targets per source still probes the unplugged host (as a source and as a
       // target), says it sampled, and fails.
@@ -361,17 +373,19 @@ describe('verify and the kernel input backlog', () => {
       const offline = predict(design, broken, report.checks);
       const predicted = report.checks.filter((c) => offline.has(key(c)) && offline.get(key(c)) !== c.expected).map(key).sort();
       expect(predicted.length).toBeGreaterThan(0);
-      // Still failures (a verify with dropped frames proves nothing), each marked inconclusive.
-      expect(failed(report)).toEqual(predicted);
-      expect(report.checks.filter((c) => !c.ok && !c.inconclusive)).toEqual([]);
+      // Still failures (a verify with dropped frames proves nothing), each marked inconclusive;
+      // the unplugged host's own probes could not be made at all (errors, not doubts).
+      expect(mismatched(report)).toEqual(predicted.filter((k) => !report.checks.some((c) => c.error && key(c) === k)));
+      expect(erroredFrom(report)).toEqual(['pc3']);
+      expect(report.checks.filter((c) => !c.ok && !c.inconclusive && !c.error)).toEqual([]);
       expect(report.checks.filter((c) => c.ok && c.inconclusive)).toEqual([]);
-      expect(report.summary.inconclusive).toBe(report.summary.failed);
-      const second = limit > 2 ? /floods overlapped: doubtful pairs were probed again \d+ source\(s\) at a time, \d+ ms between targets/ : /what failed is inconclusive and was not probed again/;
+      expect(report.summary.inconclusive).toBe(report.summary.failed - report.summary.errors!);
+      const second = limit > 2 ? /floods overlapped: doubtful pairs were probed again one flood at a time, [\d.]+ ms apart/ : /what failed is inconclusive and was not probed again/;
       expect(report.notes?.filter((x) => second.test(x)), report.notes?.join('\n')).toHaveLength(2); // ping and ARP
       if (limit > 2) expect(report.notes?.some((x) => /net\.core\.netdev_max_backlog = 1,000, per CPU\)/.test(x))).toBe(true);
       const text = formatVerify(report);
       expect(text).toMatch(/\(inconclusive\)\n/);
-      expect(text).toMatch(new RegExp(`note: ${report.summary.failed} of the ${report.summary.failed} failed checks are inconclusive`));
+      expect(text).toMatch(new RegExp(`note: ${report.summary.inconclusive} of the ${report.summary.failed} failed checks are inconclusive`));
       expect(text).toMatch(/\d+ passed, [1-9]\d* failed\n$/);
       expect(readFileSync('/proc/sys/net/core/netdev_max_backlog', 'utf8')).toBe(backlog); // the host's setting untouched
     } finally {

@@ -1,0 +1,592 @@
+# vnetmap's prober: the live probes of `vnetmap verify`, carried out by one process that holds a
+# socket in every namespace it probes from or watches, and reports who answered, not only that
+# someone did.
+#
+# Why one process: a probe tool per source (fping, arp-scan, socat) cost a process start each and
+# could only say "an address answered". Real networks reuse private ranges behind NAT, so a reply
+# from 192.168.1.10 proves nothing until we know which node sent it. A raw ICMP socket made in a
+# namespace receives a copy of every ICMP packet delivered locally in that namespace (after the
+# input hooks, before the kernel answers an echo): watching every namespace of the lab shows which
+# one received each echo request, and with which source address (NAT). ARP answers carry the
+# answering MAC; TCP connections land on listeners that this process holds, which answer with a
+# token, the node they run in and the peer address they saw.
+#
+# Run as /usr/bin/python3 -I -S probe.py (standard library only). It dies with its parent
+# (PR_SET_PDEATHSIG) and after `deadline_ms` whatever happens (SIGALRM), and never outlives its
+# sockets: they hold namespaces, so they go with it.
+#
+# Input (stdin, JSON), one of:
+#   {"kind": "ping", "spaces": [netns files], "sources": [{"space": i, "src": "10.0.0.1"}],
+#    "waves": [{"probes": [[source, [target addresses]], ...], "flush": [spaces it fills]}, ...],
+#    "flush": bool (empty the neighbour caches between waves and at the end), pacing...}
+#   {"kind": "arp", "sources": [{"netns": file, "dev": "eth0"}], "targets": [[addresses] per source],
+#    "links": [netns files whose device MACs to report], pacing...}
+#   {"kind": "tcp", "listeners": [{"netns": file, "port": 80, "node": "pc1"}],
+#    "connects": [{"netns": file, "src": address, "addr": address, "port": 8080}], "token": "...", "timeout_ms": 2000,
+#    "flush": [netns files whose neighbour caches to empty afterwards]}
+# pacing: "interval_us" (between two sends, all sources together), "timeout_ms" (first wait),
+#   "tries", "backoff" (each next wait is the previous times this), "deadline_ms".
+# Output (stdout, JSON): per kind, see ping(), arp(), tcp(). A failure that concerns one source,
+# target or listener is reported for it ("errors"), never for the whole run.
+import ctypes
+import errno
+import fcntl
+import importlib.util
+import json
+import os
+import resource
+import selectors
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+
+# The package directory may be read-only, and a cache there would be a file nobody asked for.
+sys.dont_write_bytecode = True
+_spec = importlib.util.spec_from_file_location('netlink_batch', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'netlink-batch.py'))
+nl = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(nl)
+
+CLONE_NEWNET = 0x40000000
+PR_SET_PDEATHSIG = 1
+IP_PKTINFO = 8
+SO_ATTACH_FILTER = 26
+SIOCGIFFLAGS, SIOCGIFHWADDR = 0x8913, 0x8927
+IFF_UP = 0x1
+ETH_P_ARP = 0x0806
+MAGIC = b'vnmp'
+# Seconds to wait for further answers once every target answered (a duplicate, a second watcher).
+STRAGGLERS = 0.05
+# Errors of a send that are the network's answer (no route, filtered), not a failure of the probe.
+VERDICTS = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EACCES, errno.EPERM, errno.ENETDOWN}
+# Errors worth another try: a queue on the way was full.
+TRANSIENT = {errno.ENOBUFS, errno.EAGAIN}
+
+
+class Place:
+    """Entering namespaces, and always coming back (the process never keeps one alive for nothing)."""
+
+    def __init__(self):
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.home = os.open('/proc/self/ns/net', os.O_RDONLY | os.O_CLOEXEC)
+
+    def enter(self, path):
+        nl.enter(self.libc, path)
+
+    def back(self):
+        if self.libc.setns(self.home, CLONE_NEWNET) != 0:
+            sys.exit('probe: cannot go back to its own namespace: %s' % os.strerror(ctypes.get_errno()))
+
+    def made_in(self, path, make):
+        """make() run inside the namespace `path`: sockets made there stay there."""
+        try:
+            self.enter(path)
+            return make()
+        finally:
+            self.back()
+
+
+def why(e):
+    """One short sentence for an exception."""
+    if isinstance(e, nl.Failed):
+        return str(e)
+    if isinstance(e, OSError) and e.errno is not None:
+        return os.strerror(e.errno)
+    return '%s: %s' % (type(e).__name__, e)
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    s = (s >> 16) + (s & 0xffff)
+    s += s >> 16
+    return ~s & 0xffff
+
+
+class Pacer:
+    """Spaces sends by `interval` seconds, all sources together, waiting in `wait(seconds)`."""
+
+    def __init__(self, interval, wait):
+        self.interval = interval
+        self.wait = wait
+        self.next = time.monotonic()
+
+    def turn(self):
+        now = time.monotonic()
+        if self.next > now + 0.0005:
+            self.wait(self.next - now)
+        self.next = max(self.next, now) + self.interval
+
+
+def drain(sock, handle):
+    """Every datagram waiting on a non-blocking socket, to handle(data, address)."""
+    while True:
+        try:
+            data, addr = sock.recvfrom(65535)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            return
+        handle(data, addr)
+
+
+def polled(socks):
+    sel = selectors.DefaultSelector()
+    for k, s in socks.items():
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, k)
+    return sel
+
+
+def listening(socks, handlers):
+    """receive(timeout): hands every datagram waiting on `socks` to its handler."""
+    sel = polled(socks)
+
+    def receive(timeout):
+        for key, _ in sel.select(timeout):
+            drain(key.fileobj, handlers[key.data])
+    return receive
+
+
+# Threads that send at once. The kernel floods a broadcast domain in the context of the task that
+# sends (veth hands each copy to the sending CPU's backlog, processed before the send returns),
+# and Python lets go of its lock during the system call: two senders keep both CPUs flooding.
+SENDERS = 2
+
+
+def send_all(items, send_one, interval, receive):
+    """send_one(item) for every item, spaced by `interval` seconds all senders together, from
+    SENDERS threads (each its share), while this thread receives."""
+    if len(items) < 32:
+        pacer = Pacer(interval, receive)
+        for item in items:
+            pacer.turn()
+            send_one(item)
+        return
+
+    def work(part):
+        pacer = Pacer(interval * SENDERS, time.sleep)
+        for item in part:
+            pacer.turn()
+            send_one(item)
+    threads = [threading.Thread(target=work, args=(items[k::SENDERS],), daemon=True) for k in range(SENDERS)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        receive(0.002)
+    for t in threads:
+        t.join()
+
+
+def waits(p, k):
+    """Timeouts of try k (seconds)."""
+    return p.get('timeout_ms', 400) / 1000 * (p.get('backoff', 1.0) ** k)
+
+
+# --- ping ------------------------------------------------------------------------------------
+
+def ping(place, q):
+    """
+    Echo requests through raw ICMP sockets, one per namespace of `spaces` (sources and every
+    namespace to watch). Output: {"errors": {source: why}, "spaceErrors": {space: why},
+    "probes": [[replied, [[space, source address seen], ...]] in input order], "flushes": n}.
+    A probe is replied when its source's namespace got the echo reply from the address it asked;
+    the list says every watched namespace that received the request, and from which address.
+    """
+    nonce = int.from_bytes(os.urandom(4), 'big')
+    spaces = q['spaces']
+    socks, space_errors = {}, {}
+    for i, path in enumerate(spaces):
+        try:
+            s = place.made_in(path, lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            socks[i] = s
+        except Exception as e:
+            space_errors[str(i)] = why(e)
+    sources = q['sources']
+    errors = {}
+    for i, src in enumerate(sources):
+        if src['space'] not in socks:
+            errors[str(i)] = space_errors.get(str(src['space']), 'no socket in its namespace')
+            continue
+        # A raw socket does not check its source address; a datagram socket bound to it does.
+        try:
+            place.made_in(spaces[src['space']], lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind((src['src'], 0)))
+        except Exception as e:
+            errors[str(i)] = '%s is not an address of %s (%s)' % (src['src'], os.path.basename(spaces[src['space']]), why(e))
+    probes = []  # (source, target) in input order, waves concatenated
+    waves = []
+    for wave in q['waves']:
+        first = len(probes)
+        for s, targets in wave['probes']:
+            probes.extend((s, t) for t in targets)
+        waves.append((range(first, len(probes)), wave.get('flush', [])))
+    replied = [False] * len(probes)
+    seen = [[] for _ in probes]
+    left = [0]  # probes of the current try still without a reply
+
+    def handle_in(space):
+        def handle(data, _addr):
+            ihl = (data[0] & 15) * 4
+            if len(data) < ihl + 20 or data[9] != 1 or data[ihl + 8:ihl + 12] != MAGIC:
+                return
+            n, k = struct.unpack_from('!II', data, ihl + 12)
+            if n != nonce or k >= len(probes):
+                return
+            saddr, daddr = socket.inet_ntoa(data[12:16]), socket.inet_ntoa(data[16:20])
+            s, t = probes[k]
+            if data[ihl] == 8:
+                if [space, saddr] not in seen[k]:
+                    seen[k].append([space, saddr])
+            elif data[ihl] == 0 and space == sources[s]['space'] and saddr == t and daddr == sources[s]['src'] and not replied[k]:
+                replied[k] = True
+                left[0] -= 1
+        return handle
+    receive = listening(socks, {i: handle_in(i) for i in socks})
+    interval = q.get('interval_us', 50) / 1e6
+
+    def send(k):
+        s, t = probes[k]
+        if str(s) in errors:
+            return
+        src = sources[s]
+        hdr = struct.pack('!BBHHH', 8, 0, 0, nonce & 0xffff, k & 0xffff)
+        body = MAGIC + struct.pack('!II', nonce, k)
+        pkt = struct.pack('!BBHHH', 8, 0, checksum(hdr + body), nonce & 0xffff, k & 0xffff) + body
+        info = struct.pack('=I4s4s', 0, socket.inet_aton(src['src']), b'\0' * 4)
+        try:
+            socks[src['space']].sendmsg([pkt], [(socket.IPPROTO_IP, IP_PKTINFO, info)], 0, (t, 0))
+        except OSError as e:
+            if e.errno not in VERDICTS and e.errno not in TRANSIENT:
+                errors[str(s)] = 'sending from %s failed: %s' % (src['src'], why(e))
+
+    flushes = 0
+    caches = Caches(place, spaces if q.get('flush') else [])
+    clock = Clock()
+    for w, (ks, touched) in enumerate(waves):
+        # The previous wave's neighbours make room for this one's (the caches are the twin's).
+        if w and q.get('flush'):
+            flushes += caches.empty(waves[w - 1][1], once=True)
+            clock.lap('flush')
+        for attempt in range(q.get('tries', 2)):
+            todo = [k for k in ks if not replied[k]]
+            if not todo:
+                break
+            left[0] = len(todo)
+            send_all(todo, send, interval, receive)
+            clock.lap('send')
+            end = time.monotonic() + waits(q, attempt)
+            while time.monotonic() < end and left[0] > 0:
+                receive(max(0.0, end - time.monotonic()))
+            clock.lap('wait')
+    receive(STRAGGLERS)  # late copies of the last requests, still on their way to a watcher
+    if q.get('flush') and waves:
+        flushes += caches.empty(waves[-1][1])
+        # Once more for all: a namespace emptied early can learn a neighbour from an ARP request another still sent.
+        flushes += caches.empty(range(len(spaces)))
+    caches.close()
+    clock.lap('flush')
+    return {'errors': errors, 'spaceErrors': space_errors, 'probes': [[replied[k], seen[k]] for k in range(len(probes))], 'flushes': flushes, 'ms': clock.ms}
+
+
+class Clock:
+    """Where a run's time went (ms per kind of work), for the caller's report and for tuning."""
+
+    def __init__(self):
+        self.ms = {}
+        self.t = time.monotonic()
+
+    def lap(self, what):
+        now = time.monotonic()
+        self.ms[what] = round(self.ms.get(what, 0) + (now - self.t) * 1000, 1)
+        self.t = now
+
+
+class Caches:
+    """
+    The neighbour caches of namespaces, emptied through a netlink socket made in each at the start
+    (a socket stays in the namespace it was made in): between two waves, with no setns and no new
+    socket per namespace.
+    """
+
+    def __init__(self, place, paths):
+        self.socks = {}
+        for i, path in enumerate(paths):
+            try:
+                self.socks[i] = place.made_in(path, nl.Netlink)
+            except (nl.Failed, OSError):
+                pass
+
+    def empty(self, which, once=False):
+        for i in which:
+            n = self.socks.get(i)
+            try:
+                if n:
+                    n.flush_neighbours(once)
+            except (nl.Failed, OSError):
+                pass  # a namespace gone meanwhile has nothing left to empty
+        return 1 if which else 0
+
+    def close(self):
+        for n in self.socks.values():
+            n.close()
+
+
+def flush(place, paths, once=False):
+    """Empties the neighbour caches of these namespaces (those that are gone have none left); `once`: one round, no re-check."""
+    for path in paths:
+        try:
+            place.enter(path)
+            n = nl.Netlink()
+            try:
+                n.flush_neighbours(once)
+            finally:
+                n.close()
+        except (nl.Failed, OSError):
+            pass
+        finally:
+            place.back()
+    return 1 if paths else 0
+
+
+# --- arp -------------------------------------------------------------------------------------
+
+# Classic BPF: ARP replies only (ethertype 0x0806, operation 2), so a source in a domain of
+# thousands is not handed every other source's broadcast request.
+ARP_REPLIES = [(0x28, 0, 0, 12), (0x15, 0, 3, ETH_P_ARP), (0x28, 0, 0, 20), (0x15, 0, 1, 2), (0x06, 0, 0, 0xffff), (0x06, 0, 0, 0)]
+_filter = ctypes.create_string_buffer(b''.join(struct.pack('=HBBI', *i) for i in ARP_REPLIES))
+
+
+def arp_socket(dev):
+    """A packet socket on `dev` that receives ARP replies only, and the device's MAC."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    try:
+        flags = struct.unpack_from('=H', fcntl_ioctl(s, SIOCGIFFLAGS, dev), 16)[0]
+        if not flags & IFF_UP:
+            raise OSError(errno.ENETDOWN, '%s is down' % dev)
+        mac = fcntl_ioctl(s, SIOCGIFHWADDR, dev)[18:24]
+        s.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, struct.pack('HxxxxxxQ', len(ARP_REPLIES), ctypes.addressof(_filter)))
+        s.bind((dev, ETH_P_ARP))
+        return s, mac
+    except Exception:
+        s.close()
+        raise
+
+
+def fcntl_ioctl(s, req, dev):
+    try:
+        return fcntl.ioctl(s.fileno(), req, struct.pack('16s24x', dev.encode()))
+    except OSError as e:
+        if e.errno == errno.ENODEV:
+            raise OSError(errno.ENODEV, 'no device %s' % dev)
+        raise
+
+
+def arp(place, q):
+    """
+    ARP probes (RFC 5227: sender address 0.0.0.0, so targets learn nothing) from each source
+    interface towards its targets. Output: {"errors": {source: why}, "answers": [[[MAC, ...] per
+    target] per source], "links": [{dev: MAC} or null per namespace of "links"]}: every MAC that
+    answered for each target address, duplicates included.
+    """
+    clock = Clock()
+    links = []
+    for path in q.get('links', []):
+        try:
+            links.append(place.made_in(path, lambda: read_links()))
+        except Exception:
+            links.append(None)
+    sources = q['sources']
+    errors, socks, macs = {}, {}, {}
+    for i, src in enumerate(sources):
+        try:
+            socks[i], macs[i] = place.made_in(src['netns'], lambda: arp_socket(src['dev']))
+        except OSError as e:
+            errors[str(i)] = '%s in %s: %s' % (src['dev'], os.path.basename(src['netns']), e.strerror or why(e))
+        except Exception as e:
+            errors[str(i)] = '%s in %s: %s' % (src['dev'], os.path.basename(src['netns']), why(e))
+    clock.lap('setup')
+    targets = q['targets']
+    answers = [[[] for _ in ts] for ts in targets]
+    left = [0]  # targets of the current try without an answer yet
+    index = [{t: k for k, t in enumerate(ts)} for ts in targets]
+
+    def handle_for(i):
+        def handle(data, _addr):
+            if len(data) < 42 or data[12:14] != b'\x08\x06' or data[20:22] != b'\x00\x02' or data[32:38] != macs[i]:
+                return
+            k = index[i].get(socket.inet_ntoa(data[28:32]))
+            mac = ':'.join('%02x' % b for b in data[22:28])
+            if k is not None and mac not in answers[i][k]:
+                if not answers[i][k]:
+                    left[0] -= 1
+                answers[i][k].append(mac)
+        return handle
+    receive = listening(socks, {i: handle_for(i) for i in socks})
+
+    def send(item):
+        i, k = item
+        if str(i) in errors:
+            return
+        frame = b'\xff' * 6 + macs[i] + b'\x08\x06' + struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + macs[i] + b'\0' * 4 + b'\0' * 6 + socket.inet_aton(targets[i][k])
+        try:
+            socks[i].send(frame)
+        except OSError as e:
+            if e.errno not in TRANSIENT:
+                errors[str(i)] = 'sending on %s failed: %s' % (sources[i]['dev'], why(e))
+    for attempt in range(q.get('tries', 2)):
+        todo = [[k for k in range(len(targets[i])) if not answers[i][k]] if i in socks and str(i) not in errors else [] for i in range(len(sources))]
+        if not any(todo):
+            break
+        left[0] = sum(len(ks) for ks in todo)
+        # Round robin over the sources, so that every source progresses as under one scan each.
+        order = [(i, ks[depth]) for depth in range(max(len(t) for t in todo)) for i, ks in enumerate(todo) if depth < len(ks)]
+        send_all(order, send, q.get('interval_us', 50) / 1e6, receive)
+        clock.lap('send')
+        # Wait the timeout out, unless every target answered: then only long enough for a second
+        # answer (a duplicate address answers the same broadcast within microseconds).
+        end = time.monotonic() + waits(q, attempt)
+        while True:
+            if left[0] <= 0:
+                end = min(end, time.monotonic() + STRAGGLERS)
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                break
+            receive(remaining)
+        clock.lap('wait')
+    return {'errors': errors, 'answers': answers, 'links': links, 'ms': clock.ms}
+
+
+def read_links():
+    n = nl.Netlink()
+    try:
+        return n.links()
+    finally:
+        n.close()
+
+
+# --- tcp -------------------------------------------------------------------------------------
+
+def tcp(place, q):
+    """
+    Listeners on every target, connections from every source. Output: {"listenerErrors":
+    {listener: why}, "connects": [{"answer": "TOKEN NODE PEER" or "", "error": why} ...]}: what
+    each connection read back; the listener writes its token, its node and the peer address it
+    saw. A refused or timed-out connection is an answer ("") as the network gives it.
+    """
+    token = q['token']
+    listeners, lerrors = {}, {}
+    for i, l in enumerate(q['listeners']):
+        def make(port=l['port']):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(('0.0.0.0', port))
+            s.listen(256)
+            return s
+        try:
+            listeners[i] = place.made_in(l['netns'], make)
+        except Exception as e:
+            lerrors[str(i)] = 'cannot listen on port %d in %s: %s' % (l['port'], os.path.basename(l['netns']), why(e))
+    sel = selectors.DefaultSelector()
+    for i, s in listeners.items():
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, ('listen', i))
+    out = [{'answer': ''} for _ in q['connects']]
+    open_ = {}
+    for k, c in enumerate(q['connects']):
+        def make(c=c):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind((c['src'], 0))
+            return s
+        try:
+            s = place.made_in(c['netns'], make)
+        except Exception as e:
+            out[k]['error'] = 'cannot connect from %s in %s: %s' % (c['src'], os.path.basename(c['netns']), why(e))
+            continue
+        s.setblocking(False)
+        err = s.connect_ex((c['addr'], c['port']))
+        if err not in (0, errno.EINPROGRESS):
+            s.close()
+            if err not in VERDICTS and err not in (errno.ECONNREFUSED, errno.ETIMEDOUT):
+                out[k]['error'] = 'connect failed: %s' % os.strerror(err)
+            continue
+        open_[k] = s
+        sel.register(s, selectors.EVENT_WRITE, ('connect', k))
+    buf = {}
+    end = time.monotonic() + q.get('timeout_ms', 2000) / 1000
+    while open_ and time.monotonic() < end:
+        for key, ev in sel.select(max(0.0, end - time.monotonic())):
+            what, i = key.data
+            if what == 'listen':
+                while True:
+                    try:
+                        conn, peer = key.fileobj.accept()
+                    except (BlockingIOError, InterruptedError):
+                        break
+                    try:
+                        conn.setblocking(True)
+                        conn.settimeout(1)
+                        conn.sendall(('%s %s %s\n' % (token, q['listeners'][i]['node'], peer[0])).encode())
+                    except OSError:
+                        pass
+                    finally:
+                        conn.close()
+            elif what == 'connect':
+                s = key.fileobj
+                err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if err:
+                    sel.unregister(s)
+                    s.close()
+                    del open_[i]
+                    continue
+                sel.modify(s, selectors.EVENT_READ, ('read', i))
+            else:
+                s = key.fileobj
+                try:
+                    data = s.recv(4096)
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    data = b''
+                buf[i] = buf.get(i, b'') + data
+                if not data or b'\n' in buf[i]:
+                    out[i]['answer'] = buf[i].decode(errors='replace').strip()
+                    sel.unregister(s)
+                    s.close()
+                    del open_[i]
+    for s in open_.values():
+        s.close()
+    for s in listeners.values():
+        s.close()
+    # Connections through routers leave neighbours behind: where verify had to ping in waves of the
+    # neighbour table, it leaves the table as roomy as it found it (twice: entries still in flight).
+    for _ in range(2 if q.get('flush') else 0):
+        time.sleep(STRAGGLERS)
+        flush(place, q['flush'])
+    return {'listenerErrors': lerrors, 'connects': out}
+
+
+def main():
+    place = Place()
+    # Die with vnetmap: a prober left behind would hold the lab's namespaces.
+    place.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:
+        sys.exit('probe: vnetmap is gone')
+    # A socket per namespace, two where neighbour caches are emptied: a big lab needs more than
+    # the usual soft limit of 1,024 open files.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    q = json.load(sys.stdin)
+    # The receiving thread hands the lock to the senders often: they spend their time in the kernel.
+    sys.setswitchinterval(0.0005)
+    signal.alarm(max(1, int(q.get('deadline_ms', 60000) / 1000) + 1))
+    kind = {'ping': ping, 'arp': arp, 'tcp': tcp}[q['kind']]
+    json.dump(kind(place, q), sys.stdout)
+
+
+if __name__ == '__main__':
+    main()
