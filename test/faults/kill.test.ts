@@ -135,7 +135,10 @@ describe.skipIf(!ready)(`fault injection (seed ${SEED}, ${FULL ? 'full' : 'bound
   it('two ups of one design at once: one waits for the other, the lab is whole', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const [a, b] = await Promise.all([start(upArgs(lab)).done, start(upArgs(lab)).done]);
+    // The second starts once the first holds the lab (its journal exists), so they do overlap.
+    const first = start(upArgs(lab));
+    for (let i = 0; i < 10_000 && !readJournal(lab); i++) await new Promise((r) => setTimeout(r, 1));
+    const [a, b] = await Promise.all([first.done, start(upArgs(lab)).done]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const actions = [a, b].map((r) => (JSON.parse(r.stdout) as { action: string }).action).sort();
     expect(actions).toEqual(['created', 'unchanged']);
