@@ -10,7 +10,7 @@ import { hostsFiles } from '../render/hosts.js';
 import { indexByNamespace, inNs, type NsIndex } from '../render/index-ns.js';
 import { rootAlias } from '../render/render.js';
 import { OVS_LAB_KEY } from '../render/ovs.js';
-import { FORWARD_KEY, type LabObservation } from './observe-lab.js';
+import { FORWARD_KEY, nftKey, type LabObservation } from './observe-lab.js';
 
 /** The kind of object that drifted: what `up` has to do to repair it. */
 export type DriftWhat = 'netns' | 'device' | 'address' | 'route' | 'sysctl' | 'nft' | 'hosts' | 'offload' | 'bridge-vlans' | 'ovs-bridge' | 'ovs-port' | 'ovs-flows' | 'daemon';
@@ -153,14 +153,15 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
   let c = 0;
   for (const o of nfts) {
     const res = cmds[c++];
-    const planned = `ip ${o.table}`;
+    const planned = `${o.family ?? 'ip'} ${o.table}`;
+    const was = nftSnapshot?.[nftKey(ns, o)] ?? nftSnapshot?.[ns]; // older states keyed it by namespace alone
     if (!seen.tables.includes(planned) || (res && res.code !== 0)) {
-      out.push({ kind: 'missing', what: 'nft', object: `${ns} nft table ${planned}`, detail: `NAT table not loaded (${o.rules.length} rules planned)`, namespace: ns, key: o.table, realizes: o.realizes });
-    } else if (res && nftSnapshot?.[ns] !== undefined && res.stdout !== nftSnapshot[ns]) {
-      out.push({ kind: 'different', what: 'nft', object: `${ns} nft table ${planned}`, detail: `NAT rules differ from what up loaded (${describeNftChange(nftSnapshot[ns]!, res.stdout)})`, namespace: ns, key: o.table, realizes: o.realizes });
+      out.push({ kind: 'missing', what: 'nft', object: `${ns} nft table ${planned}`, detail: `table not loaded (${o.rules.length} rules planned)`, namespace: ns, key: planned, realizes: o.realizes });
+    } else if (res && was !== undefined && res.stdout !== was) {
+      out.push({ kind: 'different', what: 'nft', object: `${ns} nft table ${planned}`, detail: `rules differ from what up loaded (${describeNftChange(was, res.stdout)})`, namespace: ns, key: planned, realizes: o.realizes });
     }
   }
-  for (const t of seen.tables) if (!nfts.some((o) => `ip ${o.table}` === t)) out.push({ kind: 'extra', what: 'nft', object: `${ns} nft table ${t}`, detail: 'nftables table not in the plan', namespace: ns, key: t });
+  for (const t of seen.tables) if (!nfts.some((o) => `${o.family ?? 'ip'} ${o.table}` === t)) out.push({ kind: 'extra', what: 'nft', object: `${ns} nft table ${t}`, detail: 'nftables table not in the plan', namespace: ns, key: t });
   const bvl = inNs(idx, ns, 'bridge-port').filter((p) => p.vlans?.length);
   if (bvl.length && cmds[c]) bridgeVlanDrift(ns, bvl, cmds[c]!.stdout, out);
   for (const w of want.values()) {

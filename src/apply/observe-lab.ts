@@ -33,7 +33,9 @@ export interface LabObservation {
 }
 
 /** The nft table listing command whose output `up` records and `status` compares (LabState.nft). */
-export const nftListArgv = (table: string): string[] => ['nft', 'list', 'table', 'ip', table];
+export const nftListArgv = (o: { family?: string; table: string }): string[] => ['nft', 'list', 'table', o.family ?? 'ip', o.table];
+/** Key of a table's listing in LabState.nft: namespace, family, table. */
+export const nftKey = (ns: string, o: { family?: string; table: string }): string => `${ns} ${o.family ?? 'ip'} ${o.table}`;
 export const BRIDGE_VLANS_ARGV = ['bridge', '-j', 'vlan', 'show'];
 export const FORWARD_KEY = 'net.ipv4.ip_forward';
 
@@ -55,7 +57,7 @@ export function queries(plan: Plan): Map<string | null, NamespaceQuery> {
     else if (o.kind === 'sysctl' && o.namespace !== null && o.key !== FORWARD_KEY) get(o.namespace).sysctls!.push(o.key);
     else if (o.kind === 'veth') {
       for (const e of [o.a, o.b]) if (e.txOff) get(e.namespace).txcsum!.push(e.name);
-    } else if (o.kind === 'nft' && o.namespace !== null) get(o.namespace).commands!.push(nftListArgv(o.table));
+    } else if (o.kind === 'nft' && o.namespace !== null) get(o.namespace).commands!.push(nftListArgv(o));
     else if (o.kind === 'bridge-port' && o.vlans?.length && o.namespace !== null) vlans.add(o.namespace);
   }
   for (const ns of vlans) get(ns).commands!.push(BRIDGE_VLANS_ARGV);
@@ -66,11 +68,11 @@ export function queries(plan: Plan): Map<string | null, NamespaceQuery> {
 /** The listing of every planned nft table, by namespace, as it reads now (LabState.nft). */
 export async function nftListings(runner: Runner, plan: Plan): Promise<Record<string, string>> {
   const nfts = plan.objects.filter((o): o is Extract<Plan['objects'][number], { kind: 'nft' }> => o.kind === 'nft' && o.namespace !== null);
-  const seen = await observeNamespaces(runner, nfts.map((o) => ({ namespace: o.namespace, commands: [nftListArgv(o.table)] })));
+  const seen = await observeNamespaces(runner, nfts.map((o) => ({ namespace: o.namespace, commands: [nftListArgv(o)] })));
   const out: Record<string, string> = {};
   nfts.forEach((o, i) => {
     const r = seen[i]?.commands[0];
-    if (r?.code === 0) out[o.namespace!] = r.stdout;
+    if (r?.code === 0) out[nftKey(o.namespace!, o)] = r.stdout;
   });
   return out;
 }

@@ -183,6 +183,8 @@ export type NatRule =
 export interface NftObj extends Base {
   kind: 'nft';
   namespace: Netns;
+  /** nftables family of the table (default ip: NAT). */
+  family?: 'ip' | 'inet';
   table: string;
   rules: NatRule[];
 }

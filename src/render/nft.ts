@@ -42,11 +42,11 @@ function postrouting(r: NatRule): string | undefined {
 export function renderNft(obj: NftObj): string {
   const pre = obj.rules.map(prerouting).filter((x): x is string => !!x);
   const post = obj.rules.map(postrouting).filter((x): x is string => !!x);
-  const t = obj.table;
+  const t = `${obj.family ?? 'ip'} ${obj.table}`;
   return [
-    `table ip ${t}`,
-    `delete table ip ${t}`,
-    `table ip ${t} {`,
+    `table ${t}`,
+    `delete table ${t}`,
+    `table ${t} {`,
     `  chain prerouting {`,
     `    type nat hook prerouting priority dstnat; policy accept;`,
     ...pre.map((l) => `    ${l}`),

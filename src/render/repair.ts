@@ -127,7 +127,7 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
         break;
       }
       case 'nft': {
-        const planned = inNs(idx, ns, 'nft').find((o) => o.table === x.key);
+        const planned = inNs(idx, ns, 'nft').find((o) => `${o.family ?? 'ip'} ${o.table}` === x.key);
         if (x.kind === 'extra' || !planned) push(nftDrop, ns, x.key!);
         else nftAgain.add(planned);
         break;
