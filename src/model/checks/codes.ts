@@ -110,6 +110,23 @@ export const CODES: CodeInfo[] = [
   // Placement over several chassis
   e('E-PLACEMENT-CHASSIS', 'A node is pinned ("placement") to a chassis that cannot exist: a misspelt simulated chassis (chassis2, chassis-0), or one the engine does not run.', 'Write chassis-N with N from 1 to the number of chassis, or the name of a real chassis.'),
   e('E-PLACEMENT-VM', 'A VM is pinned to another chassis than its server (or than another VM of that server): a VM runs where its server runs.', 'Pin the server only (its VMs follow), or pin them alike.'),
+  // Dynamic routing (docs/routing.md)
+  e('E-OSPF-EMPTY', 'OSPF is configured on a node but lists no interface, so it has no area and announces nothing.', 'List the interfaces that run OSPF under "interfaces", or remove "ospf".'),
+  e('E-OSPF-IFACE', 'OSPF names an interface the node does not have.', 'Use one of its interfaces ("vlanN" for the SVI of VLAN N).'),
+  e('E-OSPF-NO-ADDRESS', 'An OSPF interface has no address; OSPF speaks from an address on the interface.', 'Give the interface an address, or leave it out of OSPF.'),
+  e('E-OSPF-AREA', 'An OSPF area is not an area id.', 'Write a number from 0 to 4294967295 or a dotted id like 0.0.0.1.'),
+  e('E-OSPF-COST', 'An OSPF interface cost is outside 1-65535.', 'Use e.g. 10; lower costs attract traffic.'),
+  w('W-OSPF-AREA-DETACHED', 'An OSPF area has no router with an interface in it and in area 0 (no area border router): its routes never leave it.', 'Give one of its routers an interface in area 0.', 'design'),
+  w('W-OSPF-AREA-MISMATCH', 'Two routers run OSPF on one segment in different areas: they never become neighbours.', 'Put both interfaces in one area.', 'design'),
+  w('W-OSPF-DEFAULT-NONE', '"default-information: originate" on a node without a default route of its own announces nothing.', 'Give it a gateway, or write "always".'),
+  e('E-ROUTER-ID-DUP', 'Two routers would run OSPF or BGP with the same router ID.', 'Set "router-id" on one of them to an address no other router uses.', 'design'),
+  e('E-BGP-ASN', 'An AS number is outside 1-4294967295.', 'Use a private AS (64512-65534) for a lab.'),
+  e('E-BGP-NEIGHBOR', 'A BGP neighbour address belongs to no BGP speaker of the design (or is the node\'s own).', 'Use an address of a router or L3 switch that runs BGP.', 'design'),
+  e('E-BGP-NEIGHBOR-DUP', 'A BGP neighbour is listed twice.', 'One session per neighbour address: merge the entries.'),
+  e('E-BGP-ASN-MISMATCH', "A BGP neighbour is given another AS number than the neighbour's own: the session would be refused.", 'Write the AS number the neighbour has.', 'design'),
+  e('E-BGP-NOT-MUTUAL', 'A BGP neighbour does not list this node back, so the session never comes up.', "Add this node's address to the neighbour's bgp.neighbors.", 'design'),
+  e('E-BGP-EBGP-HOP', 'An external (eBGP) neighbour is not on a subnet of the node; the twin\'s eBGP sessions are single-hop.', 'Peer with the neighbour\'s address on a shared subnet.', 'node'),
+  e('E-BGP-POLICY', 'A BGP policy value is out of range: prepend beyond 0-10, local-pref beyond 0-4294967295, or a prefix-list entry whose ge/le match no length.', 'Follow the message.'),
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];

@@ -16,6 +16,7 @@ import { checkNat } from './nat.js';
 import { checkPlacement } from './placement.js';
 import { checkReferences } from './references.js';
 import { checkRoutes } from './routes.js';
+import { checkRouting } from './routing.js';
 import { checkText } from './text.js';
 import { checkTopology, checkUnlinked } from './topology.js';
 import { checkVlans } from './vlans.js';
@@ -42,6 +43,7 @@ export const CHECKS: Check[] = [
   checkAddresses,
   checkInterfaces,
   checkRoutes,
+  checkRouting,
   checkBroadcast,
   checkVlans,
   checkTopology,
