@@ -5,7 +5,9 @@ import type { Design } from '../model/types.js';
 import { isRouted } from '../model/types.js';
 import { attachAdjacent, attachClassKey, attachUnstable } from './attachments.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
+import { converge } from './dynamic.js';
 import { routerNat } from './nat-rules.js';
+import { routingSpecs } from './routing-spec.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
 
 export interface DesignModel extends NetModel {
@@ -72,5 +74,7 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
     },
     unstable: (a, b) => attachUnstable(at, refIn(a), refIn(b)),
   };
-  return { nodes, l2, endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), domains };
+  // OSPF and BGP as they converge over this layer 2, beside the static routes.
+  const routing = converge(nodes, l2, routingSpecs(d, undefined, domains));
+  return { nodes, l2, endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), domains, ...(routing ? { routing } : {}) };
 }

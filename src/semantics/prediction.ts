@@ -7,6 +7,7 @@ import { compare, type Comparison, type Difference } from './compare.js';
 import { formatDomains, formatReachability, reachabilityJson } from './format.js';
 import { designModel } from './from-design.js';
 import { reachability } from './reachability.js';
+import { convergedJson, formatConverged } from './dynamic.js';
 
 export interface Prediction {
   text: string;
@@ -25,6 +26,7 @@ export function predict(d: Design, plan?: Plan): Prediction {
     ...formatDomains(m.domains, (ref) => nameOf.get(ref) ?? ref),
     '',
     ...formatReachability(r),
+    ...(m.routing ? ['', ...formatConverged(m.routing)] : []),
   ];
   let cmp: Comparison | undefined;
   if (plan) {
@@ -34,6 +36,7 @@ export function predict(d: Design, plan?: Plan): Prediction {
   const json = {
     design: d.name,
     ...(reachabilityJson(r, m.domains) as object),
+    ...(m.routing ? { routing: convergedJson(m.routing) } : {}),
     ...(plan && cmp
       ? {
           plan: {

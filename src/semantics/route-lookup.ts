@@ -14,6 +14,11 @@ export interface Lookup {
 
 const cache = new WeakMap<NetNode, Map<number, Lookup | undefined>>();
 
+/** Forget what was looked up in `n`: its routes changed (dynamic.ts installs converged ones). */
+export function forgetLookups(n: NetNode): void {
+  cache.delete(n);
+}
+
 /** Longest-prefix match over connected routes and the node's static routes (Linux main table). */
 export function routeLookup(n: NetNode, dst: number): Lookup | undefined {
   // Matrices ask the same node about the same few destinations thousands of times.
@@ -53,7 +58,8 @@ function lookup(n: NetNode, dst: number): Lookup | undefined {
     const r = bestRoute;
     const iface = routeIface;
     const to = r.prefix === 0 ? 'default' : `${formatIp(r.network)}/${r.prefix}`;
-    return { iface, nexthop: r.via ?? dst, realizes: r.realizes, describe: () => `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}` };
+    const ecmp = r.nexthops && r.nexthops.length > 1 ? ` (ECMP: also ${r.nexthops.slice(1).map((h) => `via ${formatIp(h.via)} dev ${h.dev}`).join(', ')}; the kernel hashes each flow onto one, this walk follows the first)` : '';
+    return { iface, nexthop: r.via ?? dst, realizes: r.realizes, describe: () => `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}${ecmp}` };
   }
   if (!bestIface) return undefined;
   const i = bestIface;
