@@ -7,6 +7,7 @@ import { fanOut, fansOut, type Command } from './fan-out.js';
 import { HelperSession } from './helper-session.js';
 import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink } from './netlink.js';
 import { asDirect, dieWithParent } from './parent-death.js';
+import { vtyAsk } from './vty.js';
 
 export type { Command } from './fan-out.js';
 
@@ -43,6 +44,11 @@ export interface Runner {
    * the end of its log. Optional: a runner without it cannot start daemons.
    */
   spawnDetached?(argv: readonly string[], opts: { log: string; settleMs?: number }): Promise<number>;
+  /**
+   * Ask a daemon of the twin one command through its vty socket (FRR, vty.ts): its answer.
+   * Optional: without it, callers run vtysh through run().
+   */
+  vty?(socket: string, command: string): Promise<string>;
 }
 
 /** Run independent commands through runner.runMany, or through run(), `parallel` at a time. */
@@ -91,6 +97,10 @@ export class ProcessRunner implements Runner {
     const cmds = this.helper ? await viaNetlink(run, this.helper, all, this.atLeast) : all;
     const done = await Promise.allSettled([fanOut(run, cmds.filter(fansOut), parallel), runAll({ run }, cmds.filter((c) => !fansOut(c)), parallel)]);
     for (const d of done) if (d.status === 'rejected') throw d.reason;
+  }
+
+  vty(socket: string, command: string): Promise<string> {
+    return vtyAsk(socket, command);
   }
 
   spawnDetached(argv: readonly string[], opts: { log: string; settleMs?: number }): Promise<number> {

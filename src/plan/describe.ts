@@ -1,5 +1,6 @@
 // One line of text per plan object, for `vnetmap plan` tables and explanations.
 import type { NatRule, Netns, PlanObject, VethEnd } from './types.js';
+import { routingText, tunnelText } from './describe-routing.js';
 
 export const nsText = (ns: Netns): string => ns ?? '(root)';
 
@@ -57,6 +58,10 @@ export function describe(o: PlanObject): string {
       return `hosts in ${o.namespace}: ${o.entries.map((e) => `${e.name}=${e.ip}`).join(', ')}`;
     case 'daemon':
       return `daemon ${o.name} in ${nsText(o.namespace)}: ${o.argv.join(' ')}`;
+    case 'routing':
+      return routingText(o);
+    case 'tunnel':
+      return tunnelText(o);
   }
 }
 
@@ -81,6 +86,8 @@ export function nameOf(o: PlanObject): { name: string; namespace: Netns } {
       return { name: o.table, namespace: o.namespace };
     case 'hosts':
       return { name: 'hosts', namespace: o.namespace };
+    case 'routing':
+      return { name: 'routing', namespace: o.namespace };
     default:
       return { name: o.name, namespace: o.namespace };
   }

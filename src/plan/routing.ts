@@ -8,6 +8,7 @@ import { shadowedByConnected, type DesignNode, type Routed } from '../model/type
 import type { Ctx } from './context.js';
 import { gatewayRef, ifaceRef, nodeRef, routeRef, sviRef } from './refs.js';
 import type { NatRule } from './types.js';
+import { realizeFrr } from './frr.js';
 
 export interface Place {
   namespace: string;
@@ -56,6 +57,7 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
   if (n.kind === 'router') realizeNat(ctx, n, ns, where);
   const entries = Object.entries(n.hosts);
   if (entries.length) b.add({ kind: 'hosts', namespace: ns, entries: entries.map(([name, ip]) => ({ name, ip })), realizes: [nodeRef(n.name)] });
+  realizeFrr(ctx, n, ns, where);
 }
 
 function realizeNat(ctx: Ctx, n: Extract<DesignNode, { kind: 'router' }>, ns: string, where: Where): void {

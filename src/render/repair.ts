@@ -19,6 +19,8 @@ export interface Repair {
   repaired: Drift[];
   /** Drift left alone, and why (a hosts file someone else wrote, missing namespaces: rebuilt instead). */
   left: { drift: Drift; why: string }[];
+  /** Daemons these steps start again (the drifted ones and those that come after them). */
+  daemons?: string[];
 }
 
 type Device = { ns: Netns; name: string; obj: PlanObject };
@@ -231,8 +233,15 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   }
   for (const o of nftAgain) if (o.kind === 'nft') steps.push({ phase: 'nft', argv: execIn(o.namespace, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${o.namespace} as planned (${o.rules.length} rules)` });
   for (const h of hostsFiles(plan)) if (hosts.has(h.namespace)) steps.push({ phase: 'hosts', path: hostsPath(h.namespace), content: h.content, why: `names for ${h.namespace}` });
-  steps.push(...daemonSteps(plan, plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon' && daemons.has(o.name))));
-  return { steps, repaired, left };
+  // A daemon that others reach through it (FRR's zebra) is started again with them: they would
+  // otherwise wait for their own reconnection timers.
+  const all = plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon');
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of all) if (!daemons.has(d.name) && d.after?.some((a) => daemons.has(a))) grew = !!daemons.add(d.name);
+  }
+  steps.push(...daemonSteps(plan, all.filter((o) => daemons.has(o.name))));
+  return { steps, repaired, left, daemons: [...daemons] };
 }
 
 function splitKey(k: string): [Netns, string] {

@@ -33,7 +33,11 @@ export interface FileStep {
 /** Start a daemon (plan DaemonObj) in its namespace, in a session of its own, output to its log. */
 export interface SpawnStep {
   phase: 'daemons';
-  spawn: { name: string; namespace: string | null; argv: string[]; log: string };
+  /**
+   * ready: a path that exists once it serves; after: daemons that must be ready before it
+   * starts (those started by the same run; the others run already).
+   */
+  spawn: { name: string; namespace: string | null; argv: string[]; log: string; ready?: string; after?: string[] };
   why: string;
 }
 
