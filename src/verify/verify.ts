@@ -15,12 +15,14 @@ import { formatIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { compare } from '../semantics/compare.js';
+import { designModel } from '../semantics/from-design.js';
 import { arpPhase } from './arp-phase.js';
 import { backlogDrops, backlogSysctl, floodMs, floodSize, readBacklog } from './backlog.js';
 import type { Check, CheckKind, Live, PhaseContext, Skipped } from './checks.js';
 import { diagnose } from './diagnose.js';
 import { FIT, readNeighLimits, type NeighLimits } from './neigh-budget.js';
 import { pingPhase } from './ping-phase.js';
+import { routesPhase } from './routes-phase.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE, defaultSample, targetsToProbe } from './sample.js';
 import { tcpPhase } from './tcp-phase.js';
 
@@ -40,6 +42,8 @@ export interface VerifyReport {
   summary: { passed: number; failed: number; inconclusive?: number; errors?: number };
   /** Differences between design and plan that no deviation explains (mapping bugs). */
   unexplained: number;
+  /** ms the routing daemons took to converge (routes phase), when the twin runs any. */
+  convergedMs?: number;
   ms: number;
 }
 
@@ -67,6 +71,8 @@ export interface VerifyOptions {
    * the CLI passes the drift of `vnetmap status`. Default: no explanation.
    */
   drift?: () => Promise<import('./diagnose.js').DriftItem[]>;
+  /** How long the routes phase waits for the routing daemons to converge (default routes-phase.ts's CONVERGE_TIMEOUT_MS). */
+  convergeMs?: number;
 }
 
 /** Waves of the kernel's neighbour table the default probes may take; beyond, a sample. */
@@ -82,7 +88,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const progress = opts.progress ?? (() => undefined);
   intact();
   const limit = opts.concurrency ?? BASE_CONCURRENCY;
-  const kinds = new Set(opts.kinds ?? ['ping', 'arp', 'tcp']);
+  const kinds = new Set(opts.kinds ?? ['route', 'ping', 'arp', 'tcp']);
   const cmp = compare(design, plan);
   const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
   const live: Live[] = cmp.design.endpoints.flatMap((ep) => {
@@ -182,10 +188,16 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     progress(`${kind}: done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     intact();
   };
+  // Routing daemons first: probes mean something only once their routes are in place.
+  let convergedMs: number | undefined;
+  if (plan.objects.some((o) => o.kind === 'routing')) await phase('route', async () => {
+    convergedMs = await routesPhase(runner, plan, designModel(design).routing, ctx.add, { ...(opts.convergeMs !== undefined ? { timeoutMs: opts.convergeMs } : {}), progress });
+    if (plan.objects.some((o) => o.kind === 'routing')) notes.push(convergedMs === undefined ? 'the routing daemons did not converge to the expected routes within the bound: the differences are the failed route checks.' : `the routing daemons had converged to the expected routes ${(convergedMs / 1000).toFixed(1)} s after verify began.`);
+  });
   await phase('ping', () => pingPhase(ctx, limits));
   await phase('arp', () => arpPhase(ctx));
   await phase('tcp', () => tcpPhase(ctx, k, stratum));
-  const order: Record<CheckKind, number> = { ping: 0, arp: 1, tcp: 2 };
+  const order: Record<CheckKind, number> = { route: -1, ping: 0, arp: 1, tcp: 2 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   if (opts.drift && checks.some((c) => !c.ok)) {
     // The explanation is extra: a twin too broken to read leaves the verdict as it is.
@@ -207,6 +219,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     ...(notes.length ? { notes } : {}),
     summary: { passed: checks.length - failed, failed, ...(doubtful ? { inconclusive: doubtful } : {}), ...(errors ? { errors } : {}) },
     unexplained: cmp.bugs.length,
+    ...(convergedMs !== undefined ? { convergedMs } : {}),
     ms: Date.now() - t0,
   };
 }
