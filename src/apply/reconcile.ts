@@ -12,12 +12,13 @@ import { writeJournal, type Journal } from './journal.js';
 import { stopProcessesIn } from './lab-processes.js';
 import { nftListings, observeLab } from './observe-lab.js';
 import { runSteps, type PhaseTime, type RunStepsOptions } from './run-steps.js';
+import { withoutCuts } from './cut-drift.js';
 import { readState, writeState, type DaemonIdentity, type LabState } from './state.js';
 import { stopDaemons } from './daemons.js';
 
 /** The lab's drift now. */
 export async function currentDrift(runner: Runner, st: LabState): Promise<Drift[]> {
-  return labDrift(st.plan, await observeLab(runner, st), st.nft);
+  return withoutCuts(st.plan, labDrift(st.plan, await observeLab(runner, st), st.nft), st.cuts);
 }
 
 export interface Reconciled {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { LAB_NAME_MAX, LAB_NAME_RE, type Strategy } from '../model/limits.js';
 import type { Plan } from '../plan/types.js';
+import type { Cut } from '../semantics/cuts.js';
+import type { ImpairmentState } from './link.js';
 
 export { STATE_ROOT } from '../paths.js';
 import { labRunDir, STATE_ROOT } from '../paths.js';
@@ -26,6 +28,10 @@ export interface LabState {
   nft?: Record<string, string>;
   /** Each running daemon (plan DaemonObj) by name: its pid and start time (daemons.ts). */
   daemons?: Record<string, DaemonIdentity>;
+  /** Link ends set down on purpose (`vnetmap link LAB A:p1 down`, link.ts): the expectation follows them. */
+  cuts?: Cut[];
+  /** Link ends impaired with tc (`vnetmap link LAB A:p1 --rate ...`). */
+  impairments?: ImpairmentState[];
 }
 
 /** A process as started: pid and the kernel's start time of it (field 22 of /proc/PID/stat), so a reused pid is not taken for it. */

@@ -8,6 +8,9 @@ import { findOwned } from './discover.js';
 import { labDrift, type Drift } from './drift.js';
 import { observeLab } from './observe-lab.js';
 import { readState } from './state.js';
+import { withoutCuts } from './cut-drift.js';
+import type { Cut } from '../semantics/cuts.js';
+import type { ImpairmentState } from './link.js';
 
 export type { Drift } from './drift.js';
 
@@ -28,6 +31,9 @@ export interface LabStatus {
   namespaces: NsStatus[];
   ovsBridges: string[];
   drift: Drift[];
+  /** Link ends set down on purpose (vnetmap link), and impaired ones. */
+  cuts?: Cut[];
+  impairments?: ImpairmentState[];
 }
 
 /** A namespace's devices in the shape `status` has always shown (ip -j addr show's). */
@@ -58,5 +64,5 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
     const seen = obs.namespaces.get(name);
     return { name, ...(p?.node ? { node: p.node } : {}), ...(p ? { role: p.role } : {}), exists: !!seen, interfaces: seen ? interfacesOf(seen) : [] };
   });
-  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: labDrift(st.plan, obs, st.nft) };
+  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: withoutCuts(st.plan, labDrift(st.plan, obs, st.nft), st.cuts), ...(st.cuts?.length ? { cuts: st.cuts } : {}), ...(st.impairments?.length ? { impairments: st.impairments } : {}) };
 }

@@ -15,8 +15,9 @@ import * as down from './down.js';
 import * as status from './status.js';
 import * as execCmd from './exec.js';
 import * as shell from './shell.js';
+import * as link from './link.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, link];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')

@@ -6,9 +6,11 @@ import { listLabs } from '../apply/state.js';
 import { labStatus, type LabStatus } from '../apply/status.js';
 import { withLabLock } from '../apply/lock.js';
 import { requireRoot } from '../apply/root.js';
+import { impairmentText } from '../render/tc.js';
 
 function show(s: LabStatus, detail: boolean): string {
-  const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
+  const cut = s.cuts?.length ? `, ${s.cuts.length} link${s.cuts.length > 1 ? 's' : ''} down` : '';
+  const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces${cut}, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
   if (!detail) return head;
   const out = [head];
   if (s.designFile) out.push(`  design: ${s.designFile}`);
@@ -17,6 +19,8 @@ function show(s: LabStatus, detail: boolean): string {
     for (const l of n.interfaces) if (l.name !== 'lo') out.push(`    ${l.name.padEnd(10)} ${l.up ? 'up  ' : 'down'} ${l.master ? `master ${l.master} ` : ''}${l.addresses.join(' ')}`);
   }
   if (s.ovsBridges.length) out.push(`  ovs bridges: ${s.ovsBridges.join(' ')}`);
+  for (const c of s.cuts ?? []) out.push(`  link down: ${c.end} (${c.ref}, ${c.namespace ?? '(root)'}/${c.dev}) since ${c.at}; "vnetmap link ${s.lab} ${c.end} up" brings it back`);
+  for (const i of s.impairments ?? []) out.push(`  impaired: ${i.end} (${i.namespace ?? '(root)'}/${i.dev}): ${impairmentText(i.impairment)} (tc ${i.qdisc})`);
   for (const d of s.drift) out.push(`  drift: ${d.kind} ${d.object}: ${d.detail}`);
   return out.join('\n');
 }

@@ -15,6 +15,7 @@ import { assertLab, assertProber, assertRoot } from '../verify/lab-check.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
+import { designWithCuts, planWithCuts } from '../semantics/cuts.js';
 
 export function register(program: Command): void {
   program
@@ -49,11 +50,14 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
   if (opts.all && opts.sample !== undefined) throw new UserError('--all and --sample exclude each other: probe every pair, or a sample.');
   const k = opts.sample === undefined ? undefined : Number(opts.sample);
   if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UserError(`--sample ${opts.sample}: use a whole number of targets per source, 1 or more.`);
-  const design = loadOrThrow(st.designFile);
+  const progress = opts.progress || (!opts.json && process.stderr.isTTY) ? (line: string) => process.stderr.write(`verify: ${line}\n`) : undefined;
+  // Links cut on purpose (vnetmap link ... down): the expectation follows them.
+  const design = designWithCuts(loadOrThrow(st.designFile), st.cuts ?? []);
+  const plan = planWithCuts(st.plan, st.cuts ?? []);
+  if (st.cuts?.length && progress) progress(`${st.cuts.length} link(s) down on purpose: ${st.cuts.map((c) => c.end).join(', ')}; expecting what the network does without them`);
   const sample = opts.all ? ('all' as const) : k;
   const runner = new ProcessRunner();
-  const progress = opts.progress || (!opts.json && process.stderr.isTTY) ? (line: string) => process.stderr.write(`verify: ${line}\n`) : undefined;
-  const report = await verifyLive(st.plan, design, runner, {
+  const report = await verifyLive(plan, design, runner, {
     concurrency,
     ...(kinds ? { kinds: kinds as CheckKind[] } : {}),
     ...(sample !== undefined ? { sample } : {}),
@@ -68,7 +72,7 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
   if (opts.json) process.stderr.write(`${report.summary.passed} passed, ${report.summary.failed} failed\n`);
   // The report is extra output: a failure to write it is an error, but it never turns a failed verify into a pass.
   if (opts.html) {
-    writeFileSync(opts.html, await verifyHtmlReport(report, st.plan, design));
+    writeFileSync(opts.html, await verifyHtmlReport(report, plan, design));
     process.stderr.write(`wrote ${opts.html}\n`);
   }
   process.exitCode = report.summary.failed ? 1 : 0;
