@@ -83,6 +83,9 @@ function wantedDevices(plan: Plan): Map<Netns, Map<string, Want>> {
       case 'bridge-port':
         put({ ns: o.namespace, name: o.dev, hairpin: !!o.hairpin, realizes: r });
         break;
+      case 'tunnel':
+        put({ ns: o.namespace, name: o.name, kind: o.type, ...(o.master ? { master: o.master } : {}), ...(o.mac ? { mac: o.mac } : {}), ...(o.mtu ? { mtu: o.mtu } : {}), realizes: r });
+        break;
       default:
     }
   }

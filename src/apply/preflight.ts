@@ -19,6 +19,8 @@ const TOOLS: { argv: string[]; pkg: string; needed: (p: Plan) => boolean }[] = [
   { argv: ['ovs-vsctl', '--version'], pkg: 'openvswitch-switch', needed: (p) => p.objects.some((o) => o.kind === 'ovs-bridge') },
   { argv: [`${FRR_DIR}/zebra`, '-v'], pkg: 'frr', needed: (p) => p.objects.some((o) => o.kind === 'routing') },
   { argv: ['vtysh', '--version'], pkg: 'frr', needed: (p) => p.objects.some((o) => o.kind === 'routing') },
+  { argv: ['wg', '--version'], pkg: 'wireguard-tools', needed: (p) => p.objects.some((o) => o.kind === 'tunnel' && o.type === 'wireguard') },
+  { argv: ['socat', '-V'], pkg: 'socat', needed: (p) => p.objects.some((o) => o.kind === 'tunnel' && o.type === 'tun') },
 ];
 
 export async function preflight(plan: Plan, scope: Scope, runner: Runner): Promise<void> {

@@ -309,6 +309,8 @@ export interface TunnelObj extends Base {
   master?: string;
   mac?: string;
   mtu?: number;
+  /** WireGuard: this end's private key and the other end's public key (base64). */
+  wireguard?: { privateKey: string; peerPublicKey: string };
   peer: { namespace: string; name: string };
 }
 

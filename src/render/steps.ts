@@ -4,7 +4,7 @@
 import { enterNs } from '../exec/netns.js';
 
 /** Phases in the order they must run; the journal records the phase about to start. */
-export const PHASES = ['netns', 'devices', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts', 'daemons'] as const;
+export const PHASES = ['netns', 'devices', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'keys', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts', 'daemons'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface CommandStep {

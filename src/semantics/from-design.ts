@@ -6,6 +6,7 @@ import { isRouted } from '../model/types.js';
 import { attachAdjacent, attachClassKey, attachUnstable } from './attachments.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
 import { converge } from './dynamic.js';
+import { carriedDesign } from './tunnels.js';
 import { routerNat } from './nat-rules.js';
 import { routingSpecs } from './routing-spec.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
@@ -17,7 +18,16 @@ export interface DesignModel extends NetModel {
 /** Nodes whose kind forwards packets between its interfaces in the real network. */
 const FORWARDS = new Set(['router', 'l3-switch']);
 
-export function designModel(d: Design, domains: DomainResult = broadcastDomains(d)): DesignModel {
+export function designModel(d: Design, domains?: DomainResult): DesignModel {
+  // Tunnels the underlay does not carry are no cables (tunnels.ts).
+  if (d.links.some((l) => l.tunnel)) {
+    const carried = carriedDesign(d, (x) => designModel(x));
+    if (carried !== d) return designModel(carried);
+  }
+  return buildModel(d, domains ?? broadcastDomains(d));
+}
+
+function buildModel(d: Design, domains: DomainResult): DesignModel {
   const nodes = new Map<string, NetNode>();
   const refOf = new Map<NetIface, string>();
   const eps: Omit<Endpoint, 'name'>[] = [];

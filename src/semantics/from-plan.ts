@@ -7,6 +7,7 @@ import { indexAddresses, nameEndpoints, type Endpoint, type NetNat, type NetNode
 import { PlanL2, wireOf, type PlanIface } from './plan-l2.js';
 import { natRank } from './nat-rules.js';
 import { converge, type Converged } from './dynamic.js';
+import { carriedPlan } from './tunnels.js';
 
 export interface PlanModel {
   nodes: Map<string, NetNode>;
@@ -18,7 +19,9 @@ export interface PlanModel {
   routing?: Converged;
 }
 
-export function planModel(plan: Plan): PlanModel {
+export function planModel(whole: Plan): PlanModel {
+  // Tunnel devices whose underlay does not carry them join nothing (tunnels.ts).
+  const plan = whole.objects.some((o) => o.kind === 'tunnel') ? carriedPlan(whole, (p) => planModel(p)) : whole;
   const nodeName = new Map<string, string>();
   for (const o of plan.objects) if (o.kind === 'netns') nodeName.set(o.name, o.node ?? o.name);
   const nameOf = (ns: Netns) => (ns === null ? '(host)' : nodeName.get(ns) ?? ns);

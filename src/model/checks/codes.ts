@@ -127,6 +127,13 @@ export const CODES: CodeInfo[] = [
   e('E-BGP-NOT-MUTUAL', 'A BGP neighbour does not list this node back, so the session never comes up.', "Add this node's address to the neighbour's bgp.neighbors.", 'design'),
   e('E-BGP-EBGP-HOP', 'An external (eBGP) neighbour is not on a subnet of the node; the twin\'s eBGP sessions are single-hop.', 'Peer with the neighbour\'s address on a shared subnet.', 'node'),
   e('E-BGP-POLICY', 'A BGP policy value is out of range: prepend beyond 0-10, local-pref beyond 0-4294967295, or a prefix-list entry whose ge/le match no length.', 'Follow the message.'),
+  // Tunnels (docs/routing.md)
+  e('E-TUNNEL-VNI', 'A VXLAN tunnel has no VNI, or one outside 1-16777215.', 'Add "vni", one per stretched network.'),
+  e('E-TUNNEL-VNI-DUP', 'Two VXLAN tunnels ending at one node have the same VNI: their networks would merge (the kernel has one device per VNI there).', 'Give each tunnel its own VNI.', 'design'),
+  e('E-TUNNEL-OPTION', 'A tunnel has an option its kind does not have (vni off VXLAN, key off GRE, a UDP port on GRE or IP in IP).', 'Remove it.'),
+  e('E-TUNNEL-ENDPOINT', 'A tunnel end has no underlay address to send from (a switch, a node without addresses, or a "local" that is not its address).', 'End tunnels at routers, L3 switches, hosts or servers with an address in the routed network.', 'node'),
+  e('E-TUNNEL-UNREACHABLE', 'The routed network does not carry a tunnel between its two ends: one has no route to the other.', 'Give the ends routes to each other (gateway, routes, routing:), or name reachable addresses with "local".', 'design'),
+  w('W-TUNNEL-MTU', 'An Ethernet tunnel carries smaller frames than the hosts behind it send (its header takes room on a 1,500-byte underlay): larger packets are lost.', 'Set the link\'s and the hosts\' mtu to what the tunnel carries (1450 for VXLAN).', 'design'),
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];

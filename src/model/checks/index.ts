@@ -17,6 +17,7 @@ import { checkPlacement } from './placement.js';
 import { checkReferences } from './references.js';
 import { checkRoutes } from './routes.js';
 import { checkRouting } from './routing.js';
+import { checkTunnels } from './tunnels.js';
 import { checkText } from './text.js';
 import { checkTopology, checkUnlinked } from './topology.js';
 import { checkVlans } from './vlans.js';
@@ -44,6 +45,7 @@ export const CHECKS: Check[] = [
   checkInterfaces,
   checkRoutes,
   checkRouting,
+  checkTunnels,
   checkBroadcast,
   checkVlans,
   checkTopology,
