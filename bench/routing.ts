@@ -85,6 +85,35 @@ async function ospfRun(file: string, lab: string, cut: string): Promise<OspfRun>
   }
 }
 
+/** iperf3 from `fromNs` to `ip` (a one-off server in `toNs`): received bit/s. */
+async function iperf(fromNs: string, toNs: string, ip: string, seconds: number): Promise<number> {
+  const server = runner.run(['ip', 'netns', 'exec', toNs, 'timeout', String(seconds + 15), 'iperf3', '-s', '-1', '-p', '5201'], { allowFail: true, timeoutMs: (seconds + 20) * 1000 });
+  await new Promise((r) => setTimeout(r, 300));
+  const c = await runner.run(['ip', 'netns', 'exec', fromNs, 'timeout', String(seconds + 10), 'iperf3', '-c', ip, '-p', '5201', '-t', String(seconds), '-J'], { allowFail: true, timeoutMs: (seconds + 15) * 1000 });
+  await server;
+  const j = JSON.parse(c.stdout || '{}') as { end?: { sum_received?: { bits_per_second?: number } } };
+  return j.end?.sum_received?.bits_per_second ?? 0;
+}
+
+/** VXLAN throughput: pc1 -> pc3 across the tunnel, and host-a -> host-c over the same routed path without it, alternately. */
+async function vxlanRuns(runs: number, seconds: number): Promise<{ tunnel: number[]; plain: number[] }> {
+  const lab = 'bench-vx';
+  const file = join(ROOT, 'examples', 'vxlan-servers.yaml');
+  await cli(['up', file, '--lab', lab, '--strategy', 'faithful', '--json']);
+  const ns = (n: string): string => `vn-${lab}-${n}`;
+  const out = { tunnel: [] as number[], plain: [] as number[] };
+  try {
+    for (let i = 0; i < runs; i++) {
+      out.plain.push(await iperf(ns('host-a'), ns('host-c'), '10.0.3.2', seconds));
+      out.tunnel.push(await iperf(ns('pc1'), ns('pc3'), '192.168.10.13', seconds));
+      console.log(`vxlan run ${i + 1}: plain ${(out.plain[i]! / 1e9).toFixed(2)} Gbit/s, tunnel ${(out.tunnel[i]! / 1e9).toFixed(2)} Gbit/s`);
+    }
+  } finally {
+    await cli(['down', lab]);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const rings = arg('--rings', 5);
   const perRing = arg('--per-ring', 10);
@@ -104,6 +133,9 @@ async function main(): Promise<void> {
     console.log(`run ${i + 1}: ${JSON.stringify(r)}`);
     results.push(r);
   }
+  const vx = await vxlanRuns(runs, arg('--seconds', 5));
+  const gb = (xs: number[]): string => `${(median(xs) / 1e9).toFixed(1)} Gbit/s`;
+  const ratio = median(vx.tunnel) / Math.max(1, median(vx.plain));
   const med = (k: keyof OspfRun): string => {
     const xs = results.flatMap((r) => (r[k] !== undefined ? [r[k]!] : []));
     return xs.length === results.length ? `${(median(xs) / 1000).toFixed(2)} s` : `not within 60 s in ${results.length - xs.length} of ${results.length} runs`;
@@ -118,8 +150,14 @@ async function main(): Promise<void> {
     `| re-converged after \`link ${g.cut} down\` | ${med('cutMs')} | ${results.map((r) => (r.cutMs !== undefined ? (r.cutMs / 1000).toFixed(2) : '-')).join(', ')} |`,
     `| re-converged after \`link ${g.cut} up\` | ${med('restoreMs')} | ${results.map((r) => (r.restoreMs !== undefined ? (r.restoreMs / 1000).toFixed(2) : '-')).join(', ')} |`,
     '',
+    `| VXLAN (examples/vxlan-servers.yaml, iperf3 ${arg('--seconds', 5)} s, alternating) | median of ${runs} | runs |`,
+    '|---|---|---|',
+    `| host-a -> host-c over the routed core, no tunnel | ${gb(vx.plain)} | ${vx.plain.map((x) => (x / 1e9).toFixed(1)).join(', ')} |`,
+    `| pc1 -> pc3 through the VXLAN tunnel on the same path | ${gb(vx.tunnel)} | ${vx.tunnel.map((x) => (x / 1e9).toFixed(1)).join(', ')} |`,
+    `| tunnel / no tunnel (target >= 60 %) | ${(ratio * 100).toFixed(0)} % | |`,
+    '',
   ].join('\n');
-  writeFileSync(join(ROOT, 'bench', 'results', 'routing.json'), JSON.stringify({ startedAt, commit, machine: m, rings, perRing, runs: results, loads }, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'bench', 'results', 'routing.json'), JSON.stringify({ startedAt, commit, machine: m, rings, perRing, runs: results, loads, vxlan: vx }, null, 2) + '\n');
   writeFileSync(join(ROOT, 'bench', 'results', 'routing.md'), md);
   console.log(md);
 }
