@@ -84,3 +84,23 @@ describe.skipIf(!isRoot || !hasFrr)(`OSPF in the twin (${!hasFrr ? 'skipped: FRR
     expect(readState(lab)!.impairments ?? []).toEqual([]);
   }, 30_000);
 });
+
+describe.skipIf(!isRoot || !hasFrr)(`BGP in the twin (${!hasFrr ? 'skipped: FRR is not installed' : 'FRR'})`, () => {
+  const bgpLab = uniqueLab();
+  afterAll(async () => {
+    await destroyLab(bgpLab, runner).catch(() => undefined);
+    expect(await leftovers(bgpLab)).toEqual(NOTHING);
+  }, 30_000);
+
+  it('sessions come up and policies (prepend, local-pref, prefix list) choose the paths the semantics chose', async () => {
+    const r = await planFromFile(example('bgp-three-as'), { lab: bgpLab, strategy: 'faithful' }, runner);
+    await applyPlan(r.plan, runner, { designFile: r.designFile });
+    const v = await verifyLive(r.plan, r.design, runner, { kinds: ['route', 'ping'], neigh: false, backlog: false, convergeMs: 30_000 });
+    expect(v.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(v.checks.filter((c) => c.kind === 'route').length).toBe(6);
+    const t = await readTable(runner, bgpLab, 'r3');
+    if (t instanceof Error) throw t;
+    // Through r2, not straight from r1 (r1 prepends its AS twice towards r3).
+    expect(t.get('10.1.0.0/24')).toEqual({ proto: 'bgp', vias: ['172.16.23.1'] });
+  }, 60_000);
+});
