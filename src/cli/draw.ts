@@ -11,6 +11,7 @@ import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../m
 import { loadDesignFile } from '../model/load.js';
 import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
+import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
 
 interface Opts {
@@ -40,7 +41,7 @@ export function register(program: Command): void {
   program
     .command('draw')
     .description('draw the design and its Linux twin side by side (SVG, HTML, Mermaid or Graphviz)')
-    .argument('<file>', 'design file (YAML)')
+    .argument('[file]', "design file (YAML); default: this directory's")
     .addOption(new Option('--strategy <s>', "mapping strategy (default: the design's mapping.strategy)").choices([...STRATEGIES]))
     .addOption(new Option('--macvlan-mode <m>', 'macvtap strategy: mode for every server').choices([...MACVLAN_MODES]))
     .option('--capabilities <c>', `probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
@@ -50,7 +51,8 @@ export function register(program: Command): void {
     .addOption(new Option('--format <f>', 'output format, overriding the extension').choices(FORMATS))
     .option('--trace <endpoints...>', 'overlay the path of a packet: SRC DST (names, refs or addresses)')
     .option('--trace-port <port>', 'with --trace: a TCP packet to this port instead of a ping')
-    .action(async (file: string, opts: Opts) => {
+    .action(async (given: string | undefined, opts: Opts) => {
+      const file = designArg(given, 'draw');
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
       const format = formatOf(opts.output, opts.format);

@@ -10,19 +10,20 @@ import type { Design } from '../model/types.js';
 import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
 import { predict } from '../semantics/prediction.js';
+import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
 
 export function register(program: Command): void {
   program
     .command('expect')
     .description('print the broadcast domains and reachability a design promises (offline); with --strategy, check the twin would keep them')
-    .argument('<file>', 'design file (YAML)')
+    .argument('[file]', "design file (YAML); default: this directory's")
     .option('--strategy <strategy>', `also predict the twin built with this strategy (${STRATEGIES.join(', ')})`)
     .option('--macvlan-mode <mode>', `with --strategy macvtap: ${MACVLAN_MODES.join(' | ')}`)
     .option('--capabilities <c>', `with --strategy: probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
     .option('--json', 'print JSON instead of text')
-    .action(async (file: string, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean }) => {
-      const d = loadOrThrow(file);
+    .action(async (given: string | undefined, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean }) => {
+      const d = loadOrThrow(designArg(given, 'expect'));
       let plan;
       if (opts.strategy !== undefined) {
         if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of ${STRATEGIES.join(', ')}.`);

@@ -9,6 +9,7 @@ import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../m
 import { loadDesignFile } from '../model/load.js';
 import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
+import { designArg } from './find-design.js';
 import { explainPlan } from '../plan/explain.js';
 import { planJson } from '../plan/json.js';
 import { planTable } from '../plan/table.js';
@@ -44,7 +45,7 @@ export function register(program: Command): void {
   program
     .command('plan')
     .description('compile a design into the Linux objects of its twin, each with the design element it realises')
-    .argument('<file>', 'design file (YAML)')
+    .argument('[file]', "design file (YAML); default: this directory's")
     .addOption(new Option('--strategy <s>', 'mapping strategy (default: the design\'s mapping.strategy)').choices([...STRATEGIES]))
     .addOption(new Option('--macvlan-mode <m>', 'macvtap strategy: mode for every server').choices([...MACVLAN_MODES]))
     .option('--capabilities <c>', `probe this kernel, or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
@@ -55,7 +56,8 @@ export function register(program: Command): void {
     // main() sets exitOverride on the program after commands are registered, which subcommands
     // do not inherit: without this a bad option value would exit(1) instead of reaching report().
     .exitOverride()
-    .action(async (file: string, opts: Opts) => {
+    .action(async (given: string | undefined, opts: Opts) => {
+      const file = designArg(given, 'plan');
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
       const capabilities = await resolveCapabilities(opts.capabilities);

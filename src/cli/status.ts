@@ -1,5 +1,6 @@
 // vnetmap status [LAB] [--json]: running labs; for one lab its namespaces, addresses and drift.
 import type { Command } from 'commander';
+import { note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
 import { listLabs } from '../apply/state.js';
@@ -34,7 +35,7 @@ export function register(program: Command): void {
       requireRoot('looking inside a lab ("vnetmap status")');
       // While up or down changes a lab, its status would be half of each: wait for them (a
       // shared lock: several status runs go together).
-      const lockOpts = { what: 'status', shared: true, wait: opts.wait !== false, onWait: (m: string) => process.stderr.write(`vnetmap: ${m}\n`) };
+      const lockOpts = { what: 'status', shared: true, wait: opts.wait !== false, onWait: (m: string) => note(`vnetmap: ${m}`) };
       const all = await Promise.all(labs.map((l) => withLabLock(l, lockOpts, () => labStatus(l, runner))));
       if (opts.json) process.stdout.write(JSON.stringify(arg ? all[0] : all, null, 2) + '\n');
       else if (!all.length) process.stdout.write('no labs running\n');

@@ -1,5 +1,6 @@
 // vnetmap up [FILE]: build (or update) the twin of a design on this machine.
 import type { Command } from 'commander';
+import { isQuiet, note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatProblems } from '../model/format.js';
 import { applyPlan } from '../apply/apply.js';
@@ -7,6 +8,7 @@ import { noteKernelCleanup } from './kernel-note.js';
 import { defaultDesign, planFromFile } from '../apply/design.js';
 import { renderScript } from '../render/script.js';
 import { requireRoot } from '../apply/root.js';
+import { designHere } from './find-design.js';
 
 interface UpOpts {
   lab?: string;
@@ -23,8 +25,8 @@ interface UpOpts {
 export function register(program: Command): void {
   program
     .command('up')
-    .description('build the virtual twin of a design (default: examples/network-a.yaml); re-running applies only what changed')
-    .argument('[file]', 'design file (YAML)')
+    .description("build the virtual twin of a design (default: this directory's, else the packaged example); on a running lab, apply what changed and repair what drifted")
+    .argument('[file]', "design file (YAML); default: this directory's (vnetmap.yaml, or its one *.vnetmap.yaml), else the packaged example network-a")
     .option('--lab <name>', 'lab name (default: the design name); prefixes every object')
     .option('--strategy <s>', 'faithful | compact | ovs | macvtap (default: the design mapping)')
     .option('--macvlan-mode <m>', 'bridge | vepa | private | passthru (macvtap strategy)')
@@ -38,14 +40,17 @@ export function register(program: Command): void {
       if (!opts.script) requireRoot('building a twin ("vnetmap up")');
       const runner = new ProcessRunner();
       const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
-      const { plan, warnings, designFile } = await planFromFile(file ?? defaultDesign(), opts, runner);
+      // No file named: this directory's design, else the packaged example — said, never silent.
+      const here = file ?? designHere();
+      if (here === undefined && !opts.json) note(`vnetmap: no design named and none in this directory (vnetmap.yaml, or one *.vnetmap.yaml); building the packaged example ${defaultDesign()}`);
+      const { plan, warnings, designFile } = await planFromFile(here ?? defaultDesign(), opts, runner);
       if (opts.script) {
         done();
         process.stdout.write(renderScript(plan));
         return;
       }
-      if (warnings.length && !opts.json) process.stderr.write(formatProblems(warnings) + '\n');
-      const tty = !opts.json && process.stderr.isTTY;
+      if (warnings.length && !opts.json) note(formatProblems(warnings));
+      const tty = !opts.json && process.stderr.isTTY && !isQuiet();
       // Ctrl-C / SIGTERM: finish the running command, then remove what was built (not half a lab).
       const abort = new AbortController();
       const stop = (): void => abort.abort();
@@ -56,7 +61,7 @@ export function register(program: Command): void {
         signal: abort.signal,
         force: !!opts.force,
         wait: opts.wait !== false,
-        onWait: (m) => process.stderr.write(`vnetmap: ${m}\n`),
+        onWait: (m) => note(`vnetmap: ${m}`),
         ...(tty ? { onProgress: (d: number, t: number, why: string) => process.stderr.write(`\r\x1b[K[${d}/${t}] ${why.slice(0, 70)}`) } : {}),
       });
       done();
@@ -72,7 +77,7 @@ export function register(program: Command): void {
       else process.stdout.write(`lab ${res.lab} ${res.action} (${plan.strategy}): ${res.namespaces} namespaces, ${res.rebuilt.length} (re)built, ${res.commands} commands in ${res.ms} ms\n`);
       for (const d of res.repaired) process.stdout.write(`  repaired: ${d.kind} ${d.object}: ${d.detail}\n`);
       for (const l of res.left) process.stdout.write(`  left alone: ${l.drift.object}: ${l.drift.detail} (${l.why})\n`);
-      for (const d of plan.deviations) process.stdout.write(`  note: ${d.message}\n`);
-      if (res.action === 'created' || res.action === 'updated') process.stdout.write(`  try: vnetmap status ${res.lab} · vnetmap exec ${res.lab} NODE -- ping ... · vnetmap down ${res.lab}\n`);
+      if (!isQuiet()) for (const d of plan.deviations) process.stdout.write(`  note: ${d.message}\n`);
+      if ((res.action === 'created' || res.action === 'updated') && !isQuiet()) process.stdout.write(`  try: vnetmap status ${res.lab} · vnetmap exec ${res.lab} NODE -- ping ... · vnetmap down ${res.lab}\n`);
     });
 }

@@ -3,6 +3,7 @@
 // Exit 0 only when every check matches; 1 when one does not (a probe that could not be made
 // included); 2 when there is nothing to judge: not root, or the lab gone or rebuilt meanwhile.
 import { writeFileSync } from 'node:fs';
+import { isQuiet, note } from '../exec/verbosity.js';
 import type { Command } from 'commander';
 import { withLabLock } from '../apply/lock.js';
 import { checkedLab, readState } from '../apply/state.js';
@@ -33,7 +34,7 @@ export function register(program: Command): void {
       checkedLab(lab);
       assertRoot();
       // One run of a lab at a time: verify must not probe a lab that up or down is changing.
-      await withLabLock(lab, { what: 'verify', wait: opts.wait !== false, onWait: (m) => process.stderr.write(`vnetmap: ${m}\n`) }, () => verifyCommand(lab, opts));
+      await withLabLock(lab, { what: 'verify', wait: opts.wait !== false, onWait: (m) => note(`vnetmap: ${m}`) }, () => verifyCommand(lab, opts));
     });
 }
 
@@ -52,7 +53,7 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
   const design = loadOrThrow(st.designFile);
   const sample = opts.all ? ('all' as const) : k;
   const runner = new ProcessRunner();
-  const progress = opts.progress || (!opts.json && process.stderr.isTTY) ? (line: string) => process.stderr.write(`verify: ${line}\n`) : undefined;
+  const progress = opts.progress || (!opts.json && process.stderr.isTTY && !isQuiet()) ? (line: string) => process.stderr.write(`verify: ${line}\n`) : undefined;
   const report = await verifyLive(st.plan, design, runner, {
     concurrency,
     ...(kinds ? { kinds: kinds as CheckKind[] } : {}),
