@@ -11,7 +11,7 @@ import type { Runner } from '../exec/runner.js';
 import { formatIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
 import type { EndpointLocation, Plan } from '../plan/types.js';
-import { compare } from '../semantics/compare.js';
+import { compare, type Comparison } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 import { mapPool } from '../exec/pool.js';
 import { arpMany, connect, listen, macsIn, pingMany, type Pace } from './probes.js';
@@ -75,6 +75,11 @@ export interface VerifyOptions {
   backlog?: number | false;
   /** Frames dropped at full input backlogs so far (default: /proc/net/softnet_stat); tests simulate it. */
   drops?: () => number;
+  /**
+   * What the twin must show, when its plan is not a kernel plan (the OVN engine compares its
+   * logical network with the design itself); default: compare(design, plan).
+   */
+  comparison?: Comparison;
 }
 
 /** Waves of the neighbour table (see NeighWaves) the default probes may take; beyond, a sample. */
@@ -93,7 +98,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const limit = opts.concurrency ?? 16;
   const second = Math.max(1, limit >> 2);
   const kinds = new Set(opts.kinds ?? ['ping', 'arp', 'tcp']);
-  const cmp = compare(design, plan);
+  const cmp = opts.comparison ?? compare(design, plan);
   const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
   const live: Live[] = cmp.design.endpoints.flatMap((ep) => {
     const loc = locs.get(ep.ref);
