@@ -14,7 +14,7 @@ function heredoc(argv: string[], input: string): string {
   return `${argv.map(shQuote).join(' ')} <<'VNETMAP_EOF'\n${body}VNETMAP_EOF`;
 }
 
-function stepText(s: Step): string {
+export function stepText(s: Step): string {
   if (isFile(s)) {
     const dir = s.path.slice(0, s.path.lastIndexOf('/'));
     if (typeof s.content !== 'string') return `# ${s.why}\nmkdir -p ${shQuote(dir)}\nln -f ${shQuote(s.content.sameAs)} ${shQuote(s.path)}`;
