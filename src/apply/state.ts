@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { LAB_NAME_MAX, LAB_NAME_RE, type Strategy } from '../model/limits.js';
 import type { Plan } from '../plan/types.js';
+import type { OvnPlan } from '../engines/ovn/plan/types.js';
 
 export const STATE_ROOT = process.env.VNETMAP_STATE_DIR ?? '/run/vnetmap';
 
@@ -23,6 +24,13 @@ export interface LabState {
    * status compares the live listing with it (nft prints rules in its own normal form).
    */
   nft?: Record<string, string>;
+  /** The engine that built the lab; absent: the kernel engine (labs from before engines). */
+  engine?: 'kernel' | 'ovn';
+  /**
+   * An OVN lab's whole plan (src/engines/ovn/plan/types.ts). `plan` is then its kernel part (the
+   * workload, chassis and underlay namespaces), which kernel `down` removes like any lab's.
+   */
+  ovn?: OvnPlan;
 }
 
 /**
