@@ -5,6 +5,8 @@ import { labFromArg } from '../apply/design.js';
 import { destroyLab } from '../apply/destroy.js';
 import { noteKernelCleanup } from './kernel-note.js';
 import { requireRoot } from '../apply/root.js';
+import { engineOfLab } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
 
 export function register(program: Command): void {
   program
@@ -23,6 +25,12 @@ export function register(program: Command): void {
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       process.once('SIGINT', stop);
+      if (engineOfLab(lab) === 'ovn') {
+        const out = await ovnEngine.down(lab, new ProcessRunner(), { wait: opts.wait !== false, onWait: (m) => process.stderr.write(`vnetmap: ${m}\n`), signal: abort.signal }).finally(() => process.off('SIGINT', stop));
+        done();
+        process.stdout.write(opts.json ? JSON.stringify(out.json, null, 2) + '\n' : out.text.join('\n') + '\n');
+        return;
+      }
       const res = await destroyLab(lab, new ProcessRunner(), { wait: opts.wait !== false, onWait: (m) => process.stderr.write(`vnetmap: ${m}\n`), signal: abort.signal }).finally(() => process.off('SIGINT', stop));
       done();
       if (opts.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');

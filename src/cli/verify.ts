@@ -11,6 +11,8 @@ import { verifyHtmlReport } from '../verify/report-html.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
+import { withLabLock } from '../apply/lock.js';
+import { ovnEngine } from '../engines/ovn/index.js';
 
 export function register(program: Command): void {
   program
@@ -35,7 +37,12 @@ export function register(program: Command): void {
       if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UserError(`--sample ${opts.sample}: use a whole number of targets per source, 1 or more.`);
       const design = loadOrThrow(st.designFile);
       const sample = opts.all ? ('all' as const) : k;
-      const report = await verifyLive(st.plan, design, new ProcessRunner(), { concurrency, ...(kinds ? { kinds: kinds as CheckKind[] } : {}), ...(sample !== undefined ? { sample } : {}) });
+      const vopts = { concurrency, ...(kinds ? { kinds: kinds as CheckKind[] } : {}), ...(sample !== undefined ? { sample } : {}) };
+      // An OVN lab: its twin is compared with the design by its own engine, and probed in the
+      // namespaces of its kernel part (on whichever chassis), under the lab's lock.
+      const report = st.engine === 'ovn' && st.ovn
+        ? await withLabLock(lab, { what: 'verify' }, () => verifyLive(st.plan, design, new ProcessRunner(), { ...vopts, comparison: ovnEngine.compare(design, st.ovn!) }))
+        : await verifyLive(st.plan, design, new ProcessRunner(), vopts);
       if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
       else process.stdout.write(formatVerify(report));
       if (opts.json) process.stderr.write(`${report.summary.passed} passed, ${report.summary.failed} failed\n`);
