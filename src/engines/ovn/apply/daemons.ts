@@ -43,15 +43,6 @@ export function labDaemons(L: OvnLayout, chassis: string[]): DaemonState[] {
   return all;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * SIGTERM to each (found and checked as above), SIGKILL to those still there after `graceMs`.
  * Chassis first: an ovn-controller whose Southbound went away first would only log retries.
@@ -69,11 +60,14 @@ export async function stopDaemons(ds: DaemonState[], graceMs = 1_000): Promise<n
   };
   signal(running.map((d) => d.pid!), 'SIGTERM');
   const end = Date.now() + graceMs;
-  let left = running.map((d) => d.pid!);
+  // Gone is: its command line no longer names our directory. A daemon that exited stays a
+  // zombie until someone reaps it — where PID 1 of a container does not, forever — and a
+  // zombie still takes signals, but has no command line.
+  let left = running;
   while (left.length && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 20));
-    left = left.filter(alive);
+    await new Promise((r) => setTimeout(r, 10));
+    left = left.filter((d) => daemonPid(d.files) === d.pid);
   }
-  signal(left, 'SIGKILL');
+  signal(left.map((d) => d.pid!), 'SIGKILL');
   return running.length;
 }

@@ -8,7 +8,7 @@
 // br-int bound to the interface's logical switch port (workloads.ts).
 import type { Design } from '../../../model/types.js';
 import { makeCtx } from '../../../plan/context.js';
-import { domainRef, linkRef } from '../../../plan/refs.js';
+import { domainRef, endRef, linkRef } from '../../../plan/refs.js';
 import type { Capabilities, Deviation } from '../../../plan/types.js';
 import { broadcastDomains } from '../../../semantics/domains.js';
 import { chassisNames, place } from '../../../placement/index.js';
@@ -55,7 +55,9 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   for (const dom of domains.domains) {
     const name = lsName(lab, dom.id);
     switchOfDomain.set(dom.id, name);
-    logical.push({ kind: 'ls', name, domain: dom.id, realizes: [domainRef(dom.id), ...dom.links.map(linkRef)] });
+    // The switch ports its cables plug into are part of it too (the switches themselves are gone).
+    const ports = dom.links.flatMap((i) => design.links[i - 1]!.ends.map((e) => endRef({ nodes: ctx.byName }, e.node, e.port)).filter((r) => r.startsWith('port:')));
+    logical.push({ kind: 'ls', name, domain: dom.id, realizes: [domainRef(dom.id), ...dom.links.map(linkRef), ...new Set(ports)] });
   }
   const switchOf = (ref: string): string | undefined => {
     const id = domains.of.get(ref);

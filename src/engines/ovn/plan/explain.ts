@@ -83,12 +83,20 @@ const local = (o: PlanObject): string => describe(o);
 export function explainOvn(plan: OvnPlan, cmp?: Comparison): string {
   const out = [`${plan.lab} on engine ovn: ${describeChassis(plan)}, for capabilities ${describeCapabilities(plan.capabilities)}.`];
   const counts = new Map<string, number>();
-  const names: Record<string, string> = { ls: 'logical switches', lsp: 'switch ports', lr: 'logical routers', lrp: 'router ports', 'lr-route': 'static routes', nat: 'SNAT rules', lb: 'load balancers', acl: 'ACLs' };
+  const names: Record<string, [string, string]> = { ls: ['logical switch', 'logical switches'], lsp: ['switch port', 'switch ports'], lr: ['logical router', 'logical routers'], lrp: ['router port', 'router ports'], 'lr-route': ['static route', 'static routes'], nat: ['SNAT rule', 'SNAT rules'], lb: ['load balancer', 'load balancers'], acl: ['ACL', 'ACLs'] };
   for (const o of plan.logical) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   const netns = plan.local.objects.filter((o) => o.kind === 'netns').length;
-  out.push(`It writes ${[...counts].map(([k, n]) => `${n} ${names[k] ?? k}`).join(', ') || 'nothing'} to the Northbound database, binds ${plan.bindings.length} workload ports, and makes ${netns} namespaces (${plan.chassis.length} chassis, the underlay and the central part included).`);
+  out.push(`It writes ${[...counts].map(([k, n]) => `${n} ${names[k]?.[n === 1 ? 0 : 1] ?? k}`).join(', ') || 'nothing'} to the Northbound database, binds ${plan.bindings.length} workload port${plan.bindings.length === 1 ? '' : 's'}, and makes ${netns} namespaces (${plan.chassis.length} chassis, the underlay and the central part included).`);
+  // Where everything runs in the end (after the gateway rule), then how placement decided.
+  out.push('', 'Where each node runs (routers: their gateway ports; a router without one is flows on every chassis):');
+  const routers = new Set(plan.logical.flatMap((o) => (o.kind === 'lr' ? [o.node] : [])));
+  for (const c of plan.chassis) {
+    const here = Object.entries(plan.placement.assign).filter(([, x]) => x === c.name).map(([n]) => n);
+    const gw = here.filter((n) => routers.has(n) && plan.logical.some((o) => o.kind === 'lrp' && o.gatewayChassis === c.name && o.lr.endsWith(`.${n}`)));
+    out.push(`  ${c.name}: ${here.filter((n) => !routers.has(n)).join(', ') || '(no workload)'}${gw.length ? `; gateway ports of ${gw.join(', ')}` : ''}`);
+  }
+  out.push(`  ${plan.placement.cut} design link${plan.placement.cut === 1 ? '' : 's'} cross chassis; load per chassis: ${Object.entries(plan.placement.loads).map(([c, n]) => `${c} ${n}`).join(', ')}`);
   out.push('', 'Placement:', ...plan.placement.explain.map((l) => `  ${l}`));
-  out.push(`  ${plan.placement.cut} design links cross chassis; load per chassis: ${Object.entries(plan.placement.loads).map(([c, n]) => `${c} ${n}`).join(', ')}`);
   out.push('', 'Choices:', ...plan.choices.map((c) => `- ${c.feature}: ${c.chosen}, because ${c.why}`));
   out.push('');
   if (!plan.deviations.length) out.push(cmp && !cmp.differences.length ? 'Deviations: none; compared with the design, every broadcast domain, round trip and port forward is the same.' : 'Deviations: none declared.');
