@@ -70,3 +70,16 @@ export async function waitConverged(nb: Ovsdb, sb: Ovsdb, target: number, o: Wai
     await new Promise((r) => setTimeout(r, round < 40 ? 10 : 50));
   }
 }
+
+/** Until every chassis of the lab has its row in the Southbound (its ovn-controller connected and registered). */
+export async function waitRegistered(sb: Ovsdb, chassis: string[], timeoutMs: number): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const res = (await sb.transact('OVN_Southbound', [{ op: 'select', table: 'Chassis_Private', where: [], columns: ['name'] }])) as Rows[];
+    const have = new Set(res[0]!.rows.map((r) => r.name as string));
+    const missing = chassis.filter((c) => !have.has(c));
+    if (!missing.length) return;
+    if (Date.now() - t0 > timeoutMs) throw new ToolError(['ovsdb', 'wait', 'Chassis_Private'], 1, `chassis ${missing.join(', ')} did not register within ${timeoutMs / 1000} s`, 'see "vnetmap status LAB"');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -138,7 +138,8 @@ export function formatOvnStatus(s: OvnStatus, detail: boolean): string {
   if (s.running) out.push(`  central: ${show(s.central)}${s.nbRows ? `; northbound: ${s.nbRows.have}/${s.nbRows.want} root rows, nb_cfg ${s.nbCfg}` : ''}`);
   for (const c of s.chassis) {
     out.push(`  ${c.name} (${c.encapIp}) ${c.healthy ? 'healthy' : 'UNHEALTHY'}: ${show(c.daemons)}; ports ${c.portsUp}/${c.ports} up${c.applied !== undefined ? `, applied nb_cfg ${c.applied}` : ''}`);
-    out.push(`    nodes: ${c.nodes.join(', ') || '(none)'}`);
+    // A big lab's chassis hold hundreds of nodes: the first few, and how many.
+    out.push(`    nodes: ${c.nodes.length > 12 ? `${c.nodes.slice(0, 10).join(', ')} … (${c.nodes.length} in all)` : c.nodes.join(', ') || '(none)'}`);
   }
   if (s.placement) out.push(`  placement: ${s.placement.cut} design links cross chassis; loads ${Object.entries(s.placement.loads).map(([c, n]) => `${c} ${n}`).join(', ')}`);
   for (const p of s.problems) out.push(`  problem: ${p}`);

@@ -6,8 +6,9 @@
 //  1. the kernel part — namespaces (workloads, chassis, underlay, central), veths, addresses,
 //     routes — through the kernel renderer and runner (batched, src/render); as soon as the
 //     namespaces exist, the central daemons start beside the rest of it;
-//  2. the Northbound rows, one JSON-RPC transaction, so northd computes the Southbound while
-//  3. every chassis starts its daemons (chassis side by side), its ports already configured;
+//  2. every chassis starts its daemons (chassis side by side), its ports already configured,
+//     and registers in the Southbound;
+//  3. the Northbound rows, one JSON-RPC transaction (with the change number the chassis report);
 //  4. the wait until each chassis applied the transaction and every workload port is up.
 import { mkdirSync } from 'node:fs';
 import { EnvironmentError, environmentMessage, ToolError, UserError } from '../../../errors.js';
@@ -19,6 +20,8 @@ import { preflight } from '../../../apply/preflight.js';
 import { runSteps } from '../../../apply/run-steps.js';
 import { readState, writeState } from '../../../apply/state.js';
 import { renderSteps } from '../../../render/render.js';
+import { isFile, type CommandStep } from '../../../render/steps.js';
+import { txOffAll } from './offload.js';
 import { fullScope, namespacesOf } from '../../../render/scope.js';
 import { connectOvsdb, type Ovsdb, type OvsdbConnect } from '../ovsdb/client.js';
 import { centralNamespace } from '../plan/names.js';
@@ -26,7 +29,7 @@ import type { OvnPlan } from '../plan/types.js';
 import { chassisSteps, centralSteps, chassisConfigArgs, type DaemonStep } from '../render/daemons.js';
 import { insertOps, deleteOps, selectOwnOps } from '../render/nb-json.js';
 import { nbRows } from '../render/nb-rows.js';
-import { bump, waitConverged, type Converged } from './converge.js';
+import { bump, waitConverged, waitRegistered, type Converged } from './converge.js';
 import { daemonPid, labDaemons } from './daemons.js';
 import { downLocked } from './down.js';
 import { layoutOf } from './paths.js';
@@ -118,8 +121,10 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
     mkdirSync(L.central, { recursive: true });
     for (const c of plan.chassis) mkdirSync(L.chassis(c.name), { recursive: true });
     let central: Promise<void> | undefined;
+    const steps = renderSteps(plan.local, scope);
+    const offload = steps.filter((s): s is CommandStep => s.phase === 'offload' && !isFile(s));
     await timed('local', () =>
-      runSteps(renderSteps(plan.local, scope), runner, {
+      runSteps(steps.filter((s) => s.phase !== 'offload'), runner, {
         ...(opts.signal ? { signal: opts.signal } : {}),
         interrupted: `interrupted; lab "${plan.lab}" was removed again.`,
         onPhase: (phase, previous) => {
@@ -133,16 +138,24 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
         },
       }),
     );
+    await timed('offload', () => txOffAll(runner, offload));
     await (central ??= timed('central', () => runInOrder(runner, centralSteps(L, centralNamespace(plan.lab)))));
     nb = await connect(`unix:${L.nbSock}`);
     sb = await connect(`unix:${L.sbSock}`);
     const rows = nbRows(plan);
-    const target = await timed('nb', async () => {
-      await nb!.transact('OVN_Northbound', insertOps(rows));
-      return bump(nb!);
-    });
-    const committed = Date.now();
+    const commit = () =>
+      timed('nb', async () => {
+        await nb!.transact('OVN_Northbound', insertOps(rows));
+        return bump(nb!);
+      });
+    // The chassis first, the Northbound rows when they are all there: each ovn-controller then
+    // takes the logical network in as changes to an almost empty one, instead of recomputing
+    // it whole as each other chassis and each of its own ports appears (1,000 hosts over 4
+    // chassis: Northbound commit to every port up 7.5 s against 11.7 s, same machine, same hour).
     await timed('chassis', () => Promise.all(plan.chassis.map((c) => startChassis(plan, runner, c.name, 'fresh'))));
+    await timed('registered', () => waitRegistered(sb!, plan.chassis.map((c) => c.name), 30_000));
+    const target = await commit();
+    const committed = Date.now();
     const converged = await timed('converge', () => waitConverged(nb!, sb!, target, { ...waitOptions(plan, opts), since: committed }));
     writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.local.strategy, plan: plan.local, appliedAt: new Date().toISOString(), identities, engine: 'ovn', ovn: plan });
     writeJournal({ ...journal, phase: 'done' });
