@@ -1,11 +1,13 @@
 // Golden OVN plans: every example on 2 simulated chassis, for a slim kernel (userspace
 // datapath, what CI runs) and a distribution kernel (kernel datapath, golden-only here), as
-// the plan (JSON), its table and explanation; for the userspace datapath also the bash script
+// the plan (JSON), its table and explanation; for the userspace datapath also the bash script,
 // and the Northbound transaction `up` sends. The twin must differ from the design only where a
 // deviation says so. UPDATE_GOLDEN=1 rewrites them; review the diff.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { drawMermaid } from '../../src/diagram/draw.js';
+import { ovnGraph } from '../../src/engines/ovn/diagram.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
 import { insertOps } from '../../src/engines/ovn/render/nb-json.js';
 import { nbRows } from '../../src/engines/ovn/render/nb-rows.js';
@@ -29,6 +31,7 @@ describe.each(examples)('OVN plan goldens for examples/%s.yaml', (ex) => {
       if (caps === 'minimal') {
         await golden(`${base}.sh`, ovnEngine.script(plan));
         await golden(`${base}.nb.json`, JSON.stringify(insertOps(nbRows(plan)), null, 1) + '\n');
+        await golden(`${base}.mmd`, drawMermaid(design, undefined, 'twin', undefined, ovnGraph(plan, design)));
       }
       // No mapping bug: every difference from the design is a declared deviation.
       expect(ovnEngine.compare(design, plan).bugs).toEqual([]);
