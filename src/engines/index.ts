@@ -1,6 +1,7 @@
-// The engines by name, and the engine of a running lab (its state says; a lab whose first `up`
-// was killed before the state was written is the OVN engine's when its OVN directory exists).
-import { existsSync } from 'node:fs';
+// The engines by name, and the engine of a running lab (its state says; without one, what is
+// left on the host says).
+import { existsSync, readdirSync } from 'node:fs';
+import { NETNS_RUN_DIR } from '../exec/netns.js';
 import { UserError } from '../errors.js';
 import { readState } from '../apply/state.js';
 import type { Engine, EngineName, EnginePlan } from './engine.js';
@@ -21,5 +22,12 @@ export function engineNamed(name: string | undefined): Engine<EnginePlan> {
 export function engineOfLab(lab: string): EngineName {
   const st = readState(lab);
   if (st) return st.engine ?? 'kernel';
-  return existsSync(layoutOf(lab).root) ? 'ovn' : 'kernel';
+  // No state: a killed `up` (its OVN directory is there), or a lab the exported script built
+  // (only its chassis, underlay and central namespaces, `vn-<lab>.…`, say so).
+  if (existsSync(layoutOf(lab).root)) return 'ovn';
+  try {
+    return readdirSync(NETNS_RUN_DIR).some((n) => n.startsWith(`vn-${lab}.`)) ? 'ovn' : 'kernel';
+  } catch {
+    return 'kernel';
+  }
 }

@@ -6,6 +6,7 @@
 //    fails on exactly that chassis's nodes; ovn-controller killed: the data plane survives and
 //    status says so), up repairs, down leaves nothing;
 //  - network B on 3 chassis through the CLI: up, status, verify, down;
+//  - the exported script's twin, removed by `vnetmap down`;
 //  - a SIGKILLed `up`, at two moments: `down` leaves nothing.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -123,6 +124,20 @@ describe.skipIf(!ready)(`OVN engine, chassis simulated in namespaces${ready ? ''
     expect(leftovers(lab)).toEqual(NOTHING);
     expect((await cli('down', lab)).stdout).toContain('nothing to remove');
   }, 120_000);
+
+  it('the exported script builds the same twin; vnetmap down removes it', async () => {
+    const lab = uniqueLab();
+    labs.push(lab);
+    const script = await cli('up', example('network-a'), '--lab', lab, '--engine', 'ovn', '--script');
+    expect(script.code, script.stderr).toBe(0);
+    const up = await runner.run(['bash', '-s', 'up'], { input: script.stdout, allowFail: true, timeoutMs: 90_000 });
+    expect(up.code, up.stderr.slice(-500)).toBe(0);
+    // pc1 and pc2 are on two chassis; internet beyond the NAT router
+    for (const ip of ['192.168.1.12', '203.0.113.1']) expect((await runner.run(['ip', 'netns', 'exec', `vn-${lab}-pc1`, 'ping', '-c', '1', '-W', '2', ip], { allowFail: true })).code).toBe(0);
+    const down = await cli('down', lab);
+    expect(down.stdout).toContain('10 namespaces');
+    expect(leftovers(lab)).toEqual(NOTHING);
+  }, 90_000);
 
   it('a SIGKILLed up (central daemons started; chassis daemons started): down leaves nothing, and up works again', async () => {
     const lab = uniqueLab();

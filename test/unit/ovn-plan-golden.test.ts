@@ -1,7 +1,7 @@
 // Golden OVN plans: every example on 2 simulated chassis, for a slim kernel (userspace
 // datapath, what CI runs) and a distribution kernel (kernel datapath, golden-only here), as
 // the plan (JSON), its table and explanation; for the userspace datapath also the bash script,
-// and the Northbound transaction `up` sends. The twin must differ from the design only where a
+// the Northbound transaction `up` sends and the twin's diagram (Mermaid). The twin must differ from the design only where a
 // deviation says so. UPDATE_GOLDEN=1 rewrites them; review the diff.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

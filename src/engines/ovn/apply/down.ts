@@ -7,6 +7,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { destroyLab, type DownOptions, type DownResult } from '../../../apply/destroy.js';
 import { withLabLock } from '../../../apply/lock.js';
 import { readState } from '../../../apply/state.js';
+import { listNamespaces, loAliases } from '../../../apply/discover.js';
+import { readJournal } from '../../../apply/journal.js';
+import { stopProcessesIn } from '../../../apply/lab-processes.js';
+import { labMarker } from '../../../plan/names.js';
 import type { Runner } from '../../../exec/runner.js';
 import { connectOvsdb, type OvsdbConnect } from '../ovsdb/client.js';
 import { deleteOps } from '../render/nb-json.js';
@@ -41,6 +45,23 @@ export async function downLocked(lab: string, runner: Runner, connect: OvsdbConn
     nb?.close();
   }
   const stopped = (await stopDaemons(daemons.filter((d) => !d.name.startsWith('central/')))) + (await stopDaemons(daemons.filter((d) => d.name.startsWith('central/'))));
+  const extra = await unknownChassisNamespaces(lab, runner);
   const kernel = await destroyLab(lab, runner);
-  return { ...kernel, engine: 'ovn', daemons: stopped, nbRows, ms: Date.now() - t0 };
+  return { ...kernel, namespaces: kernel.namespaces + extra, engine: 'ovn', daemons: stopped, nbRows, ms: Date.now() - t0 };
+}
+
+/**
+ * Chassis, underlay and central namespaces (`vn-<lab>.<name>`) that neither the state nor a
+ * journal names — a lab built by the exported script — carrying the lab's marker: kernel `down`
+ * looks only at `vn-<lab>-…` by name, so these go here, with any process still in them.
+ */
+async function unknownChassisNamespaces(lab: string, runner: Runner): Promise<number> {
+  const known = new Set([...(readState(lab)?.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : [])) ?? []), ...(readJournal(lab)?.namespaces ?? [])]);
+  const candidates = (await listNamespaces(runner)).filter((n) => n.startsWith(`vn-${lab}.`) && !known.has(n));
+  const aliases = await loAliases(runner, candidates);
+  const ours = candidates.filter((_, i) => aliases[i] === labMarker(lab));
+  if (!ours.length) return 0;
+  await stopProcessesIn(ours);
+  await runner.run(['ip', '-force', '-batch', '-'], { input: ours.map((n) => `netns del ${n}\n`).join(''), allowFail: true });
+  return ours.length;
 }
