@@ -3,10 +3,11 @@
 // the date). What it measures:
 //   nb-write   one transaction of N logical switch ports into a private Northbound database:
 //              ovn-nbctl (one run, one transaction) against vnetmap's JSON-RPC client;
-//   scale      1,000 hosts (the deploy suite's tree) over 4 simulated chassis: `vnetmap up
-//              --engine ovn` (wall, its stages, and Northbound commit -> every port up), a new
-//              port's first ping after its Northbound commit (to a host on another chassis),
-//              and `vnetmap down` (wall);
+//   scale      1,000 hosts over 4 simulated chassis, in two shapes: the deploy suite's tree
+//              (one broadcast domain: one logical switch of 1,000 ports) and 10 subnets of 100
+//              behind one router; `vnetmap up --engine ovn` (wall, its stages, and Northbound
+//              commit -> every port up), a new port's first ping after its Northbound commit
+//              (to a host of its switch on another chassis), and `vnetmap down` (wall);
 //   dataplane  iperf3 (TCP, 3 s) between two hosts on one switch: OVN across two chassis
 //              (Geneve, userspace datapath) and on one chassis, beside the kernel engine's
 //              Linux bridge and Open vSwitch, in the same run.
@@ -35,7 +36,7 @@ interface Results {
   machine: unknown;
   load: string;
   nbWrite: { ports: number; nbctlMs: number[]; jsonRpcMs: number[] }[];
-  scale?: { hosts: number; chassis: number; upWallS: number[]; commitToPortsUpMs: number[]; stages: Record<string, number>[]; firstPingMs: number[]; downWallS: number[] };
+  scale?: { shape: string; hosts: number; chassis: number; upWallS: number[]; commitToPortsUpMs: number[]; stages: Record<string, number>[]; firstPingMs: number[]; downWallS: number[] }[];
   dataplane: { path: string; gbits: number[] }[];
 }
 
@@ -98,8 +99,8 @@ async function nbWrite(): Promise<Results['nbWrite']> {
 
 /**
  * A new port on a running lab: its namespace and veth plugged into chassis-1's br-int first,
- * then its logical switch port committed; a ping every 5 ms to a host on another chassis
- * (its MAC given, so no ARP retry timer stands in the way) says when the first reply came.
+ * then its logical switch port committed; a ping every 5 ms to a host of its switch on another
+ * chassis (each end given the other's MAC) says when the first reply came.
  */
 async function firstPing(lab: string): Promise<number> {
   const st = readState(lab)!;
@@ -109,6 +110,9 @@ async function firstPing(lab: string): Promise<number> {
   const lsp = plan.logical.find((o) => o.kind === 'lsp' && o.name === target.lsp)!;
   if (lsp.kind !== 'lsp') throw new Error('no port');
   const ep = plan.endpoints.find((e) => e.node === target.node)!;
+  // The new port joins the target's switch with an address of its /16 (both bench designs use /16s).
+  const [a, b] = ep.addresses[0]!.split('.');
+  const own = `${a}.${b}.200.1/16`;
   const ns = `vnbench-${process.pid}`;
   const port = `vnb${process.pid % 100000}`;
   const mac = '02:ee:00:00:00:01';
@@ -119,19 +123,21 @@ async function firstPing(lab: string): Promise<number> {
   try {
     await ip('netns', 'add', ns);
     await ip('link', 'add', 'eth0', 'netns', ns, 'address', mac, 'type', 'veth', 'peer', 'name', port, 'netns', chassis.namespace);
-    await ip('-n', ns, 'addr', 'add', '10.0.200.1/16', 'dev', 'eth0');
+    await ip('-n', ns, 'addr', 'add', own, 'dev', 'eth0');
     await ip('-n', ns, 'link', 'set', 'eth0', 'up');
     await ip('-n', chassis.namespace, 'link', 'set', port, 'up');
+    // Both ends know each other's MAC: no ARP, whose retry after a lost request is a whole
+    // second on Linux, stands between OVN's convergence and the first reply.
     await ip('-n', ns, 'neigh', 'replace', ep.addresses[0]!.split('/')[0]!, 'lladdr', lsp.addresses[0]!, 'dev', 'eth0', 'nud', 'permanent');
+    await ip('-n', ep.namespace, 'neigh', 'replace', own.split('/')[0]!, 'lladdr', mac, 'dev', ep.dev, 'nud', 'permanent');
     await runner.run(inNetns(ns, ['ethtool', '-K', 'eth0', 'tx', 'off']));
     await runner.run(['ovs-vsctl', `--db=unix:${L.dbSock(chassis.name)}`, 'add-port', 'br-int', port, '--', 'set', 'Interface', port, `external_ids:iface-id=${name}`]);
     await sleep(300); // the port is in br-int, unbound
     const pinging = runner.run(inNetns(ns, ['ping', '-D', '-n', '-i', '0.005', '-c', '400', '-w', '4', ep.addresses[0]!.split('/')[0]!]), { allowFail: true, timeoutMs: 10_000 });
     await sleep(100);
-    const ls = plan.logical.find((o) => o.kind === 'ls')!;
     await nb.transact('OVN_Northbound', [
       { op: 'insert', table: 'Logical_Switch_Port', 'uuid-name': 'newport', row: { name, addresses: mac } },
-      { op: 'mutate', table: 'Logical_Switch', where: [['name', '==', 'name' in ls ? ls.name : '']], mutations: [['ports', 'insert', ['set', [['named-uuid', 'newport']]]]] },
+      { op: 'mutate', table: 'Logical_Switch', where: [['name', '==', lsp.ls]], mutations: [['ports', 'insert', ['set', [['named-uuid', 'newport']]]]] },
     ]);
     const committed = Date.now() / 1000;
     const out = (await pinging).stdout;
@@ -143,15 +149,49 @@ async function firstPing(lab: string): Promise<number> {
     nb.close();
     await runner.run(['ovs-vsctl', `--db=unix:${L.dbSock(chassis.name)}`, '--if-exists', 'del-port', 'br-int', port], { allowFail: true });
     await runner.run(['ip', 'netns', 'del', ns], { allowFail: true });
+    await runner.run(['ip', '-n', ep.namespace, 'neigh', 'del', own.split('/')[0]!, 'dev', ep.dev], { allowFail: true });
   }
 }
 
+/**
+ * The same hosts in `domains` subnets (a switch each, /16s 10.D.0.0) behind one router: where
+ * the flat tree is one logical switch of 1,000 ports, this is ten of 100.
+ */
+function routedYaml(name: string, hosts: number, domains: number): string {
+  const per = Math.ceil(hosts / domains);
+  const out = [`name: ${name}`, `description: bench ${hosts} hosts in ${domains} subnets behind one router`, 'nodes:'];
+  const links: string[] = [];
+  const lans: string[] = [];
+  for (let d = 1; d <= domains; d++) {
+    out.push(`  s${d}: { kind: switch }`);
+    lans.push(`      lan${d}: { address: 10.${d}.0.1/16 }`);
+    links.push(`  - { endpoints: [s${d}:up, r:lan${d}] }`);
+    for (let i = 1; i <= per; i++) {
+      out.push(`  h${d}x${i}: { kind: host, interfaces: { eth0: { address: 10.${d}.${i >> 8}.${(i & 255) + 1}/16 } }, gateway: 10.${d}.0.1 }`);
+      links.push(`  - { endpoints: [h${d}x${i}:eth0, s${d}:p${i}] }`);
+    }
+  }
+  return [...out, '  r:', '    kind: router', '    interfaces:', ...lans, 'links:', ...links, ''].join('\n');
+}
+
+type ScaleRow = NonNullable<Results['scale']>[number];
+
 async function scale(): Promise<Results['scale']> {
   const { depth, fanout } = treeForHosts(HOSTS);
-  const res: NonNullable<Results['scale']> = { hosts: fanout ** depth, chassis: CHASSIS, upWallS: [], commitToPortsUpMs: [], stages: [], firstPingMs: [], downWallS: [] };
+  const shapes = [
+    { shape: `tree (one broadcast domain, ${fanout ** depth} hosts)`, yaml: (lab: string) => designYaml(treeTopo(depth, fanout), { name: lab }) },
+    { shape: `10 subnets of ${HOSTS / 10} behind one router`, yaml: (lab: string) => routedYaml(lab, HOSTS, 10) },
+  ];
+  const rows: ScaleRow[] = [];
+  for (const sh of shapes) rows.push(await scaleOne(sh.shape, sh.yaml));
+  return rows;
+}
+
+async function scaleOne(shape: string, yaml: (lab: string) => string): Promise<ScaleRow> {
+  const res: ScaleRow = { shape, hosts: HOSTS, chassis: CHASSIS, upWallS: [], commitToPortsUpMs: [], stages: [], firstPingMs: [], downWallS: [] };
   for (let r = 0; r < REPS; r++) {
     const lab = labName('ovn');
-    const file = writeDesign(lab, designYaml(treeTopo(depth, fanout), { name: lab }));
+    const file = writeDesign(lab, yaml(lab));
     const up = await timed(['node', BIN, 'up', file, '--engine', 'ovn', '--chassis', String(CHASSIS), '--json']);
     try {
       if (up.code !== 0) throw new Error(`up failed: ${up.stderr.slice(0, 400)}`);
@@ -164,7 +204,7 @@ async function scale(): Promise<Results['scale']> {
       const down = await timed(['node', BIN, 'down', lab]);
       res.downWallS.push(down.seconds);
     }
-    log(`scale ${res.hosts} hosts / ${CHASSIS} chassis: up ${res.upWallS.at(-1)} s (commit -> ports up ${res.commitToPortsUpMs.at(-1)} ms), first ping ${res.firstPingMs.at(-1)} ms, down ${res.downWallS.at(-1)} s`);
+    log(`scale ${shape} / ${CHASSIS} chassis: up ${res.upWallS.at(-1)} s (commit -> ports up ${res.commitToPortsUpMs.at(-1)} ms), first ping ${res.firstPingMs.at(-1)} ms, down ${res.downWallS.at(-1)} s`);
   }
   return res;
 }
@@ -205,7 +245,7 @@ async function dataplane(): Promise<Results['dataplane']> {
 }
 
 function report(r: Results): string {
-  const m = median;
+  const m = (xs: number[]) => Math.round(median(xs) * 100) / 100;
   const lines = [
     '# OVN engine benchmark',
     '',
@@ -216,14 +256,13 @@ function report(r: Results): string {
     '|---|---|---|',
     ...r.nbWrite.map((x) => `| Northbound write, ${x.ports.toLocaleString('en')} ports in one transaction | ovn-nbctl ${m(x.nbctlMs)} ms · JSON-RPC ${m(x.jsonRpcMs)} ms | (choice) |`),
   ];
-  if (r.scale) {
-    const s = r.scale;
-    const stages = Object.keys(s.stages[0] ?? {}).map((k) => `${k} ${m(s.stages.map((x) => x[k] ?? 0))} ms`).join(', ');
+  for (const s of r.scale ?? []) {
+    const stages = Object.keys(s.stages[0] ?? {}).map((k) => `${k} ${m(s.stages.map((x) => x[k] ?? 0))}`).join(', ');
     lines.push(
-      `| ${s.hosts.toLocaleString('en')} hosts over ${s.chassis} chassis: \`up\`, Northbound commit to every port up | ${m(s.commitToPortsUpMs)} ms | < 5 s |`,
-      `| … \`up\` wall time (${stages}) | ${m(s.upWallS)} s | |`,
-      `| a new port's first ping after its Northbound commit | ${m(s.firstPingMs)} ms | < 100 ms |`,
-      `| full teardown (\`vnetmap down\`, wall) | ${m(s.downWallS)} s | < 3 s |`,
+      `| ${s.hosts.toLocaleString('en')} hosts, ${s.shape}, over ${s.chassis} chassis: \`up\`, Northbound commit to every port up | ${m(s.commitToPortsUpMs)} ms | < 5 s |`,
+      `| … \`up\` wall time (stages in ms: ${stages}) | ${m(s.upWallS)} s | |`,
+      `| … a new port's first ping after its Northbound commit | ${m(s.firstPingMs)} ms | < 100 ms |`,
+      `| … full teardown (\`vnetmap down\`, wall) | ${m(s.downWallS)} s | < 3 s |`,
     );
   }
   for (const d of r.dataplane) lines.push(`| iperf3 TCP, ${d.path} | ${m(d.gbits)} Gbit/s | |`);

@@ -10,6 +10,8 @@ import { requireRoot } from '../apply/root.js';
 import { ENGINES } from '../engines/engine.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 import { ovnPlanFromFile } from '../engines/ovn/plan-file.js';
+import { readState } from '../apply/state.js';
+import { UserError } from '../errors.js';
 
 /** `up --engine ovn`: the OVN engine's plan, built and reported through the engine interface. */
 async function upOvnCli(file: string, opts: UpOpts, runner: ProcessRunner): Promise<void> {
@@ -70,6 +72,11 @@ export function register(program: Command): void {
       if (opts.engine === 'ovn') return upOvnCli(file ?? defaultDesign(), opts, runner);
       const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
       const { plan, warnings, designFile } = await planFromFile(file ?? defaultDesign(), opts, runner);
+      // A running OVN lab of this name is the OVN engine's to update or repair, not the kernel's.
+      if (!opts.script && readState(plan.lab)?.engine === 'ovn') {
+        if (!opts.force) throw new UserError(`lab "${plan.lab}" runs on the OVN engine; add --engine ovn to update or repair it, or replace it with --force.`);
+        await ovnEngine.down(plan.lab, runner, { wait: opts.wait !== false });
+      }
       if (opts.script) {
         done();
         process.stdout.write(renderScript(plan));
