@@ -13,6 +13,7 @@ import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
 import { resolveCapabilities } from './plan.js';
 import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 import { ovnGraph } from '../engines/ovn/diagram.js';
 import { chassisCount } from '../engines/ovn/plan-file.js';
@@ -62,6 +63,7 @@ export function register(program: Command): void {
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
       const format = formatOf(opts.output, opts.format);
+      checkEngineOptions(opts);
       if (opts.engine === 'ovn' && opts.trace) throw new UserError('--trace draws a packet through Linux objects; with --engine ovn, use "vnetmap expect --engine ovn" for what reaches what.');
       const ovn = opts.engine === 'ovn' && opts.side !== 'design' ? ovnEngine.compile(loaded.design, { capabilities: await resolveCapabilities(opts.capabilities), chassis: chassisCount(opts.chassis) }) : undefined;
       const plan =

@@ -12,6 +12,7 @@ import { compile } from '../plan/compile.js';
 import { predict } from '../semantics/prediction.js';
 import { resolveCapabilities } from './plan.js';
 import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 import { chassisCount } from '../engines/ovn/plan-file.js';
 
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean; engine?: string; chassis?: string }) => {
       const d = loadOrThrow(file);
       if (opts.engine !== undefined && !(ENGINES as readonly string[]).includes(opts.engine)) throw new UserError(`unknown engine "${opts.engine}"; use ${ENGINES.join(' or ')}.`);
+      checkEngineOptions(opts);
       if (opts.engine === 'ovn') {
         const plan = ovnEngine.compile(d, { capabilities: await resolveCapabilities(opts.capabilities), chassis: chassisCount(opts.chassis) });
         const p = predict(d, undefined, ovnEngine.twin(d, plan));

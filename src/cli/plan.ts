@@ -15,6 +15,7 @@ import { planTable } from '../plan/table.js';
 import type { Capabilities } from '../plan/types.js';
 import { renderScript } from '../render/script.js';
 import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 import { chassisCount } from '../engines/ovn/plan-file.js';
 import { DEFAULT_CHASSIS } from '../engines/ovn/plan/compile.js';
@@ -66,6 +67,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: Opts) => {
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
+      checkEngineOptions(opts);
       const capabilities = await resolveCapabilities(opts.capabilities);
       if (opts.engine === 'ovn') {
         const ovn = ovnEngine.compile(loaded.design, { capabilities, chassis: chassisCount(opts.chassis) });

@@ -8,6 +8,7 @@ import { defaultDesign, planFromFile } from '../apply/design.js';
 import { renderScript } from '../render/script.js';
 import { requireRoot } from '../apply/root.js';
 import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 import { ovnPlanFromFile } from '../engines/ovn/plan-file.js';
 import { readState } from '../apply/state.js';
@@ -69,6 +70,7 @@ export function register(program: Command): void {
     .action(async (file: string | undefined, opts: UpOpts) => {
       if (!opts.script) requireRoot('building a twin ("vnetmap up")');
       const runner = new ProcessRunner();
+      checkEngineOptions(opts);
       if (opts.engine === 'ovn') return upOvnCli(file ?? defaultDesign(), opts, runner);
       const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
       const { plan, warnings, designFile } = await planFromFile(file ?? defaultDesign(), opts, runner);

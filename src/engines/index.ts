@@ -31,3 +31,11 @@ export function engineOfLab(lab: string): EngineName {
     return 'kernel';
   }
 }
+
+/** Options that belong to one engine, refused with the other rather than silently ignored. */
+export function checkEngineOptions(o: { engine?: string; strategy?: string; macvlanMode?: string; vms?: string; chassis?: string; inventory?: string }): void {
+  if (o.engine === 'ovn') {
+    const kernelOnly = [o.strategy !== undefined && '--strategy', o.macvlanMode !== undefined && '--macvlan-mode', o.vms === 'qemu' && '--vms qemu'].filter(Boolean);
+    if (kernelOnly.length) throw new UserError(`${kernelOnly.join(', ')}: the kernel engine's choice${kernelOnly.length > 1 ? 's' : ''}; the OVN engine maps every broadcast domain to a logical switch (docs/ovn.md). Leave ${kernelOnly.length > 1 ? 'them' : 'it'} out, or drop --engine ovn.`);
+  } else if (o.chassis !== undefined || o.inventory !== undefined) throw new UserError(`${o.chassis !== undefined ? '--chassis' : '--inventory'} is for the OVN engine: add --engine ovn.`);
+}

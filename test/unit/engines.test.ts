@@ -2,7 +2,7 @@
 // kernel modules give, the OVN engine compares its twin with the design, and a lab's engine is
 // read from what it left.
 import { describe, expect, it } from 'vitest';
-import { engineNamed } from '../../src/engines/index.js';
+import { checkEngineOptions, engineNamed } from '../../src/engines/index.js';
 import { loadDesignFile } from '../../src/model/load.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
 import { compile } from '../../src/plan/compile.js';
@@ -31,7 +31,10 @@ describe('engines', () => {
     expect(e.twin(design, plan).heading).toContain('engine ovn, 3 simulated chassis');
   });
 
-  it('an unknown engine is the user\'s mistake', () => {
+  it('an unknown engine, or an option of the other engine, is the user\'s mistake', () => {
     expect(() => engineNamed('vpp')).toThrow(UserError);
+    expect(() => checkEngineOptions({ engine: 'ovn', strategy: 'compact' })).toThrow(/--strategy: the kernel engine's choice/);
+    expect(() => checkEngineOptions({ engine: 'kernel', chassis: '3' })).toThrow(/--chassis is for the OVN engine/);
+    expect(() => checkEngineOptions({ engine: 'ovn', chassis: '3', vms: 'netns' })).not.toThrow();
   });
 });
