@@ -15,6 +15,7 @@ import { destroyLab } from '../../src/apply/destroy.js';
 import { cliPath } from '../../src/apply/design.js';
 import { readState } from '../../src/apply/state.js';
 import { engineNamed, engineOfLab } from '../../src/engines/index.js';
+import { splitWords } from '../../src/cli/console-line.js';
 import { isRoot, runner } from './realize-helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -61,9 +62,9 @@ const glob = (w: string): string[] => {
   return readdirSync(join(ROOT, dir)).filter((f) => re.test(f)).sort().map((f) => `${dir}/${f}`);
 };
 
-/** A shell word list without a shell: the Tour's lines use plain words, globs and one `>`. */
+/** A shell word list without a shell: the Tour's lines use plain or quoted words, globs and one `>`. */
 function words(line: string, cwd: string): { argv: string[]; stdout?: string } {
-  const parts = line.split(/\s+/);
+  const parts = splitWords(line) as string[];
   const gt = parts.indexOf('>');
   const stdout = gt >= 0 ? join(cwd, parts[gt + 1]!) : undefined;
   const argv = (gt >= 0 ? parts.slice(0, gt) : parts).flatMap((w) => (w.includes('*') ? glob(w) : [w]));
