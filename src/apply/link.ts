@@ -54,7 +54,12 @@ export function findLinkEnd(design: Design, plan: Plan, spec: string): LinkEnd {
     const ref = endRef(byName, e.node, e.port);
     const ns = nsOf.get(e.node);
     const veth = plan.objects.find((o): o is VethObj => o.kind === 'veth' && o.realizes.includes(ref) && (o.realizes.includes(linkRef) || o.a.namespace === ns || o.b.namespace === ns));
-    if (!veth) continue;
+    if (!veth) {
+      // A tunnel link: each end is a device of its own, with the other end as its peer.
+      const t = plan.objects.find((o) => o.kind === 'tunnel' && o.realizes.includes(linkRef) && o.namespace === ns && o.name === e.port);
+      if (t?.kind === 'tunnel') return { end: `${e.node}:${e.port}`, ref: linkRef, namespace: t.namespace, dev: t.name, peer: { namespace: t.peer.namespace, dev: t.peer.name } };
+      continue;
+    }
     const [here, there] = veth.a.namespace === ns && (veth.a.name === e.port || veth.b.namespace !== ns) ? [veth.a, veth.b] : [veth.b, veth.a];
     return { end: `${e.node}:${e.port}`, ref: linkRef, namespace: here.namespace, dev: here.name, peer: { namespace: there.namespace, dev: there.name } };
   }
