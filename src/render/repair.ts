@@ -10,7 +10,7 @@ import { hostsFiles } from './hosts.js';
 import { indexByNamespace, inNs } from './index-ns.js';
 import { renderNft } from './nft.js';
 import { ovsBridgeArgv, ovsHairpinFlows } from './ovs.js';
-import { bridgeOptions, bridgeVlanLines, configLines, macvlanSteps, noLinkLocal, rootAlias, routeLine, vethEndArgs } from './render.js';
+import { bridgeOptions, bridgeVlanLines, configLines, macvlanSteps, noLinkLocal, rootAlias, routeLine, tunnelLines, vethEndArgs, wireguardSteps } from './render.js';
 import { batch, execIn, hostsPath, ipIn, type Step } from './steps.js';
 
 export interface Repair {
@@ -31,7 +31,7 @@ function deviceObjects(plan: Plan): Map<string, Device> {
   const put = (ns: Netns, name: string, obj: PlanObject): void => void out.set(`${ns ?? ''}/${name}`, { ns, name, obj });
   for (const o of plan.objects) {
     if (o.kind === 'veth') for (const e of [o.a, o.b]) put(e.namespace, e.name, o);
-    else if (o.kind === 'bridge' || o.kind === 'tap' || o.kind === 'vlan' || o.kind === 'macvlan') put(o.namespace, o.name, o);
+    else if (o.kind === 'bridge' || o.kind === 'tap' || o.kind === 'vlan' || o.kind === 'macvlan' || o.kind === 'tunnel') put(o.namespace, o.name, o);
   }
   return out;
 }
@@ -61,6 +61,8 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   const flows = new Set<string>();
   const hosts = new Set<string>();
   const daemons = new Set<string>(); // started again (reconcile.ts stops a running one first)
+  const wgAgain = new Set<string>(); // namespaces whose WireGuard devices get their keys again
+  const tunnelMake = new Map<Netns, string[]>(); // tunnel devices made again (tunnelLines)
   const push = <K, V>(m: Map<K, V[]>, k: K, ...v: V[]): void => void m.set(k, [...(m.get(k) ?? []), ...v]);
   const touch = (ns: Netns, dev: string): void => void config.set(ns, (config.get(ns) ?? new Set()).add(dev));
 
@@ -91,6 +93,12 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
     } else if (o.kind === 'tap') push(create, d.ns, `tuntap add dev ${o.name} mode tap`);
     else if (o.kind === 'vlan') push(create, d.ns, `link add ${o.name} link ${o.parent} type vlan id ${o.vid}`);
     else if (o.kind === 'macvlan') links.add(o);
+    else if (o.kind === 'tunnel') {
+      // Created whole again (its MTU in the same line); WireGuard's keys and a TUN's socat follow.
+      push(tunnelMake, d.ns, ...tunnelLines(o));
+      if (o.type === 'wireguard') wgAgain.add(o.namespace);
+      if (o.type === 'tun') for (const dm of plan.objects) if (dm.kind === 'daemon' && dm.namespace === o.namespace && dm.name === `${o.namespace}.${o.name}.tun`) daemons.add(dm.name);
+    }
     touch(d.ns, d.name);
     routesAgain.add(d.ns);
   };
@@ -178,6 +186,8 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   if (ovsDrop.length) steps.push({ phase: 'ovs', argv: ['ovs-vsctl', '--timeout=10', ...ovsDrop.flat()], why: 'remove Open vSwitch ports the plan does not have' });
   const makes = [...create].filter(([, l]) => l.some((x) => !x.startsWith('link set')));
   for (const [ns, lines] of makes) steps.push({ phase: 'devices', argv: ipIn(ns, '-batch', '-'), input: batch(lines.filter((l) => !l.startsWith('link set'))), why: `re-create missing devices of ${ns ?? 'the root namespace'}` });
+  for (const [ns, lines] of tunnelMake) steps.push({ phase: 'devices', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `re-create missing tunnel devices of ${ns ?? 'the root namespace'}` });
+  steps.push(...wireguardSteps(plan, wgAgain));
   // 2. links: veth pairs, each end straight into its namespace, root ends marked as ours.
   const veths = [...links].filter((o): o is VethObj => o.kind === 'veth');
   if (veths.length) {

@@ -9,6 +9,7 @@ import { setLink } from '../../src/apply/link.js';
 import { planFromFile } from '../../src/apply/design.js';
 import { probeCapabilities } from '../../src/apply/probe.js';
 import { readState } from '../../src/apply/state.js';
+import { labStatus } from '../../src/apply/status.js';
 import { tunnelCapabilities } from '../../src/plan/capabilities.js';
 import { designWithCuts, planWithCuts } from '../../src/semantics/cuts.js';
 import { verifyLive } from '../../src/verify/verify.js';
@@ -47,6 +48,13 @@ describe.skipIf(!isRoot || !caps?.vxlan)('VXLAN between servers', () => {
     expect(cut.checks.filter((c) => !c.ok)).toEqual([]);
     expect(cut.checks.find((c) => c.kind === 'arp' && c.from === 'pc1' && c.to === 'pc3')?.observed).toBe(false);
     expect(cut.checks.find((c) => c.kind === 'arp' && c.from === 'pc2' && c.to === 'pc6')?.observed).toBe(true);
+    await setLink(lab, 'core:c', 'up', design, runner);
+    // A tunnel device deleted by hand is drift, and up makes it again.
+    await runner.run(['ip', '-n', nsOf(plan, 'host-a'), 'link', 'del', 'vx10']);
+    expect((await labStatus(lab, runner)).drift.map((d) => d.object)).toEqual([`${nsOf(plan, 'host-a')}/vx10`]);
+    await applyPlan(plan, runner, { designFile: example('vxlan-servers') });
+    expect((await labStatus(lab, runner)).drift).toEqual([]);
+    expect(await ping(nsOf(plan, 'pc1'), '192.168.10.13')).toBe(true);
   }, 90_000);
 });
 
