@@ -6,7 +6,8 @@ import { isRouted } from '../model/types.js';
 import { attachAdjacent, attachClassKey, attachUnstable } from './attachments.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
 import { converge } from './dynamic.js';
-import { carriedDesign } from './tunnels.js';
+import { carriedDesign, tunnelPorts, underlayOf } from './tunnels.js';
+import { formatIp } from '../model/ip.js';
 import { routerNat } from './nat-rules.js';
 import { routingSpecs } from './routing-spec.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
@@ -28,6 +29,14 @@ export function designModel(d: Design, domains?: DomainResult): DesignModel {
 }
 
 function buildModel(d: Design, domains: DomainResult): DesignModel {
+  const ports = tunnelPorts(d);
+  const tunnelByLink = new Map(
+    d.links.flatMap((l) => {
+      if (!l.tunnel) return [];
+      const [a, b] = l.ends.map((e) => underlayOf(d, e, ports));
+      return [[l.index, { kind: l.tunnel.kind, vni: l.tunnel.vni, from: `${l.ends[0].node} (${a === undefined ? '?' : formatIp(a)})`, to: `${l.ends[1].node} (${b === undefined ? '?' : formatIp(b)})` }] as const];
+    }),
+  );
   const nodes = new Map<string, NetNode>();
   const refOf = new Map<NetIface, string>();
   const eps: Omit<Endpoint, 'name'>[] = [];
@@ -65,6 +74,11 @@ function buildModel(d: Design, domains: DomainResult): DesignModel {
       const dom = domains.domains[id - 1]!;
       const via = dom.switches.length ? ` through ${dom.switches.join(', ')}` : ' (direct cable)';
       const steps = [{ what: `broadcast domain ${id}${via}: ${a.node}/${a.dev} -> ${b.node}/${b.dev}`, realizes: [`domain:${id}`, ...dom.links.map((l) => `link:${l}`)] }];
+      // Its tunnels: the frame is encapsulated between two underlay addresses (tunnels.ts).
+      for (const l of dom.links) {
+        const t = tunnelByLink.get(l);
+        if (t) steps.push({ what: `encapsulated: ${t.kind}${t.vni !== undefined ? ` VNI ${t.vni}` : ''} from ${t.from} to ${t.to} over the routed network (link ${l})`, realizes: [`link:${l}`] });
+      }
       const pa = at.ports.get(refIn(a));
       const pb = at.ports.get(refIn(b));
       // On one parent device only two bridge-mode children meet inside the server; any other
