@@ -68,9 +68,10 @@ describe.skipIf(!isRoot || !t?.tun)('a TUN tunnel fed by socat', () => {
   }, 60_000);
 });
 
-describe.skipIf(!isRoot || !t?.gre)(`GRE between two sites (${t?.gre ? 'kernel has ip_gre' : 'skipped: this kernel has no ip_gre'})`, () => {
-  it('is realised with the kernel gre device', async () => {
+const missingKinds = t ? (['gre', 'gretap', 'ipip', 'wireguard'] as const).filter((k) => !t[k]) : [];
+describe.skipIf(!isRoot || !t || missingKinds.length > 0)(`GRE, gretap, IP in IP and WireGuard between two sites (${missingKinds.length ? `skipped: this kernel has no ${missingKinds.join(', ')}` : 'kernel devices'})`, () => {
+  it('each tunnel carries IP between the sites', async () => {
     const { plan } = await build(example('tunnels-site'));
-    expect(await ping(nsOf(plan, 'site-a'), '172.16.1.2')).toBe(true);
+    for (const ip of ['172.16.1.2', '172.16.2.2', '172.16.3.2', '172.16.5.2']) expect(await ping(nsOf(plan, 'site-a'), ip), ip).toBe(true);
   }, 60_000);
 });
