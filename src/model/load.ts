@@ -33,7 +33,7 @@ export function loadDesign(text: string, file = '<design>'): LoadResult {
   if (quick && isMapping(quick.data)) {
     const { design, findings } = analyse(quick.data, file);
     if (!findings.length) return { design, errors: [], warnings: [] };
-    const r = result(place(findings, quick.locator(file)));
+    const r = result(locateFindings(findings, quick.locator(file)));
     return r.errors.length ? r : { ...r, design };
   }
   const { locator, data, problems } = readYaml(text, file);
@@ -43,14 +43,14 @@ export function loadDesign(text: string, file = '<design>'): LoadResult {
     return result([{ severity: 'error', code: 'E-NOT-DESIGN', message, ...locator.at([]), path: [] }]);
   }
   const { design, findings } = analyse(data, file);
-  const r = result(place(findings, locator));
+  const r = result(locateFindings(findings, locator));
   return r.errors.length ? r : { ...r, design };
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Findings at file:line:column, each once (two checks may see one mistake alike). */
-function place(findings: Finding[], locator: Locate): Problem[] {
+export function locateFindings(findings: Finding[], locator: Locate): Problem[] {
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const f of findings) {
