@@ -105,7 +105,7 @@ export async function waitMachines(nb: Ovsdb, sb: Ovsdb, target: number, plan: O
     const down = p[0]!.rows.length;
     if (chassisMs !== undefined && !down) return { chassisMs, portsMs: Date.now() - t0 };
     const why = missing.length
-      ? `waiting for ${missing.join(', ')} to join (${names.length - missing.length} of ${names.length} joined); on each run: ${joinCommand(plan, missing.length === 1 ? missing[0]! : 'NAME')}`
+      ? `waiting for ${missing.join(', ')} to join (${names.length - missing.length} of ${names.length} joined); ${missing.length === 1 ? 'on it' : 'on each'}, run: ${joinCommand(plan, missing.length === 1 ? missing[0]! : 'NAME')}`
       : behind.length
         ? `every machine joined; waiting for ${behind.join(', ')} to apply the logical network`
         : `every machine joined; waiting for ${down} port(s) to come up`;

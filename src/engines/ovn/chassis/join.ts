@@ -25,7 +25,7 @@ import { daemonPid } from '../apply/daemons.js';
 import { txOffAll } from '../apply/offload.js';
 import { ovnPreflight } from '../apply/preflight.js';
 import { leaveLocked } from './leave.js';
-import { memberLayout, readMember, withMemberLock, writeMember, type MemberState } from './member.js';
+import { machineBridges, memberLayout, readMember, withMemberLock, writeMember, type MemberState } from './member.js';
 
 export interface JoinOptions {
   /** ADDR or ADDR:PORT of the lab's Northbound (the inventory's central). */
@@ -78,7 +78,6 @@ export async function joinChassis(runner: Runner, o: JoinOptions): Promise<JoinR
   try {
     const part = await fetchPart(nb, o, nbRemote, timeoutMs);
     if (o.encapIp) part.encapIp = o.encapIp;
-    const datapath = o.datapath ?? (existsSync('/sys/module/openvswitch') ? 'system' : 'netdev');
     return await withMemberLock(o.lab, true, async () => {
       const prev = readMember(o.lab);
       const L = memberLayout(o.lab);
@@ -86,9 +85,10 @@ export async function joinChassis(runner: Runner, o: JoinOptions): Promise<JoinR
       const alive = prev && (['ovsdb-server', 'ovs-vswitchd', 'ovn-controller'] as const).every((d) => daemonPid(L.chassisFiles(prev.part.name, d)) !== undefined);
       if (same && alive && !namespacesOf(part.local).some((ns) => !nsIdentities([ns])[ns])) {
         const portsMs = await waitOwnPorts(nb, part, timeoutMs, Date.now());
-        return result('unchanged', part, datapath, portsMs, t0);
+        return result('unchanged', part, prev.datapath, portsMs, t0);
       }
       if (prev) await leaveLocked(o.lab, runner);
+      const datapath = await chooseDatapath(runner, o.datapath);
       await ovnPreflight(undefined, runner);
       const portsMs = await build(runner, nb, part, { ...o, datapath, nbRemote, centralAddr: central.address, timeoutMs });
       return result(prev ? 'rejoined' : 'joined', part, datapath, portsMs, t0);
@@ -109,6 +109,23 @@ const result = (action: JoinResult['action'], part: ChassisPart, datapath: JoinR
   portsMs,
   ms: Date.now() - t0,
 });
+
+/**
+ * The kernel datapath where the openvswitch module is loaded and no other Open vSwitch uses it:
+ * all of a machine's ovs-vswitchd share the kernel's one datapath (ovs-system), and one removes
+ * the ports it does not know of — the system's. Else the userspace datapath, which lives in our
+ * ovs-vswitchd; another userspace Open vSwitch here would have the same device (ovs-netdev).
+ */
+async function chooseDatapath(runner: Runner, asked?: 'system' | 'netdev'): Promise<'system' | 'netdev'> {
+  const has = async (dev: string) => (await runner.run(['ip', 'link', 'show', 'dev', dev], { allowFail: true })).code === 0;
+  const kernelInUse = await has('ovs-system');
+  const module = existsSync('/sys/module/openvswitch');
+  if (asked === 'system' && !module) throw new UserError('--datapath system: this kernel has no openvswitch module; leave --datapath out (the userspace datapath is used) or load the module.');
+  if (asked === 'system' && kernelInUse) throw new UserError("--datapath system: another Open vSwitch on this machine uses the kernel datapath (ovs-system), and a second ovs-vswitchd would remove its ports; leave --datapath out (the userspace datapath is used).");
+  const d = asked ?? (module && !kernelInUse ? 'system' : 'netdev');
+  if (d === 'netdev' && (await has('ovs-netdev'))) throw new UserError('another Open vSwitch runs the userspace datapath on this machine (its device ovs-netdev exists), and a second one would take the same device; stop it, or run this chassis on another machine.');
+  return d;
+}
 
 async function untilCentral(connect: OvsdbConnect, remote: string, timeoutMs: number, say?: (m: string) => void): Promise<Ovsdb> {
   const end = Date.now() + timeoutMs;
@@ -216,6 +233,7 @@ async function build(runner: Runner, nb: Ovsdb, part: ChassisPart, o: BuildOptio
       underlayMtu: dev?.mtu ?? part.underlayMtu,
       peers: [],
       bindings: part.bindings,
+      bridges: machineBridges(part.local.labId),
     };
     const s = chassisSteps(run, L);
     const started = Date.now();

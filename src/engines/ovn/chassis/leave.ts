@@ -14,7 +14,7 @@ import type { Runner } from '../../../exec/runner.js';
 import { labMarker } from '../../../plan/names.js';
 import { namespacesOf } from '../../../render/scope.js';
 import { daemonPid, labDaemons, stopDaemons } from '../apply/daemons.js';
-import { memberLayout, readMember, removeMember, withMemberLock } from './member.js';
+import { machineBridges, memberLayout, readMember, removeMember, withMemberLock } from './member.js';
 
 export interface LeaveResult {
   lab: string;
@@ -39,10 +39,23 @@ export async function leaveLocked(lab: string, runner: Runner): Promise<LeaveRes
   const L = memberLayout(lab);
   const ctl = L.chassisFiles(name, 'ovn-controller');
   const pid = daemonPid(ctl);
+  const mine = labDaemons(L, [name]).filter((d) => d.name.startsWith(`${name}/`));
+  const running = mine.filter((d) => d.pid !== undefined).length;
   // Without --restart, ovn-controller removes its Chassis and Chassis_Private rows and lets
   // its ports go before it exits; a central already gone makes it wait, hence the bound.
   if (pid !== undefined) await runner.run(['ovn-appctl', '-t', `${ctl.dir}/ovn-controller.${pid}.ctl`, 'exit'], { allowFail: true, timeoutMs: 5_000 });
-  const daemons = await stopDaemons(labDaemons(L, [name]).filter((d) => d.name.startsWith(`${name}/`)));
+  // A netdev bridge is a TAP device ovs-vswitchd keeps after it exits (it makes them persistent):
+  // the bridges go first, then the daemon with its datapath (and that datapath's device, ovs-netdev).
+  const br = machineBridges(st.part.local.labId);
+  if (daemonPid(L.chassisFiles(name, 'ovsdb-server')) !== undefined && daemonPid(L.chassisFiles(name, 'ovs-vswitchd')) !== undefined) {
+    await runner.run(['ovs-vsctl', `--db=unix:${L.dbSock(name)}`, '--timeout=5', '--', '--if-exists', 'del-br', br.int, '--', '--if-exists', 'del-br', br.phy], { allowFail: true, timeoutMs: 6_000 });
+    await runner.run(['ovs-appctl', '-t', `${L.chassis(name)}/ovs-vswitchd.ctl`, 'exit', '--cleanup'], { allowFail: true, timeoutMs: 5_000 });
+  }
+  await stopDaemons(mine);
+  const daemons = running;
+  // A vswitchd that died before it could remove them left its bridges: they carry the lab's own names.
+  const left = (await rootLinks(runner)).map((l) => l.name).filter((n) => n === br.int || n === br.phy);
+  if (left.length) await runner.run(['ip', '-force', '-batch', '-'], { input: left.map((n) => `link del ${n}\n`).join(''), allowFail: true });
   // br-phy went with ovs-vswitchd: the tunnel address goes back where it was.
   if (st.encapDev && st.encapCidr) await runner.run(['ip', 'addr', 'replace', st.encapCidr, 'dev', st.encapDev], { allowFail: true });
   const names = namespacesOf(st.part.local);

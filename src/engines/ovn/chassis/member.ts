@@ -30,6 +30,13 @@ export interface MemberState {
   joinedAt: string;
 }
 
+/**
+ * A machine's bridges: the lab's own names (a netdev bridge is a device of that name in the
+ * machine's namespace, where the system's Open vSwitch may have a br-int); "-" is in no root
+ * device name of the lab (vn<labId><base-36 counter>).
+ */
+export const machineBridges = (labId: string): { int: string; phy: string } => ({ int: `vn${labId}-int`, phy: `vn${labId}-phy` });
+
 export const memberDir = (lab: string): string => join(labDir(lab), 'member');
 export const memberLayout = (lab: string): OvnLayout => new OvnLayout(memberDir(lab));
 const statePath = (lab: string): string => join(memberDir(lab), 'member.json');

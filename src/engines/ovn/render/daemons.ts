@@ -61,8 +61,8 @@ export function centralSteps(L: OvnLayout, ns: string | null, tcp?: CentralTcp):
 export const vsctl = (L: OvnLayout, chassis: string, ...args: string[]): string[] => ['ovs-vsctl', `--db=unix:${L.dbSock(chassis)}`, '--timeout=10', ...args];
 
 /** The ports of `bindings` on br-int, each bound to its logical switch port (idempotent). */
-export function portArgs(lab: string, bindings: Binding[]): string[] {
-  return bindings.flatMap((b) => ['--', '--may-exist', 'add-port', INTEGRATION_BRIDGE, b.dev, '--', 'set', 'Interface', b.dev, `external_ids:iface-id=${b.lsp}`, `external_ids:${LAB_KEY}=${lab}`]);
+export function portArgs(lab: string, bindings: Binding[], bridge = INTEGRATION_BRIDGE): string[] {
+  return bindings.flatMap((b) => ['--', '--may-exist', 'add-port', bridge, b.dev, '--', 'set', 'Interface', b.dev, `external_ids:iface-id=${b.lsp}`, `external_ids:${LAB_KEY}=${lab}`]);
 }
 
 /**
@@ -88,6 +88,12 @@ export interface ChassisRun {
   /** Tunnel peers whose MAC is known in advance (simulated chassis). */
   peers: { name: string; ip: string; mac: string }[];
   bindings: Binding[];
+  /**
+   * Names of the integration and tunnel bridges (default br-int, br-phy). A machine's are the
+   * lab's own: a netdev bridge is a device of that name in the machine's namespace, where the
+   * system's Open vSwitch may have a br-int of its own.
+   */
+  bridges?: { int: string; phy: string };
 }
 
 /** A simulated chassis of `plan`, run with layout `L`. */
@@ -112,6 +118,8 @@ export function simulatedRun(plan: OvnPlan, L: OvnLayout, c: ChassisSpec): Chass
 /** Open_vSwitch settings, bridges and ports of a chassis (one transaction, idempotent). */
 export function chassisConfigArgs(r: ChassisRun, L: OvnLayout): string[] {
   const netdev = r.datapath === 'netdev';
+  const INT = r.bridges?.int ?? INTEGRATION_BRIDGE;
+  const PHY = r.bridges?.phy ?? PHYSICAL_BRIDGE;
   const mark = `external_ids:${LAB_KEY}=${r.lab}`;
   return vsctl(L, r.name, '--no-wait', '--', 'init', '--',
     'set', 'Open_vSwitch', '.',
@@ -123,12 +131,13 @@ export function chassisConfigArgs(r: ChassisRun, L: OvnLayout): string[] {
     // Every chassis sees the whole (small) Southbound database: with conditional monitoring,
     // each new port changed the condition and cost a round of recomputation (measured: slower).
     'external_ids:ovn-monitor-all=true',
+    ...(INT !== INTEGRATION_BRIDGE ? [`external_ids:ovn-bridge=${INT}`] : []),
     mark,
-    '--', '--may-exist', 'add-br', INTEGRATION_BRIDGE, '--', 'set', 'Bridge', INTEGRATION_BRIDGE, `datapath_type=${r.datapath}`, 'fail_mode=secure', 'other_config:disable-in-band=true', mark,
+    '--', '--may-exist', 'add-br', INT, '--', 'set', 'Bridge', INT, `datapath_type=${r.datapath}`, 'fail_mode=secure', 'other_config:disable-in-band=true', mark,
     ...(netdev && r.underlayDev
-      ? ['--', '--may-exist', 'add-br', PHYSICAL_BRIDGE, '--', 'set', 'Bridge', PHYSICAL_BRIDGE, 'datapath_type=netdev', ...(r.encapMac ? [`other_config:hwaddr=${JSON.stringify(r.encapMac)}`] : []), mark, '--', '--may-exist', 'add-port', PHYSICAL_BRIDGE, r.underlayDev, '--', 'set', 'Interface', PHYSICAL_BRIDGE, `mtu_request=${r.underlayMtu}`]
+      ? ['--', '--may-exist', 'add-br', PHY, '--', 'set', 'Bridge', PHY, 'datapath_type=netdev', ...(r.encapMac ? [`other_config:hwaddr=${JSON.stringify(r.encapMac)}`] : []), mark, '--', '--may-exist', 'add-port', PHY, r.underlayDev, '--', 'set', 'Interface', PHY, `mtu_request=${r.underlayMtu}`]
       : []),
-    ...portArgs(r.lab, r.bindings),
+    ...portArgs(r.lab, r.bindings, INT),
   );
 }
 
@@ -151,24 +160,26 @@ export function chassisSteps(r: ChassisRun, L: OvnLayout): ChassisSteps {
   // address (br-phy, with the underlay device as its port); the kernel datapath routes them.
   const ip = (...args: string[]) => [...(r.namespace ? enterNs(r.namespace) : []), 'ip', ...args];
   const onPhy = netdev && r.underlayDev !== undefined;
+  const INT = r.bridges?.int ?? INTEGRATION_BRIDGE;
+  const PHY = r.bridges?.phy ?? PHYSICAL_BRIDGE;
   return {
     db: [
       { argv: ['ovsdb-tool', 'create', `${dir}/conf.db`, VSWITCH_SCHEMA], why: `${r.name}: Open vSwitch database` },
       { argv: run(['ovsdb-server', `${dir}/conf.db`, `--remote=punix:${L.dbSock(r.name)}`, `--unixctl=${dir}/ovsdb-server.ctl`, ...common(f('ovsdb-server'))]), why: `${r.name}: ovsdb-server` },
-      { argv: chassisConfigArgs(r, L), why: `${r.name}: OVN settings, br-int${onPhy ? ', br-phy' : ''} and ${r.bindings.length} workload ports` },
+      { argv: chassisConfigArgs(r, L), why: `${r.name}: OVN settings, ${INT}${onPhy ? `, ${PHY}` : ''} and ${r.bindings.length} workload ports` },
     ],
     vswitchd: { argv: run(['ovs-vswitchd', `unix:${L.dbSock(r.name)}`, `--unixctl=${dir}/ovs-vswitchd.ctl`, ...common(f('ovs-vswitchd'))]), why: `${r.name}: ovs-vswitchd (${r.datapath} datapath)` },
     underlay: onPhy
       ? [
-          { argv: vsctl(L, r.name, 'wait-until', 'Interface', PHYSICAL_BRIDGE, 'ofport>0'), why: `${r.name}: wait for br-phy` },
-          // A machine's address moves from its underlay device to br-phy (chassis/leave.ts moves it back).
-          ...(r.namespace ? [] : [{ argv: ip('addr', 'del', `${r.encapIp}/${r.encapPrefix}`, 'dev', r.underlayDev!), why: `${r.name}: ${r.encapIp} leaves ${r.underlayDev} for br-phy` }]),
-          { argv: ip('addr', 'replace', `${r.encapIp}/${r.encapPrefix}`, 'dev', PHYSICAL_BRIDGE), why: `${r.name}: tunnel endpoint ${r.encapIp}` },
-          { argv: ip('link', 'set', 'dev', PHYSICAL_BRIDGE, 'up'), why: `${r.name}: tunnel device up` },
+          { argv: vsctl(L, r.name, 'wait-until', 'Interface', PHY, 'ofport>0'), why: `${r.name}: wait for ${PHY}` },
+          // A machine's address moves from its underlay device to its tunnel bridge (chassis/leave.ts moves it back).
+          ...(r.namespace ? [] : [{ argv: ip('addr', 'del', `${r.encapIp}/${r.encapPrefix}`, 'dev', r.underlayDev!), why: `${r.name}: ${r.encapIp} leaves ${r.underlayDev} for ${PHY}` }]),
+          { argv: ip('addr', 'replace', `${r.encapIp}/${r.encapPrefix}`, 'dev', PHY), why: `${r.name}: tunnel endpoint ${r.encapIp}` },
+          { argv: ip('link', 'set', 'dev', PHY, 'up'), why: `${r.name}: tunnel device up` },
           // The userspace datapath drops the packet that makes it look up a tunnel peer's MAC (it
           // sends an ARP instead): a first ping across chassis would be lost. Every peer's MAC is
           // known (br-phy's is set), so it is in the tunnel neighbour cache from the start.
-          ...r.peers.map((o) => ({ argv: ['ovs-appctl', '-t', `${dir}/ovs-vswitchd.ctl`, 'tnl/arp/set', PHYSICAL_BRIDGE, o.ip, o.mac], why: `${r.name}: tunnel peer ${o.name} (${o.ip}) is at ${o.mac}` })),
+          ...r.peers.map((o) => ({ argv: ['ovs-appctl', '-t', `${dir}/ovs-vswitchd.ctl`, 'tnl/arp/set', PHY, o.ip, o.mac], why: `${r.name}: tunnel peer ${o.name} (${o.ip}) is at ${o.mac}` })),
         ]
       : r.namespace && r.underlayDev
         ? [
