@@ -36,7 +36,8 @@ export function loadInventory(text: string, file: string, design?: Design): Inve
   if (data === null || typeof data !== 'object' || Array.isArray(data))
     return { errors: [{ severity: 'error', code: 'E-NOT-DESIGN', message: 'an inventory is a mapping with "central" and "machines"; see docs/ovn-inventory.md.', ...locator.at([]), path: [] }] };
   const parsed = InventorySchema.safeParse(data);
-  const findings: Finding[] = parsed.success ? checkInventory(parsed.data, design) : issuesToFindings(parsed.error.issues, InventorySchema, data);
+  // The design's sentences say "in the design" of the top level; here it is the inventory.
+  const findings: Finding[] = parsed.success ? checkInventory(parsed.data, design) : issuesToFindings(parsed.error.issues, InventorySchema, data).map((f) => ({ ...f, message: f.message.replace(/\bthe design\b/, 'the inventory') }));
   const errors = sortProblems(locateFindings(findings, locator)).filter((p) => p.severity === 'error');
   if (errors.length || !parsed.success) return { errors };
   const raw = parsed.data;
@@ -75,6 +76,7 @@ export function checkInventory(inv: RawInventory, design?: Design): Finding[] {
     if (parseIp(m.address) === undefined) f.push(error('E-INVENTORY-MACHINE', ['machines', i, 'address'], `"${m.address}" is no IPv4 address; write the machine's tunnel address, e.g. 192.0.2.11.`));
     else if (addrs.has(m.address)) f.push(error('E-INVENTORY-MACHINE', ['machines', i, 'address'], `${m.address} is also machine ${addrs.get(m.address)! + 1}'s address; every machine needs its own tunnel address.`));
     else addrs.set(m.address, i);
+    if (m.capacity !== undefined && !(m.capacity >= 0 && Number.isFinite(m.capacity))) f.push(error('E-INVENTORY-MACHINE', ['machines', i, 'capacity'], `capacity ${m.capacity} is below 0; give a relative size (1 is the default; 0 takes only what is pinned to the machine).`));
     (m.pins ?? []).forEach((node, j) => {
       const at = ['machines', i, 'pins', j];
       const n = nodes.get(node);

@@ -12,7 +12,7 @@ const Port = d(z.number().int(), 'TCP port, 1-65535.');
 export const Machine = z.strictObject({
   name: d(z.string(), "The machine's chassis name (its OVN system-id): what `vnetmap chassis join --name` says on it and what `placement:` pins in the design name. Letters, digits, '.', '-', '_'."),
   address: d(Ip, "The machine's tunnel (Geneve) address on the underlay; other chassis send its traffic there. `chassis join --encap-ip` may override it."),
-  capacity: d(z.number().min(0).optional(), "Relative size (default 1): the machine's share of the nodes is its capacity over the sum; 0 takes only what is pinned to it."),
+  capacity: d(z.number().optional(), "Relative size (default 1): the machine's share of the nodes is its capacity over the sum; 0 takes only what is pinned to it."),
   pins: d(z.array(z.string()).optional(), 'Design nodes that must run on this machine (as `placement:` in the design would say).'),
 });
 

@@ -1,0 +1,78 @@
+// The OVN plan over an inventory of machines, pure: goldens of the plan (table, explanation)
+// and of each machine's part for networks A and B; the parts split the workloads between the
+// machines exactly once, with br-int ends in each machine's root namespace; a part survives
+// its encoding; the argv a machine's chassis runs; --central parsing. UPDATE_GOLDEN=1 rewrites.
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ovnEngine } from '../../src/engines/ovn/index.js';
+import { parseCentral } from '../../src/engines/ovn/chassis/join.js';
+import { machineBridges } from '../../src/engines/ovn/chassis/member.js';
+import { loadInventoryFile } from '../../src/engines/ovn/inventory/load.js';
+import { chassisPart, decodePart, encodePart, partOps, PART_KEY } from '../../src/engines/ovn/inventory/part.js';
+import { centralSteps, chassisSteps } from '../../src/engines/ovn/render/daemons.js';
+import { OvnLayout } from '../../src/engines/ovn/render/layout.js';
+import { loadDesignFile } from '../../src/model/load.js';
+import { PRESETS } from '../../src/plan/capabilities.js';
+import { namespacesOf } from '../../src/render/scope.js';
+import { golden } from '../helpers/golden.js';
+
+const DIR = 'test/golden/ovn-inventory';
+const INV = `${DIR}/two-machines.inventory.yaml`;
+
+describe.each(['network-a', 'network-b'])('examples/%s.yaml over the inventory of two machines', (ex) => {
+  const design = loadDesignFile(`examples/${ex}.yaml`).design!;
+  const inventory = loadInventoryFile(INV, design).inventory!;
+  const plan = ovnEngine.compile(design, { capabilities: PRESETS.minimal!, inventory });
+
+  it('plan, explanation and each machine\'s part (goldens); no mapping bug', async () => {
+    await golden(`${DIR}/${ex}.txt`, ovnEngine.table(design, plan));
+    await golden(`${DIR}/${ex}.explain.txt`, ovnEngine.explain(plan, design));
+    for (const c of plan.chassis) await golden(`${DIR}/${ex}.${c.name}.part.json`, JSON.stringify(chassisPart(plan, c.name), null, 1) + '\n');
+    expect(ovnEngine.compare(design, plan).bugs).toEqual([]);
+    expect(plan.inventory).toEqual({ file: INV, central: { address: '192.0.2.1', nbPort: 6641, sbPort: 6642 } });
+    // The inventory's pin, and an underlay of 1,500 bytes: workloads at 1,400, said as a deviation.
+    expect(plan.placement.assign.pc1).toBe('rack1-hv1');
+    expect(plan.deviations.map((d) => d.code)).toContain('ovn-underlay-mtu');
+  });
+
+  it('the parts hold every workload namespace once, their br-int ends in the machine\'s own namespace; the central makes none', () => {
+    const parts = plan.chassis.map((c) => chassisPart(plan, c.name));
+    const all = namespacesOf(plan.local).sort();
+    expect(parts.flatMap((p) => namespacesOf(p.local)).sort()).toEqual(all);
+    expect(all.every((n) => n.startsWith(`vn-${design.name}-`))).toBe(true); // no chassis, underlay or central namespace
+    for (const p of parts) {
+      expect(p.bindings.every((b) => b.chassis === p.name)).toBe(true);
+      for (const o of p.local.objects) if (o.kind === 'veth' && o.b.namespace === null) expect(p.bindings.map((b) => b.dev)).toContain(o.b.name);
+    }
+    expect(parts.flatMap((p) => p.bindings).length).toBe(plan.bindings.length);
+  });
+
+  it('a part survives its encoding; NB_Global carries the lab and every part', () => {
+    const p = chassisPart(plan, 'rack1-hv2');
+    expect(decodePart(encodePart(p))).toEqual(p);
+    const [op] = partOps(plan) as [{ table: string; row: { external_ids: ['map', [string, string][]] } }];
+    expect(op.table).toBe('NB_Global');
+    const keys = op.row.external_ids[1].map(([k]) => k);
+    expect(keys).toEqual(['vnetmap-lab', ...plan.chassis.map((c) => `${PART_KEY}${c.name}`)]);
+    const json = gunzipSync(Buffer.from(op.row.external_ids[1][1]![1], 'base64')).toString();
+    expect(JSON.parse(json).name).toBe('rack1-hv1');
+  });
+});
+
+it('the central listens on TCP as well; a machine\'s chassis runs in its own namespace with the lab\'s bridges', async () => {
+  const L = new OvnLayout('/run/vnetmap/lab1/ovn');
+  const central = centralSteps(L, null, { address: '192.0.2.1', nbPort: 6641, sbPort: 6642 });
+  expect(central[2]!.argv).toContain('--remote=ptcp:6641:192.0.2.1');
+  expect(central[4]!.argv).toContain('--remote=ptcp:6642:192.0.2.1');
+  expect(central[2]!.argv[0]).toBe('env'); // no nsenter: this machine's own namespace
+  const M = new OvnLayout('/run/vnetmap/lab1/member');
+  const s = chassisSteps({ lab: 'lab1', name: 'hv1', sbRemote: 'tcp:192.0.2.1:6642', encap: 'geneve', encapIp: '192.0.2.11', encapPrefix: 24, datapath: 'netdev', underlayDev: 'eth1', encapMac: '02:00:00:00:00:01', underlayMtu: 1500, peers: [], bindings: [], bridges: machineBridges('abcd') }, M);
+  await golden(`${DIR}/machine-chassis.argv.txt`, [...s.db, s.vswitchd, ...s.underlay, s.controller].map((x) => `# ${x.why}\n${x.argv.join(' ')}`).join('\n') + '\n');
+});
+
+it('--central: ADDR or ADDR:PORT', () => {
+  expect(parseCentral('192.0.2.1')).toEqual({ address: '192.0.2.1', port: 6641 });
+  expect(parseCentral('192.0.2.1:7001')).toEqual({ address: '192.0.2.1', port: 7001 });
+  expect(() => parseCentral('central:6641')).toThrow(/ADDR or ADDR:PORT/);
+  expect(() => parseCentral('192.0.2.1:70000')).toThrow(/ADDR or ADDR:PORT/);
+});
