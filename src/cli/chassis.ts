@@ -6,20 +6,11 @@ import { note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { requireRoot } from '../apply/root.js';
 import { checkLabName } from '../apply/design.js';
-import { joinChassis } from '../engines/ovn/chassis/join.js';
+import { joinChassis, type JoinOptions } from '../engines/ovn/chassis/join.js';
 import { leaveChassis } from '../engines/ovn/chassis/leave.js';
 import { memberStatus, formatMemberStatus } from '../engines/ovn/chassis/status.js';
 
-interface JoinOpts {
-  central: string;
-  lab: string;
-  name: string;
-  encapIp?: string;
-  encapDev?: string;
-  datapath?: 'system' | 'netdev';
-  timeout?: string;
-  json?: boolean;
-}
+type JoinOpts = Pick<JoinOptions, 'central' | 'lab' | 'name' | 'encapIp' | 'encapDev' | 'datapath'> & { timeout?: string; json?: boolean };
 
 export function register(program: Command): void {
   const chassis = program.command('chassis').description('this machine as a chassis of an OVN lab over an inventory of machines (join, leave, status)');

@@ -9,14 +9,14 @@
 // bridge, and back on leave). Then verify passes across the machines; `chassis leave` on one
 // shows in the central's status; `down` on the other machine and on the central leave nothing.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../src/apply/design.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { enterNs } from '../../src/exec/netns.js';
-import { example, isRoot, runner, uniqueLab } from './realize-helpers.js';
+import { example, isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
 
 const BIN = cliPath();
 const ready = isRoot && existsSync(BIN) && (await ovnInstalled(runner));
@@ -54,20 +54,6 @@ async function underlay(): Promise<void> {
 async function devices(ns: string): Promise<string[]> {
   const r = await runner.run(['ip', '-n', ns, '-j', 'addr', 'show']);
   return (JSON.parse(r.stdout) as { ifname: string; addr_info: { family: string; local: string }[] }[]).map((l) => `${l.ifname} ${l.addr_info.filter((a) => a.family === 'inet').map((a) => a.local).join(',')}`.trim()).sort();
-}
-
-/** Processes whose command line names the test's directory (every daemon of every machine does). */
-function processes(): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 afterAll(async () => {
@@ -129,7 +115,7 @@ describe.skipIf(!ready)(`OVN engine over an inventory: machines simulated as nam
     const dc = await on(C, 'down', lab);
     expect(dc.stdout).toContain(`lab ${lab} removed (engine ovn): 3 daemons`);
     for (const m of MACHINES) expect(await devices(m.ns)).toEqual(['lo 127.0.0.1', `ul0 ${m.ip}`]);
-    expect(processes()).toEqual([]);
+    expect(processesNaming(dir)).toEqual([]); // every daemon of every machine names its run directory
     expect(readdirSync('/var/run/netns').filter((n) => n.startsWith(`vn-${lab}`))).toEqual([]);
     for (const m of MACHINES) expect(existsSync(m.state) ? readdirSync(m.state).filter((f) => f !== '.locks') : []).toEqual([]);
   }, 240_000);
