@@ -15,6 +15,8 @@ import { loadDesignFile } from '../../src/model/load.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
 import { namespacesOf } from '../../src/render/scope.js';
 import { golden } from '../helpers/golden.js';
+import { waitMachines } from '../../src/engines/ovn/apply/central.js';
+import type { Ovsdb } from '../../src/engines/ovn/ovsdb/client.js';
 
 const DIR = 'test/golden/ovn-inventory';
 const INV = `${DIR}/two-machines.inventory.yaml`;
@@ -75,4 +77,36 @@ it('--central: ADDR or ADDR:PORT', () => {
   expect(parseCentral('192.0.2.1:7001')).toEqual({ address: '192.0.2.1', port: 7001 });
   expect(() => parseCentral('central:6641')).toThrow(/ADDR or ADDR:PORT/);
   expect(() => parseCentral('192.0.2.1:70000')).toThrow(/ADDR or ADDR:PORT/);
+});
+
+describe('the central waits for the machines, bounded, naming those missing', () => {
+  const design = loadDesignFile('examples/network-a.yaml').design!;
+  const plan = ovnEngine.compile(design, { capabilities: PRESETS.minimal!, inventory: loadInventoryFile(INV, design).inventory! });
+  /** A Southbound where `joined` have applied change `cfg`, and a Northbound whose ports are up when `up`. */
+  const fake = (joined: string[], cfg: number, up: boolean): Ovsdb => ({
+    transact: async (_db: string, ops: unknown[]) => {
+      const table = (ops[0] as { table: string }).table;
+      if (table === 'Chassis_Private') return [{ rows: joined.map((name) => ({ name, nb_cfg: cfg })) }];
+      return [{ rows: up ? [] : [{ name: 'x' }] }];
+    },
+    close: () => undefined,
+  });
+
+  it('times out naming the machine that has not joined, with the command to run there; progress says who joined', async () => {
+    const said: string[] = [];
+    const db = fake(['rack1-hv1'], 5, false);
+    const err = await waitMachines(db, db, 5, plan, { timeoutMs: 50, onProgress: (d, t, why) => said.push(`${d}/${t} ${why}`) }).catch((e: Error & { stderr?: string; hint?: string }) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as { stderr: string }).stderr).toContain('machine(s) rack1-hv2 did not join within 0 s');
+    expect((err as { hint: string }).hint).toContain(`run "vnetmap chassis join --central 192.0.2.1:6641 --lab ${plan.lab} --name rack1-hv2"`);
+    expect(said[0]).toBe(`1/2 waiting for rack1-hv2 to join (1 of 2 joined); on it, run: vnetmap chassis join --central 192.0.2.1:6641 --lab ${plan.lab} --name rack1-hv2`);
+  });
+
+  it('a machine behind is named as such; all joined, applied and up: done', async () => {
+    const behind = fake(['rack1-hv1', 'rack1-hv2'], 4, true);
+    const err = await waitMachines(behind, behind, 5, plan, { timeoutMs: 30 }).catch((e: { stderr: string }) => e);
+    expect((err as { stderr: string }).stderr).toContain('rack1-hv1, rack1-hv2 did not apply the change');
+    const done = fake(['rack1-hv1', 'rack1-hv2'], 5, true);
+    expect(await waitMachines(done, done, 5, plan, { timeoutMs: 30 })).toMatchObject({ chassisMs: expect.any(Number), portsMs: expect.any(Number) });
+  });
 });
