@@ -93,6 +93,9 @@ describe.skipIf(!ready)(`OVN engine over an inventory: machines simulated as nam
     expect(st.stdout).toMatch(/m1 \(machine, 100\.65\.0\.2\) healthy: joined/);
     expect(st.stdout).toMatch(/m2 \(machine, 100\.65\.0\.3\) healthy: joined/);
     expect((await on(M1, 'chassis', 'status', '--lab', lab)).code).toBe(0);
+    const m1 = await on(M1, 'status', lab); // a machine's own status: its part
+    expect(m1.code, m1.stdout).toBe(0);
+    expect(m1.stdout).toContain('this machine is chassis m1');
     // Joining again changes nothing.
     expect(JSON.parse((await on(M2, 'chassis', 'join', '--central', C.ip, '--lab', lab, '--name', 'm2', '--encap-dev', 'ul0', '--json')).stdout)).toMatchObject({ action: 'unchanged' });
 
