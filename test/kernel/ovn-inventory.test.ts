@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../src/apply/design.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { enterNs } from '../../src/exec/netns.js';
@@ -56,17 +56,20 @@ async function devices(ns: string): Promise<string[]> {
   return (JSON.parse(r.stdout) as { ifname: string; addr_info: { family: string; local: string }[] }[]).map((l) => `${l.ifname} ${l.addr_info.filter((a) => a.family === 'inet').map((a) => a.local).join(',')}`.trim()).sort();
 }
 
+beforeAll(async () => {
+  if (ready) await underlay();
+});
+
 afterAll(async () => {
   if (!ready) return;
   for (const m of [M2, M1]) await on(m, 'chassis', 'leave', '--lab', lab);
-  await on(C, 'down', lab);
+  for (const l of [lab, `${lab}k`]) await on(C, 'down', l);
   await runner.run(['ip', '-force', '-batch', '-'], { input: [`${P}-ul`, ...MACHINES.map((m) => m.ns)].map((n) => `netns del ${n}\n`).join(''), allowFail: true });
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(!ready)(`OVN engine over an inventory: machines simulated as namespaces with their own run directories${ready ? '' : ' (skipped: needs root, a build and OVN: apt-get install ovn-central ovn-host)'}`, () => {
   it('network A over 2 machines: up waits for both to join, verify passes across them, leave shows in status, down and leave leave nothing', async () => {
-    await underlay();
     writeFileSync(INV, `central:\n  address: ${C.ip}\nunderlay-mtu: 1600\nmachines:\n  - name: m1\n    address: ${M1.ip}\n    pins: [pc1]\n  - name: m2\n    address: ${M2.ip}\n`);
     // The central waits for the machines: started first, it says who has not joined.
     const up = spawn('nsenter', [`--net=/var/run/netns/${C.ns}`, '--', 'env', `VNETMAP_STATE_DIR=${C.state}`, 'node', BIN, 'up', example('network-a'), '--engine', 'ovn', '--inventory', INV, '--lab', lab, '--join-timeout', '90'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -122,4 +125,23 @@ describe.skipIf(!ready)(`OVN engine over an inventory: machines simulated as nam
     expect(readdirSync('/var/run/netns').filter((n) => n.startsWith(`vn-${lab}`))).toEqual([]);
     for (const m of MACHINES) expect(existsSync(m.state) ? readdirSync(m.state).filter((f) => f !== '.locks') : []).toEqual([]);
   }, 240_000);
+
+  it('a central killed while it waits: up again starts over on its leftovers and names the machines when its wait runs out; down leaves nothing', async () => {
+    const lab2 = `${lab}k`;
+    const pidfile = join(C.state, lab2, 'ovn', 'central', 'northd.pid');
+    const up = spawn('nsenter', [`--net=/var/run/netns/${C.ns}`, '--', 'env', `VNETMAP_STATE_DIR=${C.state}`, 'node', BIN, 'up', example('network-a'), '--engine', 'ovn', '--inventory', INV, '--lab', lab2], { stdio: 'ignore' });
+    for (let i = 0; i < 300 && !existsSync(pidfile); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(pidfile)).toBe(true);
+    up.kill('SIGKILL');
+    await new Promise((r) => up.once('exit', r));
+    const again = await on(C, 'up', example('network-a'), '--engine', 'ovn', '--inventory', INV, '--lab', lab2, '--join-timeout', '2');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`machine(s) m1, m2 did not join within 2 s`);
+    expect(again.stderr).toContain(`vnetmap chassis join --central ${C.ip}:6641 --lab ${lab2} --name m1`);
+    expect((await on(C, 'status', lab2)).stdout).toContain('m1 has not joined');
+    const down = await on(C, 'down', lab2);
+    expect(down.stdout).toContain(`lab ${lab2} removed (engine ovn): 3 daemons`);
+    expect(processesNaming(join(C.state, lab2))).toEqual([]);
+    expect(existsSync(join(C.state, lab2))).toBe(false);
+  }, 60_000);
 });

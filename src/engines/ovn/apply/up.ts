@@ -10,7 +10,7 @@
 //     and registers in the Southbound;
 //  3. the Northbound rows, one JSON-RPC transaction (with the change number the chassis report);
 //  4. the wait until each chassis applied the transaction and every workload port is up.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { EnvironmentError, environmentMessage, ToolError, UserError } from '../../../errors.js';
 import type { Runner } from '../../../exec/runner.js';
 import { nsIdentities } from '../../../apply/identity.js';
@@ -34,7 +34,7 @@ import { daemonPid, labDaemons, stopDaemons } from './daemons.js';
 import { downLocked } from './down.js';
 import { layoutOf } from './paths.js';
 import { ovnPreflight } from './preflight.js';
-import { buildCentral, waitMachines } from './central.js';
+import { buildCentral, inventoryMarker, waitMachines } from './central.js';
 import { partOps } from '../inventory/part.js';
 
 export interface OvnUpOptions {
@@ -78,6 +78,8 @@ async function upLocked(plan: OvnPlan, runner: Runner, opts: OvnUpOptions): Prom
   const j = readJournal(plan.lab);
   if (j && j.phase !== 'done') await downLocked(plan.lab, runner, connect); // a killed run's leftovers
   const prev = readState(plan.lab);
+  // An inventory's central writes no journal: a killed `up` left its marker, perhaps its daemons.
+  if (!prev && existsSync(inventoryMarker(plan.lab))) await downLocked(plan.lab, runner, connect);
   if (prev && prev.designFile !== opts.designFile && !opts.force)
     throw new UserError(`lab "${plan.lab}" is running, built from ${prev.designFile}; ${opts.designFile} has the same name. Give this one another name (--lab NAME), remove the other ("vnetmap down ${plan.lab}"), or replace it with --force.`);
   if (prev && prev.engine !== 'ovn' && !opts.force)

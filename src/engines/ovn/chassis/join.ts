@@ -190,6 +190,10 @@ async function encapDevInfo(runner: Runner, dev: string, ip: string): Promise<De
   const r = await runner.run(['ip', '-j', 'addr', 'show', 'dev', dev], { allowFail: true });
   if (r.code !== 0) throw new UserError(`--encap-dev ${dev}: this machine has no such device; name the device that holds ${ip}.`);
   const [link] = JSON.parse(r.stdout) as { address?: string; mtu?: number; addr_info?: { family: string; local: string; prefixlen: number }[] }[];
+  // The address moves to the tunnel bridge, and routes through the device do not follow it.
+  const routes = await runner.run(['ip', '-j', 'route', 'show', 'default'], { allowFail: true });
+  if ((JSON.parse(routes.stdout || '[]') as { dev?: string }[]).some((r) => r.dev === dev))
+    throw new UserError(`--encap-dev ${dev} carries this machine's default route, which would go when its address moves to the tunnel bridge; give the machine a device for the underlay only (or load the openvswitch module: the kernel datapath needs no --encap-dev).`);
   const a = link?.addr_info?.find((x) => x.family === 'inet' && x.local === ip);
   if (!a || !link?.address) throw new UserError(`--encap-dev ${dev} does not hold ${ip} (this machine's tunnel address); name the device that does, or give --encap-ip.`);
   return { cidr: `${ip}/${a.prefixlen}`, mac: link.address, mtu: link.mtu ?? 1500 };
