@@ -70,6 +70,10 @@ it('the central listens on TCP as well; a machine\'s chassis runs in its own nam
   const M = new OvnLayout('/run/vnetmap/lab1/member');
   const s = chassisSteps({ lab: 'lab1', name: 'hv1', sbRemote: 'tcp:192.0.2.1:6642', encap: 'geneve', encapIp: '192.0.2.11', encapPrefix: 24, datapath: 'netdev', underlayDev: 'eth1', encapMac: '02:00:00:00:00:01', underlayMtu: 1500, peers: [], bindings: [], bridges: machineBridges('abcd') }, M);
   await golden(`${DIR}/machine-chassis.argv.txt`, [...s.db, s.vswitchd, ...s.underlay, s.controller].map((x) => `# ${x.why}\n${x.argv.join(' ')}`).join('\n') + '\n');
+  // The kernel datapath: no tunnel bridge, the address stays where it is.
+  const k = chassisSteps({ lab: 'lab1', name: 'hv2', sbRemote: 'tcp:192.0.2.1:6642', encap: 'geneve', encapIp: '192.0.2.12', encapPrefix: 32, datapath: 'system', underlayMtu: 1500, peers: [], bindings: [], bridges: machineBridges('abcd') }, M);
+  expect(k.underlay).toEqual([]);
+  await golden(`${DIR}/machine-chassis.system.argv.txt`, [...k.db, k.vswitchd, k.controller].map((x) => `# ${x.why}\n${x.argv.join(' ')}`).join('\n') + '\n');
 });
 
 it('--central: ADDR or ADDR:PORT', () => {
