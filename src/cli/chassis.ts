@@ -21,8 +21,8 @@ export function register(program: Command): void {
     .requiredOption('--lab <name>', 'the lab')
     .requiredOption('--name <name>', "this machine's name in the inventory")
     .option('--encap-ip <ip>', "this machine's tunnel address, if not the inventory's")
-    .option('--encap-dev <dev>', "userspace datapath (no openvswitch module): the underlay device holding the tunnel address; it moves to OVS's br-phy until leave")
-    .addOption(new Option('--datapath <d>', 'Open vSwitch datapath (default: system where the openvswitch module is loaded, else netdev)').choices(['system', 'netdev']))
+    .option('--encap-dev <dev>', "userspace datapath (no openvswitch module): the underlay device holding the tunnel address; it moves to the lab's tunnel bridge (vn<id>-phy) until leave")
+    .addOption(new Option('--datapath <d>', 'Open vSwitch datapath (default: system where the openvswitch module is loaded and no other Open vSwitch uses it, else netdev)').choices(['system', 'netdev']))
     .option('--timeout <seconds>', 'how long to wait for the central and for this machine\'s ports (default 120)')
     .option('--json', 'print a JSON summary')
     .action(async (o: JoinOpts) => {
