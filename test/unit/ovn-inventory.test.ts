@@ -2,6 +2,7 @@
 // and of each machine's part for networks A and B; the parts split the workloads between the
 // machines exactly once, with br-int ends in each machine's root namespace; a part survives
 // its encoding; the argv a machine's chassis runs; --central parsing. UPDATE_GOLDEN=1 rewrites.
+import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
@@ -17,6 +18,8 @@ import { namespacesOf } from '../../src/render/scope.js';
 import { golden } from '../helpers/golden.js';
 import { waitMachines } from '../../src/engines/ovn/apply/central.js';
 import type { Ovsdb } from '../../src/engines/ovn/ovsdb/client.js';
+import { chooseDatapath } from '../../src/engines/ovn/chassis/machine.js';
+import type { Runner } from '../../src/exec/runner.js';
 
 const DIR = 'test/golden/ovn-inventory';
 const INV = `${DIR}/two-machines.inventory.yaml`;
@@ -112,5 +115,21 @@ describe('the central waits for the machines, bounded, naming those missing', ()
     expect((err as { stderr: string }).stderr).toContain('rack1-hv1, rack1-hv2 did not apply the change');
     const done = fake(['rack1-hv1', 'rack1-hv2'], 5, true);
     expect(await waitMachines(done, done, 5, plan, { timeoutMs: 30 })).toMatchObject({ chassisMs: expect.any(Number), portsMs: expect.any(Number) });
+  });
+});
+
+describe('the datapath a joining machine may use', () => {
+  /** A machine whose devices are `devs` (what `ip link show dev X` finds). */
+  const machineWith = (devs: string[]): Runner => ({
+    run: async (argv: readonly string[]) => ({ code: devs.includes(argv[argv.length - 1]!) ? 0 : 1, stdout: '', stderr: '' }),
+  }) as unknown as Runner;
+  const module = existsSync('/sys/module/openvswitch');
+
+  it('never a second userspace Open vSwitch beside another, never the kernel datapath another uses', async () => {
+    await expect(chooseDatapath(machineWith(['ovs-netdev']), 'netdev')).rejects.toThrow(/another Open vSwitch runs the userspace datapath/);
+    await expect(chooseDatapath(machineWith(['ovs-system']), 'system')).rejects.toThrow(module ? /uses the kernel datapath/ : /no openvswitch module/);
+    // Left to choose: the kernel datapath only with the module and nobody on it.
+    expect(await chooseDatapath(machineWith([]))).toBe(module ? 'system' : 'netdev');
+    expect(await chooseDatapath(machineWith(['ovs-system']))).toBe('netdev');
   });
 });
