@@ -61,7 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (!ready) return;
+  if (!ready) return rmSync(dir, { recursive: true, force: true });
   for (const m of [M2, M1]) await on(m, 'chassis', 'leave', '--lab', lab);
   for (const l of [lab, `${lab}k`]) await on(C, 'down', l);
   await runner.run(['ip', '-force', '-batch', '-'], { input: [`${P}-ul`, ...MACHINES.map((m) => m.ns)].map((n) => `netns del ${n}\n`).join(''), allowFail: true });
