@@ -134,6 +134,10 @@ export const CODES: CodeInfo[] = [
   e('E-TUNNEL-ENDPOINT', 'A tunnel end has no underlay address to send from (a switch, a node without addresses, or a "local" that is not its address).', 'End tunnels at routers, L3 switches, hosts or servers with an address in the routed network.', 'node'),
   e('E-TUNNEL-UNREACHABLE', 'The routed network does not carry a tunnel between its two ends: one has no route to the other.', 'Give the ends routes to each other (gateway, routes, routing:), or name reachable addresses with "local".', 'design'),
   w('W-TUNNEL-MTU', 'An Ethernet tunnel carries smaller frames than the hosts behind it send (its header takes room on a 1,500-byte underlay): larger packets are lost.', 'Set the link\'s and the hosts\' mtu to what the tunnel carries (1450 for VXLAN).', 'design'),
+  // Inventory (OVN engine over real machines: `up --inventory FILE`)
+  e('E-INVENTORY-MACHINE', 'Two machines of an inventory share a name or an address, a name is no chassis name, or an address is no IPv4 address.', 'Give every machine its own name and tunnel address.'),
+  e('E-INVENTORY-CENTRAL', "The inventory's central address is no IPv4 address, its ports are out of range or equal, or the underlay MTU is out of range.", 'Write an address of the machine that runs `vnetmap up`, two different ports from 1 to 65535, an MTU from 1280 to 9216.'),
+  e('E-INVENTORY-PIN', 'An inventory pins a node the design does not have, pins one node to two machines, or contradicts the design\'s own `placement:`.', 'Pin each design node once, to one machine, agreeing with the design.'),
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];
