@@ -19,6 +19,8 @@ import type { Design } from '../model/types.js';
 import { traceOffline } from '../semantics/trace.js';
 import { verifyLive } from '../verify/verify.js';
 
+/** How long verify waits for the lab (status reads of open pages hold it shortly, shared). */
+const VERIFY_WAIT_MS = 15_000;
 export const LIMITS = { pingCount: 10, captureCount: 100, captureSeconds: 15, verifySample: 8 } as const;
 
 /** A lab this vnetmap owns (it has state under /run/vnetmap), by a name that passed the lab-name rule. */
@@ -115,10 +117,14 @@ export async function verify(lab: string, body: Record<string, unknown>, runner:
   const design = labDesign(st);
   if (!design) throw new UserError(`the design of lab "${lab}" (${st.designFile}) no longer loads; verify needs it.`);
   const sample = bounded(body.sample, LIMITS.verifySample, 4, 'sample');
-  const r = await withLabLock(lab, { what: 'serve verify', wait: false }, () => verifyLive(st.plan, design, runner, { sample, concurrency: 16, drift: async () => (await labStatus(lab, runner)).drift }));
-  const nodeOf = (ep: string) => ep.split('/')[0]!;
-  const bad = new Set(r.checks.filter((c) => !c.ok).flatMap((c) => [nodeOf(c.from), nodeOf(c.to)]));
-  const seen = new Set(r.checks.flatMap((c) => [nodeOf(c.from), nodeOf(c.to)]));
+  // Exclusive, as `vnetmap verify`: waits a little for the status reads of open pages, not for an up.
+  const lock = { what: 'serve verify', signal: AbortSignal.timeout(VERIFY_WAIT_MS) };
+  const r = await withLabLock(lab, lock, () => verifyLive(st.plan, design, runner, { sample, concurrency: 16, drift: async () => (await labStatus(lab, runner)).drift }));
+  const nodes = new Set(labNodes(lab));
+  // Checks name endpoints "pc1/eth0", or "gw 203.0.113.2:8080 -> pc1:80" for port forwards: their nodes.
+  const nodesIn = (ep: string) => (ep.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((n) => nodes.has(n));
+  const bad = new Set(r.checks.filter((c) => !c.ok).flatMap((c) => [...nodesIn(c.from), ...nodesIn(c.to)]));
+  const seen = new Set(r.checks.flatMap((c) => [...nodesIn(c.from), ...nodesIn(c.to)]));
   return {
     summary: r.summary,
     failed: r.checks.filter((c) => !c.ok).slice(0, 200).map((c) => ({ kind: c.kind, from: c.from, to: c.to, expected: c.expected, observed: c.observed, error: c.error ?? null })),

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listLabs, readState } from '../apply/state.js';
 import { DIAGRAM_SCRIPT } from '../diagram/html-script.js';
-import { BusyError, UserError } from '../errors.js';
+import { BusyError, InterruptedError, UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { labNodes } from '../apply/exec.js';
 import { capture, ownedLab, ping, statusOf, trace, verify } from './actions.js';
@@ -87,7 +87,7 @@ export function serveServer(o: ServeOptions): Server {
     const path = url.pathname;
     if (!hostOk(req.headers.host, port)) return send(res, 421, 'text/plain', 'unexpected Host header\n');
     void route(req, res, path).catch((e: unknown) => {
-      const code = e instanceof BusyError ? 409 : e instanceof UserError ? 400 : 500;
+      const code = e instanceof BusyError || e instanceof InterruptedError ? 409 : e instanceof UserError ? 400 : 500;
       if (code === 500) log(`serve: ${req.method} ${path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) json(res, code, { error: e instanceof Error ? e.message : String(e) });
       else res.end();
