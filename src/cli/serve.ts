@@ -49,6 +49,7 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
-      process.exitCode = 0;
+      // Stopped by Ctrl-C or SIGTERM, the only ways it ends: 130, as the exit-code table says.
+      process.exitCode = 130;
     });
 }
