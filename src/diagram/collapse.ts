@@ -55,7 +55,10 @@ export function collapseGraph(g: DiagramGraph, min = MIN_GROUP): DiagramGraph {
     const e = es[0]!;
     const hubEnd = topOf.get(e.source) === hub ? e.source : e.target;
     const inner = [...walk([n])].flatMap((w) => edgesAt.get(w.node.id) ?? []).filter((x) => x !== e).map((x) => x.style);
-    const key = JSON.stringify([hub, hubEnd === hub, e.style, shapeSig(n), inner.sort()]);
+    // Cable labels without their port name ("p3 · access 10" -> "· access 10"): hosts in
+    // different VLANs of one switch are not identical.
+    const labels = [e.tail, e.center, e.head].map((t) => t?.replace(/^\S+/, ''));
+    const key = JSON.stringify([hub, hubEnd === hub, e.style, labels, shapeSig(n), inner.sort()]);
     (crowds.get(key) ?? crowds.set(key, []).get(key)!).push(n);
   }
 

@@ -2,7 +2,8 @@
 // uses, with every input checked against the lab's own plan and every probe bounded in count
 // and time. None changes the lab: ping and capture run in a node's namespace (traffic only to
 // the lab's own addresses), trace is offline, verify probes as `vnetmap verify` does.
-// Reads take the lab's lock in shared mode, verify exclusively, as the CLI does; a lab that
+// Every read of a lab (its state, status, a ping or capture inside it) holds the lab's lock in
+// shared mode, verify holds it exclusively, as the CLI does; a lab that
 // another run holds is a busy answer at once, never a request left waiting.
 import { nodeNamespace, labNodes } from '../apply/exec.js';
 import { withLabLock } from '../apply/lock.js';
@@ -54,6 +55,9 @@ export function labDesign(st: LabState): Design | undefined {
   }
 }
 
+/** Run `fn` reading the lab's state under its shared lock (busy at once while up or down holds it). */
+export const reading = <T>(lab: string, what: string, fn: () => T | Promise<T>): Promise<T> => withLabLock(lab, shared(what), async () => fn());
+
 const shared = (what: string) => ({ what: `serve ${what}`, shared: true, wait: false });
 
 export async function statusOf(lab: string, runner: Runner) {
@@ -70,7 +74,11 @@ export async function statusOf(lab: string, runner: Runner) {
 }
 
 /** ping from a node to another node of the same lab (its first address), a few packets, bounded in time. */
-export async function ping(lab: string, body: Record<string, unknown>, runner: Runner) {
+export function ping(lab: string, body: Record<string, unknown>, runner: Runner) {
+  return reading(lab, 'ping', () => pingLocked(lab, body, runner));
+}
+
+async function pingLocked(lab: string, body: Record<string, unknown>, runner: Runner) {
   const st = ownedLab(lab);
   const from = labNode(lab, body.from);
   const to = labNode(lab, body.to);
@@ -78,12 +86,16 @@ export async function ping(lab: string, body: Record<string, unknown>, runner: R
   const addr = st.plan.endpoints.find((e) => e.node === to && e.addresses.length)?.addresses[0]?.split('/')[0];
   if (!addr) throw new UserError(`node "${to}" has no address to ping.`);
   const argv = ['ping', '-n', '-c', String(count), '-i', '0.2', '-W', '1', '-w', String(count + 2), addr];
-  const r = await withLabLock(lab, shared('ping'), () => runner.run(inNetns(nodeNamespace(lab, from), argv), { allowFail: true, timeoutMs: (count + 4) * 1000 }));
+  const r = await runner.run(inNetns(nodeNamespace(lab, from), argv), { allowFail: true, timeoutMs: (count + 4) * 1000 });
   return { from, to, address: addr, ok: r.code === 0, output: (r.stdout + r.stderr).trim() };
 }
 
 /** The offline trace through the twin, and the ids of the diagram elements on its path. */
 export function trace(lab: string, body: Record<string, unknown>) {
+  return reading(lab, 'trace', () => traceLocked(lab, body));
+}
+
+function traceLocked(lab: string, body: Record<string, unknown>) {
   const st = ownedLab(lab);
   const from = labNode(lab, body.from);
   const to = labNode(lab, body.to);
@@ -97,7 +109,11 @@ export function trace(lab: string, body: Record<string, unknown>) {
 }
 
 /** A few packets seen on a device of a node (tcpdump, decoded), bounded in count and seconds. */
-export async function capture(lab: string, body: Record<string, unknown>, runner: Runner) {
+export function capture(lab: string, body: Record<string, unknown>, runner: Runner) {
+  return reading(lab, 'capture', () => captureLocked(lab, body, runner));
+}
+
+async function captureLocked(lab: string, body: Record<string, unknown>, runner: Runner) {
   const st = ownedLab(lab);
   const node = labNode(lab, body.node);
   const iface = body.iface === undefined || body.iface === '' ? undefined : String(body.iface);
@@ -107,7 +123,7 @@ export async function capture(lab: string, body: Record<string, unknown>, runner
   const at = capturePlace(lab, st.plan, iface === undefined ? node : `${node}:${iface}`);
   const tcpdump = ['timeout', '-s', 'INT', String(seconds), 'tcpdump', '-i', at.dev, '-n', '-l', '-c', String(count)];
   const argv = at.namespace === null ? tcpdump : inNetns(at.namespace, tcpdump);
-  const r = await withLabLock(lab, shared('capture'), () => runner.run(argv, { allowFail: true, timeoutMs: (seconds + 3) * 1000 }));
+  const r = await runner.run(argv, { allowFail: true, timeoutMs: (seconds + 3) * 1000 });
   return { where: at.what, seconds, count, packets: r.stdout.trim(), summary: r.stderr.trim() };
 }
 

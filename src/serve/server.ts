@@ -12,7 +12,7 @@ import { DIAGRAM_SCRIPT } from '../diagram/html-script.js';
 import { BusyError, InterruptedError, UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { labNodes } from '../apply/exec.js';
-import { capture, ownedLab, ping, statusOf, trace, verify } from './actions.js';
+import { capture, ownedLab, ping, reading, statusOf, trace, verify } from './actions.js';
 import { SERVE_CSS, SERVE_JS } from './client.js';
 import { DIAGRAM_CSS, indexPage, labPage } from './pages.js';
 
@@ -104,9 +104,9 @@ export function serveServer(o: ServeOptions): Server {
     const lab = ownedLab(decodeURIComponent(m[2]!)).lab;
     const [, kind, , action] = m;
     if (req.method === 'GET') {
-      if (kind === 'lab' && !action) return send(res, 200, 'text/html', await labPage(ownedLab(lab)));
+      if (kind === 'lab' && !action) return send(res, 200, 'text/html', await reading(lab, 'page', () => labPage(ownedLab(lab))));
       if (action === 'status') return json(res, 200, await statusOf(lab, o.runner));
-      if (action === 'nodes') return json(res, 200, { nodes: labNodes(lab) });
+      if (action === 'nodes') return json(res, 200, { nodes: await reading(lab, 'nodes', () => labNodes(lab)) });
       if (action === 'events') return events(res, lab);
       return send(res, 404, 'text/plain', 'not found\n');
     }
@@ -122,7 +122,7 @@ export function serveServer(o: ServeOptions): Server {
       const body = await readBody(req);
       log(`serve: ${action} on ${lab} ${JSON.stringify(body)}`);
       if (action === 'ping') return json(res, 200, await ping(lab, body, o.runner));
-      if (action === 'trace') return json(res, 200, trace(lab, body));
+      if (action === 'trace') return json(res, 200, await trace(lab, body));
       if (action === 'capture') return json(res, 200, await capture(lab, body, o.runner));
       if (action === 'verify') return json(res, 200, await verify(lab, body, o.runner));
       return json(res, 404, { error: `no action "${action}"` });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'puppeteer-core';
 import { applyPlan } from '../../src/apply/apply.js';
 import { destroyLab } from '../../src/apply/destroy.js';
+import { withLabLock } from '../../src/apply/lock.js';
 import { serveServer } from '../../src/serve/server.js';
 import { hasChromium, launch, watchedPage } from '../helpers/browser.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, nsOf, runner, uniqueLab } from './realize-helpers.js';
@@ -76,6 +77,12 @@ describe.skipIf(!isRoot)(`vnetmap serve on a running lab${isRoot ? '' : ' (skipp
       );
     });
     expect(rebound).toBe(421);
+    // While another run holds the lab (an up, a down), a read is busy at once, not left waiting.
+    await withLabLock(lab, { what: 'test' }, async () => {
+      const busy = await post('ping', { from: 'pc1', to: 'pc2', count: 1 });
+      expect(busy.status).toBe(409);
+      expect((await busy.json()).error).toMatch(/busy/);
+    });
   });
 
   describe.skipIf(!hasChromium)(`the page in a browser${hasChromium ? '' : ' (skipped: no /usr/bin/chromium)'}`, () => {
