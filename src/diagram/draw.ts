@@ -6,7 +6,8 @@ import { designGraph } from './design-graph.js';
 import { toDot } from './dot.js';
 import type { DiagramGraph } from './graph.js';
 import { htmlPage } from './html.js';
-import { layout, type Layout } from './layout.js';
+import { layout } from './layout.js';
+import type { Layout } from './layout-types.js';
 import { toMermaid } from './mermaid.js';
 import { planGraph } from './plan-graph.js';
 import { collapseGraph, shouldGroup, type GroupMode } from './collapse.js';
@@ -21,9 +22,11 @@ export type { GroupMode } from './collapse.js';
 export interface DrawOptions {
   /** Fold crowds of identical leaves into group boxes (collapse.ts): above 300 boxes (auto, the default), always, or never. */
   group?: GroupMode;
+  /** The twin's graph made by its engine, instead of one from the plan (the OVN engine draws its own, src/engines/ovn/diagram.ts). */
+  twin?: DiagramGraph;
 }
 
-/** The graphs for the requested side(s), design first. A twin needs a plan. */
+/** The graphs for the requested side(s), design first. A twin needs a plan, or its graph made by its engine (opts.twin). */
 export function graphs(design: Design, plan: Plan | undefined, side: Side = 'both', trace?: TraceRequest, opts: DrawOptions = {}): DiagramGraph[] {
   const out: DiagramGraph[] = [];
   if (side !== 'twin') {
@@ -32,10 +35,13 @@ export function graphs(design: Design, plan: Plan | undefined, side: Side = 'bot
     out.push(grouped(g, opts));
   }
   if (side !== 'design') {
-    if (!plan) throw new Error(`drawing the twin needs a plan (side "${side}")`);
-    const g = planGraph(plan, design);
-    if (trace) overlayTrace(g, plan, design, trace);
-    out.push(grouped(g, opts));
+    if (opts.twin) out.push(grouped(opts.twin, opts));
+    else {
+      if (!plan) throw new Error(`drawing the twin needs a plan (side "${side}")`);
+      const g = planGraph(plan, design);
+      if (trace) overlayTrace(g, plan, design, trace);
+      out.push(grouped(g, opts));
+    }
   }
   return out;
 }
