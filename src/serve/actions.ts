@@ -19,6 +19,8 @@ import { loadDesignFile } from '../model/load.js';
 import type { Design } from '../model/types.js';
 import { traceOffline } from '../semantics/trace.js';
 import { verifyLive } from '../verify/verify.js';
+import { engineNamed } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
 
 /** How long verify waits for the lab (status reads of open pages hold it shortly, shared). */
 const VERIFY_WAIT_MS = 15_000;
@@ -61,6 +63,7 @@ export const reading = <T>(lab: string, what: string, fn: () => T | Promise<T>):
 const shared = (what: string) => ({ what: `serve ${what}`, shared: true, wait: false });
 
 export async function statusOf(lab: string, runner: Runner) {
+  if (readState(lab)?.engine === 'ovn') return withLabLock(lab, shared('status'), () => ovnStatusOf(lab, runner));
   const s = await withLabLock(lab, shared('status'), () => labStatus(lab, runner));
   return {
     lab: s.lab,
@@ -71,6 +74,15 @@ export async function statusOf(lab: string, runner: Runner) {
     missing: s.namespaces.filter((n) => !n.exists).map((n) => n.name),
     drift: s.drift.map((d) => ({ kind: d.kind, object: d.object, detail: d.detail, namespace: d.namespace, dev: d.dev, refs: d.realizes ?? [] })),
   };
+}
+
+/** An OVN lab's status from its engine (chassis, daemons, Northbound), in the same shape. */
+async function ovnStatusOf(lab: string, runner: Runner) {
+  const st = ownedLab(lab);
+  const s = await ovnEngine.status(lab, runner);
+  const namespaces = new Set(st.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : []))).size;
+  const drift = s.ok ? [] : [{ kind: 'different', object: lab, detail: s.text(false), namespace: undefined, dev: undefined, refs: [] as string[] }];
+  return { lab, running: true, strategy: 'ovn', appliedAt: st.appliedAt, namespaces, missing: [] as string[], drift };
 }
 
 /** ping from a node to another node of the same lab (its first address), a few packets, bounded in time. */
@@ -135,7 +147,15 @@ export async function verify(lab: string, body: Record<string, unknown>, runner:
   const sample = bounded(body.sample, LIMITS.verifySample, 4, 'sample');
   // Exclusive, as `vnetmap verify`: waits a little for the status reads of open pages, not for an up.
   const lock = { what: 'serve verify', signal: AbortSignal.timeout(VERIFY_WAIT_MS) };
-  const r = await withLabLock(lab, lock, () => verifyLive(st.plan, design, runner, { sample, concurrency: 16, drift: async () => (await labStatus(lab, runner)).drift }));
+  const r = await withLabLock(lab, lock, () =>
+    verifyLive(st.plan, design, runner, {
+      sample,
+      concurrency: 16,
+      drift: () => engineNamed(st.engine).drift(lab, runner),
+      // An OVN lab's twin is compared with the design by its own engine, as `vnetmap verify` does.
+      ...(st.engine === 'ovn' && st.ovn ? { comparison: ovnEngine.compare(design, st.ovn) } : {}),
+    }),
+  );
   const nodes = new Set(labNodes(lab));
   // Checks name endpoints "pc1/eth0", or "gw 203.0.113.2:8080 -> pc1:80" for port forwards: their nodes.
   const nodesIn = (ep: string) => (ep.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((n) => nodes.has(n));

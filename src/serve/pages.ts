@@ -3,6 +3,7 @@
 // trace, capture from the node clicked; verify) and the live status. Scripts and styles come
 // from /static, so the page works with a Content-Security-Policy of 'self' only.
 import { layouts } from '../diagram/draw.js';
+import { ovnGraph } from '../engines/ovn/diagram.js';
 import { diagramFragment } from '../diagram/html.js';
 import { composeSvg, esc } from '../diagram/svg.js';
 import type { LabState } from '../apply/state.js';
@@ -40,7 +41,8 @@ export async function labPage(st: LabState): Promise<string> {
   if (hit?.appliedAt !== st.appliedAt) {
     const design = labDesign(st);
     // Without its design file (moved or broken since up), the twin alone.
-    const ls = design ? await layouts(design, st.plan, 'both') : [];
+    // An OVN lab's twin is drawn by its engine (logical switches and routers over chassis).
+    const ls = design ? await layouts(design, st.plan, 'both', undefined, st.ovn ? { twin: ovnGraph(st.ovn, design) } : {}) : [];
     hit = { appliedAt: st.appliedAt, svgs: ls.map((l) => composeSvg([l])) };
     cache.set(st.lab, hit);
   }
