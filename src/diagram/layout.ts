@@ -44,7 +44,7 @@ export const ROOT_OPTIONS: Record<string, string> = {
 
 /** Beyond this many boxes, trade some crossing minimisation for time (1,000-host designs). */
 const BIG = 300;
-/** Beyond this many boxes, crowds are folded into grids. */
+/** Beyond this many boxes (or in a grouped picture, which stands for more), crowds are folded into grids. */
 const FOLD = 100;
 const BIG_OPTIONS: Record<string, string> = {
   'elk.layered.thoroughness': '1',
@@ -102,7 +102,8 @@ export async function layout(g: DiagramGraph): Promise<Layout> {
   // Small diagrams go through ELK whole (their pictures are pinned by review); bigger ones first
   // fold each crowd of hosts, or of pods, hanging off one node into a grid block (leaf-grid.ts,
   // pods.ts). A grouped diagram (collapse.ts) has few boxes but may still be a tree of many pods.
-  const r = (count > FOLD && (await gridLayout(g, options, runElk))) || (await runElk(g.nodes, g.edges, options));
+  const grouped = [...walk(g.nodes)].some((w) => w.node.members);
+  const r = ((count > FOLD || grouped) && (await gridLayout(g, options, runElk))) || (await runElk(g.nodes, g.edges, options));
   return { graph: g, width: r.width, height: r.height, nodes: r.nodes, edges: r.edges, groups: placeGroups(g.groups, r.nodes, r.edges) };
 }
 
