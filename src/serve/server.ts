@@ -27,6 +27,7 @@ export interface ServeOptions {
 
 const MAX_BODY = 4096;
 const MAX_ACTIVE = 4;
+const MAX_STREAMS = 16;
 const HEADERS = {
   'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
@@ -74,6 +75,7 @@ export function serveServer(o: ServeOptions): Server {
   const log = o.log ?? (() => {});
   const interval = Math.max(1, o.interval ?? 3) * 1000;
   let active = 0;
+  let streams = 0;
   const hostOk = (host: string | undefined, port: number): boolean => {
     if (o.host === '0.0.0.0' || o.host === '::') return true; // every address of the machine: no one name to check
     const ok = new Set([`${o.host}:${port}`, `[${o.host}]:${port}`]);
@@ -133,6 +135,10 @@ export function serveServer(o: ServeOptions): Server {
 
   /** Server-sent events: the lab's status now, then every `interval`, while the page is open. */
   function events(res: ServerResponse, lab: string): void {
+    // Each open page reads its lab's status every few seconds: a bounded number of them.
+    if (streams >= MAX_STREAMS) return json(res, 429, { error: `${MAX_STREAMS} pages already follow labs here; close one` });
+    streams++;
+    res.on('close', () => streams--);
     res.writeHead(200, { ...HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
