@@ -124,7 +124,9 @@ export function collapseGraph(g: DiagramGraph, min = MIN_GROUP): DiagramGraph {
   const nodes = rebuild(g.nodes);
   // Group nodes stand where their first member stood: edges keep the graph's order the same way.
   const firstAt = new Map(newEdges.map((e) => [e.id.slice('group:'.length), e]));
-  const edges = g.edges.flatMap((e) => (firstAt.has(e.id) ? [firstAt.get(e.id)!] : edgeTo.has(e.id) ? [] : [e]));
+  // Edges inside a member (between its devices) go with it.
+  const inMember = (e: DEdge) => replaced.has(e.source) && replaced.get(e.source) === replaced.get(e.target);
+  const edges = g.edges.flatMap((e) => (firstAt.has(e.id) ? [firstAt.get(e.id)!] : edgeTo.has(e.id) || inMember(e) ? [] : [e]));
   const groups = g.groups.map((d) => ({ ...d, nodes: uniq(d.nodes.map((id) => replaced.get(id) ?? id)), edges: uniq(d.edges.map((id) => edgeTo.get(id) ?? id)) }));
   return { ...g, nodes, edges, groups };
 }

@@ -66,6 +66,19 @@ describe('groups of identical leaves', () => {
     for (const side of ['design', 'twin'] as const) sound(await layout(graphs(design, plan, side, undefined, { group: 'always' })[0]!));
   });
 
+  it('members with devices and cables inside (servers holding a VM) group whole, both sides sound', async () => {
+    const nodes = ['  tor: { kind: switch }', '  gw: { kind: router, interfaces: { lan: { address: 10.0.255.1/16 } } }'];
+    const links = ['  - endpoints: [gw:lan, tor:up]'];
+    for (let i = 0; i < 8; i++) {
+      nodes.push(`  srv${i}: { kind: server, interfaces: { eth0: {} } }`, `  vm${i}: { kind: vm, server: srv${i}, interfaces: { eth0: { address: 10.0.0.${i + 1}/16 } } }`);
+      links.push(`  - endpoints: [srv${i}:eth0, tor:p${i}]`);
+    }
+    const servers = faithful(`name: srv\nnodes:\n${nodes.join('\n')}\nlinks:\n${links.join('\n')}\n`);
+    const [d] = graphs(servers.design, servers.plan, 'design', undefined, { group: 'always' });
+    expect(d!.nodes.find((n) => n.shape === 'group')?.title).toBe('8 × server');
+    for (const side of ['design', 'twin'] as const) sound(await layout(graphs(servers.design, servers.plan, side, undefined, { group: 'always' })[0]!));
+  });
+
   it('goldens: the group in Mermaid, Graphviz and SVG', async () => {
     const small = faithful(bigDesign(1, 8));
     const opts = { group: 'always' } as const;
