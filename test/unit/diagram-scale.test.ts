@@ -6,7 +6,8 @@ import { designYaml, treeTopo } from '../../bench/gen-designs.js';
 import { collapseGraph } from '../../src/diagram/collapse.js';
 import { drawDot, drawMermaid, drawSvg, graphs, layouts } from '../../src/diagram/draw.js';
 import { allNodes, columns, textWidth, TITLE_PX } from '../../src/diagram/graph.js';
-import { layout } from '../../src/diagram/layout.js';
+import { layout, type Layout } from '../../src/diagram/layout.js';
+import { composeSvg } from '../../src/diagram/svg.js';
 import { findPods } from '../../src/diagram/pods.js';
 import { loadDesign } from '../../src/model/load.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
@@ -104,16 +105,23 @@ describe('pods wrap a big tree to a screen-like picture', () => {
   it('1,000 hosts (a tree of depth 3, fanout 10): grouped (both sides) and not (the design), a sound picture no more than 3:1', async () => {
     const { design, plan } = faithful(designYaml(treeTopo(3, 10), { name: 'big' }));
     const sizes: string[] = [];
+    let first: Layout | undefined;
     // (The ungrouped twin, 8,000 boxes, is left to bench/web.ts: ELK takes its time over it.)
     for (const [group, side] of [['auto', 'both'], ['never', 'design']] as const) {
       const ls = await layouts(design, plan, side, undefined, { group });
       for (const l of ls) {
         if (group === 'auto') sound(l);
+        first ??= l;
         sizes.push(`${l.graph.side} ${group}: ${Math.round(l.width)} x ${Math.round(l.height)}`);
         expect(l.width / l.height, `${l.graph.side} ${group}`).toBeLessThan(3);
         expect(l.height / l.width, `${l.graph.side} ${group}`).toBeLessThan(3);
       }
     }
+    // The legend names a few members of the one broadcast domain of 1,000 hosts, then how many more.
+    const svg = composeSvg([first!]);
+    expect(svg).toMatch(/more<\/text>/);
+    expect(svg).not.toMatch(/<text[^>]*>[^<]*h900\/eth0/);
+    expect(svg.length).toBeLessThan(2_000_000);
     // Before: the design alone was 74,922 x 681 px.
     console.log(`1,000-host tree: ${sizes.join('; ')}`);
   });
