@@ -105,7 +105,8 @@ export const DIAGRAM_SCRIPT = String.raw`
     pane.appendChild(tools);
     svg.addEventListener('click', function (ev) {
       if (pane.dataset.dragged) { delete pane.dataset.dragged; return; }
-      var el = ev.target.closest ? ev.target.closest('.el.node') : null;
+      // The innermost node or frame clicked (a namespace frame stands for its node too).
+      var el = ev.target.closest ? ev.target.closest('.el.node, .el.frame') : null;
       if (!el) return;
       if (el.classList.contains('group')) openGroup(el);
       document.dispatchEvent(new CustomEvent('vn-select', { detail: { id: el.getAttribute('data-id'), refs: (el.getAttribute('data-refs') || '').split(' ').filter(Boolean), side: pane.getAttribute('data-side') } }));

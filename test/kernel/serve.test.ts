@@ -98,6 +98,10 @@ describe.skipIf(!isRoot)(`vnetmap serve on a running lab${isRoot ? '' : ' (skipp
       expect(panes[1]!.x + panes[1]!.width).toBeLessThanOrEqual(1440);
 
       // Click pc1 on the design, ping pc2.
+      // A namespace frame on the twin stands for its node; then pc1 on the design.
+      const frame = await w.page.$eval('.side.twin .el.frame[data-refs~="node:pc2"] rect.body', (r) => r.getBoundingClientRect().toJSON() as DOMRect);
+      await w.page.mouse.click(frame.x + 6, frame.y + frame.height - 4);
+      expect(await w.page.$eval('#vn-selected', (e) => e.textContent)).toBe('pc2');
       await w.page.click('.side.design .el.node[data-id="node:pc1"]');
       expect(await w.page.$eval('#vn-selected', (e) => e.textContent)).toBe('pc1');
       await w.page.select('#vn-to', 'pc2');
