@@ -31,7 +31,7 @@ describe.each(examples)('OVN plan goldens for examples/%s.yaml', (ex) => {
       if (caps === 'minimal') {
         await golden(`${base}.sh`, ovnEngine.script(plan));
         await golden(`${base}.nb.json`, JSON.stringify(insertOps(nbRows(plan)), null, 1) + '\n');
-        await golden(`${base}.mmd`, drawMermaid(design, undefined, 'twin', undefined, ovnGraph(plan, design)));
+        await golden(`${base}.mmd`, drawMermaid(design, undefined, 'twin', undefined, { twin: ovnGraph(plan, design) }));
       }
       // No mapping bug: every difference from the design is a declared deviation.
       expect(ovnEngine.compare(design, plan).bugs).toEqual([]);
