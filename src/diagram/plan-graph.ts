@@ -136,6 +136,7 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
         const n = nsNode(o.namespace);
         own(n, o);
         for (const r of o.rules) n.lines.push(`nft ${natRuleText(r)}`);
+        if (o.filter) n.lines.push(`firewall: ${o.filter.rules.length} rules, ${o.filter.policy.input}/${o.filter.policy.forward}/${o.filter.policy.output}`);
         break;
       }
       case 'hosts': {

@@ -7,6 +7,8 @@ import { VLAN_MAX, VLAN_MIN, type AttachMode, type SriovMode } from './limits.js
 import { error, type Finding, type PathSeg } from './problems.js';
 import type { RawDesign, RawInterface, RawLink, RawNode, RawRoute } from './schema.js';
 import type { Design, DesignNode, Iface, Link, LinkEnd, PortMode, Route, Routed } from './types.js';
+import { resolveFirewall } from './resolve-firewall.js';
+import type { RawFirewall } from './schema-firewall.js';
 
 /**
  * The parts of a design file that passed the schema (analyse.ts reads it piece by piece): a
@@ -111,6 +113,7 @@ type RoutedRaw = {
   gateway?: string;
   routes?: RawRoute[];
   hosts?: Record<string, string>;
+  firewall?: RawFirewall;
 };
 
 function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
@@ -151,6 +154,7 @@ function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
     }
     out.routes.push(route);
   });
+  if (n.firewall) out.firewall = resolveFirewall(n.firewall, [...path, 'firewall'], f);
   return out;
 }
 

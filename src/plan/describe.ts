@@ -52,6 +52,7 @@ export function describe(o: PlanObject): string {
     case 'sysctl':
       return `sysctl ${o.key}=${o.value} in ${nsText(o.namespace)}`;
     case 'nft':
+      if (o.filter) return `nft table ${o.family ?? 'ip'} ${o.table} in ${nsText(o.namespace)} (firewall: ${o.filter.rules.length} rule${o.filter.rules.length === 1 ? '' : 's'}, policies ${o.filter.policy.input}/${o.filter.policy.forward}/${o.filter.policy.output}${o.filter.stateful ? ', stateful' : ''})`;
       return `nft table ${o.table} in ${nsText(o.namespace)} (${o.rules.length} rule${o.rules.length === 1 ? '' : 's'})`;
     case 'hosts':
       return `hosts in ${o.namespace}: ${o.entries.map((e) => `${e.name}=${e.ip}`).join(', ')}`;

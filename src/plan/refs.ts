@@ -46,6 +46,7 @@ export function designRefs(d: Design): Ref[] {
       n.nat.portForwards.forEach((_, i) => out.push(forwardRef(n.name, i)));
       n.nat.redirects.forEach((_, i) => out.push(redirectRef(n.name, i)));
     }
+    if (isRouted(n) && n.firewall) out.push(`firewall:${n.name}/policy`, ...n.firewall.rules.map((r) => `firewall:${n.name}/${r.path.at(-1)}`));
   }
   for (const l of d.links) {
     out.push(linkRef(l.index));

@@ -6,6 +6,7 @@ import { formatIp, formatNet } from '../model/ip.js';
 import { routerNat } from '../semantics/nat-rules.js';
 import { shadowedByConnected, type DesignNode, type Routed } from '../model/types.js';
 import type { Ctx } from './context.js';
+import { realizeFirewall } from './firewall.js';
 import { gatewayRef, ifaceRef, nodeRef, routeRef, sviRef } from './refs.js';
 import type { NatRule } from './types.js';
 
@@ -54,6 +55,7 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
     // Routing between interfaces is the whole point of these nodes; Linux namespaces start with it off.
     b.add({ kind: 'sysctl', namespace: ns, key: 'net.ipv4.ip_forward', value: '1', realizes: [nodeRef(n.name)] });
   if (n.kind === 'router') realizeNat(ctx, n, ns, where);
+  realizeFirewall(ctx, n, ns, where);
   const entries = Object.entries(n.hosts);
   if (entries.length) b.add({ kind: 'hosts', namespace: ns, entries: entries.map(([name, ip]) => ({ name, ip })), realizes: [nodeRef(n.name)] });
 }

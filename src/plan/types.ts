@@ -179,6 +179,40 @@ export type NatRule =
   /** Hairpin NAT: inside clients that reached a port forward through the public address leave with the router's address. */
   | { type: 'hairpin-masquerade'; realizes: Ref[] };
 
+/**
+ * One rule of a packet filter (plan/firewall.ts, semantics/firewall.ts): devices, prefixes and
+ * ports as nftables writes them. Engine-neutral: the kernel engine renders it as nftables
+ * (render/firewall-nft.ts); another engine can make its own ACLs of it.
+ */
+export interface FwRuleObj {
+  chain: 'input' | 'forward' | 'output';
+  verdict: 'accept' | 'drop' | 'reject';
+  /** Devices it came in on / goes out of; absent: any, empty: none. */
+  iif?: string[];
+  oif?: string[];
+  /** Prefixes ("10.0.0.0/8") or addresses. */
+  saddr?: string[];
+  daddr?: string[];
+  protocol?: 'tcp' | 'udp' | 'icmp';
+  /** "443" or "8000-8080". */
+  dports?: string[];
+  /** ICMP type numbers. */
+  icmpTypes?: number[];
+  /** Only connections this node's port forward (or redirect) translated. */
+  dnat?: true;
+  /** The design rule's number (1-based) and how it reads. */
+  rule: number;
+  label: string;
+  realizes: Ref[];
+}
+
+/** A node's packet filter: stateful or not, the policy of each chain, the rules in order. */
+export interface FwTable {
+  stateful: boolean;
+  policy: { input: 'accept' | 'drop' | 'reject'; forward: 'accept' | 'drop' | 'reject'; output: 'accept' | 'drop' | 'reject' };
+  rules: FwRuleObj[];
+}
+
 /** One nftables table in a namespace, applied as a single `nft -f` transaction. */
 export interface NftObj extends Base {
   kind: 'nft';
@@ -187,6 +221,8 @@ export interface NftObj extends Base {
   family?: 'ip' | 'inet';
   table: string;
   rules: NatRule[];
+  /** A packet filter table (family inet) instead of NAT: its chains and rules. */
+  filter?: FwTable;
 }
 
 export interface HostsObj extends Base {

@@ -1,6 +1,7 @@
 // NAT rules -> one nftables script per namespace, applied atomically with `nft -f -`.
 // The script first declares and deletes our table so that re-applying replaces it whole.
 import type { NatRule, NftObj } from '../plan/types.js';
+import { renderFirewallNft } from './firewall-nft.js';
 
 const q = (s: string): string => JSON.stringify(s); // nft accepts double-quoted interface names
 
@@ -39,7 +40,11 @@ function postrouting(r: NatRule): string | undefined {
   }
 }
 
+/** What a table's step is for, in words (progress lines, the script's comments). */
+export const nftWhy = (o: NftObj, ns: string | null): string => (o.filter ? `firewall of ${ns} (${o.filter.rules.length} rules)` : `NAT of ${ns} (${o.rules.length} rules)`);
+
 export function renderNft(obj: NftObj): string {
+  if (obj.filter) return renderFirewallNft(obj);
   const pre = obj.rules.map(prerouting).filter((x): x is string => !!x);
   const post = obj.rules.map(postrouting).filter((x): x is string => !!x);
   const t = `${obj.family ?? 'ip'} ${obj.table}`;

@@ -6,6 +6,7 @@ import type { NatRule, Netns, Plan } from '../plan/types.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type NetNat, type NetNode, type NetRoute } from './net-model.js';
 import { PlanL2, wireOf, type PlanIface } from './plan-l2.js';
 import { natRank } from './nat-rules.js';
+import { fwFromTable } from './firewall.js';
 
 export interface PlanModel {
   nodes: Map<string, NetNode>;
@@ -52,7 +53,10 @@ export function planModel(plan: Plan): PlanModel {
       const r = route(o.to, o.via, o.dev, o.realizes);
       if (r) node(o.namespace).routes.push(r);
     } else if (o.kind === 'sysctl' && o.key === 'net.ipv4.ip_forward' && o.value === '1') node(o.namespace).forwards = true;
-    else if (o.kind === 'nft') node(o.namespace).nat.push(...o.rules.flatMap(natRule));
+    else if (o.kind === 'nft') {
+      node(o.namespace).nat.push(...o.rules.flatMap(natRule));
+      if (o.filter) node(o.namespace).fw = fwFromTable(o.filter, o.realizes);
+    }
   }
   // Evaluation order within a hook: hairpin source NAT is more specific than masquerade.
   for (const n of nodes.values()) n.nat.sort((a, b) => natRank(a) - natRank(b));

@@ -3,6 +3,7 @@
 // Only the layer-2 view differs: the design's broadcast domains vs. bridges, veths, OVS tags
 // and macvlan modes (L2View).
 import type { Cidr } from '../model/ip.js';
+import type { FwModel } from './firewall.js';
 import type { NatStep } from './nat-rules.js';
 
 export type Ref = string;
@@ -34,6 +35,8 @@ export interface NetNode {
   ifaces: NetIface[];
   routes: NetRoute[];
   nat: NetNat[];
+  /** Its packet filter (firewall.ts), when it has one. */
+  fw?: FwModel;
   realizes: Ref[];
 }
 

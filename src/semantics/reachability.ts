@@ -8,6 +8,7 @@
 // of classes is simulated; individual pairs are answered from the class cells on demand.
 import { contains, formatIp } from '../model/ip.js';
 import { arpAnswerers, roundTrip, walk } from './forward.js';
+import { firewallKey, firewallNets } from './firewall.js';
 import type { Endpoint, NetIface, NetModel, NetNat, NetNode } from './net-model.js';
 
 export interface PairResult {
@@ -135,7 +136,9 @@ function signature(m: NetModel, e: Endpoint, special: Set<number>, prefixes: { n
   const i = n.ifaces[0]!;
   const routes = n.routes.map((r) => `${r.network}/${r.prefix}>${r.via ?? ''}@${r.dev ?? ''}`).join(',');
   const bits = prefixes.map((p) => (contains(p, e.addr.ip) ? '1' : '0')).join('');
-  return `h:${m.l2.classKey(i)}:${i.addrs.map((a) => `${a.network}/${a.prefix}`).join(',')}:${routes}:${bits}`;
+  // Hosts with the same packet filter behave alike; one that differs is a class of its own kind.
+  const fw = n.fw ? `:${firewallKey(n.fw)}` : '';
+  return `h:${m.l2.classKey(i)}:${i.addrs.map((a) => `${a.network}/${a.prefix}`).join(',')}:${routes}:${bits}${fw}`;
 }
 
 /** Addresses and prefixes that routing or NAT rules name: they can set a host apart. */
@@ -163,6 +166,7 @@ function mentioned(m: NetModel): { special: Set<number>; prefixes: { network: nu
       if (r.type === 'snat' && r.to !== undefined) special.add(r.to);
       if (r.type === 'snat' && r.from) addPrefix(r.from.network, r.from.prefix);
     }
+    if (n.fw) for (const x of firewallNets(n.fw)) addPrefix(x.network, x.prefix);
   }
   return { special, prefixes };
 }

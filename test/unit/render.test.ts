@@ -34,6 +34,7 @@ const CASES: { name: string; plan: () => Plan }[] = [
   { name: 'network-b.faithful.full', plan: () => planOf('network-b', 'faithful', 'full') },
   { name: 'network-b-servers.macvtap-vepa.full', plan: () => planOf('network-b-servers', 'macvtap', 'full', { macvlanMode: 'vepa' }) },
   { name: 'network-b-servers.faithful-qemu.full', plan: () => planOf('network-b-servers', 'faithful', 'full', { vms: 'qemu' }) },
+  { name: 'office.compact.minimal', plan: () => planOf('office', 'compact', 'minimal') },
 ];
 
 describe('render goldens (bash script of a plan)', () => {

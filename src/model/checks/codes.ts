@@ -103,6 +103,16 @@ export const CODES: CodeInfo[] = [
   e('E-FORWARD-DUP', 'Two port forwards or redirects claim the same interface, protocol and port.', 'Remove one or change its port.'),
   e('E-PORT-RANGE', 'A TCP/UDP port is outside 1-65535.', 'Use a port in range.'),
   w('W-SNAT-ADDRESS', 'An SNAT address is not an address of its "out" interface, so replies may not come back.', 'Add the address to the interface, or use masquerade.', 'node'),
+  // Firewalls
+  e('E-FW-ZONE', 'A firewall rule\'s "from" or "to" names no zone, interface or "self" of its node, or a zone is called "self".', 'Use a zone of the firewall, an interface of the node, or "self".'),
+  e('E-FW-IFACE', 'A firewall zone lists an interface its node does not have.', 'Use the node\'s interface names ("vlanN" for an SVI).'),
+  e('E-FW-ZONE-OVERLAP', 'One interface is listed in two zones of a firewall.', 'Put each interface in one zone.'),
+  w('W-FW-ZONE-EMPTY', 'A firewall zone has no interface, so rules naming it never match.', 'List its interfaces or remove it.'),
+  e('E-FW-ADDRESS', 'A firewall source or destination is neither an address, a prefix nor a node of the design with an address.', 'Write 192.168.1.10, 10.0.0.0/8, or a node\'s name.', 'design'),
+  e('E-FW-PROTOCOL', 'A firewall rule has a port without protocol tcp or udp, or an ICMP type without protocol icmp.', 'Add the protocol the port or type belongs to.'),
+  w('W-FW-SHADOWED', 'A firewall rule can never match: an earlier rule matches every packet it would.', 'Move it above that rule, or remove it.'),
+  w('W-FW-NEVER', 'A firewall rule applies to no traffic its node sees: routed traffic on a node that does not route, loopback, or "dnat" on a node without port forwards.', 'Use "to: self" / "from: self" on hosts; drop "dnat" where nothing is forwarded.'),
+  w('W-FW-FORWARD-DROPPED', "A port forward or redirect leads into a firewall (the router's, or the target's own) that drops it for every client.", 'Allow it before the rule that drops it, e.g. { action: allow, from: outside, to: inside, dnat: true }.'),
   // Mapping
   e('E-MAPPING-SERVER', 'mapping.servers names a node that does not exist or is not a server.', 'Use the name of a server node.'),
   w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces minus one (the NIC itself takes one), or use mode bridge.'),

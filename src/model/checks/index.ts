@@ -7,6 +7,7 @@ import type { Design } from '../types.js';
 import { checkAddresses } from './addresses.js';
 import { checkAttach } from './attach.js';
 import { checkBroadcast } from './broadcast.js';
+import { checkFirewall } from './firewall.js';
 import { checkHosts } from './hosts.js';
 import { checkInterfaces } from './interfaces.js';
 import { checkLinkVlans } from './link-vlans.js';
@@ -46,6 +47,7 @@ export const CHECKS: Check[] = [
   checkVlans,
   checkTopology,
   checkNat,
+  checkFirewall,
   checkMapping,
   checkVms,
   checkAttach,
