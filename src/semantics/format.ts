@@ -48,12 +48,13 @@ export function formatReachability(r: Reachability): string[] {
     r.cells.forEach((row, i) => out.push(`  ${letter(i).padStart(2)}  ${row.map((c) => cellChar(c).padStart(2)).join('')}`));
   }
   if (r.tcp.length) {
-    out.push('', 'Port forwards and redirects (TCP connect must land on the target)');
+    out.push('', 'Connections: port forwards, redirects, ports firewall rules decide on (a connection must land on the target)');
     for (const t of r.tcp) {
       const lands = (e: (typeof r.endpoints)[number]) => t.fromClass.get(r.classOf.get(e.ref)!)!;
       const yes = r.endpoints.filter(lands).map((e) => e.name);
       const no = r.endpoints.filter((e) => !lands(e)).map((e) => e.name);
-      out.push(`  ${t.node} ${t.kind} ${t.protocol} ${formatIp(t.addr)}:${t.port} -> ${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}   [${t.rule}]`);
+      if (t.kind === 'port') out.push(`  ${t.node} ${t.protocol} ${formatIp(t.addr)}:${t.port}   [${t.rule}]`);
+      else out.push(`  ${t.node} ${t.kind} ${t.protocol} ${formatIp(t.addr)}:${t.port} -> ${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}   [${t.rule}]`);
       out.push(`      lands from: ${short(yes) || '(none)'}`);
       out.push(`      not from:   ${short(no) || '(none)'}`);
     }

@@ -9,6 +9,7 @@
 import { contains, formatIp } from '../model/ip.js';
 import { arpAnswerers, roundTrip, walk } from './forward.js';
 import { firewallKey, firewallNets } from './firewall.js';
+import { firewallChecks } from './service-checks.js';
 import type { Endpoint, NetIface, NetModel, NetNat, NetNode } from './net-model.js';
 
 export interface PairResult {
@@ -33,7 +34,8 @@ export interface ReachClass {
 }
 
 export interface TcpCheck {
-  kind: 'forward' | 'redirect';
+  /** forward, redirect: through the NAT rule; port: to a port a firewall rule decides on (service-checks.ts). */
+  kind: 'forward' | 'redirect' | 'port';
   /** Router doing the translation and the rule's design ref. */
   node: string;
   rule: string;
@@ -91,7 +93,7 @@ export function reachability(m: NetModel, key?: (e: Endpoint) => string): Reacha
       return b ? pairResult(m, a, b) : undefined;
     }),
   );
-  return { endpoints: m.endpoints, classes, classOf, cells, tcp: tcpChecks(m, classes) };
+  return { endpoints: m.endpoints, classes, classOf, cells, tcp: [...tcpChecks(m, classes), ...firewallChecks(m, classes)] };
 }
 
 /**

@@ -11,14 +11,16 @@ import { formatIp } from '../model/ip.js';
 import { check, type PhaseContext } from './checks.js';
 import { probeTcp } from './prober.js';
 import { sourcesToProbe } from './sample.js';
+import type { TcpCheck } from '../semantics/reachability.js';
 
-export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: (i: number) => string): Promise<void> {
+export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: (i: number) => string, protocols: Set<'tcp' | 'udp'> = new Set(['tcp', 'udp'])): Promise<void> {
   const design = c.cmp.design;
-  if (!design.tcp.length) return;
+  const tcp = design.tcp.filter((t) => protocols.has(t.protocol));
+  if (!tcp.length) return;
   const token = `vnetmap-verify-${randomBytes(4).toString('hex')}`;
-  const probes = design.tcp.flatMap((t) => {
+  const probes = tcp.flatMap((t) => {
     const target = c.plan.endpoints.find((l) => l.node === t.target.node && l.addresses.some((x) => x.split('/')[0] === formatIp(t.target.addr))) ?? c.plan.endpoints.find((l) => l.node === t.target.node);
-    const explained = new Set(c.cmp.differences.filter((x) => x.kind === 'tcp' && x.explainedBy && x.to.startsWith(`${t.rule} `)).map((x) => x.from));
+    const explained = new Set(c.cmp.differences.filter((x) => x.kind === 'tcp' && x.explainedBy && x.to.startsWith(`${t.rule} ${formatIp(t.addr)}:${t.port} `)).map((x) => x.from));
     return sourcesToProbe(c.live.length, k, stratum).map((i) => {
       const a = c.live[i]!;
       const cls = design.classOf.get(a.ep.ref)!;
@@ -27,7 +29,8 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
       return { t, a, target, expected: explained.has(a.ep.ref) ? !lands : lands, peer: lands && !explained.has(a.ep.ref) ? (peer !== undefined ? formatIp(peer) : a.src) : undefined };
     });
   });
-  const listeners = [...new Map(probes.flatMap((p) => (p.target ? [[`${p.target.namespace} ${p.t.target.port}`, { netns: netnsFile(p.target.namespace), port: p.t.target.port, node: p.t.target.node }] as const] : []))).entries()];
+  const listenKey = (p: (typeof probes)[number]) => `${p.target!.namespace} ${p.t.protocol} ${p.t.target.port}`;
+  const listeners = [...new Map(probes.flatMap((p) => (p.target ? [[listenKey(p), { netns: netnsFile(p.target.namespace), port: p.t.target.port, node: p.t.target.node, protocol: p.t.protocol }] as const] : []))).entries()];
   const at = new Map(listeners.map(([key], i) => [key, i]));
   const answers: { answer: string; error?: string }[] = probes.map(() => ({ answer: '' }));
   let failed: string | undefined;
@@ -37,7 +40,7 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
     c.progress(`tcp: ${ks.length} connections`);
     const r = await probeTcp(c.runner, {
       listeners: listeners.map(([, l]) => l),
-      connects: ks.map((k) => ({ netns: netnsFile(probes[k]!.a.loc.namespace), src: probes[k]!.a.src, addr: formatIp(probes[k]!.t.addr), port: probes[k]!.t.port })),
+      connects: ks.map((k) => ({ netns: netnsFile(probes[k]!.a.loc.namespace), src: probes[k]!.a.src, addr: formatIp(probes[k]!.t.addr), port: probes[k]!.t.port, protocol: probes[k]!.t.protocol })),
       token,
       timeoutMs: 2_000,
       ...(last && c.neighTight ? { flush: c.spaces.map(netnsFile) } : {}),
@@ -58,8 +61,8 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
   // A second chance for a would-be mismatch: a loaded machine can be slow on a first connection.
   await tryThese(doubtful(), true);
   probes.forEach((p, k) => {
-    const to = `${p.t.node} ${formatIp(p.t.addr)}:${p.t.port} -> ${p.t.target.node}:${p.t.target.port}`;
-    const listener = p.target ? at.get(`${p.target.namespace} ${p.t.target.port}`) : undefined;
+    const to = checkTo(p.t);
+    const listener = p.target ? at.get(listenKey(p)) : undefined;
     const error = failed ?? answers[k]!.error ?? (listener !== undefined ? errors.get(listener) : `${p.t.target.node} has no place in the twin`);
     const got = parse(answers[k]!.answer);
     const observed = got?.node === p.t.target.node;
@@ -68,6 +71,15 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
     if (got && !observed) detail = `landed on ${got.node}, not ${p.t.target.node}`;
     else if (observed && p.expected && p.peer !== undefined && got.peer !== p.peer)
       [detail, wrong] = [`${p.t.target.node} saw the connection come from ${got.peer}; the design implies ${p.peer}${p.peer === p.a.src ? " (the client's own address)" : ' (after NAT)'}`, true];
-    c.add(check('tcp', p.a.ep.name, to, p.expected, observed, { ...(error ? { error } : {}), ...(detail ? { detail } : {}), wrong }));
+    c.add(check(p.t.protocol, p.a.ep.name, to, p.expected, observed, { ...(error ? { error } : {}), ...(detail ? { detail } : {}), wrong }));
   });
+}
+
+/**
+ * How a check names where it connects: a forward or redirect "gw 203.0.113.2:8080 -> web:80",
+ * a port a firewall rule decides on "web 192.168.10.20:80 [firewall:web/0]".
+ */
+export function checkTo(t: TcpCheck): string {
+  const at = `${t.node} ${formatIp(t.addr)}:${t.port}`;
+  return t.kind === 'port' ? `${at} [${t.rule}]` : `${at} -> ${t.target.node}:${t.target.port}`;
 }

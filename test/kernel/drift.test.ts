@@ -105,6 +105,11 @@ suite('network-a', 'faithful', [
     recreated: (p) => [`${ns(p, 'pc2')}/lo`, `${ns(p, 'pc2')}/eth0`, `${ns(p, 'access-sw')}/p2`] },
 ]);
 
+suite('office', 'faithful', [
+  { name: 'firewall chain flushed', apply: async (p) => void (await inNs(ns(p, 'rtr'), 'nft', 'flush', 'chain', 'inet', 'vnetmap-fw', 'forward')), names: [['nft', 'inet vnetmap-fw']] },
+  { name: 'firewall table deleted', apply: async (p) => void (await inNs(ns(p, 'web'), 'nft', 'delete', 'table', 'inet', 'vnetmap-fw')), names: [['nft', 'web nft table inet vnetmap-fw']] },
+]);
+
 suite('network-b', 'ovs', [
   { name: 'OVS port deleted', apply: async (p) => {
       const port = p.objects.find((o) => o.kind === 'ovs-port')!;
