@@ -22,8 +22,9 @@
 #   {"kind": "arp", "sources": [{"netns": file, "dev": "eth0"}], "targets": [[addresses] per source],
 #    "links": [netns files whose device MACs to report], pacing...}
 #   {"kind": "tcp", "listeners": [{"netns": file, "port": 80, "node": "pc1", "protocol": "tcp"|"udp"}],
-#    "connects": [{"netns": file, "src": address, "addr": address, "port": 8080, "protocol": "tcp"|"udp"}], "token": "...", "timeout_ms": 2000,
-#    "flush": [netns files whose neighbour caches to empty afterwards]}  (protocol: tcp when absent)
+#    "connects": [{"netns": file, "src": address, "addr": address, "port": 8080, "protocol": "tcp"|"udp", "open": bool}], "token": "...", "timeout_ms": 2000,
+#    "flush": [netns files whose neighbour caches to empty afterwards]}  (protocol: tcp when absent;
+#    open: a TCP connection to a workload's own port, answered "OPEN" once accepted)
 # pacing: "interval_us" (between two sends, all sources together), "timeout_ms" (first wait),
 #   "tries", "backoff" (each next wait is the previous times this), "deadline_ms".
 # Output (stdout, JSON): per kind, see ping(), arp(), tcp(). A failure that concerns one source,
@@ -587,6 +588,13 @@ def tcp(place, q):
                 s = key.fileobj
                 err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if err:
+                    sel.unregister(s)
+                    s.close()
+                    del open_[i]
+                    continue
+                if q['connects'][i].get('open'):
+                    # A workload's own port: that it accepted the connection is all there is to see.
+                    out[i]['answer'] = 'OPEN'
                     sel.unregister(s)
                     s.close()
                     del open_[i]

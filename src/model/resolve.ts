@@ -8,6 +8,8 @@ import { error, type Finding, type PathSeg } from './problems.js';
 import type { RawDesign, RawInterface, RawLink, RawNode, RawRoute } from './schema.js';
 import type { Design, DesignNode, Iface, Link, LinkEnd, PortMode, Route, Routed } from './types.js';
 import { resolveFirewall } from './resolve-firewall.js';
+import { resolveExec, resolveServices } from './resolve-services.js';
+import type { RawCommand, RawService } from './services/index.js';
 import type { RawFirewall } from './schema-firewall.js';
 
 /**
@@ -114,6 +116,8 @@ type RoutedRaw = {
   routes?: RawRoute[];
   hosts?: Record<string, string>;
   firewall?: RawFirewall;
+  services?: RawService[];
+  exec?: RawCommand[];
 };
 
 function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
@@ -155,6 +159,8 @@ function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
     out.routes.push(route);
   });
   if (n.firewall) out.firewall = resolveFirewall(n.firewall, [...path, 'firewall'], f);
+  if (n.services?.length) out.services = resolveServices(n.services, [...path, 'services'], f);
+  if (n.exec?.length) out.exec = resolveExec(n.exec, [...path, 'exec'], f);
   return out;
 }
 

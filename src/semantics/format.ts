@@ -48,15 +48,20 @@ export function formatReachability(r: Reachability): string[] {
     r.cells.forEach((row, i) => out.push(`  ${letter(i).padStart(2)}  ${row.map((c) => cellChar(c).padStart(2)).join('')}`));
   }
   if (r.tcp.length) {
-    out.push('', 'Connections: port forwards, redirects, ports firewall rules decide on (a connection must land on the target)');
+    out.push('', 'Connections: port forwards, redirects, ports firewall rules decide on, services (a connection must land on the target)');
     for (const t of r.tcp) {
       const lands = (e: (typeof r.endpoints)[number]) => t.fromClass.get(r.classOf.get(e.ref)!)!;
       const yes = r.endpoints.filter(lands).map((e) => e.name);
       const no = r.endpoints.filter((e) => !lands(e)).map((e) => e.name);
-      if (t.kind === 'port') out.push(`  ${t.node} ${t.protocol} ${formatIp(t.addr)}:${t.port}   [${t.rule}]`);
+      if (t.kind === 'port' || t.kind === 'process') out.push(`  ${t.node} ${t.kind === 'process' ? 'process ' : ''}${t.protocol} ${formatIp(t.addr)}:${t.port}   [${t.rule}]`);
+      else if (t.kind === 'balance') out.push(`  ${t.node} load balancer ${t.protocol} ${formatIp(t.addr)}:${t.port} (${t.scheduler}) -> ${t.backends!.map((b) => `${b.node} ${formatIp(b.addr)}:${b.port}`).join(' | ')}   [${t.rule}]`);
       else out.push(`  ${t.node} ${t.kind} ${t.protocol} ${formatIp(t.addr)}:${t.port} -> ${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}   [${t.rule}]`);
       out.push(`      lands from: ${short(yes) || '(none)'}`);
       out.push(`      not from:   ${short(no) || '(none)'}`);
+      if (t.kind === 'balance' || t.kind === 'proxy') {
+        const seen = (b: { node: string; peerFrom: Map<number, number> }) => `${b.node} sees ${b.peerFrom.size ? [...new Set(b.peerFrom.values())].map(formatIp).join(', ') : "the client's own address"}`;
+        out.push(`      source:     ${(t.backends ?? [{ node: t.target.node, peerFrom: t.peerFrom }]).map(seen).join('; ')}`);
+      }
     }
   }
   return out;

@@ -5,7 +5,8 @@
 // asymmetric paths and NAT that the reply bypasses fail, as they do on a real network.
 import { contains, formatIp } from '../model/ip.js';
 import { evaluate, verdictText, type FwChain } from './firewall.js';
-import type { NetIface, NetModel, NetNode, Ref } from './net-model.js';
+import type { NetIface, NetModel, NetNat, NetNode, Ref } from './net-model.js';
+import { listening } from './services.js';
 import { routeLookup } from './route-lookup.js';
 
 export { routeLookup } from './route-lookup.js';
@@ -87,8 +88,11 @@ export function arpAnswerers(m: NetModel, from: NetIface, ip: number): string[] 
 
 const portMatch = (p: Packet, proto: 'tcp' | 'udp', port: number) => p.proto === proto && p.dport === port;
 
-/** Walks a packet from `start` (locally generated) until it is delivered or dropped. */
-export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply', trace = true): Walk {
+/**
+ * Walks a packet from `start` (locally generated) until it is delivered or dropped. `pick`:
+ * which backend a load balancer on the way chooses (its index among those with a weight).
+ */
+export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply', trace = true, pick = 0): Walk {
   const hops: Hop[] = [];
   // Building hop texts dominates the cost of a walk; matrices over thousands of classes skip it.
   const first = m.nodes.get(start);
@@ -104,6 +108,8 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     let hairpinned = false;
     // This node translated the connection's destination (ct status dnat: a forward or redirect).
     let dnatted = false;
+    // A fullnat load balancer of this node chose a backend: the source is hidden on the way out.
+    let fullnat: NetNat | undefined;
     // Conntrack first: a reply is translated back by every node that translated its request.
     const entry = dir === 'reply' ? reverseMatch(ct, node.name, p) : undefined;
     const rev = entry?.pkt;
@@ -113,6 +119,16 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
       dnatted = entry.dnat;
     } else if (dir === 'orig' && inIface) {
       for (const r of node.nat) {
+        if (r.type === 'lb' && r.daddr === p.dst && portMatch(p, r.protocol, r.port)) {
+          const active = r.backends.filter((b) => b.weight > 0);
+          const b = active[pick % Math.max(1, active.length)];
+          if (!b) break;
+          dnatted = true;
+          if (r.mode === 'fullnat') fullnat = r;
+          p = { ...p, dst: b.to, dport: b.toPort };
+          if (trace) hops.push({ node: node.name, action: 'dnat', detail: `load balancer ${r.name} ${r.protocol}/${r.port} (${r.scheduler}, ${r.mode}) => backend ${active.indexOf(b) + 1} of ${active.length}: ${formatIp(b.to)}:${b.toPort}`, realizes: r.realizes });
+          break;
+        }
         if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev) && (r.notIn === undefined || r.notIn !== inIface.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
           if (r.hairpin) hairpinned = true;
           dnatted = true;
@@ -148,7 +164,8 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
       const blocked = inIface ? filter('input') : undefined;
       if (blocked) return blocked;
       record(ct, node.name, before, p, dir, !!node.fw);
-      if (trace) hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local`, realizes: node.realizes });
+      const svc = dir === 'orig' && p.proto !== 'icmp' ? listening(node, p.proto, p.dst, p.dport) : undefined;
+      if (trace) hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local${svc ? `: ${svc.what}` : ''}`, realizes: svc?.realizes ?? node.realizes });
       return { delivered: true, node: node.name, pkt: p, hops, ...(unstable ? { unstable } : {}) };
     }
     if (inIface && !node.forwards) return drop(node.name, p, hops, `${node.name} does not forward (ip_forward off): ${formatIp(p.dst)} is not its address`);
@@ -157,7 +174,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     if (trace) hops.push({ node: node.name, action: 'route', detail: r.describe(), realizes: r.realizes });
     const blocked = filter(inIface ? 'forward' : 'output', r.iface.dev);
     if (blocked) return blocked;
-    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, hairpinned, trace ? hops : undefined);
+    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, hairpinned, trace ? hops : undefined, fullnat);
     record(ct, node.name, before, p, dir, !!node.fw);
     const next = arp(m, r.iface, r.nexthop);
     if ((m.byAddr.get(r.nexthop)?.length ?? 0) > 1) {
@@ -181,7 +198,13 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
   return drop(node.name, p, hops, `routing loop (more than ${MAX_HOPS} hops)`);
 }
 
-function postrouting(node: NetNode, out: NetIface, p: Packet, hairpinned: boolean, hops: Hop[] | undefined): Packet {
+function postrouting(node: NetNode, out: NetIface, p: Packet, hairpinned: boolean, hops: Hop[] | undefined, fullnat?: NetNat): Packet {
+  if (fullnat) {
+    const to = out.addrs[0]?.ip;
+    if (to === undefined) return p;
+    hops?.push({ node: node.name, action: 'snat', detail: `load balancer ${fullnat.type === 'lb' ? fullnat.name : ''} (fullnat): source ${formatIp(p.src)} => ${formatIp(to)}, the backend answers this node`, realizes: fullnat.realizes });
+    return { ...p, src: to };
+  }
   for (const r of node.nat) {
     if (r.type === 'hairpin-masquerade' && hairpinned) {
       const to = out.addrs[0]?.ip;
@@ -238,11 +261,11 @@ export interface RoundTrip {
 }
 
 /** A request from `srcNode` (source address `src`) and its reply; ok when the reply comes home. */
-export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0, trace = true): RoundTrip {
+export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0, trace = true, pick = 0): RoundTrip {
   const ct: Conntrack = new Map();
   const sport = proto === 'icmp' ? 0 : 40000;
   const req: Packet = { src, dst, proto, sport, dport: proto === 'icmp' ? 0 : dport };
-  const request = walk(m, srcNode, req, ct, 'orig', trace);
+  const request = walk(m, srcNode, req, ct, 'orig', trace, pick);
   if (!request.delivered) return { ok: false, request, why: request.drop!, ...(request.unstable ? { unstable: request.unstable } : {}) };
   const got = request.pkt;
   const landed = { node: request.node, addr: got.dst, port: got.dport };

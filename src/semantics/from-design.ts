@@ -7,6 +7,7 @@ import { attachAdjacent, attachClassKey, attachUnstable } from './attachments.js
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
 import { designAddresses, nodeFirewall } from './firewall.js';
 import { routerNat } from './nat-rules.js';
+import { balances, lbSteps, netServices } from './services.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
 
 export interface DesignModel extends NetModel {
@@ -42,7 +43,9 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
     }));
     if (n.gateway !== undefined) routes.push({ network: 0, prefix: 0, via: n.gateway, realizes: [`gateway:${n.name}`] });
     const fw = n.firewall ? nodeFirewall(n, addressesOf) : undefined;
-    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind), ifaces, routes, nat: n.kind === 'router' ? routerNat(n) : [], ...(fw ? { fw } : {}), realizes: [`node:${n.name}`] });
+    const services = netServices(n);
+    const nat = [...lbSteps(n), ...(n.kind === 'router' ? routerNat(n) : [])];
+    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind) || balances(n), ifaces, routes, nat, ...(fw ? { fw } : {}), ...(services.length ? { services } : {}), realizes: [`node:${n.name}`] });
   }
   const at = domains.attachments;
   const refIn = (i: NetIface) => refOf.get(i) ?? '';

@@ -5,6 +5,7 @@
 import type { Cidr } from '../model/ip.js';
 import type { FwModel } from './firewall.js';
 import type { NatStep } from './nat-rules.js';
+import type { NetService } from './services.js';
 
 export type Ref = string;
 
@@ -37,6 +38,8 @@ export interface NetNode {
   nat: NetNat[];
   /** Its packet filter (firewall.ts), when it has one. */
   fw?: FwModel;
+  /** What listens in it (proxies, processes; services.ts); load balancers are NAT steps. */
+  services?: NetService[];
   realizes: Ref[];
 }
 

@@ -10,6 +10,7 @@ import { contains, formatIp } from '../model/ip.js';
 import { arpAnswerers, roundTrip, walk } from './forward.js';
 import { firewallKey, firewallNets } from './firewall.js';
 import { firewallChecks } from './service-checks.js';
+import { workloadChecks } from './workload-checks.js';
 import type { Endpoint, NetIface, NetModel, NetNat, NetNode } from './net-model.js';
 
 export interface PairResult {
@@ -34,8 +35,11 @@ export interface ReachClass {
 }
 
 export interface TcpCheck {
-  /** forward, redirect: through the NAT rule; port: to a port a firewall rule decides on (service-checks.ts). */
-  kind: 'forward' | 'redirect' | 'port';
+  /**
+   * forward, redirect: through the NAT rule; port: to a port a firewall rule decides on
+   * (service-checks.ts); balance, proxy, process: to a service (workload-checks.ts).
+   */
+  kind: 'forward' | 'redirect' | 'port' | 'balance' | 'proxy' | 'process';
   /** Router doing the translation and the rule's design ref. */
   node: string;
   rule: string;
@@ -52,6 +56,12 @@ export interface TcpCheck {
    * client's own (hairpin NAT, a masquerade on the way). Absent: the client's own address.
    */
   peerFrom: Map<number, number>;
+  /** balance: every backend that takes connections, each with its own outcome per class. */
+  backends?: { node: string; addr: number; port: number; fromClass: Map<number, boolean>; peerFrom: Map<number, number> }[];
+  /** balance: its scheduler (sh keeps a client on one backend). */
+  scheduler?: 'rr' | 'wrr' | 'lc' | 'sh';
+  /** balance: the backends' weights together (a wrr round). */
+  weights?: number;
 }
 
 export interface Reachability {
@@ -93,7 +103,7 @@ export function reachability(m: NetModel, key?: (e: Endpoint) => string): Reacha
       return b ? pairResult(m, a, b) : undefined;
     }),
   );
-  return { endpoints: m.endpoints, classes, classOf, cells, tcp: [...tcpChecks(m, classes), ...firewallChecks(m, classes)] };
+  return { endpoints: m.endpoints, classes, classOf, cells, tcp: [...tcpChecks(m, classes), ...firewallChecks(m, classes), ...workloadChecks(m, classes)] };
 }
 
 /**
@@ -167,6 +177,11 @@ function mentioned(m: NetModel): { special: Set<number>; prefixes: { network: nu
       if (r.type === 'dnat' && r.daddr !== undefined) special.add(r.daddr);
       if (r.type === 'snat' && r.to !== undefined) special.add(r.to);
       if (r.type === 'snat' && r.from) addPrefix(r.from.network, r.from.prefix);
+      if (r.type === 'lb') for (const a of [r.daddr, ...r.backends.map((b) => b.to)]) special.add(a);
+    }
+    for (const s of n.services ?? []) {
+      if (s.addr !== undefined) special.add(s.addr);
+      if (s.target) special.add(s.target.addr);
     }
     if (n.fw) for (const x of firewallNets(n.fw)) addPrefix(x.network, x.prefix);
   }

@@ -37,7 +37,7 @@ export function firewallChecks(m: NetModel, classes: ReachClass[]): TcpCheck[] {
       if (!target) continue;
       const protocol = s.match.protocol as 'tcp' | 'udp';
       for (const port of [s.match.dports![0]![0], outside(n.fw.steps, protocol, s)]) {
-        if (port === undefined || seen.has(`${target.node} ${target.addr.ip} ${protocol} ${port}`)) continue;
+        if (port === undefined || seen.has(`${target.node} ${target.addr.ip} ${protocol} ${port}`) || taken(m.nodes.get(target.node), protocol, port)) continue;
         seen.add(`${target.node} ${target.addr.ip} ${protocol} ${port}`);
         checks.push(check(m, classes, s, target, protocol, port));
       }
@@ -81,4 +81,9 @@ function check(m: NetModel, classes: ReachClass[], s: FwStep, target: Endpoint, 
   }
   const addr = target.addr.ip;
   return { kind: 'port', node: target.node, rule: s.realizes[0] ?? `${target.node}/${formatIp(addr)}`, protocol, addr, port, target: { node: target.node, addr, port }, fromClass, peerFrom };
+}
+
+/** A service of the node answers there already (workload-checks.ts checks it): verify cannot listen too. */
+function taken(n: NetNode | undefined, protocol: 'tcp' | 'udp', port: number): boolean {
+  return !!n && (n.services?.some((s) => s.protocol === protocol && s.port === port) || n.nat.some((r) => r.type === 'lb' && r.protocol === protocol && r.port === port));
 }

@@ -93,7 +93,8 @@ export interface ArpResult {
 export interface TcpRequest {
   /** protocol: tcp when absent; a UDP listener answers each datagram, a UDP client asks until answered. */
   listeners: { netns: string; port: number; node: string; protocol?: 'tcp' | 'udp' }[];
-  connects: { netns: string; src: string; addr: string; port: number; protocol?: 'tcp' | 'udp' }[];
+  /** open: a workload's own port (no listener of ours): answered "OPEN" once the connection is accepted. */
+  connects: { netns: string; src: string; addr: string; port: number; protocol?: 'tcp' | 'udp'; open?: boolean }[];
   token: string;
   timeoutMs: number;
   /** Namespace files whose neighbour caches to empty afterwards. */

@@ -88,6 +88,7 @@ function predict(design: Design, plan: Plan, checks: Check[]): Map<string, boole
   const refOf = new Map(cmp.design.endpoints.map((e) => [e.name, e.ref]));
   const out = new Map<string, boolean>();
   for (const c of checks) {
+    if (!refOf.has(c.from)) continue; // a load balancer's "every backend answered" check: not per source
     if (c.kind === 'tcp' || c.kind === 'udp') {
       const t = r.tcp.find((x) => x.protocol === c.kind && c.to === checkTo(x));
       out.set(key(c), t?.fromClass.get(r.classOf.get(refOf.get(c.from)!)!) ?? false);
@@ -119,6 +120,8 @@ const CASES: [string, string, string?][] = [
   ['redirect', 'faithful'],
   ['office', 'faithful'],
   ['office', 'compact'],
+  ['web-farm', 'faithful'],
+  ['web-farm', 'compact'],
   ['network-a-vms', 'macvtap', 'bridge'],
   ['network-a-vms', 'macvtap', 'vepa'],
   ['network-a-vms', 'macvtap', 'private'],

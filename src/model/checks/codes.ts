@@ -113,6 +113,18 @@ export const CODES: CodeInfo[] = [
   w('W-FW-SHADOWED', 'A firewall rule can never match: an earlier rule matches every packet it would.', 'Move it above that rule, or remove it.'),
   w('W-FW-NEVER', 'A firewall rule applies to no traffic its node sees: routed traffic on a node that does not route, loopback, or "dnat" on a node without port forwards.', 'Use "to: self" / "from: self" on hosts; drop "dnat" where nothing is forwarded.'),
   w('W-FW-FORWARD-DROPPED', "A port forward or redirect leads into a firewall (the router's, or the target's own) that drops it for every client.", 'Allow it before the rule that drops it, e.g. { action: allow, from: outside, to: inside, dnat: true }.'),
+  // Services and workloads
+  e('E-SVC-VALUE', 'A service value is out of range (a backend weight).', 'Use a value in the range the message gives.'),
+  e('E-SVC-BACKENDS', 'A load balancer lists no backends.', 'List the real servers it spreads connections over.'),
+  e('E-SVC-ADDRESS', 'A proxy\'s "listen" or "target" is not a port or "address:port".', 'Write 8080 or "10.0.0.1:8080" for listen, "192.168.1.10:80" for target.'),
+  e('E-SVC-NAME', 'Two services of one node have the same name.', 'Give one of them another "name".'),
+  e('E-SVC-PORT', 'Two services of one node listen on the same protocol and port.', 'Use another port for one of them.'),
+  e('E-SVC-VIP', "A load balancer's vip is not an address of its node.", 'Add the VIP to one of the node\'s interfaces, or use one of its addresses.', 'node'),
+  e('E-SVC-LISTEN', "A proxy listens on an address its node does not have.", 'Use one of the node\'s addresses, or give the port alone.', 'node'),
+  w('W-SVC-WEIGHT', 'Backends have weights, but the scheduler is not wrr.', 'Use scheduler wrr, or drop the weights.'),
+  w('W-SVC-UNREACHABLE', 'A load balancer backend or a proxy target cannot be reached from its node in the design.', 'Fix the address, or the routes and firewalls on the way.', 'design'),
+  e('E-EXEC-EMPTY', 'A command of exec: or a process\'s run: is empty.', 'Write the program and its arguments.'),
+  e('E-EXEC-QUOTE', 'A command line has a quote that is never closed.', 'Close the quote, or write the command as a list of words.'),
   // Mapping
   e('E-MAPPING-SERVER', 'mapping.servers names a node that does not exist or is not a server.', 'Use the name of a server node.'),
   w('W-PASSTHRU-VFS', 'macvlan passthru gives a NIC to one VM, but several VM interfaces use it and it has too few SR-IOV functions.', 'Set "sriov-vfs" to at least the number of VM interfaces minus one (the NIC itself takes one), or use mode bridge.'),

@@ -17,6 +17,7 @@ import { checkNat } from './nat.js';
 import { checkPlacement } from './placement.js';
 import { checkReferences } from './references.js';
 import { checkRoutes } from './routes.js';
+import { checkServices } from './services.js';
 import { checkText } from './text.js';
 import { checkTopology, checkUnlinked } from './topology.js';
 import { checkVlans } from './vlans.js';
@@ -48,6 +49,7 @@ export const CHECKS: Check[] = [
   checkTopology,
   checkNat,
   checkFirewall,
+  checkServices,
   checkMapping,
   checkVms,
   checkAttach,

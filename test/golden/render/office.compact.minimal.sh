@@ -127,7 +127,7 @@ table ip vnetmap {
   }
 }
 VNETMAP_EOF
-# firewall of vn-golden-rtr (6 rules)
+# firewall of vn-golden-rtr (7 rules)
 nsenter --net=/var/run/netns/vn-golden-rtr -- nft -f - <<'VNETMAP_EOF'
 table inet vnetmap-fw
 delete table inet vnetmap-fw
@@ -137,7 +137,8 @@ table inet vnetmap-fw {
     ct state established,related accept
     iifname "lo" accept
     iifname "lan" tcp dport 22 accept comment "firewall:rtr/4"
-    icmp type echo-request accept comment "firewall:rtr/5"
+    iifname "lan" udp dport 123 accept comment "firewall:rtr/5"
+    icmp type echo-request accept comment "firewall:rtr/6"
   }
   chain forward {
     type filter hook forward priority filter; policy drop;
