@@ -21,6 +21,8 @@ import { sourcesToProbe } from './sample.js';
 
 /** Connections per source to a load balancer: twice round the backends (by weight under wrr), at most this many. */
 const LB_MAX_CONNECTIONS = 16;
+/** Tries for a connection to a workload's port that should land (after the first). */
+const WORKLOAD_TRIES = 5;
 
 interface Target {
   node: string;
@@ -95,7 +97,21 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
   const doubtful = () => conns.flatMap((pi, k) => (probes[pi]!.expected && !landed(probes[pi]!, answers[k]!.answer) && !answers[k]!.error ? [k] : []));
   await tryThese(conns.map((_, k) => k), false);
   // A second chance for a would-be mismatch: a loaded machine can be slow on a first connection.
-  await tryThese(doubtful(), true);
+  // A workload just started by up gets more, a second apart: a Python web server takes a second
+  // or two, five where it looks its own address up in a DNS the lab cannot reach.
+  let left = doubtful();
+  for (let round = 1; ; round++) {
+    const waiting = left.some((k) => probes[conns[k]!]!.t.kind === 'process');
+    const final = round >= WORKLOAD_TRIES || !waiting;
+    if (round > 1) await new Promise((r) => setTimeout(r, 1000));
+    await tryThese(left, final);
+    if (final) break;
+    left = doubtful();
+    if (!left.length) {
+      await tryThese([], true);
+      break;
+    }
+  }
   const seenBy = new Map<TcpCheck, Set<string>>();
   probes.forEach((p, pi) => {
     const mine = conns.flatMap((x, k) => (x === pi ? [answers[k]!] : []));

@@ -145,7 +145,7 @@ mkdir -p /run/vnetmap/golden/daemons/lvs.dns
 setsid nsenter --net=/var/run/netns/vn-golden-lvs -- socat -d UDP-LISTEN:53,bind=198.51.100.1,reuseaddr,fork UDP:10.0.1.12:53 </dev/null >>/run/vnetmap/golden/daemons/lvs.dns/log 2>&1 &
 # start web1.http in vn-golden-web1 (service:web1/0)
 mkdir -p /run/vnetmap/golden/daemons/web1.http
-setsid nsenter --net=/var/run/netns/vn-golden-web1 -- python3 -m http.server 8000 --bind 10.0.1.11 </dev/null >>/run/vnetmap/golden/daemons/web1.http/log 2>&1 &
+setsid nsenter --net=/var/run/netns/vn-golden-web1 -- python3 -m http.server 8000 </dev/null >>/run/vnetmap/golden/daemons/web1.http/log 2>&1 &
 # start web2.http in vn-golden-web2 (service:web2/0)
 mkdir -p /run/vnetmap/golden/daemons/web2.http
 setsid nsenter --net=/var/run/netns/vn-golden-web2 -- python3 -m http.server 8000 </dev/null >>/run/vnetmap/golden/daemons/web2.http/log 2>&1 &
