@@ -125,12 +125,19 @@ export function ruleChains(r: Pick<FirewallRule, 'from' | 'to'>, ifaces: (xs: st
 }
 
 /** Every address of a node by name, interfaces and SVIs (firewall rules may name nodes). */
+/** One look-up per design: every node's firewall asks for it (a map per node was quadratic). */
+const lookups = new WeakMap<Design, (node: string) => number[] | undefined>();
+
 export function designAddresses(d: Design): (node: string) => number[] | undefined {
+  const known = lookups.get(d);
+  if (known) return known;
   const byName = new Map(d.nodes.map((n) => [n.name, n]));
-  return (name) => {
+  const f = (name: string): number[] | undefined => {
     const n = byName.get(name);
     return n && isRouted(n) ? [...n.interfaces.flatMap((i) => i.addresses), ...(n.kind === 'l3-switch' ? n.svis.flatMap((s) => s.addresses) : [])].map((c) => c.ip) : undefined;
   };
+  lookups.set(d, f);
+  return f;
 }
 
 /** A packet as a chain sees it. */
