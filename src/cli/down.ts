@@ -1,32 +1,67 @@
-// vnetmap down LAB|FILE: remove everything the lab owns (by marker); idempotent.
+// vnetmap down LAB|FILE | --all: remove everything the lab owns (by marker); idempotent.
 import type { Command } from 'commander';
+import { note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
-import { destroyLab } from '../apply/destroy.js';
+import { destroyLab, type DownResult } from '../apply/destroy.js';
+import { listLabs } from '../apply/state.js';
+import { UserError } from '../errors.js';
 import { noteKernelCleanup } from './kernel-note.js';
+import { designHere } from './find-design.js';
 import { requireRoot } from '../apply/root.js';
+import { engineOfLab } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+
+interface Opts {
+  lab?: string;
+  json?: boolean;
+  wait?: boolean;
+  all?: boolean;
+}
 
 export function register(program: Command): void {
   program
     .command('down')
-    .description('remove a lab: its namespaces, links, OVS bridges and state (only objects carrying its marker)')
-    .argument('<lab-or-file>', 'lab name, or the design file it was built from')
+    .description('remove a lab: its namespaces, links, OVS bridges, daemons and state (only objects carrying its marker)')
+    .argument('[lab-or-file]', "lab name, or the design file it was built from (default: this directory's design)")
     .option('--lab <name>', 'lab name, when FILE was deployed with --lab')
+    .option('--all', 'remove every lab vnetmap runs on this machine')
     .option('--json', 'print a JSON summary')
     .option('--no-wait', 'refuse at once (exit 75) when another vnetmap run holds the lab, instead of waiting for it')
-    .action(async (arg: string, opts: { lab?: string; json?: boolean; wait?: boolean }) => {
-      const lab = labFromArg(arg, opts.lab);
+    .action(async (arg: string | undefined, opts: Opts) => {
+      if (opts.all && (arg !== undefined || opts.lab)) throw new UserError('--all removes every lab; name none with it.');
+      const labs = opts.all ? listLabs() : [labFromArg(arg ?? designOrSay(), opts.lab)];
       requireRoot('removing a lab ("vnetmap down")');
       const done = noteKernelCleanup({ quiet: opts.json });
-      // Ctrl-C while waiting for another run of the lab stops the wait; once removal has
-      // begun it runs to the end (half a lab is worse than none).
+      // Ctrl-C while waiting for another run of a lab stops the wait; once removal has begun it
+      // runs to the end (half a lab is worse than none).
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       process.once('SIGINT', stop);
-      const res = await destroyLab(lab, new ProcessRunner(), { wait: opts.wait !== false, onWait: (m) => process.stderr.write(`vnetmap: ${m}\n`), signal: abort.signal }).finally(() => process.off('SIGINT', stop));
-      done();
-      if (opts.json) process.stdout.write(JSON.stringify(res, null, 2) + '\n');
-      else if (!res.namespaces && !res.rootLinks && !res.ovsBridges) process.stdout.write(`lab ${res.lab}: nothing to remove\n`);
-      else process.stdout.write(`lab ${res.lab} removed: ${res.namespaces} namespaces, ${res.ovsBridges} OVS bridges (${res.ms} ms)\n`);
+      const results: { json: unknown; text: string }[] = [];
+      const lockOpts = { wait: opts.wait !== false, onWait: (m: string) => note(`vnetmap: ${m}`), signal: abort.signal };
+      try {
+        for (const lab of labs) {
+          if (engineOfLab(lab) === 'ovn') {
+            const out = await ovnEngine.down(lab, new ProcessRunner(), lockOpts);
+            results.push({ json: out.json, text: out.text.join('\n') });
+            continue;
+          }
+          const res: DownResult = await destroyLab(lab, new ProcessRunner(), lockOpts);
+          results.push({ json: res, text: !res.namespaces && !res.rootLinks && !res.ovsBridges ? `lab ${res.lab}: nothing to remove` : `lab ${res.lab} removed: ${res.namespaces} namespaces, ${res.ovsBridges} OVS bridges (${res.ms} ms)` });
+        }
+      } finally {
+        process.off('SIGINT', stop);
+        done();
+      }
+      if (opts.json) process.stdout.write(JSON.stringify(opts.all ? results.map((r) => r.json) : results[0]!.json, null, 2) + '\n');
+      else if (opts.all && !results.length) process.stdout.write('no labs to remove\n');
+      else for (const r of results) process.stdout.write(`${r.text}\n`);
     });
+}
+
+function designOrSay(): string {
+  const here = designHere();
+  if (here) return here;
+  throw new UserError('which lab? run "vnetmap down LAB" (or FILE, or --all); "vnetmap status" lists the running labs.');
 }

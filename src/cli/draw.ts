@@ -11,7 +11,13 @@ import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../m
 import { loadDesignFile } from '../model/load.js';
 import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
+import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
+import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+import { ovnGraph } from '../engines/ovn/diagram.js';
+import { chassisCount } from '../engines/ovn/plan-file.js';
 
 interface Opts {
   strategy?: Strategy;
@@ -23,6 +29,8 @@ interface Opts {
   side: Side;
   trace?: string[];
   tracePort?: string;
+  engine: string;
+  chassis?: string;
 }
 
 const FORMATS: DrawFormat[] = ['svg', 'html', 'mmd', 'dot'];
@@ -40,7 +48,7 @@ export function register(program: Command): void {
   program
     .command('draw')
     .description('draw the design and its Linux twin side by side (SVG, HTML, Mermaid or Graphviz)')
-    .argument('<file>', 'design file (YAML)')
+    .argument('[file]', "design file (YAML); default: this directory's")
     .addOption(new Option('--strategy <s>', "mapping strategy (default: the design's mapping.strategy)").choices([...STRATEGIES]))
     .addOption(new Option('--macvlan-mode <m>', 'macvtap strategy: mode for every server').choices([...MACVLAN_MODES]))
     .option('--capabilities <c>', `probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
@@ -50,12 +58,18 @@ export function register(program: Command): void {
     .addOption(new Option('--format <f>', 'output format, overriding the extension').choices(FORMATS))
     .option('--trace <endpoints...>', 'overlay the path of a packet: SRC DST (names, refs or addresses)')
     .option('--trace-port <port>', 'with --trace: a TCP packet to this port instead of a ping')
-    .action(async (file: string, opts: Opts) => {
+    .addOption(new Option('--engine <e>', 'the twin of this engine: kernel (Linux objects) or ovn (logical switches and routers over chassis)').choices([...ENGINES]).default('kernel'))
+    .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate')
+    .action(async (given: string | undefined, opts: Opts) => {
+      const file = designArg(given, 'draw');
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
       const format = formatOf(opts.output, opts.format);
+      checkEngineOptions(opts);
+      if (opts.engine === 'ovn' && opts.trace) throw new UserError('--trace draws a packet through Linux objects; with --engine ovn, use "vnetmap expect --engine ovn" for what reaches what.');
+      const ovn = opts.engine === 'ovn' && opts.side !== 'design' ? ovnEngine.compile(loaded.design, { capabilities: await resolveCapabilities(opts.capabilities), chassis: chassisCount(opts.chassis) }) : undefined;
       const plan =
-        opts.side === 'design'
+        opts.side === 'design' || ovn
           ? undefined
           : compile(loaded.design, {
               capabilities: await resolveCapabilities(opts.capabilities),
@@ -72,7 +86,7 @@ export function register(program: Command): void {
       }
       // Loaded on demand: elkjs is a large bundle every other command would pay for at start-up.
       const { draw } = await import('../diagram/draw.js');
-      const text = await draw(loaded.design, plan, format, opts.side, trace);
+      const text = await draw(loaded.design, plan, format, opts.side, trace, ovn ? ovnGraph(ovn, loaded.design) : undefined);
       if (opts.output) {
         writeFileSync(opts.output, text);
         process.stderr.write(`vnetmap: wrote ${opts.output} (${format}, ${opts.side === 'both' ? 'design and twin' : opts.side})\n`);

@@ -3,12 +3,13 @@
 // meanwhile waits inside the kernel. Say so when a command is still running after a second
 // while that clean-up runs, so the wait is not taken for a hang.
 import { netnsCleanupRunning } from '../apply/kernel-cleanup.js';
+import { isQuiet } from '../exec/verbosity.js';
 
 const NOTE = 'note: the kernel is still freeing namespaces deleted earlier (a recent down?); device changes wait until it is done (seconds after big labs, docs/realize.md)';
 
 /** Starts the watch; call the returned function when the command is done. `clearLine` first erases a progress line. */
 export function noteKernelCleanup(opts: { quiet?: boolean | undefined; clearLine?: boolean }): () => void {
-  if (opts.quiet) return () => {};
+  if (opts.quiet || isQuiet()) return () => {};
   const t = setTimeout(() => {
     if (netnsCleanupRunning()) process.stderr.write(`${opts.clearLine ? '\r\x1b[K' : ''}${NOTE}\n`);
   }, 1000);

@@ -4,6 +4,7 @@ import { BUG_REPORT_LINE, BusyError, EnvironmentError, environmentMessage, Inter
 import { formatProblems } from '../model/format.js';
 import { printable } from '../model/printable.js';
 import { VERSION } from '../version.js';
+import { setVerbosity } from '../exec/verbosity.js';
 import * as validate from './validate.js';
 import * as plan from './plan.js';
 import * as expect from './expect.js';
@@ -15,15 +16,25 @@ import * as down from './down.js';
 import * as status from './status.js';
 import * as execCmd from './exec.js';
 import * as shell from './shell.js';
+import * as completion from './completion.js';
+import * as capture from './capture.js';
+import * as consoleCmd from './console.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, consoleCmd, capture, completion];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')
     .description('Describe a real network once; build its Linux twin, prove it behaves the same, draw both.')
     .version(VERSION)
     .showHelpAfterError('(run "vnetmap --help" for usage)');
+  // exec passes everything after the node to the user's command: options of the program come before its name.
+  program.enablePositionalOptions();
   for (const c of COMMANDS) c.register(program);
+  for (const c of program.commands) {
+    c.option('-q, --quiet', 'say only errors and results (no notes, warnings or progress)');
+    c.option('-v, --verbose', 'also print every command vnetmap runs, as it runs it');
+  }
+  program.hook('preAction', (_program, action) => setVerbosity(action.opts()));
   // Commander does not pass exitOverride down to subcommands registered before it is set:
   // without this, a bad option value would process.exit(1) instead of being a user error (2).
   program.exitOverride();

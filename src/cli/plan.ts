@@ -9,11 +9,17 @@ import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../m
 import { loadDesignFile } from '../model/load.js';
 import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
+import { designArg } from './find-design.js';
 import { explainPlan } from '../plan/explain.js';
 import { planJson } from '../plan/json.js';
 import { planTable } from '../plan/table.js';
 import type { Capabilities } from '../plan/types.js';
 import { renderScript } from '../render/script.js';
+import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+import { chassisCount } from '../engines/ovn/plan-file.js';
+import { DEFAULT_CHASSIS } from '../engines/ovn/plan/compile.js';
 
 interface Opts {
   strategy?: Strategy;
@@ -23,6 +29,8 @@ interface Opts {
   explain?: boolean;
   json?: boolean;
   script?: boolean;
+  engine: string;
+  chassis?: string;
 }
 
 /** A preset by name, or what this machine can do ("probe"; falls back to "full" when it cannot probe). */
@@ -44,7 +52,7 @@ export function register(program: Command): void {
   program
     .command('plan')
     .description('compile a design into the Linux objects of its twin, each with the design element it realises')
-    .argument('<file>', 'design file (YAML)')
+    .argument('[file]', "design file (YAML); default: this directory's")
     .addOption(new Option('--strategy <s>', 'mapping strategy (default: the design\'s mapping.strategy)').choices([...STRATEGIES]))
     .addOption(new Option('--macvlan-mode <m>', 'macvtap strategy: mode for every server').choices([...MACVLAN_MODES]))
     .option('--capabilities <c>', `probe this kernel, or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
@@ -52,13 +60,23 @@ export function register(program: Command): void {
     .option('--explain', 'say why: capability choices and deviations from the design')
     .option('--json', 'print the plan as JSON')
     .option('--script', 'print a bash script that builds (up) and removes (down) the twin')
+    .addOption(new Option('--engine <e>', 'kernel: Linux objects on this machine; ovn: OVN logical switches and routers over chassis').choices([...ENGINES]).default('kernel'))
+    .option('--chassis <n>', `with --engine ovn: how many chassis to simulate (default ${DEFAULT_CHASSIS})`)
     // main() sets exitOverride on the program after commands are registered, which subcommands
     // do not inherit: without this a bad option value would exit(1) instead of reaching report().
     .exitOverride()
-    .action(async (file: string, opts: Opts) => {
+    .action(async (given: string | undefined, opts: Opts) => {
+      const file = designArg(given, 'plan');
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
+      checkEngineOptions(opts);
       const capabilities = await resolveCapabilities(opts.capabilities);
+      if (opts.engine === 'ovn') {
+        const ovn = ovnEngine.compile(loaded.design, { capabilities, chassis: chassisCount(opts.chassis) });
+        process.stdout.write(opts.json ? JSON.stringify(ovn, null, 2) + '\n' : opts.script ? ovnEngine.script(ovn) : opts.explain ? ovnEngine.explain(ovn, loaded.design) : ovnEngine.table(loaded.design, ovn));
+        process.exitCode = 0;
+        return;
+      }
       const plan = compile(loaded.design, {
         capabilities,
         vms: opts.vms,

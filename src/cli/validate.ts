@@ -2,14 +2,16 @@
 import type { Command } from 'commander';
 import { formatProblems, problemJson, summary } from '../model/format.js';
 import { loadDesignFile } from '../model/load.js';
+import { designArg } from './find-design.js';
 
 export function register(program: Command): void {
   program
     .command('validate')
     .description('check designs and report every problem at file:line:column (exit 2 on errors)')
-    .argument('<files...>', 'design files (YAML)')
+    .argument('[files...]', "design files (YAML); default: this directory's (vnetmap.yaml, or its one *.vnetmap.yaml)")
     .option('--json', 'print { "errors": [...], "warnings": [...] }')
-    .action((files: string[], opts: { json?: boolean }) => {
+    .action((named: string[], opts: { json?: boolean }) => {
+      const files = named.length ? named : [designArg(undefined, 'validate')];
       const results = files.map((f) => loadDesignFile(f));
       const errors = results.flatMap((r) => r.errors);
       const warnings = results.flatMap((r) => r.warnings);

@@ -2,11 +2,11 @@
 // the exit code passed back. Still argv only, never a shell string.
 import { spawn } from 'node:child_process';
 
-export function runInteractive(argv: readonly string[]): Promise<number> {
+export function runInteractive(argv: readonly string[], env?: NodeJS.ProcessEnv): Promise<number> {
   const [cmd, ...args] = argv;
   if (!cmd) throw new Error('runInteractive called with an empty argv');
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: 'inherit' });
+    const child = spawn(cmd, args, { stdio: 'inherit', ...(env ? { env } : {}) });
     child.on('error', (e: NodeJS.ErrnoException) => {
       process.stderr.write(`vnetmap: cannot run ${cmd}: ${e.code === 'ENOENT' ? 'command not found' : e.message}\n`);
       resolve(127);

@@ -7,6 +7,7 @@ import { fanOut, fansOut, type Command } from './fan-out.js';
 import { HelperSession } from './helper-session.js';
 import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink, viaNft } from './netlink.js';
 import { asDirect, dieWithParent } from './parent-death.js';
+import { traceCommand } from './verbosity.js';
 
 export type { Command } from './fan-out.js';
 
@@ -96,6 +97,7 @@ export class ProcessRunner implements Runner {
   spawnDetached(argv: readonly string[], opts: { log: string; settleMs?: number }): Promise<number> {
     const [cmd, ...args] = argv;
     if (!cmd) throw new Error('Runner.spawnDetached called with an empty argv');
+    traceCommand(argv);
     const out = openSync(opts.log, 'a');
     return new Promise((resolve, reject) => {
       // detached: setsid(), so it leaves with neither vnetmap's session nor its terminal's signals.
@@ -125,6 +127,7 @@ export class ProcessRunner implements Runner {
   run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const cmd = argv[0];
     if (!cmd) throw new Error('Runner.run called with an empty argv');
+    traceCommand(argv, opts.input);
     const helper = this.helper;
     const warm = helper && !opts.signal && helper.every((a, i) => argv[i] === a) ? this.session?.run(argv.slice(helper.length), opts) : undefined;
     if (warm)

@@ -4,11 +4,12 @@ import { labMarker } from '../plan/names.js';
 import { hostsHeader } from './hosts.js';
 import { OVS_LAB_KEY } from './ovs.js';
 
-export function teardownFunction(lab: string): string {
+/** `name`: the bash function's name (the OVN engine's script calls it after stopping its daemons). */
+export function teardownFunction(lab: string, name = 'down'): string {
   const marker = labMarker(lab);
   // The header is plain text of the lab name (lowercase letters, digits, dashes): safe in single quotes.
   const header = hostsHeader(lab);
-  return `down() {
+  return `${name}() {
   # 1. Open vSwitch bridges tagged with our lab (ports go with them).
   if command -v ovs-vsctl >/dev/null 2>&1 && ovs-vsctl --timeout=5 show >/dev/null 2>&1; then
     for br in $(ovs-vsctl --timeout=5 --bare --columns=name find bridge external_ids:${OVS_LAB_KEY}=${lab}); do
@@ -16,10 +17,13 @@ export function teardownFunction(lab: string): string {
     done
   fi
   # 2. Namespaces whose lo carries the alias ${marker}, deleted in one batch (fast: their
-  #    veths go with them). A namespace without the marker is the user's and stays.
+  #    veths go with them). A namespace without the marker is the user's and stays. Only names
+  #    the lab gives (vn-${lab}-*) are looked into; one that cannot be entered (gone meanwhile,
+  #    or never finished) is not ours to judge and must not stop the teardown.
   local dels=() ns alias
-  for ns in $(ip netns list | awk '{print $1}'); do
-    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \\([^ \\\\]*\\).*/\\1/p')
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    case "$ns" in vn-${lab}-*) ;; *) continue ;; esac
+    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \\([^ \\\\]*\\).*/\\1/p' || true)
     if [ "$alias" = "${marker}" ]; then dels+=("$ns"); fi
   done
   if [ \${#dels[@]} -gt 0 ]; then

@@ -163,10 +163,13 @@ down() {
     done
   fi
   # 2. Namespaces whose lo carries the alias vnetmap:golden, deleted in one batch (fast: their
-  #    veths go with them). A namespace without the marker is the user's and stays.
+  #    veths go with them). A namespace without the marker is the user's and stays. Only names
+  #    the lab gives (vn-golden-*) are looked into; one that cannot be entered (gone meanwhile,
+  #    or never finished) is not ours to judge and must not stop the teardown.
   local dels=() ns alias
-  for ns in $(ip netns list | awk '{print $1}'); do
-    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p')
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    case "$ns" in vn-golden-*) ;; *) continue ;; esac
+    alias=$(nsenter --net="/var/run/netns/$ns" ip -o link show dev lo 2>/dev/null | sed -n 's/.* alias \([^ \\]*\).*/\1/p' || true)
     if [ "$alias" = "vnetmap:golden" ]; then dels+=("$ns"); fi
   done
   if [ ${#dels[@]} -gt 0 ]; then
