@@ -82,7 +82,8 @@ export function nodeFirewall(n: Extract<DesignNode, Routed>, addressesOf: (node:
   if (!fw) return undefined;
   const zones = new Map(fw.zones.map((z) => [z.name, z.ifaces]));
   // Only routers and L3 switches route (ip_forward): elsewhere the forward chain sees nothing.
-  const forwards = n.kind === 'router' || n.kind === 'l3-switch';
+  // A load balancer's node forwards too (services.ts).
+  const forwards = n.kind === 'router' || n.kind === 'l3-switch' || (n.services ?? []).some((x) => x.kind === 'load-balancer');
   const ifaces = (xs: string[]): string[] => [...new Set(xs.flatMap((x) => (x === 'self' ? [] : (zones.get(x) ?? [x]))).map(dev))];
   const nets = (xs: FirewallRule['source']): Net[] | undefined =>
     xs?.flatMap((a) => (a.cidr ? [{ network: a.cidr.network, prefix: a.cidr.prefix }] : (addressesOf(a.node ?? '') ?? []).map((ip) => ({ network: ip, prefix: 32 }))));

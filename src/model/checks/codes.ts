@@ -112,7 +112,7 @@ export const CODES: CodeInfo[] = [
   e('E-FW-PROTOCOL', 'A firewall rule has a port without protocol tcp or udp, or an ICMP type without protocol icmp.', 'Add the protocol the port or type belongs to.'),
   w('W-FW-SHADOWED', 'A firewall rule can never match: an earlier rule matches every packet it would.', 'Move it above that rule, or remove it.'),
   w('W-FW-NEVER', 'A firewall rule applies to no traffic its node sees: routed traffic on a node that does not route, loopback, or "dnat" on a node without port forwards.', 'Use "to: self" / "from: self" on hosts; drop "dnat" where nothing is forwarded.'),
-  w('W-FW-FORWARD-DROPPED', "A port forward or redirect leads into a firewall (the router's, or the target's own) that drops it for every client.", 'Allow it before the rule that drops it, e.g. { action: allow, from: outside, to: inside, dnat: true }.'),
+  w('W-FW-FORWARD-DROPPED', "A port forward, redirect or load balancer leads into a firewall (the router's, or the target's own) that drops it for every client.", 'Allow it before the rule that drops it, e.g. { action: allow, from: outside, to: inside, dnat: true }.'),
   // Services and workloads
   e('E-SVC-VALUE', 'A service value is out of range (a backend weight).', 'Use a value in the range the message gives.'),
   e('E-SVC-BACKENDS', 'A load balancer lists no backends.', 'List the real servers it spreads connections over.'),

@@ -86,8 +86,9 @@ const listPath = (r: FirewallRule, key: 'from' | 'to' | 'source' | 'destination'
 
 /** Rules that apply to no chain that sees packets on this node. */
 function checkNever(n: RoutedNode, f: Finding[]): void {
-  const forwards = n.kind === 'router' || n.kind === 'l3-switch';
-  const translates = n.kind === 'router' && n.nat.portForwards.length + n.nat.redirects.length > 0;
+  const lb = (n.services ?? []).some((x) => x.kind === 'load-balancer');
+  const forwards = n.kind === 'router' || n.kind === 'l3-switch' || lb;
+  const translates = lb || (n.kind === 'router' && n.nat.portForwards.length + n.nat.redirects.length > 0);
   for (const r of n.firewall!.rules) {
     const fromSelf = r.from?.includes('self');
     const toSelf = r.to?.includes('self');
@@ -107,9 +108,23 @@ function checkNever(n: RoutedNode, f: Finding[]): void {
  * (forward chain for a forward, input for a redirect) or on the target's own firewall.
  */
 function checkForwards(n: RoutedNode, fw: FwModel, owner: Map<number, RoutedNode>, addressesOf: (node: string) => number[] | undefined, f: Finding[]): void {
-  if (n.kind !== 'router') return;
   const zoneOf = (i: string) => n.firewall!.zones.find((z) => z.ifaces.includes(i))?.name ?? i;
   const self = netNode(n);
+  // A load balancer is a port forward to each backend: the forward chain sees its connections.
+  for (const lb of n.services ?? []) {
+    if (lb.kind !== 'load-balancer') continue;
+    const iif = holdersOf(n).find((h) => h.addresses.some((c) => c.ip === lb.vip))?.dev;
+    for (const b of lb.backends) {
+      const out = routeLookup(self, b.addr)?.iface.dev;
+      const v = decideForAnySource(fw, 'forward', { dst: b.addr, proto: lb.protocol, dport: b.port, ...(iif ? { iif } : {}), ...(out ? { oif: out } : {}), dnat: true });
+      if (v && v.verdict !== 'accept') {
+        const by = v.step ? `rule ${v.step.rule} (${v.step.label})` : `its forward policy ${v.verdict}`;
+        f.push(warning('W-FW-FORWARD-DROPPED', b.path, `load balancer ${lb.name} sends connections to ${formatIp(b.addr)}:${b.port}, which ${n.name}'s firewall then drops, ${by}; add a rule before it such as { action: allow${iif ? `, from: ${zoneOf(iif)}` : ''}${out ? `, to: ${zoneOf(out)}` : ''}, dnat: true }.`));
+        break;
+      }
+    }
+  }
+  if (n.kind !== 'router') return;
   for (const p of n.nat.portForwards) {
     const out = routeLookup(self, p.to)?.iface.dev;
     const v = decideForAnySource(fw, 'forward', { dst: p.to, proto: p.protocol, dport: p.toPort, iif: p.in, ...(out ? { oif: out } : {}), dnat: true });
