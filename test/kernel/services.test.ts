@@ -26,7 +26,7 @@ afterAll(async () => {
 function design(): string {
   const file = join(tmp, 'farm.yaml');
   const text = readFileSync(example('web-farm'), 'utf8')
-    .replace('      - { kind: tcp-proxy,', '      - { kind: load-balancer, name: sticky, vip: 198.51.100.80, port: 81, scheduler: sh, backends: [{ address: 10.0.1.11, port: 80 }, { address: 10.0.1.12, port: 80 }] }\n      - { kind: tcp-proxy,')
+    .replace('      - { kind: tcp-proxy,', '      - { kind: load-balancer, name: sticky, vip: 198.51.100.80, port: 81, scheduler: sh, backends: [{ address: 10.0.1.11, port: 80 }, { address: 10.0.1.12, port: 80 }] }\n      - { kind: load-balancer, name: dns-lb, vip: 198.51.100.80, port: 5353, protocol: udp, backends: [{ address: 10.0.1.11, port: 53 }, { address: 10.0.1.12, port: 53 }] }\n      - { kind: tcp-proxy,')
     .replace('    services:\n      - { kind: process, name: http, run: [python3', '    exec: [[sh, -c, "exit 3"], "true"]\n    services:\n      - { kind: process, name: http, run: [python3');
   writeFileSync(file, text);
   return file;
@@ -40,6 +40,8 @@ describe.skipIf(!isRoot)(`services on the real kernel${isRoot ? '' : ' (skipped:
     expect(res.exec.map((x) => `${x.node} ${x.argv.join(' ')} ${x.code}`).sort()).toEqual(['web1 sysctl -qw net.ipv4.tcp_fin_timeout=15 0', 'web2 sh -c exit 3 3', 'web2 true 0']);
     const ok = await verifyLive(plan, d, runner, { concurrency: 32, kinds: ['tcp', 'udp'] });
     expect(ok.checks.filter((c) => !c.ok).map((c) => `${c.from} ${c.to} ${c.detail ?? c.error ?? ''}`)).toEqual([]);
+    // A UDP balancer: every question from the client answered by a backend, both backends heard.
+    expect(ok.checks.filter((c) => c.kind === 'udp' && c.to.includes(':5353 ')).map((c) => `${c.from} ${c.observed} ${c.detail}`)).toContain('5 sources true all 2 backends answered');
     const sticky = ok.checks.filter((c) => c.to.includes(':81 ') && c.from === 'client');
     expect(sticky.map((c) => [c.observed, c.detail])).toEqual([[true, expect.stringMatching(/^4 connections answered by web[12]$/)]]);
     expect(ok.checks.some((c) => c.to.endsWith('every backend') && c.to.includes(':8080 ') && c.ok)).toBe(true);
