@@ -13,6 +13,7 @@ import { processStart } from '../../src/apply/daemons.js';
 import { planFromFile } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { readState } from '../../src/apply/state.js';
+import { labStatus } from '../../src/apply/status.js';
 import { verifyLive } from '../../src/verify/verify.js';
 import { example, isRoot, leftovers, NOTHING, nsOf, runner, uniqueLab } from './realize-helpers.js';
 
@@ -51,6 +52,10 @@ describe.skipIf(!isRoot)(`services on the real kernel${isRoot ? '' : ' (skipped:
     await runner.run(['ip', 'netns', 'exec', lvs, 'nft', 'flush', 'chain', 'ip', 'vnetmap', 'postrouting']);
     const proxy = readState(lab)!.daemons!['lvs.ssh-web1']!;
     process.kill(proxy.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    const st = await labStatus(lab, runner);
+    expect(st.daemons!.map((x) => `${x.name} ${x.running}`)).toEqual(['lvs.ssh-web1 false', 'lvs.dns true', 'web1.http true', 'web2.http true']);
+    expect(st.daemons![2]!.log).toMatch(/\/daemons\/web1\.http\/log$/);
     const broken = await verifyLive(plan, d, runner, { concurrency: 32, kinds: ['tcp'] });
     const bad = broken.checks.filter((c) => !c.ok);
     // The backends now see the client: the check says so; web1 and web2 lose the VIP's 8080 (their replies skip the director).
