@@ -87,6 +87,17 @@ export function reachabilityJson(r: Reachability, dr?: DomainResult): unknown {
       protocol: t.protocol,
       target: `${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}`,
       from: Object.fromEntries(r.classes.flatMap((c) => c.members.map((e) => [e.name, t.fromClass.get(c.id)!]))),
+      ...(t.backends
+        ? {
+            scheduler: t.scheduler,
+            backends: t.backends.map((b) => ({
+              target: `${b.node} ${formatIp(b.addr)}:${b.port}`,
+              from: Object.fromEntries(r.classes.flatMap((c) => c.members.map((e) => [e.name, b.fromClass.get(c.id)!]))),
+              // The source the backend sees, where it is not the client's own address (fullnat).
+              sees: Object.fromEntries(r.classes.flatMap((c) => (b.peerFrom.has(c.id) ? c.members.map((e) => [e.name, formatIp(b.peerFrom.get(c.id)!)]) : []))),
+            })),
+          }
+        : {}),
     })),
   };
 }
