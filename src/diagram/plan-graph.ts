@@ -136,12 +136,31 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
         const n = nsNode(o.namespace);
         own(n, o);
         for (const r of o.rules) n.lines.push(`nft ${natRuleText(r)}`);
+        if (o.filter) n.lines.push(`firewall: ${o.filter.rules.length} rules, ${o.filter.policy.input}/${o.filter.policy.forward}/${o.filter.policy.output}`);
         break;
       }
       case 'hosts': {
         const n = nsNode(o.namespace);
         own(n, o);
         n.lines.push(`/etc/hosts: ${o.entries.length} names`);
+        break;
+      }
+      case 'ipvs': {
+        const n = nsNode(o.namespace);
+        own(n, o);
+        n.lines.push(`ipvs ${o.protocol} ${o.vip}:${o.port} ${o.scheduler} → ${o.backends.length} backend${o.backends.length === 1 ? '' : 's'}`);
+        break;
+      }
+      case 'daemon': {
+        const n = nsNode(o.namespace);
+        own(n, o);
+        n.lines.push(`runs ${o.argv[0]!.slice(o.argv[0]!.lastIndexOf('/') + 1)}${o.port ? ` (${o.port.protocol}/${o.port.port})` : ''}`);
+        break;
+      }
+      case 'exec': {
+        const n = nsNode(o.namespace);
+        own(n, o);
+        n.lines.push(`exec ${o.argv[0]!.slice(o.argv[0]!.lastIndexOf('/') + 1)}`);
         break;
       }
     }

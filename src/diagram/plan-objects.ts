@@ -35,6 +35,10 @@ export function planObjectId(o: PlanObject): string {
       return `hosts:${o.namespace}`;
     case 'daemon':
       return `daemon:${o.name}`;
+    case 'ipvs':
+      return `ipvs:${o.namespace}/${o.name}`;
+    case 'exec':
+      return `exec:${o.namespace}/${o.realizes[0]}`;
   }
 }
 
@@ -51,6 +55,8 @@ export function natRuleText(r: NatRule): string {
       return `redirect ${r.in} ${r.protocol}/${r.port} → :${r.toPort}`;
     case 'hairpin-masquerade':
       return 'hairpin masquerade';
+    case 'lb':
+      return `lb ${r.name} ${r.protocol}/${r.port} ${r.daddr} → ${r.backends.map((b) => `${b.to}:${b.toPort}`).join(' | ')} (${r.scheduler}, ${r.mode})`;
   }
 }
 

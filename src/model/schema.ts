@@ -3,6 +3,8 @@
 // types live here; cross-references and network sense are checked in ./checks/.
 import { z } from 'zod';
 import { ATTACH_MODES, MACVLAN_MODES, SRIOV_MODES, STRATEGIES, VLAN_MAX, VLAN_MIN } from './limits.js';
+import { Firewall } from './schema-firewall.js';
+import { Exec, Services } from './services/index.js';
 
 const d = <T extends z.ZodType>(t: T, description: string): T => t.meta({ description });
 
@@ -35,6 +37,9 @@ const endpointBase = {
   gateway: d(Ip.optional(), 'Default gateway.'),
   routes: d(z.array(Route).optional(), 'Static routes.'),
   hosts: d(z.record(z.string(), Ip).optional(), 'Extra /etc/hosts entries inside this node.'),
+  firewall: d(Firewall.optional(), 'A stateful packet filter on this node: zones, default policies, ordered rules (docs/services.md).'),
+  services: Services.optional(),
+  exec: Exec.optional(),
 };
 
 export const Host = z.strictObject({

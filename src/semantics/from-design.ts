@@ -5,7 +5,9 @@ import type { Design } from '../model/types.js';
 import { isRouted } from '../model/types.js';
 import { attachAdjacent, attachClassKey, attachUnstable } from './attachments.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
+import { designAddresses, nodeFirewall } from './firewall.js';
 import { routerNat } from './nat-rules.js';
+import { balances, lbSteps, netServices } from './services.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
 
 export interface DesignModel extends NetModel {
@@ -18,6 +20,8 @@ const FORWARDS = new Set(['router', 'l3-switch']);
 export function designModel(d: Design, domains: DomainResult = broadcastDomains(d)): DesignModel {
   const nodes = new Map<string, NetNode>();
   const refOf = new Map<NetIface, string>();
+  // Firewall rules may name nodes: their addresses (interfaces and SVIs).
+  const addressesOf = designAddresses(d);
   const eps: Omit<Endpoint, 'name'>[] = [];
   for (const n of d.nodes) {
     if (!isRouted(n)) continue;
@@ -38,7 +42,10 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
       realizes: [`route:${n.name}/${k}`],
     }));
     if (n.gateway !== undefined) routes.push({ network: 0, prefix: 0, via: n.gateway, realizes: [`gateway:${n.name}`] });
-    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind), ifaces, routes, nat: n.kind === 'router' ? routerNat(n) : [], realizes: [`node:${n.name}`] });
+    const fw = n.firewall ? nodeFirewall(n, addressesOf) : undefined;
+    const services = netServices(n);
+    const nat = [...lbSteps(n), ...(n.kind === 'router' ? routerNat(n) : [])];
+    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind) || balances(n), ifaces, routes, nat, ...(fw ? { fw } : {}), ...(services.length ? { services } : {}), realizes: [`node:${n.name}`] });
   }
   const at = domains.attachments;
   const refIn = (i: NetIface) => refOf.get(i) ?? '';

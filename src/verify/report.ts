@@ -7,10 +7,10 @@ const MATRIX_MAX = 60;
 
 export function formatVerify(r: VerifyReport): string {
   const count = (k: string) => r.checks.filter((c) => c.kind === k).length;
-  const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp checks in ${(r.ms / 1000).toFixed(1)} s`];
+  const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp${count('udp') ? `, ${count('udp')} udp` : ''} checks in ${(r.ms / 1000).toFixed(1)} s`];
   if (r.sampled) out.push(`sampled: ${r.sampled.pairs.toLocaleString('en')} of ${r.sampled.ofPairs.toLocaleString('en')} ordered pairs (${r.sampled.perSource} targets per source, each endpoint probed as often, every pair of classes at least once); --all probes every pair`);
   const by = new Map<string, Check>();
-  for (const c of r.checks) if (c.kind !== 'tcp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
+  for (const c of r.checks) if (c.kind === 'ping' || c.kind === 'arp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
   if (r.endpoints.length <= MATRIX_MAX && by.size) {
     out.push(`observed (X: differs from the expectation${r.sampled ? ', ?: not probed' : ''})   ${LEGEND}`);
     const w = Math.max(...r.endpoints.map((e) => e.length), 4);
@@ -30,12 +30,12 @@ export function formatVerify(r: VerifyReport): string {
       out.push(`  ${String(i + 1).padStart(2)} ${a.padEnd(w)} ${cells.join(' ')}`);
     });
   }
-  const tcp = r.checks.filter((c) => c.kind === 'tcp');
+  const tcp = r.checks.filter((c) => c.kind === 'tcp' || c.kind === 'udp');
   if (tcp.length) {
-    const targets = [...new Set(tcp.map((c) => c.to))];
+    const targets = [...new Set(tcp.map((c) => `${c.kind} ${c.to}`))];
     for (const t of targets) {
-      const cs = tcp.filter((c) => c.to === t);
-      out.push(`tcp ${t}: lands from ${cs.filter((c) => c.observed).map((c) => c.from).join(' ') || '(none)'}`);
+      const cs = tcp.filter((c) => `${c.kind} ${c.to}` === t);
+      out.push(`${t}: lands from ${cs.filter((c) => c.observed).map((c) => c.from).join(' ') || '(none)'}`);
     }
   }
   const bad = r.checks.filter((c) => !c.ok);
