@@ -20,6 +20,10 @@
 #   {"batch": i, "line": n, "message": "what ip would have printed"}}
 # With --parse-only nothing is entered or sent: only "skipped" is meaningful (the unit tests check
 # that it speaks every line the renderer writes).
+# With --nft it loads nftables scripts (the `nsenter --net=NS -- nft -f -` of `up`) through
+# libnftables (vnetmap_nft.py): input {"tables": [{"netns": file, "text": script}]}, output
+# {"skipped": [all of them, where libnftables cannot be loaded], "failed": null | {"batch": i,
+# "line": 0, "message": what nft would have printed}}; it stops at the first that fails.
 # With --links it only reads: input {"netns": [files]}, output {"links": [{name: MAC} or null
 # where the namespace cannot be entered]} (what `ip -j link show` says of each device's address;
 # verify needs every endpoint's MAC, and one `ip` per namespace cost 2.7 s for 1,000 hosts).
@@ -36,6 +40,7 @@ import sys
 sys.dont_write_bytecode = True  # nothing written beside the scripts (an installed package's directory is read-only)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vnetmap_nl import Failed, attrs_of, enter  # noqa: E402
+import vnetmap_nft  # noqa: E402
 
 CLONE_NEWNET = 0x40000000
 NLMSG_ERROR, NLMSG_DONE = 2, 3
@@ -401,10 +406,28 @@ def links(libc, paths):
     return out
 
 
+def nft_tables(libc, tables):
+    """--nft: each table's script in its namespace, in order, until one fails."""
+    lib = vnetmap_nft.library()
+    if lib is None:
+        return {'skipped': list(range(len(tables))), 'failed': None}
+    for i, t in enumerate(tables):
+        try:
+            enter(libc, t['netns'])
+        except (Failed, OSError) as e:
+            return {'skipped': [], 'failed': {'batch': i, 'line': 0, 'message': str(e)}}
+        why = vnetmap_nft.load(lib, t['text'])
+        if why is not None:
+            return {'skipped': [], 'failed': {'batch': i, 'line': 0, 'message': why}}
+    return {'skipped': [], 'failed': None}
+
+
 def answer(libc, request, args):
     """What one run answers for `request` (the parsed input) with these command-line flags."""
     if '--links' in args:
         return {'links': links(libc, request['netns'])}
+    if '--nft' in args:
+        return nft_tables(libc, request['tables'])
     parse_only = '--parse-only' in args
     skipped = []
     failed = None

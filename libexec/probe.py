@@ -21,9 +21,10 @@
 #    "flush": bool (empty the neighbour caches between waves and at the end), pacing...}
 #   {"kind": "arp", "sources": [{"netns": file, "dev": "eth0"}], "targets": [[addresses] per source],
 #    "links": [netns files whose device MACs to report], pacing...}
-#   {"kind": "tcp", "listeners": [{"netns": file, "port": 80, "node": "pc1"}],
-#    "connects": [{"netns": file, "src": address, "addr": address, "port": 8080}], "token": "...", "timeout_ms": 2000,
-#    "flush": [netns files whose neighbour caches to empty afterwards]}
+#   {"kind": "tcp", "listeners": [{"netns": file, "port": 80, "node": "pc1", "protocol": "tcp"|"udp"}],
+#    "connects": [{"netns": file, "src": address, "addr": address, "port": 8080, "protocol": "tcp"|"udp", "open": bool}], "token": "...", "timeout_ms": 2000,
+#    "flush": [netns files whose neighbour caches to empty afterwards]}  (protocol: tcp when absent;
+#    open: a TCP connection to a workload's own port, answered "OPEN" once accepted)
 # pacing: "interval_us" (between two sends, all sources together), "timeout_ms" (first wait),
 #   "tries", "backoff" (each next wait is the previous times this), "deadline_ms".
 # Output (stdout, JSON): per kind, see ping(), arp(), tcp(). A failure that concerns one source,
@@ -474,35 +475,69 @@ def read_links():
 
 # --- tcp -------------------------------------------------------------------------------------
 
+# A UDP "connection" sends its question again this often until an answer or the timeout.
+UDP_RESEND = 0.3
+
+
+def udp_answer(sock, token, node):
+    """Answer every datagram waiting on a UDP listener from the address it was sent to (the
+    reply must leave from there, or conntrack would not translate it back through a forward)."""
+    while True:
+        try:
+            data, anc, _flags, peer = sock.recvmsg(2048, socket.CMSG_SPACE(12))
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            return
+        dst = b'\0' * 4
+        for level, kind, value in anc:
+            if level == socket.IPPROTO_IP and kind == IP_PKTINFO and len(value) >= 12:
+                dst = value[4:8]
+        info = struct.pack('=I4s4s', 0, dst, b'\0' * 4)
+        try:
+            sock.sendmsg([('%s %s %s\n' % (token, node, peer[0])).encode()], [(socket.IPPROTO_IP, IP_PKTINFO, info)], 0, peer)
+        except OSError:
+            pass
+
+
 def tcp(place, q):
     """
-    Listeners on every target, connections from every source. Output: {"listenerErrors":
-    {listener: why}, "connects": [{"answer": "TOKEN NODE PEER" or "", "error": why} ...]}: what
-    each connection read back; the listener writes its token, its node and the peer address it
-    saw. A refused or timed-out connection is an answer ("") as the network gives it.
+    Listeners on every target, connections from every source, over TCP or UDP. Output:
+    {"listenerErrors": {listener: why}, "connects": [{"answer": "TOKEN NODE PEER" or "", "error":
+    why} ...]}: what each connection read back; the listener writes its token, its node and the
+    peer address it saw. A refused or timed-out connection is an answer ("") as the network
+    gives it. A UDP client sends its question every UDP_RESEND seconds until it is answered.
     """
     token = q['token']
     listeners, lerrors = {}, {}
     for i, l in enumerate(q['listeners']):
-        def make(port=l['port']):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        udp = l.get('protocol') == 'udp'
+
+        def make(port=l['port'], udp=udp):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if udp:
+                s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
             s.bind(('0.0.0.0', port))
-            s.listen(256)
+            if not udp:
+                s.listen(256)
             return s
         try:
             listeners[i] = place.made_in(l['netns'], make)
         except Exception as e:
-            lerrors[str(i)] = 'cannot listen on port %d in %s: %s' % (l['port'], os.path.basename(l['netns']), why(e))
+            lerrors[str(i)] = 'cannot listen on %s port %d in %s: %s' % ('udp' if udp else 'tcp', l['port'], os.path.basename(l['netns']), why(e))
     sel = selectors.DefaultSelector()
     for i, s in listeners.items():
         s.setblocking(False)
-        sel.register(s, selectors.EVENT_READ, ('listen', i))
+        sel.register(s, selectors.EVENT_READ, ('udp-listen' if q['listeners'][i].get('protocol') == 'udp' else 'listen', i))
     out = [{'answer': ''} for _ in q['connects']]
     open_ = {}
+    udp_open = {}  # connect index -> time of its next question
     for k, c in enumerate(q['connects']):
-        def make(c=c):
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        udp = c.get('protocol') == 'udp'
+
+        def make(c=c, udp=udp):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
             s.bind((c['src'], 0))
             return s
         try:
@@ -518,13 +553,28 @@ def tcp(place, q):
                 out[k]['error'] = 'connect failed: %s' % os.strerror(err)
             continue
         open_[k] = s
-        sel.register(s, selectors.EVENT_WRITE, ('connect', k))
+        if udp:
+            udp_open[k] = 0.0
+            sel.register(s, selectors.EVENT_READ, ('read', k))
+        else:
+            sel.register(s, selectors.EVENT_WRITE, ('connect', k))
     buf = {}
     end = time.monotonic() + q.get('timeout_ms', 2000) / 1000
     while open_ and time.monotonic() < end:
-        for key, ev in sel.select(max(0.0, end - time.monotonic())):
+        now = time.monotonic()
+        for k, at in list(udp_open.items()):
+            if k in open_ and at <= now:
+                try:
+                    open_[k].send(b'vnetmap?')
+                except OSError:
+                    pass  # refused (ICMP port unreachable) or no route: the network's answer, asked again
+                udp_open[k] = now + UDP_RESEND
+        wake = min([end] + [t for k, t in udp_open.items() if k in open_])
+        for key, ev in sel.select(max(0.0, min(wake, end) - time.monotonic())):
             what, i = key.data
-            if what == 'listen':
+            if what == 'udp-listen':
+                udp_answer(key.fileobj, token, q['listeners'][i]['node'])
+            elif what == 'listen':
                 while True:
                     try:
                         conn, peer = key.fileobj.accept()
@@ -546,6 +596,13 @@ def tcp(place, q):
                     s.close()
                     del open_[i]
                     continue
+                if q['connects'][i].get('open'):
+                    # A workload's own port: that it accepted the connection is all there is to see.
+                    out[i]['answer'] = 'OPEN'
+                    sel.unregister(s)
+                    s.close()
+                    del open_[i]
+                    continue
                 sel.modify(s, selectors.EVENT_READ, ('read', i))
             else:
                 s = key.fileobj
@@ -554,6 +611,8 @@ def tcp(place, q):
                 except (BlockingIOError, InterruptedError):
                     continue
                 except OSError:
+                    if i in udp_open:
+                        continue  # an ICMP error for an earlier question: keep asking until the timeout
                     data = b''
                 buf[i] = buf.get(i, b'') + data
                 if not data or b'\n' in buf[i]:

@@ -37,5 +37,6 @@ export { predict, type Prediction } from './semantics/prediction.js';
 export { verifyLive, type VerifyReport, type Check as VerifyCheck } from './verify/verify.js';
 export { formatVerify } from './verify/report.js';
 export { verifyHtmlReport } from './verify/report-html.js';
-export { draw, drawSvg, drawHtml, drawMermaid, drawDot, graphs as diagramGraphs, layouts as diagramLayouts, type Side as DrawSide, type DrawFormat, type TraceRequest } from './diagram/draw.js';
+export { draw, drawSvg, drawHtml, drawMermaid, drawDot, graphs as diagramGraphs, layouts as diagramLayouts, type Side as DrawSide, type DrawFormat, type TraceRequest, type DrawOptions, type GroupMode } from './diagram/draw.js';
+export { serveServer, type ServeOptions } from './serve/server.js';
 export { place, roundRobin, randomPlacement, chassisNames, explainPlacement, loadRatio, type Placement, type PlaceOptions, type Pin } from './placement/index.js';

@@ -24,6 +24,7 @@ import { currentDrift, reconcile } from './reconcile.js';
 import { runSteps, type PhaseTime } from './run-steps.js';
 import { readState, writeState, type DaemonIdentity, type LabState } from './state.js';
 import type { Phase } from '../render/steps.js';
+import { runExecs, type ExecOutcome } from './workloads.js';
 
 export interface UpOptions {
   /** The file the design was read from: `vnetmap verify` and `up` read it again. */
@@ -58,6 +59,8 @@ export interface UpResult {
   left: { drift: Drift; why: string }[];
   commands: number;
   ms: number;
+  /** The exec: commands this run ran (those of namespaces it built), failures included. */
+  exec: ExecOutcome[];
   /** Wall time of each phase that ran, in order (preflight and state writes are in `ms` only; hosts files are written during config, and their time is also within config's). */
   phases: PhaseTime[];
 }
@@ -89,7 +92,7 @@ async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions & { desig
     throw new UserError(`lab "${plan.lab}" is running, built from ${prev.designFile}; ${opts.designFile} has the same name. Give this one another name (--lab NAME), remove the other ("vnetmap down ${plan.lab}"), or replace it with --force.`);
   if (opts.design !== undefined && opts.designFile === join(labRunDir(plan.lab), 'design.yaml')) keepDesign(plan.lab, opts.design);
   const total = namespacesOf(plan).length;
-  const result = (action: UpResult['action'], rest: Partial<UpResult> = {}): UpResult => ({ lab: plan.lab, action, namespaces: total, rebuilt: [], repaired: [], left: [], commands: 0, phases: [], ...rest, ms: Date.now() - t0 });
+  const result = (action: UpResult['action'], rest: Partial<UpResult> = {}): UpResult => ({ lab: plan.lab, action, namespaces: total, rebuilt: [], repaired: [], left: [], commands: 0, phases: [], exec: [], ...rest, ms: Date.now() - t0 });
   if (!prev) {
     const built = await build(plan, fullScope(plan), {}, runner, opts);
     return result('created', built);
@@ -101,7 +104,7 @@ async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions & { desig
   if (prev.designFile !== opts.designFile) writeState({ ...prev, designFile: opts.designFile }); // --force: the lab is this design's from now on
   if (same && !drift.length) return result('unchanged');
   const broken = drift.filter((d) => d.what === 'netns' && d.kind === 'missing').map((d) => d.namespace!);
-  let built: Pick<UpResult, 'rebuilt' | 'commands' | 'phases'> = { rebuilt: [], commands: 0, phases: [] };
+  let built: Pick<UpResult, 'rebuilt' | 'commands' | 'phases' | 'exec'> = { rebuilt: [], commands: 0, phases: [], exec: [] };
   if (!same || broken.length) {
     const inc = rebuildScope(prev.plan, plan, broken);
     if (!inc) {
@@ -125,12 +128,13 @@ async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions & { desig
     repaired: [...drift.filter((d) => !rest.some((r) => r.object === d.object && r.detail === d.detail) && !fixed?.repaired.includes(d)), ...(fixed?.repaired ?? [])],
     left: fixed?.left ?? [],
     commands: built.commands + (fixed?.commands ?? 0),
+    exec: built.exec,
     phases: [...built.phases, ...(fixed?.phases ?? [])],
   });
 }
 
 /** Build `scope` of the plan; a failure removes the lab again (the only state known to be clean). */
-async function build(plan: Plan, scope: Scope, identities: Record<string, string>, runner: Runner, opts: UpOptions & { designFile: string }, prevDaemons?: Record<string, DaemonIdentity>): Promise<Pick<UpResult, 'rebuilt' | 'commands' | 'phases'>> {
+async function build(plan: Plan, scope: Scope, identities: Record<string, string>, runner: Runner, opts: UpOptions & { designFile: string }, prevDaemons?: Record<string, DaemonIdentity>): Promise<Pick<UpResult, 'rebuilt' | 'commands' | 'phases' | 'exec'>> {
   await preflight(plan, scope, runner);
   const journal: Journal = {
     lab: plan.lab,
@@ -148,9 +152,10 @@ async function build(plan: Plan, scope: Scope, identities: Record<string, string
   // Daemons of kept namespaces run on; those this run starts are added as they start.
   const daemons: Record<string, DaemonIdentity> = { ...(prevDaemons ?? {}) };
   let phase: Phase = 'netns';
+  let phases: PhaseTime[];
   try {
     writeJournal(journal);
-    const phases = await runSteps(steps, runner, {
+    phases = await runSteps(steps, runner, {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       interrupted: `interrupted; lab "${plan.lab}" was removed again.`,
@@ -168,7 +173,6 @@ async function build(plan: Plan, scope: Scope, identities: Record<string, string
     const nft = plan.objects.some((o) => o.kind === 'nft') ? await nftListings(runner, plan) : undefined;
     writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString(), identities, ...(nft ? { nft } : {}), ...(Object.keys(daemons).length ? { daemons } : {}), ...linkStates(readState(plan.lab), scope.create) });
     writeJournal({ ...journal, phase: 'done' });
-    return { rebuilt: [...scope.create].sort(), commands: steps.length, phases };
   } catch (e) {
     // Everything of a fresh lab was created by this run; an incremental run already removed
     // the namespaces it rebuilds, so removing the lab is the only state we know to be clean.
@@ -181,6 +185,9 @@ async function build(plan: Plan, scope: Scope, identities: Record<string, string
     if (env) throw new EnvironmentError(`${env}; lab "${plan.lab}" was removed again.`);
     throw e;
   }
+  // Workloads' one-off commands, once the twin stands: a failing one is reported, the lab stays.
+  const exec = await runExecs(plan, scope.create, runner);
+  return { rebuilt: [...scope.create].sort(), commands: steps.length, phases, exec };
 }
 
 /**

@@ -165,7 +165,7 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
     const planned = `${o.family ?? 'ip'} ${o.table}`;
     const was = nftSnapshot?.[nftKey(ns, o)] ?? nftSnapshot?.[ns]; // older states keyed it by namespace alone
     if (!seen.tables.includes(planned) || (res && res.code !== 0)) {
-      out.push({ kind: 'missing', what: 'nft', object: `${ns} nft table ${planned}`, detail: `table not loaded (${o.rules.length} rules planned)`, namespace: ns, key: planned, realizes: o.realizes });
+      out.push({ kind: 'missing', what: 'nft', object: `${ns} nft table ${planned}`, detail: `table not loaded (${o.filter?.rules.length ?? o.rules.length} rules planned)`, namespace: ns, key: planned, realizes: o.realizes });
     } else if (res && was !== undefined && res.stdout !== was) {
       out.push({ kind: 'different', what: 'nft', object: `${ns} nft table ${planned}`, detail: `rules differ from what up loaded (${describeNftChange(was, res.stdout)})`, namespace: ns, key: planned, realizes: o.realizes });
     }

@@ -55,10 +55,12 @@ function failedTrials(stderr: string): Set<Trial> {
 async function probe(runner: Runner): Promise<Capabilities> {
   // Independent trials, at once: the kernel's may wait behind the clean-up of namespaces deleted
   // just before (seconds after a large `down`), and the OVS ones need only ovsdb-server.
-  const [devices, nft, ovs] = await Promise.all([
+  // IPVS: ipvsadm lists the (empty) table of a fresh namespace only where the kernel has ip_vs.
+  const [devices, nft, ovs, ipvs] = await Promise.all([
     runner.run(inThrowawayNs(['ip', '-force', '-batch', '-']), { input: batch(TRIALS.map((t) => t[1])), allowFail: true }),
     runner.run(inThrowawayNs(['nft', 'add', 'table', 'ip', 'vnprobe']), { allowFail: true }),
     runner.run(['ovs-vsctl', '--timeout=3', 'show'], { allowFail: true }).then(async (r) => (r.code === 0 ? { ovs: true, datapath: await ovsDatapathOf(runner) } : { ovs: false, datapath: 'netdev' as const })),
+    runner.run(inThrowawayNs(['ipvsadm', '-Ln']), { allowFail: true }).catch(() => ({ code: 1 })),
   ]);
   const failed = failedTrials(devices.stderr);
   // unshare itself failing (not root, no user namespaces) names no line of the batch.
@@ -77,6 +79,7 @@ async function probe(runner: Runner): Promise<Capabilities> {
     vxlan: has('vxlan'),
     nftables: nft.code === 0,
     tunnels: { gre: has('gre'), gretap: has('gretap'), ipip: has('ipip'), wireguard: has('wireguard'), tun: has('tun') },
+    ipvs: ipvs.code === 0,
   };
 }
 

@@ -1,6 +1,8 @@
 // `status`: what a lab's state says it built, what the host shows, and the drift between them
 // (drift.ts: every object kind of the plan). The host is read by observe-lab.ts in a handful of
 // processes whatever the lab's size.
+import { daemonRunning } from './daemons.js';
+import { daemonLog } from '../render/daemons.js';
 import type { Runner } from '../exec/runner.js';
 import type { ObservedLink } from '../observe/ip-json.js';
 import type { SeenNamespace } from '../observe/namespace.js';
@@ -34,6 +36,8 @@ export interface LabStatus {
   /** Link ends set down on purpose (vnetmap link), and impaired ones. */
   cuts?: Cut[];
   impairments?: ImpairmentState[];
+  /** The twin's daemons (proxies, workloads, ...): whether each is still the process up started, and its log. */
+  daemons?: { name: string; namespace: string | null; realizes: string[]; argv: string[]; running: boolean; pid?: number; log: string }[];
 }
 
 /** A namespace's devices in the shape `status` has always shown (ip -j addr show's). */
@@ -64,5 +68,11 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
     const seen = obs.namespaces.get(name);
     return { name, ...(p?.node ? { node: p.node } : {}), ...(p ? { role: p.role } : {}), exists: !!seen, interfaces: seen ? interfacesOf(seen) : [] };
   });
-  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: withoutCuts(st.plan, labDrift(st.plan, obs, st.nft), st.cuts), ...(st.cuts?.length ? { cuts: st.cuts } : {}), ...(st.impairments?.length ? { impairments: st.impairments } : {}) };
+  const daemons = st.plan.objects.flatMap((o) => {
+    if (o.kind !== 'daemon') return [];
+    const id = st.daemons?.[o.name];
+    const running = daemonRunning(id, o.namespace);
+    return [{ name: o.name, namespace: o.namespace, realizes: o.realizes, argv: o.argv, running, ...(running && id ? { pid: id.pid } : {}), log: daemonLog(lab, o.name) }];
+  });
+  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: withoutCuts(st.plan, labDrift(st.plan, obs, st.nft), st.cuts), ...(daemons.length ? { daemons } : {}), ...(st.cuts?.length ? { cuts: st.cuts } : {}), ...(st.impairments?.length ? { impairments: st.impairments } : {}) };
 }

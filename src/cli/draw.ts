@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, Option } from 'commander';
-import type { DrawFormat, Side } from '../diagram/draw.js';
+import type { DrawFormat, GroupMode, Side } from '../diagram/draw.js';
 import { UserError } from '../errors.js';
 import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
@@ -29,6 +29,7 @@ interface Opts {
   side: Side;
   trace?: string[];
   tracePort?: string;
+  group: GroupMode;
   engine: string;
   chassis?: string;
 }
@@ -58,6 +59,11 @@ export function register(program: Command): void {
     .addOption(new Option('--format <f>', 'output format, overriding the extension').choices(FORMATS))
     .option('--trace <endpoints...>', 'overlay the path of a packet: SRC DST (names, refs or addresses)')
     .option('--trace-port <port>', 'with --trace: a TCP packet to this port instead of a ping')
+    .addOption(
+      new Option('--group <when>', 'draw 8 or more identical hosts on one switch as one group box (HTML: click it to list them): auto = above 300 boxes')
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
     .addOption(new Option('--engine <e>', 'the twin of this engine: kernel (Linux objects) or ovn (logical switches and routers over chassis)').choices([...ENGINES]).default('kernel'))
     .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate')
     .action(async (given: string | undefined, opts: Opts) => {
@@ -86,7 +92,7 @@ export function register(program: Command): void {
       }
       // Loaded on demand: elkjs is a large bundle every other command would pay for at start-up.
       const { draw } = await import('../diagram/draw.js');
-      const text = await draw(loaded.design, plan, format, opts.side, trace, ovn ? ovnGraph(ovn, loaded.design) : undefined);
+      const text = await draw(loaded.design, plan, format, opts.side, trace, { group: opts.group, ...(ovn ? { twin: ovnGraph(ovn, loaded.design) } : {}) });
       if (opts.output) {
         writeFileSync(opts.output, text);
         process.stderr.write(`vnetmap: wrote ${opts.output} (${format}, ${opts.side === 'both' ? 'design and twin' : opts.side})\n`);

@@ -21,8 +21,9 @@ import * as completion from './completion.js';
 import * as capture from './capture.js';
 import * as chassis from './chassis.js';
 import * as consoleCmd from './console.js';
+import * as serve from './serve.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, consoleCmd, capture, chassis, completion, link];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, consoleCmd, capture, serve, chassis, completion, link];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')

@@ -26,6 +26,7 @@ function show(s: LabStatus, detail: boolean): string {
   if (s.ovsBridges.length) out.push(`  ovs bridges: ${s.ovsBridges.join(' ')}`);
   for (const c of s.cuts ?? []) out.push(`  link down: ${c.end} (${c.ref}, ${c.namespace ?? '(root)'}/${c.dev}) since ${c.at}; "vnetmap link ${s.lab} ${c.end} up" brings it back`);
   for (const i of s.impairments ?? []) out.push(`  impaired: ${i.end} (${i.namespace ?? '(root)'}/${i.dev}): ${impairmentText(i.impairment)} (tc ${i.qdisc})`);
+  for (const d of s.daemons ?? []) out.push(`  daemon ${d.name} (${d.realizes.join(', ')}): ${d.running ? `running, pid ${d.pid}` : 'NOT RUNNING'}; ${d.argv.join(' ')}; log ${d.log}`);
   for (const d of s.drift) out.push(`  drift: ${d.kind} ${d.object}: ${d.detail}`);
   return out.join('\n');
 }

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { isQuiet, note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatProblems } from '../model/format.js';
+import { execFailure } from '../apply/workloads.js';
 import { applyPlan } from '../apply/apply.js';
 import { noteKernelCleanup } from './kernel-note.js';
 import { defaultDesign, planFromFile } from '../apply/design.js';
@@ -135,6 +136,10 @@ export function register(program: Command): void {
       for (const d of res.repaired) process.stdout.write(`  repaired: ${d.kind} ${d.object}: ${d.detail}\n`);
       for (const l of res.left) process.stdout.write(`  left alone: ${l.drift.object}: ${l.drift.detail} (${l.why})\n`);
       if (!isQuiet()) for (const d of plan.deviations) process.stdout.write(`  note: ${d.message}\n`);
+      const failed = res.exec.filter((x) => x.code !== 0);
+      if (res.exec.length && !isQuiet()) process.stdout.write(`  exec: ${res.exec.length - failed.length} of ${res.exec.length} command(s) succeeded\n`);
+      for (const x of failed) process.stderr.write(`vnetmap: ${execFailure(x)}\n`);
+      if (failed.length) process.exitCode = 1;
       if ((res.action === 'created' || res.action === 'updated') && !isQuiet()) process.stdout.write(`  try: vnetmap status ${res.lab} · vnetmap exec ${res.lab} NODE -- ping ... · vnetmap down ${res.lab}\n`);
     });
 }

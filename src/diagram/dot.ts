@@ -31,7 +31,9 @@ export function toDot(gs: DiagramGraph[]): string {
         } else {
           const d = domainOf.get(n.id);
           const fill = d === undefined ? '' : `, fillcolor="${DOMAIN_COLORS[d % DOMAIN_COLORS.length]}33"`;
-          out.push(`${ind}${id(n.id)} [label=${q(label)}, shape=${SHAPE[n.shape] ?? 'box'}${fill}, comment=${q(n.refs.join(' '))}];`);
+          // A group (collapse.ts): a double-bordered box; the comment names its members.
+          const extra = n.members ? `, peripheries=2, comment=${q(`groups ${n.members.map((m) => m.id).join(' ')}`)}` : `, comment=${q(n.refs.join(' '))}`;
+          out.push(`${ind}${id(n.id)} [label=${q(label)}, shape=${SHAPE[n.shape] ?? 'box'}${fill}${extra}];`);
         }
       }
     };

@@ -1,6 +1,7 @@
 // The diagram graph: what both sides (design and Linux twin) are turned into before layout.
 // It is plain data so that the SVG, Mermaid and Graphviz writers and the tests all read the
 // same thing; only layout.ts adds coordinates.
+import { eastAsianWidth } from 'get-east-asian-width';
 import type { Ref } from '../plan/types.js';
 
 /** Shapes a network engineer recognises; each has one drawing in shapes.ts. */
@@ -17,7 +18,9 @@ export type Shape =
   | 'root-ns'
   | 'bridge'
   | 'ovs-bridge'
-  | 'dev';
+  | 'dev'
+  /** Several identical nodes drawn as one (collapse.ts); its members are in `members`. */
+  | 'group';
 
 /** Shapes drawn as frames around other nodes (ELK compound nodes). */
 export const FRAME_SHAPES: ReadonlySet<Shape> = new Set(['server', 'netns', 'root-ns']);
@@ -38,6 +41,8 @@ export interface DNode {
   children: DNode[];
   /** On the path of a traced packet (draw --trace). */
   traced?: boolean;
+  /** A group box's members, as they were before collapse.ts folded them into it. */
+  members?: DNode[];
 }
 
 export type EdgeStyle = 'link' | 'trunk' | 'vnic' | 'veth' | 'member' | 'macvlan' | 'vlan' | 'ovs-port' | 'tunnel';
@@ -102,4 +107,19 @@ export const FONT = 'DejaVu Sans Mono, Menlo, Consolas, monospace';
 export const TITLE_PX = 12;
 export const LINE_PX = 10.5;
 export const CHAR_W = 0.602; // em advance of DejaVu Sans Mono, Menlo and Consolas alike
-export const textWidth = (s: string, px: number): number => Math.ceil([...s].length * px * CHAR_W);
+/**
+ * Columns a string takes in a monospace font: East Asian wide and full-width characters (CJK,
+ * kana, hangul, full-width forms, most emoji) take two, as terminals draw them. A browser draws
+ * them from a CJK fallback font about 1 em wide, less than two columns (1.204 em): the label fits.
+ */
+export function columns(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    // Combining marks and zero-width joiners take no column of their own.
+    if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) continue;
+    n += cp < 0x1100 ? 1 : eastAsianWidth(cp, { ambiguousAsWide: false });
+  }
+  return n;
+}
+export const textWidth = (s: string, px: number): number => Math.ceil(columns(s) * px * CHAR_W);

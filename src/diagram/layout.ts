@@ -44,6 +44,8 @@ export const ROOT_OPTIONS: Record<string, string> = {
 
 /** Beyond this many boxes, trade some crossing minimisation for time (1,000-host designs). */
 const BIG = 300;
+/** Beyond this many boxes (or in a grouped picture, which stands for more), crowds are folded into grids. */
+const FOLD = 100;
 const BIG_OPTIONS: Record<string, string> = {
   'elk.layered.thoroughness': '1',
   'elk.layered.considerModelOrder.strategy': 'NONE',
@@ -95,11 +97,13 @@ function engine(): Promise<ELK> {
 export const r1 = (v: number) => Math.round(v * 10) / 10;
 
 export async function layout(g: DiagramGraph): Promise<Layout> {
-  const big = nodeCount(g.nodes) > BIG;
-  const options = big ? { ...ROOT_OPTIONS, ...BIG_OPTIONS } : ROOT_OPTIONS;
-  // Small diagrams go through ELK whole (their pictures are pinned by review); big ones first
-  // fold each crowd of hosts hanging off one switch into a grid block (see leaf-grid.ts).
-  const r = (big && (await gridLayout(g, options, runElk))) || (await runElk(g.nodes, g.edges, options));
+  const count = nodeCount(g.nodes);
+  const options = count > BIG ? { ...ROOT_OPTIONS, ...BIG_OPTIONS } : ROOT_OPTIONS;
+  // Small diagrams go through ELK whole (their pictures are pinned by review); bigger ones first
+  // fold each crowd of hosts, or of pods, hanging off one node into a grid block (leaf-grid.ts,
+  // pods.ts). A grouped diagram (collapse.ts) has few boxes but may still be a tree of many pods.
+  const grouped = [...walk(g.nodes)].some((w) => w.node.members);
+  const r = ((count > FOLD || grouped) && (await gridLayout(g, options, runElk))) || (await runElk(g.nodes, g.edges, options));
   return { graph: g, width: r.width, height: r.height, nodes: r.nodes, edges: r.edges, groups: placeGroups(g.groups, r.nodes, r.edges) };
 }
 

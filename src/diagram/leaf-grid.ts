@@ -10,6 +10,7 @@
 // (namespaces holding devices) are laid out once per distinct shape and copied.
 import type { DEdge, DiagramGraph, DNode } from './graph.js';
 import { node, textWidth, walk, LINE_PX } from './graph.js';
+import { findPods } from './pods.js';
 import { LABEL_H, leafSize, r1, type ElkResult, type ElkRun, type PlacedEdge, type PlacedLabel, type PlacedNode, type Point } from './layout.js';
 
 /** Fewer leaves than this on one hub are left to ELK: a short row reads better than a grid. */
@@ -17,6 +18,8 @@ const MIN_LEAVES = 8;
 const BPAD = 12; // block padding, left/right/bottom
 const GAP_X = 16; // between grid columns; the spine runs in the middle of it
 const LANE = 4; // the bus lane's offset inside the band
+/** Width over height a grid block aims at (a screen's). */
+const ASPECT = 1.6;
 
 interface Group {
   hub: string;
@@ -35,12 +38,45 @@ interface Placed {
 }
 
 /** The folded layout, or undefined when the graph has no crowd worth folding. */
-export async function gridLayout(g: DiagramGraph, options: Record<string, string>, run: ElkRun): Promise<ElkResult | undefined> {
+export async function gridLayout(g0: DiagramGraph, options: Record<string, string>, run: ElkRun): Promise<ElkResult | undefined> {
   // Above each row: the bus lane and the two port labels of each drop. (Computed here, not at
   // module level: layout.ts and this file import each other.)
   const BAND = 2 * LABEL_H + 10;
   const topOf = new Map<string, string>();
-  for (const t of g.nodes) for (const w of walk([t])) topOf.set(w.node.id, t.id);
+  for (const t of g0.nodes) for (const w of walk([t])) topOf.set(w.node.id, t.id);
+  // Pods (pods.ts) are laid out on their own first, then stand in as leaves of their hub.
+  const pods = findPods(
+    g0.nodes.map((n) => n.id),
+    g0.edges.map((e) => [topOf.get(e.source)!, topOf.get(e.target)!]),
+    MIN_LEAVES,
+  );
+  const pre = new Map<string, Placed>();
+  let g = g0;
+  if (pods.length) {
+    const podOf = new Map<string, string>();
+    for (const p of pods) for (const m of p.members) podOf.set(m, `__pod ${p.root}`);
+    for (const p of pods) {
+      const id = `__pod ${p.root}`;
+      const nodes = g0.nodes.filter((n) => podOf.get(n.id) === id);
+      const edges = g0.edges.filter((e) => podOf.get(topOf.get(e.source)!) === id && podOf.get(topOf.get(e.target)!) === id);
+      const sub = { ...g0, nodes, edges, groups: [] };
+      const r = (await gridLayout(sub, options, run)) ?? (await run(nodes, edges, options));
+      pre.set(id, { nodes: r.nodes, edges: r.edges, w: r.width, h: r.height });
+    }
+    const done = new Set<string>();
+    g = {
+      ...g0,
+      nodes: g0.nodes.flatMap((n) => {
+        const id = podOf.get(n.id);
+        if (!id) return [n];
+        if (done.has(id)) return [];
+        done.add(id);
+        return [node(id, 'host', '')];
+      }),
+      edges: g0.edges.filter((e) => !(podOf.has(topOf.get(e.source)!) && podOf.get(topOf.get(e.source)!) === podOf.get(topOf.get(e.target)!))),
+    };
+    for (const [id, t] of topOf) if (podOf.has(t)) topOf.set(id, podOf.get(t)!);
+  }
   const nbrs = new Map<string, Set<string>>();
   for (const e of g.edges) {
     const a = topOf.get(e.source)!;
@@ -93,17 +129,20 @@ export async function gridLayout(g: DiagramGraph, options: Record<string, string
   }
   for (const [id, n] of trunkUsers) if (n > 1) delete trunks.get(id)!.tail;
 
-  const placed = await placeLeaves([...groupOfLeaf.keys()].map((id) => g.nodes.find((n) => n.id === id)!), inside, options, run);
+  const placed = await placeLeaves([...groupOfLeaf.keys()].map((id) => g.nodes.find((n) => n.id === id)!), inside, options, run, pre);
 
   // Each block: a grid of near-square aspect (wider than tall, as screens are).
   const sizes = new Map<string, { width: number; height: number }>();
   const grids = new Map<string, { cols: number; cw: number; rh: number; cell: Map<string, { r: number; c: number }> }>();
   for (const gr of groups.values()) {
     const n = gr.leaves.length;
-    const rows = Math.ceil(n / Math.ceil(Math.sqrt(n * 2.5)));
-    const cols = Math.ceil(n / rows);
     const cw = Math.max(...gr.leaves.map((l) => placed.get(l.id)!.w));
     const rh = Math.max(...gr.leaves.map((l) => placed.get(l.id)!.h));
+    // Columns for a block ASPECT times as wide as tall, whatever the cells' own shape (a grid of
+    // wide pods gets fewer columns than a grid of hosts), then rows evened out.
+    const want = Math.sqrt((ASPECT * n * (BAND + rh)) / (cw + GAP_X));
+    const rows = Math.ceil(n / Math.min(n, Math.max(1, Math.round(want))));
+    const cols = Math.ceil(n / rows);
     const cell = new Map(gr.leaves.map((l, k) => [l.id, { r: Math.floor(k / cols), c: k % cols }]));
     grids.set(gr.block.id, { cols, cw, rh, cell });
     sizes.set(gr.block.id, { width: 2 * BPAD + cols * cw + (cols - 1) * GAP_X, height: rows * (BAND + rh) + BPAD });
@@ -255,7 +294,7 @@ export async function gridLayout(g: DiagramGraph, options: Record<string, string
     }
   }
   const all = [...res.edges.filter((e) => !trunks.has(e.edge.id)), ...inner, ...cables];
-  const order = new Map(g.edges.map((e, i) => [e.id, i]));
+  const order = new Map(g0.edges.map((e, i) => [e.id, i]));
   all.sort((a, b) => order.get(a.edge.id)! - order.get(b.edge.id)!);
   return { width: res.width, height: res.height, nodes, edges: all };
 }
@@ -282,11 +321,16 @@ function dedupe(ps: Point[]): Point[] {
 
 /** Each leaf's own layout, relative to its top-left corner. Plain boxes are sized directly;
  * frames go through ELK once per distinct shape (sizes, structure, inner cables) and are copied. */
-async function placeLeaves(leaves: DNode[], inside: Map<string, DEdge[]>, options: Record<string, string>, run: ElkRun): Promise<Map<string, Placed>> {
+async function placeLeaves(leaves: DNode[], inside: Map<string, DEdge[]>, options: Record<string, string>, run: ElkRun, pre: Map<string, Placed>): Promise<Map<string, Placed>> {
   const out = new Map<string, Placed>();
   const reps = new Map<string, DNode>();
   const sigOf = new Map<string, string>();
   for (const l of leaves) {
+    const known = pre.get(l.id);
+    if (known) {
+      out.set(l.id, known);
+      continue;
+    }
     const edges = inside.get(l.id) ?? [];
     if (!l.children.length && !edges.length) {
       const s = leafSize(l);

@@ -29,10 +29,11 @@ export function toMermaid(gs: DiagramGraph[]): string {
           emit(x.children, depth + 1);
           out.push(`${ind}end`);
         } else {
-          const [open, close] = x.shape === 'router' ? ['([', '])'] : x.shape === 'external' ? ['((', '))'] : x.shape === 'vm' ? ['(', ')'] : ['[', ']'];
+          // A group (collapse.ts) is Mermaid's "subroutine" box, a rectangle with double sides.
+          const [open, close] = x.shape === 'router' ? ['([', '])'] : x.shape === 'external' ? ['((', '))'] : x.shape === 'vm' ? ['(', ')'] : x.members ? ['[[', ']]'] : ['[', ']'];
           out.push(`${ind}${idOf(x.id)}${open}"${text}"${close}`);
         }
-        out.push(`${ind}%% ${x.id}${x.refs.length ? ` realizes ${x.refs.join(' ')}` : ''}`);
+        out.push(`${ind}%% ${x.id}${x.members ? ` groups ${x.members.map((m) => m.id).join(' ')}` : x.refs.length ? ` realizes ${x.refs.join(' ')}` : ''}`);
       }
     };
     emit(g.nodes, 0);

@@ -146,6 +146,7 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
         const n = nsNode(o.namespace);
         own(n, o);
         for (const r of o.rules) n.lines.push(`nft ${natRuleText(r)}`);
+        if (o.filter) n.lines.push(`firewall: ${o.filter.rules.length} rules, ${o.filter.policy.input}/${o.filter.policy.forward}/${o.filter.policy.output}`);
         break;
       }
       case 'hosts': {
@@ -161,11 +162,22 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
         if (o.spec.bgp) n.lines.push(`bgp as ${o.spec.bgp.asn}, ${o.spec.bgp.neighbors.length} neighbours`);
         break;
       }
-      case 'daemon': {
-        // The process runs in its namespace: drawn as a line there (FRR's daemons, a TUN's socat).
+      case 'ipvs': {
         const n = nsNode(o.namespace);
         own(n, o);
-        n.lines.push(`daemon ${o.argv[0]!.split('/').pop()}`);
+        n.lines.push(`ipvs ${o.protocol} ${o.vip}:${o.port} ${o.scheduler} → ${o.backends.length} backend${o.backends.length === 1 ? '' : 's'}`);
+        break;
+      }
+      case 'daemon': {
+        const n = nsNode(o.namespace);
+        own(n, o);
+        n.lines.push(`runs ${o.argv[0]!.slice(o.argv[0]!.lastIndexOf('/') + 1)}${o.port ? ` (${o.port.protocol}/${o.port.port})` : ''}`);
+        break;
+      }
+      case 'exec': {
+        const n = nsNode(o.namespace);
+        own(n, o);
+        n.lines.push(`exec ${o.argv[0]!.slice(o.argv[0]!.lastIndexOf('/') + 1)}`);
         break;
       }
     }

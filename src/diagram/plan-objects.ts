@@ -39,6 +39,10 @@ export function planObjectId(o: PlanObject): string {
       return `routing:${o.namespace}`;
     case 'tunnel':
       return `tunnel:${o.namespace}/${o.name}`;
+    case 'ipvs':
+      return `ipvs:${o.namespace}/${o.name}`;
+    case 'exec':
+      return `exec:${o.namespace}/${o.realizes[0]}`;
   }
 }
 
@@ -55,6 +59,8 @@ export function natRuleText(r: NatRule): string {
       return `redirect ${r.in} ${r.protocol}/${r.port} → :${r.toPort}`;
     case 'hairpin-masquerade':
       return 'hairpin masquerade';
+    case 'lb':
+      return `lb ${r.name} ${r.protocol}/${r.port} ${r.daddr} → ${r.backends.map((b) => `${b.to}:${b.toPort}`).join(' | ')} (${r.scheduler}, ${r.mode})`;
   }
 }
 

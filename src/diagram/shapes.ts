@@ -26,6 +26,7 @@ export const LOOKS: Record<Shape, Look> = {
   bridge: { fill: '#fff7d6', stroke: '#a38300', rx: 2, width: 1.5 },
   'ovs-bridge': { fill: '#efe7fb', stroke: '#6b46c1', rx: 2, width: 1.5 },
   dev: { fill: '#ffffff', stroke: '#6b6b6b', rx: 3, width: 1.1 },
+  group: { fill: '#f7f9fc', stroke: '#3b4a5a', rx: 3, width: 1.3 },
 };
 
 const f = (v: number) => String(Math.round(v * 10) / 10);
@@ -58,6 +59,9 @@ export function icon(shape: Shape, x: number, y: number): string {
     case 'netns':
     case 'root-ns':
       return g('<rect x="1" y="1" width="14" height="12" rx="2" stroke-dasharray="2 1.5"/><circle cx="8" cy="7" r="2"/>');
+    case 'group':
+      // A stack of cards.
+      return g('<rect x="4.5" y="0.5" width="11" height="8" rx="1"/><rect x="2.5" y="2.5" width="11" height="8" rx="1" fill="#fff"/><rect x="0.5" y="4.5" width="11" height="8" rx="1" fill="#fff"/>');
   }
 }
 
@@ -65,7 +69,12 @@ export function body(shape: Shape, b: Box): string {
   const l = LOOKS[shape];
   const dash = l.dash ? ` stroke-dasharray="${l.dash}"` : '';
   const rx = Math.min(l.rx, b.h / 2);
-  return `<rect class="body" x="${f(b.x)}" y="${f(b.y)}" width="${f(b.w)}" height="${f(b.h)}" rx="${f(rx)}" fill="${l.fill}" stroke="${l.stroke}" stroke-width="${l.width}"${dash}/>`;
+  // A group is a stack: two cards peek out behind its box.
+  const stack =
+    shape === 'group'
+      ? [6, 3].map((d) => `<rect x="${f(b.x + d)}" y="${f(b.y - d)}" width="${f(b.w - d)}" height="${f(b.h)}" rx="${f(rx)}" fill="${l.fill}" stroke="${l.stroke}" stroke-width="1"/>`).join('')
+      : '';
+  return `${stack}<rect class="body" x="${f(b.x)}" y="${f(b.y)}" width="${f(b.w)}" height="${f(b.h)}" rx="${f(rx)}" fill="${l.fill}" stroke="${l.stroke}" stroke-width="${l.width}"${dash}/>`;
 }
 
 /** Colours of broadcast domains: the seed draws them brown; more domains need more hues. */

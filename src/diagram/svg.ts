@@ -2,7 +2,7 @@
 // diagram id) and data-refs (the design elements it stands for or realises), so the HTML page
 // can highlight counterparts across the two sides and tests can find everything by id.
 import { fnv1a } from '../plan/names.js';
-import { FONT, FRAME_SHAPES, LINE_PX, TITLE_PX, textWidth, type DNode } from './graph.js';
+import { columns, FONT, FRAME_SHAPES, LINE_PX, TITLE_PX, textWidth, uniq, walk, type DNode } from './graph.js';
 import { FRAME_SIDE, ICON_W, LINE_H, PAD, TITLE_H, type Box, type Layout, type PlacedEdge, type PlacedGroup, type Point } from './layout.js';
 import { body, DOMAIN_COLORS, EDGE_LOOKS, icon, TONE_COLORS } from './shapes.js';
 
@@ -23,9 +23,18 @@ function text(x: number, y: number, s: string, px: number, extra = ''): string {
   return `<text x="${f(x)}" y="${f(y)}" font-size="${px}"${extra}>${esc(s)}</text>`;
 }
 
+/** A group's member as the HTML page lists it: title, lines (its devices' too), refs. */
+function memberOf(m: DNode): { t: string; l: string[]; r: string[] } {
+  const all = [...walk([m])].map((w) => w.node);
+  return { t: m.title, l: [...m.lines, ...all.slice(1).map((c) => [c.title, ...c.lines].join(' '))], r: uniq(all.flatMap((c) => c.refs)) };
+}
+
 function drawNode(n: DNode, b: Box): string {
   const frame = FRAME_SHAPES.has(n.shape);
-  const out: string[] = [`<g ${attrs(n.id, n.refs, frame ? 'frame' : 'node')}>`, tooltip(n.title, n.refs), body(n.shape, b)];
+  const cls = frame ? 'frame' : n.members ? 'node group' : 'node';
+  const members = n.members ? ` data-members="${esc(JSON.stringify(n.members.map(memberOf)))}"` : '';
+  const tip = n.members ? `${n.title}: ${n.members.map((m) => m.title).join(', ')}` : n.title;
+  const out: string[] = [`<g ${attrs(n.id, n.refs, cls)}${members}>`, tooltip(tip, n.members ? [] : n.refs), body(n.shape, b)];
   if (n.tone) {
     // The accent stripe: same colour on the design node and on every Linux object realising it.
     const h = frame ? TITLE_H + 2 : b.h - 6;
@@ -103,19 +112,38 @@ function legend(l: Layout, x: number, y: number, width: number): { svg: string; 
   let yy = y;
   const maxChars = Math.max(30, Math.floor(width / (LINE_PX * 0.602)));
   const wrap = (s: string): string[] => {
+    // By columns, so that a line of wide (CJK) characters is cut at the same width.
     const lines: string[] = [];
-    for (let rest = s; rest.length; ) {
-      lines.push(rest.slice(0, maxChars));
-      rest = rest.slice(maxChars);
+    let cur = '';
+    let cols = 0;
+    for (const ch of s) {
+      const w = columns(ch);
+      if (cols + w > maxChars && cur) {
+        lines.push(cur);
+        cur = '';
+        cols = 0;
+      }
+      cur += ch;
+      cols += w;
     }
+    if (cur) lines.push(cur);
     return lines;
+  };
+  // A domain of a thousand members would list them all: a few lines, then how many more.
+  const short = (s: string): string => {
+    const cut = 6 * maxChars;
+    if (s.length <= cut) return s;
+    const head = s.slice(0, cut);
+    const more = s.slice(cut).split(', ').length;
+    return `${head.slice(0, head.lastIndexOf(', '))}, … and ${more} more`;
   };
   for (const g of l.groups) {
     const c = domainColor(g.color);
     out.push(`<g ${attrs(`legend:${g.group.id}`, g.group.refs, 'legend')}>`);
     out.push(`<rect x="${f(x)}" y="${f(yy + 2)}" width="14" height="10" rx="2" fill="${c}" fill-opacity="0.3" stroke="${c}" stroke-dasharray="3 2"/>`);
-    for (const [i, line] of wrap(`${g.group.title}: ${g.group.detail}`).entries()) out.push(text(x + 20, yy + 11 + i * LINE_H, line, LINE_PX));
-    yy += wrap(`${g.group.title}: ${g.group.detail}`).length * LINE_H + 3;
+    const lines = wrap(short(`${g.group.title}: ${g.group.detail}`));
+    for (const [i, line] of lines.entries()) out.push(text(x + 20, yy + 11 + i * LINE_H, line, LINE_PX));
+    yy += lines.length * LINE_H + 3;
     out.push('</g>');
   }
   for (const n of l.graph.notes)

@@ -5,7 +5,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { ToolError } from '../errors.js';
 import { fanOut, fansOut, type Command } from './fan-out.js';
 import { HelperSession } from './helper-session.js';
-import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink } from './netlink.js';
+import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink, viaNft } from './netlink.js';
 import { asDirect, dieWithParent } from './parent-death.js';
 import { vtyAsk } from './vty.js';
 import { traceCommand } from './verbosity.js';
@@ -95,7 +95,7 @@ export class ProcessRunner implements Runner {
    */
   async runMany(all: readonly Command[], parallel: number): Promise<void> {
     const run = (argv: readonly string[], o?: RunOptions): Promise<RunResult> => this.run(argv, o);
-    const cmds = this.helper ? await viaNetlink(run, this.helper, all, this.atLeast) : all;
+    const cmds = this.helper ? await viaNft(run, this.helper, await viaNetlink(run, this.helper, all, this.atLeast), this.atLeast) : all;
     const done = await Promise.allSettled([fanOut(run, cmds.filter(fansOut), parallel), runAll({ run }, cmds.filter((c) => !fansOut(c)), parallel)]);
     for (const d of done) if (d.status === 'rejected') throw d.reason;
   }

@@ -8,6 +8,10 @@ import { error, type Finding, type PathSeg } from './problems.js';
 import { resolveRouting, resolveTunnel } from './resolve-routing.js';
 import type { RawDesign, RawInterface, RawLink, RawNode, RawRoute } from './schema.js';
 import type { Design, DesignNode, Iface, Link, LinkEnd, PortMode, Route, Routed } from './types.js';
+import { resolveFirewall } from './resolve-firewall.js';
+import { resolveExec, resolveServices } from './resolve-services.js';
+import type { RawCommand, RawService } from './services/index.js';
+import type { RawFirewall } from './schema-firewall.js';
 
 /**
  * The parts of a design file that passed the schema (analyse.ts reads it piece by piece): a
@@ -114,6 +118,9 @@ type RoutedRaw = {
   gateway?: string;
   routes?: RawRoute[];
   hosts?: Record<string, string>;
+  firewall?: RawFirewall;
+  services?: RawService[];
+  exec?: RawCommand[];
 };
 
 function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
@@ -154,6 +161,9 @@ function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
     }
     out.routes.push(route);
   });
+  if (n.firewall) out.firewall = resolveFirewall(n.firewall, [...path, 'firewall'], f);
+  if (n.services?.length) out.services = resolveServices(n.services, [...path, 'services'], f);
+  if (n.exec?.length) out.exec = resolveExec(n.exec, [...path, 'exec'], f);
   return out;
 }
 

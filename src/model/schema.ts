@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { Routing, Tunnel, TunnelLocal } from './schema-routing.js';
 import { ATTACH_MODES, MACVLAN_MODES, SRIOV_MODES, STRATEGIES, VLAN_MAX, VLAN_MIN } from './limits.js';
+import { Firewall } from './schema-firewall.js';
+import { Exec, Services } from './services/index.js';
 
 const d = <T extends z.ZodType>(t: T, description: string): T => t.meta({ description });
 
@@ -36,6 +38,9 @@ const endpointBase = {
   gateway: d(Ip.optional(), 'Default gateway.'),
   routes: d(z.array(Route).optional(), 'Static routes.'),
   hosts: d(z.record(z.string(), Ip).optional(), 'Extra /etc/hosts entries inside this node.'),
+  firewall: d(Firewall.optional(), 'A stateful packet filter on this node: zones, default policies, ordered rules (docs/services.md).'),
+  services: Services.optional(),
+  exec: Exec.optional(),
 };
 
 export const Host = z.strictObject({

@@ -5,6 +5,8 @@
 import type { Cidr } from './ip.js';
 import type { AttachMode, MacvlanMode, SriovMode, Strategy, TunnelKind } from './limits.js';
 import type { PathSeg } from './problems.js';
+import type { Firewall } from './types-firewall.js';
+import type { ExecCommand, NodeService } from './types-services.js';
 
 export type NodeKind = 'host' | 'switch' | 'l3-switch' | 'router' | 'server' | 'vm' | 'external';
 
@@ -138,6 +140,12 @@ export interface Routed {
   gateway?: number;
   routes: Route[];
   hosts: Record<string, string>;
+  /** Its packet filter, when the design gives it one (docs/services.md). */
+  firewall?: Firewall;
+  /** Load balancers, proxies, processes it runs (docs/services.md). */
+  services?: NodeService[];
+  /** Commands run once after up. */
+  exec?: ExecCommand[];
 }
 
 export interface HostNode extends NodeBase, Routed {

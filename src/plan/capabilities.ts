@@ -13,6 +13,7 @@ export const PRESETS: Record<string, Capabilities> = {
     macvtap: true,
     vxlan: true,
     nftables: true,
+    ipvs: true,
   },
   /** Our CI machines: no 8021q, no vlan_filtering, Open vSwitch userspace datapath only. */
   minimal: {
@@ -64,6 +65,7 @@ export function describeCapabilities(c: Capabilities): string {
     has(c.macvtap, 'macvtap'),
     has(c.vxlan, 'vxlan'),
     has(c.nftables, 'nftables'),
+    ...(c.ipvs !== undefined ? [has(c.ipvs, 'ipvs')] : []),
   ];
   return `${c.source} (${MEANS[c.source] ?? 'as given'}: ${features.join(', ')})`;
 }

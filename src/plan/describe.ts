@@ -21,6 +21,8 @@ export function ruleText(r: NatRule): string {
       return `redirect iif ${r.in} ${r.protocol} dport ${r.port} to :${r.toPort}`;
     case 'hairpin-masquerade':
       return 'masquerade mark hairpin';
+    case 'lb':
+      return `load balancer ${r.name} daddr ${r.daddr} ${r.protocol} dport ${r.port} ${r.scheduler} ${r.mode} to ${r.backends.map((b) => `${b.to}:${b.toPort}${r.scheduler === 'wrr' ? ` weight ${b.weight}` : ''}`).join(', ')}`;
   }
 }
 
@@ -53,11 +55,16 @@ export function describe(o: PlanObject): string {
     case 'sysctl':
       return `sysctl ${o.key}=${o.value} in ${nsText(o.namespace)}`;
     case 'nft':
+      if (o.filter) return `nft table ${o.family ?? 'ip'} ${o.table} in ${nsText(o.namespace)} (firewall: ${o.filter.rules.length} rule${o.filter.rules.length === 1 ? '' : 's'}, policies ${o.filter.policy.input}/${o.filter.policy.forward}/${o.filter.policy.output}${o.filter.stateful ? ', stateful' : ''})`;
       return `nft table ${o.table} in ${nsText(o.namespace)} (${o.rules.length} rule${o.rules.length === 1 ? '' : 's'})`;
     case 'hosts':
       return `hosts in ${o.namespace}: ${o.entries.map((e) => `${e.name}=${e.ip}`).join(', ')}`;
     case 'daemon':
-      return `daemon ${o.name} in ${nsText(o.namespace)}: ${o.argv.join(' ')}`;
+      return `daemon ${o.name} in ${nsText(o.namespace)}: ${o.argv.join(' ')}${o.port ? ` (serves ${o.port.protocol}/${o.port.port})` : ''}`;
+    case 'ipvs':
+      return `ipvs ${o.name} in ${o.namespace}: ${o.protocol} ${o.vip}:${o.port} ${o.scheduler} masq to ${o.backends.map((b) => `${b.addr}:${b.port} weight ${b.weight}`).join(', ')}`;
+    case 'exec':
+      return `exec in ${o.namespace} (${o.node}): ${o.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`;
     case 'routing':
       return routingText(o);
     case 'tunnel':
@@ -88,6 +95,8 @@ export function nameOf(o: PlanObject): { name: string; namespace: Netns } {
       return { name: 'hosts', namespace: o.namespace };
     case 'routing':
       return { name: 'routing', namespace: o.namespace };
+    case 'exec':
+      return { name: `exec ${o.argv[0]}`, namespace: o.namespace };
     default:
       return { name: o.name, namespace: o.namespace };
   }

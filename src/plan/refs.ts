@@ -18,6 +18,9 @@ export const snatRef = (n: string, i: number): Ref => `snat:${n}/${i}`;
 export const forwardRef = (n: string, i: number): Ref => `forward:${n}/${i}`;
 export const redirectRef = (n: string, i: number): Ref => `redirect:${n}/${i}`;
 export const domainRef = (id: number): Ref => `domain:${id}`;
+/** A node's service (services: list) and exec command, by index. */
+export const serviceRef = (n: string, i: number): Ref => `service:${n}/${i}`;
+export const execRef = (n: string, i: number): Ref => `exec:${n}/${i}`;
 
 /**
  * The ref of a link end: an interface for nodes with an IP stack (a routed port of an L3
@@ -53,6 +56,9 @@ export function designRefs(d: Design): Ref[] {
       n.nat.portForwards.forEach((_, i) => out.push(forwardRef(n.name, i)));
       n.nat.redirects.forEach((_, i) => out.push(redirectRef(n.name, i)));
     }
+    if (isRouted(n)) for (const s of n.services ?? []) out.push(serviceRef(n.name, s.index));
+    if (isRouted(n)) n.exec?.forEach((_, i) => out.push(execRef(n.name, i)));
+    if (isRouted(n) && n.firewall) out.push(`firewall:${n.name}/policy`, ...n.firewall.rules.map((r) => `firewall:${n.name}/${r.path.at(-1)}`));
   }
   for (const l of d.links) {
     out.push(linkRef(l.index));

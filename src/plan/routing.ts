@@ -6,6 +6,8 @@ import { formatIp, formatNet } from '../model/ip.js';
 import { routerNat } from '../semantics/nat-rules.js';
 import { shadowedByConnected, type DesignNode, type Routed } from '../model/types.js';
 import type { Ctx } from './context.js';
+import { realizeFirewall } from './firewall.js';
+import { realizeServices } from './services.js';
 import { gatewayRef, ifaceRef, nodeRef, routeRef, sviRef } from './refs.js';
 import type { NatRule } from './types.js';
 import { realizeFrr } from './frr.js';
@@ -54,17 +56,19 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
   if (n.kind === 'router' || n.kind === 'l3-switch')
     // Routing between interfaces is the whole point of these nodes; Linux namespaces start with it off.
     b.add({ kind: 'sysctl', namespace: ns, key: 'net.ipv4.ip_forward', value: '1', realizes: [nodeRef(n.name)] });
-  if (n.kind === 'router') realizeNat(ctx, n, ns, where);
+  realizeNat(ctx, n, ns, where, realizeServices(ctx, n, ns));
+  realizeFirewall(ctx, n, ns, where);
   const entries = Object.entries(n.hosts);
   if (entries.length) b.add({ kind: 'hosts', namespace: ns, entries: entries.map(([name, ip]) => ({ name, ip })), realizes: [nodeRef(n.name)] });
   realizeFrr(ctx, n, ns, where);
 }
 
-function realizeNat(ctx: Ctx, n: Extract<DesignNode, { kind: 'router' }>, ns: string, where: Where): void {
+/** The node's NAT table: its load balancers (services.ts) first, then a router's NAT rules. */
+function realizeNat(ctx: Ctx, n: RoutedNode, ns: string, where: Where, lbs: NatRule[]): void {
   const dev = (name: string) => where.iface(name)?.dev ?? name;
   // The design's own rule list (semantics/nat-rules.ts), with interface names and addresses as
   // nft spells them: the twin's table is that list, in that order.
-  const rules = routerNat(n).map((r): NatRule => {
+  const rules = [...lbs, ...(n.kind === 'router' ? routerNat(n) : []).map((r): NatRule => {
     switch (r.type) {
       case 'dnat': {
         const m = { protocol: r.protocol, port: r.port, to: formatIp(r.to), toPort: r.toPort, realizes: r.realizes };
@@ -74,12 +78,14 @@ function realizeNat(ctx: Ctx, n: Extract<DesignNode, { kind: 'router' }>, ns: st
         return { ...r, in: dev(r.in) };
       case 'hairpin-masquerade':
         return r;
+      case 'lb':
+        throw new Error('a router\'s NAT has no load balancers (they are services)');
       case 'snat': {
         const from = r.from ? { from: formatNet(r.from) } : {};
         return r.to === undefined ? { type: 'masquerade', out: dev(r.out), ...from, realizes: r.realizes } : { type: 'snat', out: dev(r.out), to: formatIp(r.to), ...from, realizes: r.realizes };
       }
     }
-  });
+  })];
   if (rules.length === 0) return;
   const realizes = [...new Set(rules.flatMap((r) => r.realizes))];
   ctx.b.add({ kind: 'nft', namespace: ns, table: 'vnetmap', rules, realizes });

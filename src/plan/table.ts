@@ -31,7 +31,11 @@ export function planTable(design: Design, plan: Plan): string {
     out.push(`${pad}${label}`);
     const objs = byRef.get(ref) ?? [];
     for (const o of objs) {
-      if (o.kind === 'nft') for (const rule of o.rules.filter((x) => x.realizes.includes(ref))) out.push(`${pad}  nft ${o.table} in ${o.namespace}: ${ruleText(rule)}`);
+      if (o.kind === 'nft' && o.filter) {
+        const rules = o.filter.rules.filter((x) => x.realizes.includes(ref));
+        for (const r of rules) out.push(`${pad}  nft ${o.family ?? 'ip'} ${o.table} in ${o.namespace}: ${r.chain} ${r.label} -> ${r.verdict}`);
+        if (!rules.length) out.push(`${pad}  ${describe(o)}`);
+      } else if (o.kind === 'nft') for (const rule of o.rules.filter((x) => x.realizes.includes(ref))) out.push(`${pad}  nft ${o.table} in ${o.namespace}: ${ruleText(rule)}`);
       else out.push(`${pad}  ${describe(o)}`);
     }
     if (objs.length === 0) {

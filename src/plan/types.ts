@@ -27,6 +27,8 @@ export interface Capabilities {
   macvtap: boolean;
   vxlan: boolean;
   nftables: boolean;
+  /** IPVS, the kernel's load balancer (ipvsadm); absent: not known, taken as no. */
+  ipvs?: boolean;
   /**
    * Tunnel devices besides VXLAN, probed only by this machine's probe: presets leave it out and
    * take tunnelCapabilities()'s table by their name (src/plan/capabilities.ts).
@@ -190,7 +192,46 @@ export type NatRule =
   | { type: 'dnat'; in?: string; notIn?: string; daddr?: string; hairpin?: boolean; protocol: 'tcp' | 'udp'; port: number; to: string; toPort: number; realizes: Ref[] }
   | { type: 'redirect'; in: string; protocol: 'tcp' | 'udp'; port: number; toPort: number; realizes: Ref[] }
   /** Hairpin NAT: inside clients that reached a port forward through the public address leave with the router's address. */
-  | { type: 'hairpin-masquerade'; realizes: Ref[] };
+  | { type: 'hairpin-masquerade'; realizes: Ref[] }
+  /**
+   * A load balancer realised by nftables: the VIP and port DNATed to a backend chosen by numgen
+   * (rr, wrr; lc falls back to rr) or jhash of the source (sh); fullnat also masquerades.
+   */
+  | { type: 'lb'; name: string; daddr: string; protocol: 'tcp' | 'udp'; port: number; scheduler: 'rr' | 'wrr' | 'lc' | 'sh'; mode: 'nat' | 'fullnat'; backends: { to: string; toPort: number; weight: number }[]; realizes: Ref[] };
+
+/**
+ * One rule of a packet filter (plan/firewall.ts, semantics/firewall.ts): devices, prefixes and
+ * ports as nftables writes them. Engine-neutral: the kernel engine renders it as nftables
+ * (render/firewall-nft.ts); another engine can make its own ACLs of it.
+ */
+export interface FwRuleObj {
+  chain: 'input' | 'forward' | 'output';
+  verdict: 'accept' | 'drop' | 'reject';
+  /** Devices it came in on / goes out of; absent: any, empty: none. */
+  iif?: string[];
+  oif?: string[];
+  /** Prefixes ("10.0.0.0/8") or addresses. */
+  saddr?: string[];
+  daddr?: string[];
+  protocol?: 'tcp' | 'udp' | 'icmp';
+  /** "443" or "8000-8080". */
+  dports?: string[];
+  /** ICMP type numbers. */
+  icmpTypes?: number[];
+  /** Only connections this node's port forward (or redirect) translated. */
+  dnat?: true;
+  /** The design rule's number (1-based) and how it reads. */
+  rule: number;
+  label: string;
+  realizes: Ref[];
+}
+
+/** A node's packet filter: stateful or not, the policy of each chain, the rules in order. */
+export interface FwTable {
+  stateful: boolean;
+  policy: { input: 'accept' | 'drop' | 'reject'; forward: 'accept' | 'drop' | 'reject'; output: 'accept' | 'drop' | 'reject' };
+  rules: FwRuleObj[];
+}
 
 /** One nftables table in a namespace, applied as a single `nft -f` transaction. */
 export interface NftObj extends Base {
@@ -200,6 +241,8 @@ export interface NftObj extends Base {
   family?: 'ip' | 'inet';
   table: string;
   rules: NatRule[];
+  /** A packet filter table (family inet) instead of NAT: its chains and rules. */
+  filter?: FwTable;
 }
 
 export interface HostsObj extends Base {
@@ -234,6 +277,8 @@ export interface DaemonObj extends Base {
   ready?: string;
   /** Daemons (by name) that must be ready before this one starts; `up` starts the rest side by side. */
   after?: string[];
+  /** A port it serves, that verify connects to (a workload's declared port). */
+  port?: { protocol: 'tcp' | 'udp'; port: number };
 }
 
 /** An OSPF interface of a node's routing, by the twin's device name. */
@@ -314,6 +359,26 @@ export interface TunnelObj extends Base {
   peer: { namespace: string; name: string };
 }
 
+/** A virtual service of the kernel's IPVS (ipvsadm), in NAT (masquerading) mode. */
+export interface IpvsObj extends Base {
+  kind: 'ipvs';
+  namespace: string;
+  name: string;
+  protocol: 'tcp' | 'udp';
+  vip: string;
+  port: number;
+  scheduler: 'rr' | 'wrr' | 'lc' | 'sh';
+  backends: { addr: string; port: number; weight: number }[];
+}
+
+/** A command run once in a namespace after up built it (a node's exec: list). */
+export interface ExecObj extends Base {
+  kind: 'exec';
+  namespace: string;
+  node: string;
+  argv: string[];
+}
+
 export type PlanObject =
   | NetnsObj
   | BridgeObj
@@ -331,7 +396,9 @@ export type PlanObject =
   | HostsObj
   | DaemonObj
   | RoutingObj
-  | TunnelObj;
+  | TunnelObj
+  | IpvsObj
+  | ExecObj;
 
 export type ObjectKind = PlanObject['kind'];
 

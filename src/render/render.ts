@@ -9,7 +9,8 @@ import type { BridgeObj, BridgePortObj, DaemonObj, MacvlanObj, Netns, Plan, Tunn
 import { daemonSteps } from './daemons.js';
 import { hostsFiles } from './hosts.js';
 import { devicesIn, indexByNamespace, inNs, type NsIndex } from './index-ns.js';
-import { renderNft } from './nft.js';
+import { nftWhy, renderNft } from './nft.js';
+import { renderIpvs } from './ipvs.js';
 import { ovsSteps } from './ovs.js';
 import { fullScope, type Scope } from './scope.js';
 import { batch, execIn, hostsPath, ipIn, type Step } from './steps.js';
@@ -259,7 +260,9 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     if (ifLoaded.length) steps.push({ phase: 'sysctl', argv: execIn(ns, ['sysctl', '-qew', ...ifLoaded]), why: `kernel settings of ${ns} that exist only with their module loaded` });
   }
   for (const ns of settle) {
-    for (const o of inNs(idx, ns, 'nft')) steps.push({ phase: 'nft', argv: execIn(ns, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${ns} (${o.rules.length} rules)` });
+    for (const o of inNs(idx, ns, 'nft')) steps.push({ phase: 'nft', argv: execIn(ns, ['nft', '-f', '-']), input: renderNft(o), why: nftWhy(o, ns) });
+    const ipvs = inNs(idx, ns, 'ipvs');
+    if (ipvs.length) steps.push({ phase: 'nft', argv: execIn(ns, ['ipvsadm', '-R']), input: renderIpvs(ipvs), why: `IPVS load balancers of ${ns} (${ipvs.map((o) => o.name).join(', ')})` });
   }
   // Names resolve in every namespace, so hosts files are always rewritten. Identical files are
   // hard links to the first (every node's file lists every node: N copies would be N² bytes).

@@ -8,7 +8,7 @@ import type { DaemonObj, Netns, OvsPortObj, Plan, PlanObject, VethObj } from '..
 import { daemonSteps } from './daemons.js';
 import { hostsFiles } from './hosts.js';
 import { indexByNamespace, inNs } from './index-ns.js';
-import { renderNft } from './nft.js';
+import { nftWhy, renderNft } from './nft.js';
 import { ovsBridgeArgv, ovsHairpinFlows } from './ovs.js';
 import { bridgeOptions, bridgeVlanLines, configLines, macvlanSteps, noLinkLocal, rootAlias, routeLine, tunnelLines, vethEndArgs, wireguardSteps } from './render.js';
 import { batch, execIn, hostsPath, ipIn, type Step } from './steps.js';
@@ -241,7 +241,7 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
       if (set.length) steps.push({ phase: 'sysctl', argv: execIn(ns, ['sysctl', optional ? '-qew' : '-qw', ...set]), why: `kernel settings of ${ns} as planned` });
     }
   }
-  for (const o of nftAgain) if (o.kind === 'nft') steps.push({ phase: 'nft', argv: execIn(o.namespace, ['nft', '-f', '-']), input: renderNft(o), why: `NAT of ${o.namespace} as planned (${o.rules.length} rules)` });
+  for (const o of nftAgain) if (o.kind === 'nft') steps.push({ phase: 'nft', argv: execIn(o.namespace, ['nft', '-f', '-']), input: renderNft(o), why: `${nftWhy(o, o.namespace)} as planned` });
   for (const h of hostsFiles(plan)) if (hosts.has(h.namespace)) steps.push({ phase: 'hosts', path: hostsPath(h.namespace), content: h.content, why: `names for ${h.namespace}` });
   // A daemon that others reach through it (FRR's zebra) is started again with them: they would
   // otherwise wait for their own reconnection timers.

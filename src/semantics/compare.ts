@@ -87,7 +87,7 @@ export function compareModel(d: Design, pm: NetModel, deviations: Deviation[]): 
         }
     }
   for (const t of dr.tcp) {
-    const u = pr.tcp.find((x) => x.rule === t.rule && x.addr === t.addr);
+    const u = pr.tcp.find((x) => x.rule === t.rule && x.addr === t.addr && x.port === t.port && x.protocol === t.protocol);
     for (const c of dr.classes) {
       const want = t.fromClass.get(c.id)!;
       const got = u?.fromClass.get(pr.classOf.get(c.members[0]!.ref)!) ?? false;

@@ -48,14 +48,20 @@ export function formatReachability(r: Reachability): string[] {
     r.cells.forEach((row, i) => out.push(`  ${letter(i).padStart(2)}  ${row.map((c) => cellChar(c).padStart(2)).join('')}`));
   }
   if (r.tcp.length) {
-    out.push('', 'Port forwards and redirects (TCP connect must land on the target)');
+    out.push('', 'Connections: port forwards, redirects, ports firewall rules decide on, services (a connection must land on the target)');
     for (const t of r.tcp) {
       const lands = (e: (typeof r.endpoints)[number]) => t.fromClass.get(r.classOf.get(e.ref)!)!;
       const yes = r.endpoints.filter(lands).map((e) => e.name);
       const no = r.endpoints.filter((e) => !lands(e)).map((e) => e.name);
-      out.push(`  ${t.node} ${t.kind} ${t.protocol} ${formatIp(t.addr)}:${t.port} -> ${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}   [${t.rule}]`);
+      if (t.kind === 'port' || t.kind === 'process') out.push(`  ${t.node} ${t.kind === 'process' ? 'process ' : ''}${t.protocol} ${formatIp(t.addr)}:${t.port}   [${t.rule}]`);
+      else if (t.kind === 'balance') out.push(`  ${t.node} load balancer ${t.protocol} ${formatIp(t.addr)}:${t.port} (${t.scheduler}) -> ${t.backends!.map((b) => `${b.node} ${formatIp(b.addr)}:${b.port}`).join(' | ')}   [${t.rule}]`);
+      else out.push(`  ${t.node} ${t.kind} ${t.protocol} ${formatIp(t.addr)}:${t.port} -> ${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}   [${t.rule}]`);
       out.push(`      lands from: ${short(yes) || '(none)'}`);
       out.push(`      not from:   ${short(no) || '(none)'}`);
+      if (t.kind === 'balance' || t.kind === 'proxy') {
+        const seen = (b: { node: string; peerFrom: Map<number, number> }) => `${b.node} sees ${b.peerFrom.size ? [...new Set(b.peerFrom.values())].map(formatIp).join(', ') : "the client's own address"}`;
+        out.push(`      source:     ${(t.backends ?? [{ node: t.target.node, peerFrom: t.peerFrom }]).map(seen).join('; ')}`);
+      }
     }
   }
   return out;
@@ -81,6 +87,17 @@ export function reachabilityJson(r: Reachability, dr?: DomainResult): unknown {
       protocol: t.protocol,
       target: `${t.target.node} ${formatIp(t.target.addr)}:${t.target.port}`,
       from: Object.fromEntries(r.classes.flatMap((c) => c.members.map((e) => [e.name, t.fromClass.get(c.id)!]))),
+      ...(t.backends
+        ? {
+            scheduler: t.scheduler,
+            backends: t.backends.map((b) => ({
+              target: `${b.node} ${formatIp(b.addr)}:${b.port}`,
+              from: Object.fromEntries(r.classes.flatMap((c) => c.members.map((e) => [e.name, b.fromClass.get(c.id)!]))),
+              // The source the backend sees, where it is not the client's own address (fullnat).
+              sees: Object.fromEntries(r.classes.flatMap((c) => (b.peerFrom.has(c.id) ? c.members.map((e) => [e.name, formatIp(b.peerFrom.get(c.id)!)]) : []))),
+            })),
+          }
+        : {}),
     })),
   };
 }

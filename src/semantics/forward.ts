@@ -4,7 +4,9 @@
 // A round trip succeeds only when the reply reaches the sender from the address it spoke to:
 // asymmetric paths and NAT that the reply bypasses fail, as they do on a real network.
 import { contains, formatIp } from '../model/ip.js';
-import type { NetIface, NetModel, NetNode, Ref } from './net-model.js';
+import { evaluate, verdictText, type FwChain } from './firewall.js';
+import type { NetIface, NetModel, NetNat, NetNode, Ref } from './net-model.js';
+import { listening } from './services.js';
 import { routeLookup } from './route-lookup.js';
 
 export { routeLookup } from './route-lookup.js';
@@ -21,7 +23,7 @@ export interface Packet {
 
 export interface Hop {
   node: string;
-  /** send, route, dnat, redirect, snat, un-nat, l2, deliver, drop */
+  /** send, route, filter, dnat, redirect, snat, un-nat, l2, deliver, drop */
   action: string;
   detail: string;
   realizes: Ref[];
@@ -95,8 +97,11 @@ export function arpAnswerers(m: NetModel, from: NetIface, ip: number): string[] 
 
 const portMatch = (p: Packet, proto: 'tcp' | 'udp', port: number) => p.proto === proto && p.dport === port;
 
-/** Walks a packet from `start` (locally generated) until it is delivered or dropped. */
-export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply', trace = true, forks?: Forks): Walk {
+/**
+ * Walks a packet from `start` (locally generated) until it is delivered or dropped. `pick`:
+ * which backend a load balancer on the way chooses (its index among those with a weight); `forks`: the equal-cost routes crossed, and which next hop to take at each.
+ */
+export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply', trace = true, pick = 0, forks?: Forks): Walk {
   const hops: Hop[] = [];
   // Building hop texts dominates the cost of a walk; matrices over thousands of classes skip it.
   const first = m.nodes.get(start);
@@ -110,15 +115,32 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     const before = { ...p };
     // The mark a hairpin forward sets lives as long as the packet is in this node.
     let hairpinned = false;
+    // This node translated the connection's destination (ct status dnat: a forward or redirect).
+    let dnatted = false;
+    // A fullnat load balancer of this node chose a backend: the source is hidden on the way out.
+    let fullnat: NetNat | undefined;
     // Conntrack first: a reply is translated back by every node that translated its request.
-    const rev = dir === 'reply' ? reverseMatch(ct, node.name, p) : undefined;
-    if (rev) {
-      if (trace) hops.push({ node: node.name, action: 'un-nat', detail: `conntrack: ${show(p)} => ${show(rev)}`, realizes: [] });
-      p = rev;
+    const entry = dir === 'reply' ? reverseMatch(ct, node.name, p) : undefined;
+    const rev = entry?.pkt;
+    if (entry) {
+      if (trace && !samePacket(p, entry.pkt)) hops.push({ node: node.name, action: 'un-nat', detail: `conntrack: ${show(p)} => ${show(entry.pkt)}`, realizes: [] });
+      p = entry.pkt;
+      dnatted = entry.dnat;
     } else if (dir === 'orig' && inIface) {
       for (const r of node.nat) {
+        if (r.type === 'lb' && r.daddr === p.dst && portMatch(p, r.protocol, r.port)) {
+          const active = r.backends.filter((b) => b.weight > 0);
+          const b = active[pick % Math.max(1, active.length)];
+          if (!b) break;
+          dnatted = true;
+          if (r.mode === 'fullnat') fullnat = r;
+          p = { ...p, dst: b.to, dport: b.toPort };
+          if (trace) hops.push({ node: node.name, action: 'dnat', detail: `load balancer ${r.name} ${r.protocol}/${r.port} (${r.scheduler}, ${r.mode}) => backend ${active.indexOf(b) + 1} of ${active.length}: ${formatIp(b.to)}:${b.toPort}`, realizes: r.realizes });
+          break;
+        }
         if (r.type === 'dnat' && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev) && (r.notIn === undefined || r.notIn !== inIface.dev) && (r.daddr === undefined || r.daddr === p.dst)) {
           if (r.hairpin) hairpinned = true;
+          dnatted = true;
           p = { ...p, dst: r.to, dport: r.toPort };
           if (trace) hops.push({ node: node.name, action: 'dnat', detail: `port forward ${r.protocol}/${r.port} ${r.in ? `on ${r.in}` : `from inside (not ${r.notIn})`}${r.daddr !== undefined ? ` to ${formatIp(r.daddr)}` : ''} => ${formatIp(r.to)}:${r.toPort}`, realizes: r.realizes });
           break;
@@ -126,15 +148,33 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
         if (r.type === 'redirect' && r.in === inIface.dev && portMatch(p, r.protocol, r.port)) {
           const own = inIface.addrs[0];
           if (!own) break;
+          dnatted = true;
           p = { ...p, dst: own.ip, dport: r.toPort };
           if (trace) hops.push({ node: node.name, action: 'redirect', detail: `redirect ${r.protocol}/${r.port} on ${r.in} => this node :${r.toPort}`, realizes: r.realizes });
           break;
         }
       }
     }
+    // The packet filter's hooks (firewall.ts): input for packets to this node, forward for those
+    // routed through it, output for those it sends; a connection it accepted passes on (stateful).
+    const filter = (chain: FwChain, oif?: string): Walk | undefined => {
+      if (!node.fw) return undefined;
+      const v = evaluate(node.fw, chain, { src: p.src, dst: p.dst, proto: p.proto, dport: p.dport, ...(p.proto === 'icmp' ? { icmpType: dir === 'orig' ? 8 : 0 } : {}), ...(inIface ? { iif: inIface.dev } : {}), ...(oif !== undefined ? { oif } : {}), dnat: dnatted, established: entry !== undefined });
+      const realizes = v.step?.realizes ?? node.fw.realizes;
+      if (v.verdict === 'accept') {
+        if (trace) hops.push({ node: node.name, action: 'filter', detail: `firewall ${chain}: accepted by ${verdictText(chain, v)}`, realizes });
+        return undefined;
+      }
+      const w = drop(node.name, p, hops, `${v.verdict === 'reject' ? 'rejected' : 'blocked'} by ${node.name} firewall ${verdictText(chain, v)}`);
+      w.hops[w.hops.length - 1]!.realizes = realizes;
+      return unstable ? { ...w, unstable } : w;
+    };
     if (isLocal(node, p.dst)) {
-      record(ct, node.name, before, p, dir);
-      if (trace) hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local`, realizes: node.realizes });
+      const blocked = inIface ? filter('input') : undefined;
+      if (blocked) return blocked;
+      record(ct, node.name, before, p, dir, !!node.fw);
+      const svc = dir === 'orig' && p.proto !== 'icmp' ? listening(node, p.proto, p.dst, p.dport) : undefined;
+      if (trace) hops.push({ node: node.name, action: 'deliver', detail: `${formatIp(p.dst)} is local${svc ? `: ${svc.what}` : ''}`, realizes: svc?.realizes ?? node.realizes });
       return { delivered: true, node: node.name, pkt: p, hops, ...(unstable ? { unstable } : {}) };
     }
     if (inIface && !node.forwards) return drop(node.name, p, hops, `${node.name} does not forward (ip_forward off): ${formatIp(p.dst)} is not its address`);
@@ -147,8 +187,10 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
     }
     if (!r) return drop(node.name, p, hops, `${node.name} has no route to ${formatIp(p.dst)}`);
     if (trace) hops.push({ node: node.name, action: 'route', detail: r.describe(), realizes: r.realizes });
-    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, hairpinned, trace ? hops : undefined);
-    record(ct, node.name, before, p, dir);
+    const blocked = filter(inIface ? 'forward' : 'output', r.iface.dev);
+    if (blocked) return blocked;
+    if (dir === 'orig' && !rev) p = postrouting(node, r.iface, p, hairpinned, trace ? hops : undefined, fullnat);
+    record(ct, node.name, before, p, dir, !!node.fw);
     const next = arp(m, r.iface, r.nexthop);
     if ((m.byAddr.get(r.nexthop)?.length ?? 0) > 1) {
       const who = arpAnswerers(m, r.iface, r.nexthop);
@@ -171,7 +213,13 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
   return drop(node.name, p, hops, `routing loop (more than ${MAX_HOPS} hops)`);
 }
 
-function postrouting(node: NetNode, out: NetIface, p: Packet, hairpinned: boolean, hops: Hop[] | undefined): Packet {
+function postrouting(node: NetNode, out: NetIface, p: Packet, hairpinned: boolean, hops: Hop[] | undefined, fullnat?: NetNat): Packet {
+  if (fullnat) {
+    const to = out.addrs[0]?.ip;
+    if (to === undefined) return p;
+    hops?.push({ node: node.name, action: 'snat', detail: `load balancer ${fullnat.type === 'lb' ? fullnat.name : ''} (fullnat): source ${formatIp(p.src)} => ${formatIp(to)}, the backend answers this node`, realizes: fullnat.realizes });
+    return { ...p, src: to };
+  }
   for (const r of node.nat) {
     if (r.type === 'hairpin-masquerade' && hairpinned) {
       const to = out.addrs[0]?.ip;
@@ -189,18 +237,24 @@ function postrouting(node: NetNode, out: NetIface, p: Packet, hairpinned: boolea
   return p;
 }
 
-function record(ct: Conntrack, node: string, before: Packet, after: Packet, dir: 'orig' | 'reply'): void {
-  if (dir !== 'orig' || (before.src === after.src && before.dst === after.dst && before.sport === after.sport && before.dport === after.dport)) return;
+const samePacket = (a: Packet, b: Packet): boolean => a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport;
+
+/**
+ * Conntrack: what a node translated, so the reply is translated back; `always` (a node with a
+ * packet filter) also keeps untranslated connections, which its stateful filter lets back in.
+ */
+function record(ct: Conntrack, node: string, before: Packet, after: Packet, dir: 'orig' | 'reply', always = false): void {
+  if (dir !== 'orig' || (!always && samePacket(before, after))) return;
   const list = ct.get(node) ?? [];
   list.push({ before, after });
   ct.set(node, list);
 }
 
-function reverseMatch(ct: Conntrack, node: string, p: Packet): Packet | undefined {
+function reverseMatch(ct: Conntrack, node: string, p: Packet): { pkt: Packet; dnat: boolean } | undefined {
   for (const e of ct.get(node) ?? []) {
     const a = e.after;
     if (p.proto === a.proto && p.src === a.dst && p.dst === a.src && p.sport === a.dport && p.dport === a.sport)
-      return { ...p, src: e.before.dst, dst: e.before.src, sport: e.before.dport, dport: e.before.sport };
+      return { pkt: { ...p, src: e.before.dst, dst: e.before.src, sport: e.before.dport, dport: e.before.sport }, dnat: e.before.dst !== a.dst || e.before.dport !== a.dport };
   }
   return undefined;
 }
@@ -230,30 +284,30 @@ const ECMP_TRIES = 32;
  * other next hops are tried one fork at a time (bounded): where one of them ends otherwise,
  * the outcome depends on the kernel's flow hash, and the round trip says so (unstable).
  */
-export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0, trace = true): RoundTrip {
+export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0, trace = true, pick = 0): RoundTrip {
   const forks: Forks = { seen: [] };
-  const base = roundTripVia(m, srcNode, src, dst, proto, dport, trace, forks);
+  const base = roundTripVia(m, srcNode, src, dst, proto, dport, trace, pick, forks);
   if (!forks.seen.length || base.unstable) return base;
   const seen = forks.seen;
   let tries = 0;
   for (let k = 0; k < seen.length && tries < ECMP_TRIES; k++)
     for (let j = 1; j < seen[k]!.n && tries < ECMP_TRIES; j++, tries++) {
-      const alt = roundTripVia(m, srcNode, src, dst, proto, dport, false, { seen: [], choose: (i) => (i === k ? j : 0) });
+      const alt = roundTripVia(m, srcNode, src, dst, proto, dport, false, pick, { seen: [], choose: (i) => (i === k ? j : 0) });
       if (alt.ok !== base.ok || alt.landed?.node !== base.landed?.node)
         return { ...base, unstable: `the flow crosses equal-cost routes (ECMP, at ${[...new Set(seen.map((f) => f.node))].join(', ')}) and ends otherwise on another of them: which one it takes is the kernel's hash of the flow` };
     }
   return base;
 }
 
-function roundTripVia(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport: number, trace: boolean, forks: Forks): RoundTrip {
+function roundTripVia(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport: number, trace: boolean, pick: number, forks: Forks): RoundTrip {
   const ct: Conntrack = new Map();
   const sport = proto === 'icmp' ? 0 : 40000;
   const req: Packet = { src, dst, proto, sport, dport: proto === 'icmp' ? 0 : dport };
-  const request = walk(m, srcNode, req, ct, 'orig', trace, forks);
+  const request = walk(m, srcNode, req, ct, 'orig', trace, pick, forks);
   if (!request.delivered) return { ok: false, request, why: request.drop!, ...(request.unstable ? { unstable: request.unstable } : {}) };
   const got = request.pkt;
   const landed = { node: request.node, addr: got.dst, port: got.dport };
-  const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply', trace, forks);
+  const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply', trace, pick, forks);
   const unstable = request.unstable ?? reply.unstable;
   const res = finish(request, reply, srcNode, src, dst, req.dport, landed);
   return unstable ? { ...res, unstable } : res;

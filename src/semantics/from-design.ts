@@ -10,6 +10,8 @@ import { carriedDesign, tunnelPorts, underlayOf } from './tunnels.js';
 import { formatIp } from '../model/ip.js';
 import { routerNat } from './nat-rules.js';
 import { routingSpecs } from './routing-spec.js';
+import { designAddresses, nodeFirewall } from './firewall.js';
+import { balances, lbSteps, netServices } from './services.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
 
 export interface DesignModel extends NetModel {
@@ -39,6 +41,8 @@ function buildModel(d: Design, domains: DomainResult): DesignModel {
   );
   const nodes = new Map<string, NetNode>();
   const refOf = new Map<NetIface, string>();
+  // Firewall rules may name nodes: their addresses (interfaces and SVIs).
+  const addressesOf = designAddresses(d);
   const eps: Omit<Endpoint, 'name'>[] = [];
   for (const n of d.nodes) {
     if (!isRouted(n)) continue;
@@ -59,7 +63,10 @@ function buildModel(d: Design, domains: DomainResult): DesignModel {
       realizes: [`route:${n.name}/${k}`],
     }));
     if (n.gateway !== undefined) routes.push({ network: 0, prefix: 0, via: n.gateway, realizes: [`gateway:${n.name}`] });
-    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind), ifaces, routes, nat: n.kind === 'router' ? routerNat(n) : [], realizes: [`node:${n.name}`] });
+    const fw = n.firewall ? nodeFirewall(n, addressesOf) : undefined;
+    const services = netServices(n);
+    const nat = [...lbSteps(n), ...(n.kind === 'router' ? routerNat(n) : [])];
+    nodes.set(n.name, { name: n.name, forwards: FORWARDS.has(n.kind) || balances(n), ifaces, routes, nat, ...(fw ? { fw } : {}), ...(services.length ? { services } : {}), realizes: [`node:${n.name}`] });
   }
   const at = domains.attachments;
   const refIn = (i: NetIface) => refOf.get(i) ?? '';

@@ -8,6 +8,8 @@ import { PlanL2, wireOf, type PlanIface } from './plan-l2.js';
 import { natRank } from './nat-rules.js';
 import { converge, type Converged } from './dynamic.js';
 import { carriedPlan } from './tunnels.js';
+import { fwFromTable } from './firewall.js';
+import { daemonService } from './service-daemons.js';
 
 export interface PlanModel {
   nodes: Map<string, NetNode>;
@@ -57,7 +59,14 @@ export function planModel(whole: Plan): PlanModel {
       const r = route(o.to, o.via, o.dev, o.realizes);
       if (r) node(o.namespace).routes.push(r);
     } else if (o.kind === 'sysctl' && o.key === 'net.ipv4.ip_forward' && o.value === '1') node(o.namespace).forwards = true;
-    else if (o.kind === 'nft') node(o.namespace).nat.push(...o.rules.flatMap(natRule));
+    else if (o.kind === 'ipvs') node(o.namespace).nat.push(...lbStep(o.name, o.vip, o.protocol, o.port, o.scheduler, 'nat', o.backends.map((b) => ({ to: b.addr, toPort: b.port, weight: b.weight })), o.realizes));
+    else if (o.kind === 'daemon' && o.namespace !== null) {
+      const s = daemonService(o);
+      if (s) (node(o.namespace).services ??= []).push(s);
+    } else if (o.kind === 'nft') {
+      node(o.namespace).nat.push(...o.rules.flatMap(natRule));
+      if (o.filter) node(o.namespace).fw = fwFromTable(o.filter, o.realizes);
+    }
   }
   // Evaluation order within a hook: hairpin source NAT is more specific than masquerade.
   for (const n of nodes.values()) n.nat.sort((a, b) => natRank(a) - natRank(b));
@@ -111,6 +120,18 @@ function natRule(r: NatRule): NetNat[] {
     case 'redirect':
     case 'hairpin-masquerade':
       return [r];
+    case 'lb':
+      return lbStep(r.name, r.daddr, r.protocol, r.port, r.scheduler, r.mode, r.backends, r.realizes);
   }
 }
 
+
+/** A load balancer of the twin (an nft rule or an IPVS service) as the semantics' NAT step. */
+function lbStep(name: string, vip: string, protocol: 'tcp' | 'udp', port: number, scheduler: 'rr' | 'wrr' | 'lc' | 'sh', mode: 'nat' | 'fullnat', backends: { to: string; toPort: number; weight: number }[], realizes: string[]): NetNat[] {
+  const daddr = addrOf(vip);
+  const bs = backends.flatMap((b) => {
+    const to = addrOf(b.to);
+    return to === undefined ? [] : [{ to, toPort: b.toPort, weight: b.weight }];
+  });
+  return daddr === undefined ? [] : [{ type: 'lb', name, daddr, protocol, port, scheduler, mode, backends: bs, realizes }];
+}

@@ -17,10 +17,22 @@ import { forwardRef, masqueradeRef, redirectRef, snatRef } from '../plan/refs.js
 type Proto = 'tcp' | 'udp';
 type Refs = string[];
 
+/** One real server of a load balancer: its address, port and share of new connections. */
+export interface LbTarget {
+  to: number;
+  toPort: number;
+  weight: number;
+}
+
 export type NatStep =
   /** `in`: arrived on that interface; `notIn`: on any other; `hairpin`: mark for the masquerade. */
   | { type: 'dnat'; in?: string; notIn?: string; daddr?: number; hairpin?: boolean; protocol: Proto; port: number; to: number; toPort: number; realizes: Refs }
   | { type: 'redirect'; in: string; protocol: Proto; port: number; toPort: number; realizes: Refs }
+  /**
+   * A load balancer (services.ts): connections to the VIP and port go to one of the backends;
+   * fullnat also hides the client behind this node's address on the way out.
+   */
+  | { type: 'lb'; name: string; daddr: number; protocol: Proto; port: number; scheduler: 'rr' | 'wrr' | 'lc' | 'sh'; mode: 'nat' | 'fullnat' | 'dr' | 'tun'; backends: LbTarget[]; realizes: Refs }
   /** Masquerade (out of whatever interface) every connection a hairpin forward marked. */
   | { type: 'hairpin-masquerade'; realizes: Refs }
   /** `to` undefined: masquerade, the egress interface's primary address. */
@@ -48,4 +60,4 @@ export function routerNat(n: RouterNode): NatStep[] {
 }
 
 /** Evaluation rank of a step, for merging the rules of several nft objects in one namespace. */
-export const natRank = (r: NatStep): number => ({ dnat: 0, redirect: 1, 'hairpin-masquerade': 2, snat: 3 })[r.type];
+export const natRank = (r: NatStep): number => ({ lb: -1, dnat: 0, redirect: 1, 'hairpin-masquerade': 2, snat: 3 })[r.type];

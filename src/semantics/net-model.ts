@@ -3,7 +3,9 @@
 // Only the layer-2 view differs: the design's broadcast domains vs. bridges, veths, OVS tags
 // and macvlan modes (L2View).
 import type { Cidr } from '../model/ip.js';
+import type { FwModel } from './firewall.js';
 import type { NatStep } from './nat-rules.js';
+import type { NetService } from './services.js';
 
 export type Ref = string;
 
@@ -41,6 +43,10 @@ export interface NetNode {
   ifaces: NetIface[];
   routes: NetRoute[];
   nat: NetNat[];
+  /** Its packet filter (firewall.ts), when it has one. */
+  fw?: FwModel;
+  /** What listens in it (proxies, processes; services.ts); load balancers are NAT steps. */
+  services?: NetService[];
   realizes: Ref[];
   /**
    * Answers ARP only for the addresses of the interface that hears the request: an OVN logical

@@ -8,6 +8,9 @@
 // of classes is simulated; individual pairs are answered from the class cells on demand.
 import { contains, formatIp } from '../model/ip.js';
 import { arpAnswerers, roundTrip, walk } from './forward.js';
+import { firewallKey, firewallNets } from './firewall.js';
+import { firewallChecks } from './service-checks.js';
+import { workloadChecks } from './workload-checks.js';
 import type { Endpoint, NetIface, NetModel, NetNat, NetNode } from './net-model.js';
 
 export interface PairResult {
@@ -32,7 +35,11 @@ export interface ReachClass {
 }
 
 export interface TcpCheck {
-  kind: 'forward' | 'redirect';
+  /**
+   * forward, redirect: through the NAT rule; port: to a port a firewall rule decides on
+   * (service-checks.ts); balance, proxy, process: to a service (workload-checks.ts).
+   */
+  kind: 'forward' | 'redirect' | 'port' | 'balance' | 'proxy' | 'process';
   /** Router doing the translation and the rule's design ref. */
   node: string;
   rule: string;
@@ -49,6 +56,12 @@ export interface TcpCheck {
    * client's own (hairpin NAT, a masquerade on the way). Absent: the client's own address.
    */
   peerFrom: Map<number, number>;
+  /** balance: every backend that takes connections, each with its own outcome per class. */
+  backends?: { node: string; addr: number; port: number; fromClass: Map<number, boolean>; peerFrom: Map<number, number> }[];
+  /** balance: its scheduler (sh keeps a client on one backend). */
+  scheduler?: 'rr' | 'wrr' | 'lc' | 'sh';
+  /** balance: the backends' weights together (a wrr round). */
+  weights?: number;
 }
 
 export interface Reachability {
@@ -90,7 +103,7 @@ export function reachability(m: NetModel, key?: (e: Endpoint) => string): Reacha
       return b ? pairResult(m, a, b) : undefined;
     }),
   );
-  return { endpoints: m.endpoints, classes, classOf, cells, tcp: tcpChecks(m, classes) };
+  return { endpoints: m.endpoints, classes, classOf, cells, tcp: [...tcpChecks(m, classes), ...firewallChecks(m, classes), ...workloadChecks(m, classes)] };
 }
 
 /**
@@ -135,7 +148,9 @@ function signature(m: NetModel, e: Endpoint, special: Set<number>, prefixes: { n
   const i = n.ifaces[0]!;
   const routes = n.routes.map((r) => `${r.network}/${r.prefix}>${r.via ?? ''}@${r.dev ?? ''}`).join(',');
   const bits = prefixes.map((p) => (contains(p, e.addr.ip) ? '1' : '0')).join('');
-  return `h:${m.l2.classKey(i)}:${i.addrs.map((a) => `${a.network}/${a.prefix}`).join(',')}:${routes}:${bits}`;
+  // Hosts with the same packet filter behave alike; one that differs is a class of its own kind.
+  const fw = n.fw ? `:${firewallKey(n.fw)}` : '';
+  return `h:${m.l2.classKey(i)}:${i.addrs.map((a) => `${a.network}/${a.prefix}`).join(',')}:${routes}:${bits}${fw}`;
 }
 
 /** Addresses and prefixes that routing or NAT rules name: they can set a host apart. */
@@ -162,7 +177,13 @@ function mentioned(m: NetModel): { special: Set<number>; prefixes: { network: nu
       if (r.type === 'dnat' && r.daddr !== undefined) special.add(r.daddr);
       if (r.type === 'snat' && r.to !== undefined) special.add(r.to);
       if (r.type === 'snat' && r.from) addPrefix(r.from.network, r.from.prefix);
+      if (r.type === 'lb') for (const a of [r.daddr, ...r.backends.map((b) => b.to)]) special.add(a);
     }
+    for (const s of n.services ?? []) {
+      if (s.addr !== undefined) special.add(s.addr);
+      if (s.target) special.add(s.target.addr);
+    }
+    if (n.fw) for (const x of firewallNets(n.fw)) addPrefix(x.network, x.prefix);
   }
   return { special, prefixes };
 }

@@ -4,7 +4,8 @@ import type { EndpointLocation, Plan } from '../plan/types.js';
 import type { Comparison } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 
-export type CheckKind = 'ping' | 'arp' | 'tcp' | 'route';
+/** tcp and udp: a connection (or a UDP question) through the prober's listeners. */
+export type CheckKind = 'ping' | 'arp' | 'tcp' | 'udp' | 'route';
 
 export interface Check {
   kind: CheckKind;

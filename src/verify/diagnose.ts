@@ -109,11 +109,11 @@ function pathOf(pm: PlanModel, c: Check, byName: Map<string, Endpoint>): Path {
       if (h.action === 'l2') devicesIn(h.detail, path);
     }
   };
-  if (c.kind === 'tcp') {
-    const t = /^\S+ (\S+):(\d+) -> /.exec(c.to);
+  if (c.kind === 'tcp' || c.kind === 'udp') {
+    const t = /^\S+ (\S+):(\d+)\b/.exec(c.to);
     const addr = t && parseIp(t[1]!);
     if (addr !== undefined && addr !== null && t) {
-      const rt = roundTrip(m, a.node, a.addr.ip, addr, 'tcp', Number(t[2]));
+      const rt = roundTrip(m, a.node, a.addr.ip, addr, c.kind, Number(t[2]));
       steps(rt.request.hops);
       steps(rt.reply?.hops ?? []);
     }

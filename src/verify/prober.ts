@@ -91,8 +91,10 @@ export interface ArpResult {
 }
 
 export interface TcpRequest {
-  listeners: { netns: string; port: number; node: string }[];
-  connects: { netns: string; src: string; addr: string; port: number }[];
+  /** protocol: tcp when absent; a UDP listener answers each datagram, a UDP client asks until answered. */
+  listeners: { netns: string; port: number; node: string; protocol?: 'tcp' | 'udp' }[];
+  /** open: a workload's own port (no listener of ours): answered "OPEN" once the connection is accepted. */
+  connects: { netns: string; src: string; addr: string; port: number; protocol?: 'tcp' | 'udp'; open?: boolean }[];
   token: string;
   timeoutMs: number;
   /** Namespace files whose neighbour caches to empty afterwards. */

@@ -47,7 +47,7 @@ export function verifyHtml({ report: r, title, svgs }: HtmlReportInput): string 
     `<h1>verify ${esc(r.lab)} (${esc(title)})</h1>`,
     `<div class="verdict ${pass ? 'pass' : 'fail'}">${pass ? 'PASS: the twin behaves like the design' : r.summary.inconclusive === r.summary.failed ? `INCONCLUSIVE: ${r.summary.failed} check(s) failed while the host dropped frames` : `FAIL: ${r.summary.failed - (r.summary.inconclusive ?? 0)} check(s) differ from the design`}</div>`,
     `<p class="counts">${r.summary.passed} passed, ${r.summary.failed} failed</p>`,
-    `<p>${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp checks in ${(r.ms / 1000).toFixed(1)} s</p>`,
+    `<p>${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp${count('udp') ? `, ${count('udp')} udp` : ''} checks in ${(r.ms / 1000).toFixed(1)} s</p>`,
     ...matrix(r),
     ...tcpLines(r),
     ...mismatches(r),
@@ -79,7 +79,7 @@ export async function verifyHtmlReport(report: VerifyReport, plan: Plan, design:
 /** Same cells as the terminal matrix: X where the observation differs from the expectation. */
 function matrix(r: VerifyReport): string[] {
   const by = new Map<string, Check>();
-  for (const c of r.checks) if (c.kind !== 'tcp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
+  for (const c of r.checks) if (c.kind === 'ping' || c.kind === 'arp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
   if (!by.size) return [];
   if (r.endpoints.length > MATRIX_MAX) return [`<h2>Observed reachability</h2><p>${r.endpoints.length} endpoints: too many for a matrix; see the mismatch list.</p>`];
   const out = [
@@ -104,14 +104,14 @@ function matrix(r: VerifyReport): string[] {
 }
 
 function tcpLines(r: VerifyReport): string[] {
-  const tcp = r.checks.filter((c) => c.kind === 'tcp');
+  const tcp = r.checks.filter((c) => c.kind === 'tcp' || c.kind === 'udp');
   if (!tcp.length) return [];
-  const targets = [...new Set(tcp.map((c) => c.to))];
+  const targets = [...new Set(tcp.map((c) => `${c.kind} ${c.to}`))];
   return [
-    `<h2>Port forwards (TCP)</h2><ul class="plain">`,
+    `<h2>Connections (port forwards, firewalls, services)</h2><ul class="plain">`,
     ...targets.map((t) => {
-      const from = tcp.filter((c) => c.to === t && c.observed).map((c) => c.from);
-      return `<li>tcp ${esc(t)}: lands from ${esc(from.join(' ') || '(none)')}</li>`;
+      const from = tcp.filter((c) => `${c.kind} ${c.to}` === t && c.observed).map((c) => c.from);
+      return `<li>${esc(t)}: lands from ${esc(from.join(' ') || '(none)')}</li>`;
     }),
     `</ul>`,
   ];

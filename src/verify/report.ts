@@ -8,7 +8,7 @@ const MATRIX_MAX = 60;
 export function formatVerify(r: VerifyReport): string {
   const count = (k: string) => r.checks.filter((c) => c.kind === k).length;
   const routes = count('route') ? `${count('route')} route, ` : '';
-  const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${routes}${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp checks in ${(r.ms / 1000).toFixed(1)} s`];
+  const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${routes}${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp${count('udp') ? `, ${count('udp')} udp` : ''} checks in ${(r.ms / 1000).toFixed(1)} s`];
   if (count('route')) out.push(`routes: ${count('route')} routes of ${new Set(r.checks.filter((c) => c.kind === 'route').map((c) => c.from)).size} routing nodes checked against the converged design${r.convergedMs !== undefined ? `, converged after ${(r.convergedMs / 1000).toFixed(1)} s` : ', NOT converged within the bound'}`);
   if (r.sampled) out.push(`sampled: ${r.sampled.pairs.toLocaleString('en')} of ${r.sampled.ofPairs.toLocaleString('en')} ordered pairs (${r.sampled.perSource} targets per source, each endpoint probed as often, every pair of classes at least once); --all probes every pair`);
   const by = new Map<string, Check>();
@@ -32,12 +32,12 @@ export function formatVerify(r: VerifyReport): string {
       out.push(`  ${String(i + 1).padStart(2)} ${a.padEnd(w)} ${cells.join(' ')}`);
     });
   }
-  const tcp = r.checks.filter((c) => c.kind === 'tcp');
+  const tcp = r.checks.filter((c) => c.kind === 'tcp' || c.kind === 'udp');
   if (tcp.length) {
-    const targets = [...new Set(tcp.map((c) => c.to))];
+    const targets = [...new Set(tcp.map((c) => `${c.kind} ${c.to}`))];
     for (const t of targets) {
-      const cs = tcp.filter((c) => c.to === t);
-      out.push(`tcp ${t}: lands from ${cs.filter((c) => c.observed).map((c) => c.from).join(' ') || '(none)'}`);
+      const cs = tcp.filter((c) => `${c.kind} ${c.to}` === t);
+      out.push(`${t}: lands from ${cs.filter((c) => c.observed).map((c) => c.from).join(' ') || '(none)'}`);
     }
   }
   const bad = r.checks.filter((c) => !c.ok);

@@ -93,7 +93,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   const progress = opts.progress ?? (() => undefined);
   intact();
   const limit = opts.concurrency ?? BASE_CONCURRENCY;
-  const kinds = new Set(opts.kinds ?? ['route', 'ping', 'arp', 'tcp']);
+  const kinds = new Set(opts.kinds ?? ['route', 'ping', 'arp', 'tcp', 'udp']);
   const cmp = opts.comparison ?? compare(design, plan);
   const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
   const live: Live[] = cmp.design.endpoints.flatMap((ep) => {
@@ -201,8 +201,10 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   });
   await phase('ping', () => pingPhase(ctx, limits));
   await phase('arp', () => arpPhase(ctx));
-  await phase('tcp', () => tcpPhase(ctx, k, stratum));
-  const order: Record<CheckKind, number> = { route: -1, ping: 0, arp: 1, tcp: 2 };
+  // TCP and UDP go through the prober's listeners in one run (tcp-phase.ts).
+  if (kinds.has('udp') && !kinds.has('tcp')) await phase('udp', () => tcpPhase(ctx, k, stratum, new Set(['udp'])));
+  else await phase('tcp', () => tcpPhase(ctx, k, stratum, new Set([...kinds].filter((x) => x === 'tcp' || x === 'udp') as ('tcp' | 'udp')[])));
+  const order: Record<CheckKind, number> = { route: -1, ping: 0, arp: 1, tcp: 2, udp: 3 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   if (opts.drift && checks.some((c) => !c.ok)) {
     // The explanation is extra: a twin too broken to read leaves the verdict as it is.

@@ -105,6 +105,19 @@ suite('network-a', 'faithful', [
     recreated: (p) => [`${ns(p, 'pc2')}/lo`, `${ns(p, 'pc2')}/eth0`, `${ns(p, 'access-sw')}/p2`] },
 ]);
 
+suite('office', 'faithful', [
+  { name: 'firewall chain flushed', apply: async (p) => void (await inNs(ns(p, 'rtr'), 'nft', 'flush', 'chain', 'inet', 'vnetmap-fw', 'forward')), names: [['nft', 'inet vnetmap-fw']] },
+  { name: 'firewall table deleted', apply: async (p) => void (await inNs(ns(p, 'web'), 'nft', 'delete', 'table', 'inet', 'vnetmap-fw')), names: [['nft', 'web nft table inet vnetmap-fw']] },
+]);
+
+suite('web-farm', 'faithful', [
+  { name: 'load balancer rules flushed', apply: async (p) => void (await inNs(ns(p, 'lvs'), 'nft', 'flush', 'chain', 'ip', 'vnetmap', 'prerouting')), names: [['nft', 'ip vnetmap']] },
+  { name: 'proxy killed', apply: async (p) => {
+      process.kill(readState(p.lab)!.daemons!['lvs.ssh-web1']!.pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 200));
+    }, names: [['daemon', 'lvs.ssh-web1']] },
+]);
+
 suite('network-b', 'ovs', [
   { name: 'OVS port deleted', apply: async (p) => {
       const port = p.objects.find((o) => o.kind === 'ovs-port')!;

@@ -13,6 +13,7 @@ import { planModel } from '../../src/semantics/from-plan.js';
 import type { NetIface, NetModel } from '../../src/semantics/net-model.js';
 import { wireOf, type PlanIface } from '../../src/semantics/plan-l2.js';
 import type { Check } from '../../src/verify/checks.js';
+import { checkTo } from '../../src/verify/tcp-phase.js';
 
 export interface Mutation {
   /** Kind of break, e.g. "iface-down"; the score is per kind and strategy. */
@@ -115,6 +116,15 @@ export function mutations(plan: Plan): Mutation[] {
       out.push({ kind: 'nat-rule-added', what: `masquerade out ${inside.dev} added in ${nodeOfNs(plan, ns)}`, live: reload(added), offline: (p) => void ((p.objects.find((o) => o.kind === 'nft' && o.namespace === ns) as NftObj).rules = clone(added)), object: ns, nodes: [] });
     }
   }
+  // A firewall rule deleted: the first that lets something through (a router's, else any).
+  const fws = plan.objects.filter((o): o is NftObj => o.kind === 'nft' && !!o.namespace && !!o.filter?.rules.some((r) => r.verdict === 'accept'));
+  const fw = fws.find((o) => o.filter!.rules.some((r) => r.chain === 'forward' && r.verdict === 'accept')) ?? fws[0];
+  if (fw?.namespace && fw.filter) {
+    const ns = fw.namespace;
+    const victim = fw.filter.rules.find((r) => r.chain === 'forward' && r.verdict === 'accept') ?? fw.filter.rules.find((r) => r.verdict === 'accept')!;
+    const filter = { ...fw.filter, rules: fw.filter.rules.filter((r) => r !== victim) };
+    out.push({ kind: 'firewall-rule-deleted', what: `firewall rule ${victim.rule} (${victim.label}) deleted in ${nodeOfNs(plan, ns)}`, live: [{ argv: execIn(ns, ['nft', '-f', '-']), input: renderNft({ ...fw, filter }) }], offline: (p) => void ((p.objects.find((o) => o.kind === 'nft' && o.namespace === ns && o.table === fw.table) as NftObj).filter = clone(filter)), object: ns, nodes: [] });
+  }
   const fwd = plan.objects.find((o) => o.kind === 'sysctl' && o.key === 'net.ipv4.ip_forward' && o.value === '1' && o.namespace);
   if (fwd?.kind === 'sysctl' && fwd.namespace)
     out.push({ kind: 'ip-forward-off', what: `ip_forward off in ${nodeOfNs(plan, fwd.namespace)}`, live: [{ argv: execIn(fwd.namespace, ['sysctl', '-qw', 'net.ipv4.ip_forward=0']) }], offline: (p) => void p.objects.forEach((o) => o.kind === 'sysctl' && o.namespace === fwd.namespace && o.key === fwd.key && (o.value = '0')), object: fwd.namespace, nodes: [] });
@@ -196,10 +206,10 @@ export function predictLive(mutated: Plan, original: Plan, design: Design, check
     const a = at.get(c.from);
     if (!a) continue;
     const node = nodeOfNs(mutated, a.loc.namespace);
-    if (c.kind === 'tcp') {
-      const t = /^\S+ (\S+):(\d+) -> (\S+):(\d+)$/.exec(c.to)!;
-      const tc = cmp.design.tcp.find((x) => formatIp(x.addr) === t[1] && x.port === Number(t[2]))!;
-      const rt = roundTrip(m, node, a.e.addr.ip, parseIp(t[1]!)!, 'tcp', Number(t[2]));
+    if (c.kind === 'tcp' || c.kind === 'udp') {
+      const tc = cmp.design.tcp.find((x) => x.protocol === c.kind && checkTo(x) === c.to)!;
+      const t = [c.to, formatIp(tc.addr), String(tc.port), tc.target.node, String(tc.target.port)];
+      const rt = roundTrip(m, node, a.e.addr.ip, tc.addr, tc.protocol, tc.port);
       // Through a duplicate address the connection lands on whichever owner answered ARP first.
       if (rt.unstable) {
         out.set(c, { observed: undefined, fails: undefined });

@@ -6,7 +6,7 @@ import { applyPlan } from '../../src/apply/apply.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { ToolError } from '../../src/errors.js';
 import { enterNs, netnsFile } from '../../src/exec/netns.js';
-import { linksVia, netlinkHelper, viaNetlink } from '../../src/exec/netlink.js';
+import { linksVia, netlinkHelper, viaNetlink, viaNft } from '../../src/exec/netlink.js';
 import { ProcessRunner, type Command, type RunOptions } from '../../src/exec/runner.js';
 import { namespacesOf } from '../../src/render/scope.js';
 import { examplePlan, isRoot, leftovers, NOTHING, ovsRunning, uniqueLab } from './realize-helpers.js';
@@ -188,6 +188,30 @@ describe.skipIf(!isRoot)('netlink helper against ip on the real kernel', () => {
     expect(missing).toBeUndefined();
   });
 
+  const nftIn = (ns: string, text: string): Command => ({ argv: [...enterNs(ns), 'nft', '-f', '-'], input: text });
+  const TABLE = 'table inet vnetmap-parity {\n  chain input {\n    type filter hook input priority filter; policy drop;\n    ct state established,related accept\n    tcp dport 22-23 accept comment "rule 1"\n  }\n}\n';
+  const listNft = async (ns: string): Promise<string> => (await viaIp.run([...enterNs(ns), 'nft', 'list', 'ruleset'])).stdout;
+
+  it('loads nftables scripts through libnftables as nft -f does, each in its namespace', async () => {
+    const [a, b, c] = [await fresh(), await fresh(), await fresh()];
+    await viaIp.run(nftIn(a, TABLE).argv, { input: TABLE });
+    expect(await viaNft(run, helper!, [nftIn(b, TABLE), nftIn(c, TABLE)])).toEqual([]);
+    expect(await listNft(b)).toBe(await listNft(a));
+    expect(await listNft(c)).toContain('tcp dport 22-23 accept comment "rule 1"');
+  });
+
+  it('reports a script nft refuses with what nft says, naming the command', async () => {
+    const [a, b] = [await fresh(), await fresh()];
+    const bad = TABLE.replace('accept comment', 'acept comment');
+    const byNft = await viaIp.runMany([nftIn(a, bad)], 1).then(() => undefined, (e: unknown) => e);
+    const byHelper = await viaNft(run, helper!, [nftIn(b, TABLE), nftIn(b, bad)]).then(() => undefined, (e: unknown) => e);
+    expect(byNft).toBeInstanceOf(ToolError);
+    expect(byHelper).toBeInstanceOf(ToolError);
+    expect((byHelper as ToolError).argv).toEqual(nftIn(b, bad).argv);
+    expect((byHelper as ToolError).stderr).toContain('syntax error');
+    expect((byNft as ToolError).stderr).toContain('syntax error');
+  });
+
   it('refuses to enter a namespace that is not there, as nsenter would', async () => {
     const cmd = ipBatch('vnetmap-no-such-namespace', 'link set dev lo up\n');
     const e = await viaNetlink(run, helper!, [cmd]).then(() => undefined, (x: unknown) => x);
@@ -202,6 +226,7 @@ describe.skipIf(!isRoot)('labs built through the helper and through ip are the s
     ['network-a', 'compact'],
     ['network-b', 'faithful'],
     ['network-a-vms', 'macvtap'],
+    ['office', 'faithful'],
   ])('%s (%s)', async (example, strategy) => {
     const lab = uniqueLab();
     const plan = await examplePlan(example, strategy, lab);

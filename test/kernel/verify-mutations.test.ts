@@ -42,6 +42,8 @@ const CASES: [string, string, string?][] = [
   ['network-b', 'ovs'],
   ['network-b-servers', 'faithful'],
   ['network-b-servers', 'ovs'],
+  ['office', 'faithful'],
+  ['office', 'compact'],
 ];
 /** In `npm test`: every kind once. */
 const BOUNDED = new Set([
@@ -59,6 +61,7 @@ const BOUNDED = new Set([
   'network-b ovs ovs-retag',
   'network-a-vms macvtap vepa hairpin-off',
   'network-a-vms macvtap vepa macvlan-mode',
+  'office faithful firewall-rule-deleted',
 ]);
 
 const ovs = isRoot ? await ovsRunning() : false;

@@ -1,6 +1,6 @@
 // vnetmap draw end to end: the extension picks the format, the HTML page is self-contained
 // and wires hover highlighting, Mermaid and Graphviz are well-formed enough to parse by eye.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it as baseIt } from 'vitest';
@@ -10,6 +10,7 @@ const it = (name: string, fn: () => unknown) => baseIt(name, fn, 60_000);
 import { formatOf } from '../../src/cli/draw.js';
 import { main } from '../../src/cli/main.js';
 import { UserError } from '../../src/errors.js';
+import { bigDesign } from '../helpers/layout-sound.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnetmap-draw-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +69,20 @@ describe('vnetmap draw', () => {
     expect(g.trim().endsWith('}')).toBe(true);
     expect(g.split('{').length).toBe(g.split('}').length);
     expect(g).toContain('subgraph "cluster_twin0/ns:vn-network-a-gw"');
+  });
+
+  it('--group always|never|auto: identical hosts as one group box, or each drawn', async () => {
+    const file = join(dir, 'eight.yaml');
+    writeFileSync(file, bigDesign(1, 8));
+    const mmd = join(dir, 'g.mmd');
+    expect(await run(file, '--side', 'design', '--group', 'always', '-o', mmd)).toBe(0);
+    expect(readFileSync(mmd, 'utf8')).toContain('[["8 × host<br/>h0 … h7');
+    expect(await run(file, '--side', 'design', '--group', 'never', '-o', mmd)).toBe(0);
+    expect(readFileSync(mmd, 'utf8')).not.toContain('[[');
+    // auto: only above 300 boxes, so this small picture stays as it is.
+    expect(await run(file, '--side', 'design', '-o', mmd)).toBe(0);
+    expect(readFileSync(mmd, 'utf8')).not.toContain('[[');
+    expect(await run(file, '--group', 'sometimes', '-o', mmd)).toBe(2);
   });
 
   it('reports a bad --trace as the user\'s mistake (exit 2)', async () => {

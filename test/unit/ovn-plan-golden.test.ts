@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import { drawMermaid } from '../../src/diagram/draw.js';
 import { ovnGraph } from '../../src/engines/ovn/diagram.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
@@ -29,7 +30,7 @@ describe.each(examples)('OVN plan goldens for examples/%s.yaml', (ex) => {
       try {
         plan = ovnEngine.compile(design, { capabilities: PRESETS[caps]!, chassis: 2 });
       } catch (e) {
-        // What the engine cannot build (dynamic routing) is refused with what to do instead.
+        // What the engine does not build (dynamic routing) or not yet (a router's firewall, services): refused, with why.
         expect(e).toBeInstanceOf(UserError);
         await golden(`${base}.error.txt`, `${(e as Error).message}\n`);
         return;
@@ -40,7 +41,7 @@ describe.each(examples)('OVN plan goldens for examples/%s.yaml', (ex) => {
       if (caps === 'minimal') {
         await golden(`${base}.sh`, ovnEngine.script(plan));
         await golden(`${base}.nb.json`, JSON.stringify(insertOps(nbRows(plan)), null, 1) + '\n');
-        await golden(`${base}.mmd`, drawMermaid(design, undefined, 'twin', undefined, ovnGraph(plan, design)));
+        await golden(`${base}.mmd`, drawMermaid(design, undefined, 'twin', undefined, { twin: ovnGraph(plan, design) }));
       }
       // No mapping bug: every difference from the design is a declared deviation.
       expect(ovnEngine.compare(design, plan).bugs).toEqual([]);

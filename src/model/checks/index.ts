@@ -7,6 +7,7 @@ import type { Design } from '../types.js';
 import { checkAddresses } from './addresses.js';
 import { checkAttach } from './attach.js';
 import { checkBroadcast } from './broadcast.js';
+import { checkFirewall } from './firewall.js';
 import { checkHosts } from './hosts.js';
 import { checkInterfaces } from './interfaces.js';
 import { checkLinkVlans } from './link-vlans.js';
@@ -18,6 +19,7 @@ import { checkReferences } from './references.js';
 import { checkRoutes } from './routes.js';
 import { checkRouting } from './routing.js';
 import { checkTunnels } from './tunnels.js';
+import { checkServices } from './services.js';
 import { checkText } from './text.js';
 import { checkTopology, checkUnlinked } from './topology.js';
 import { checkVlans } from './vlans.js';
@@ -50,6 +52,8 @@ export const CHECKS: Check[] = [
   checkVlans,
   checkTopology,
   checkNat,
+  checkFirewall,
+  checkServices,
   checkMapping,
   checkVms,
   checkAttach,

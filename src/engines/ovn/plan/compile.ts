@@ -6,7 +6,7 @@
 // stack (host, external, server, VM) is a namespace `vn-<lab>-<node>` on the chassis
 // placement gives it, each interface a veth whose other end is a port of that chassis's
 // br-int bound to the interface's logical switch port (workloads.ts).
-import type { Design } from '../../../model/types.js';
+import { isRouted, type Design } from '../../../model/types.js';
 import { makeCtx } from '../../../plan/context.js';
 import { domainRef, endRef, linkRef } from '../../../plan/refs.js';
 import type { Capabilities, Deviation } from '../../../plan/types.js';
@@ -40,6 +40,7 @@ export const MAX_CHASSIS = 64;
 export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   const inv = opts.inventory;
   if (!inv && (!Number.isInteger(opts.chassis) || opts.chassis < 1 || opts.chassis > MAX_CHASSIS)) throw new UserError(`--chassis ${opts.chassis}: use a whole number from 1 to ${MAX_CHASSIS}.`);
+  refuseUnbuilt(design);
   // OSPF and BGP run as FRR daemons in the kernel engine's router namespaces; an OVN logical
   // router runs no programs (docs/routing.md, docs/ovn.md).
   const routing = design.nodes.filter((n) => (n.kind === 'router' || n.kind === 'l3-switch') && n.routing && (n.routing.ospf || n.routing.bgp));
@@ -120,6 +121,24 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   };
   withTwinReach(plan);
   return plan;
+}
+
+/**
+ * What the OVN engine does not build yet, refused rather than left out (the twin would differ
+ * from the design without saying so): a firewall on a logical router (OVN ACLs), services (OVN
+ * load balancers, proxies and workloads in chassis namespaces) and exec commands. Firewalls of
+ * hosts, servers and VMs are their namespaces' nftables tables, as on the kernel engine.
+ */
+function refuseUnbuilt(design: Design): void {
+  for (const n of design.nodes) {
+    if (!isRouted(n)) continue;
+    const what = [
+      ...((n.kind === 'router' || n.kind === 'l3-switch') && n.firewall ? ['a firewall (OVN ACLs)'] : []),
+      ...(n.services?.length ? ['services (load balancers, proxies, processes)'] : []),
+      ...(n.exec?.length ? ['exec commands'] : []),
+    ];
+    if (what.length) throw new UserError(`the OVN engine does not build ${what.join(' or ')} yet, and ${n.kind} ${n.name} has ${what.length > 1 ? 'them' : 'it'}; build this design with the kernel engine (--engine kernel, the default).`);
+  }
 }
 
 /**
