@@ -7,6 +7,7 @@ import type { Design } from '../types.js';
 import { checkAddresses } from './addresses.js';
 import { checkAttach } from './attach.js';
 import { checkBroadcast } from './broadcast.js';
+import { checkDhcp } from './dhcp.js';
 import { checkHosts } from './hosts.js';
 import { checkInterfaces } from './interfaces.js';
 import { checkLinkVlans } from './link-vlans.js';
@@ -52,6 +53,7 @@ export const CHECKS: Check[] = [
   checkPlacement,
   checkUnlinked,
   checkHosts,
+  checkDhcp,
   checkText,
 ];
 export const RAW_CHECKS: RawCheck[] = [checkLinkVlans];
