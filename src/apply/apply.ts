@@ -12,6 +12,7 @@ import { destroyLab } from './destroy.js';
 import { rebuildScope, samePlan } from './diff.js';
 import type { Drift } from './drift.js';
 import { nsIdentities } from './identity.js';
+import { clientDaemons, waitForLeases } from './leases.js';
 import { readJournal, writeJournal, type Journal } from './journal.js';
 import { withLabLock } from './lock.js';
 import { nftListings } from './observe-lab.js';
@@ -34,7 +35,12 @@ export interface UpOptions {
   onProgress?: (done: number, total: number, why: string) => void;
   /** Stop between steps (Ctrl-C): what was built is removed again, like after a failure. */
   signal?: AbortSignal;
+  /** How long to wait for every DHCP client's lease (default LEASE_WAIT_MS). */
+  leaseWaitMs?: number;
 }
+
+/** DHCP clients send three discovers a second apart, then rest two seconds: two rounds. */
+export const LEASE_WAIT_MS = 10_000;
 
 export interface UpResult {
   lab: string;
@@ -51,6 +57,8 @@ export interface UpResult {
   ms: number;
   /** Wall time of each phase that ran, in order (preflight and state writes are in `ms` only; hosts files are written during config, and their time is also within config's). */
   phases: PhaseTime[];
+  /** DHCP clients of the twin: how long `up` waited for their leases (within `ms`), and those that got none. */
+  leases?: { clients: number; ms: number; missing: string[] };
 }
 
 export function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
@@ -58,7 +66,15 @@ export function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<
   return withLabLock(plan.lab, lock, () => applyLocked(plan, runner, opts));
 }
 
+/** Build or repair, then wait for the DHCP clients' leases: a lab is up when its hosts have addresses. */
 async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
+  const r = await buildLocked(plan, runner, opts);
+  if (!clientDaemons(plan).length) return r;
+  const leases = await waitForLeases(plan, opts.leaseWaitMs ?? LEASE_WAIT_MS);
+  return { ...r, leases, ms: r.ms + leases.ms };
+}
+
+async function buildLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
   const t0 = Date.now();
   await recoverFromCrash(plan.lab, runner);
   const prev = readState(plan.lab);

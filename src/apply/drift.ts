@@ -130,7 +130,9 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
   const hasAddr = new Set(seen.addresses.map((a) => `${a.dev} ${a.cidr}`));
   for (const a of addrs) if (!hasAddr.has(`${a.dev} ${a.cidr}`)) out.push({ kind: 'missing', what: 'address', object: `${at(ns, a.dev)} ${a.cidr}`, detail: 'address missing', namespace: ns, dev: a.dev, key: a.cidr, realizes: a.realizes });
   const planned = new Set(addrs.map((a) => `${a.dev} ${a.cidr}`));
-  for (const a of seen.addresses) if (a.dev !== 'lo' && !planned.has(`${a.dev} ${a.cidr}`)) out.push({ kind: 'extra', what: 'address', object: `${at(ns, a.dev)} ${a.cidr}`, detail: 'address not in the plan', namespace: ns, dev: a.dev, key: a.cidr });
+  // A DHCP client's device carries what its lease gives (address, default route): not the plan's to judge; status lists leases.
+  const leased = new Set(inNs(idx, ns, 'daemon').flatMap((d) => (d.client ? [d.client.dev] : [])));
+  for (const a of seen.addresses) if (a.dev !== 'lo' && !leased.has(a.dev) && !planned.has(`${a.dev} ${a.cidr}`)) out.push({ kind: 'extra', what: 'address', object: `${at(ns, a.dev)} ${a.cidr}`, detail: 'address not in the plan', namespace: ns, dev: a.dev, key: a.cidr });
   const routes = inNs(idx, ns, 'route');
   const matches = (r: (typeof routes)[number], h: SeenNamespace['routes'][number]): boolean => norm(h.to) === norm(r.to) && (!r.via || h.via === r.via) && (!r.dev || h.dev === r.dev);
   for (const r of routes) {
@@ -138,7 +140,7 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
   }
   // Connected routes come with the addresses; every other route must be planned.
   for (const h of seen.routes) {
-    if (h.proto === 'kernel' || routes.some((r) => matches(r, h))) continue;
+    if (h.proto === 'kernel' || routes.some((r) => matches(r, h)) || (h.dev && leased.has(h.dev))) continue;
     out.push({ kind: 'extra', what: 'route', object: `${ns} route ${h.to}${h.via ? ` via ${h.via}` : ''}${h.dev ? ` dev ${h.dev}` : ''}`, detail: 'route not in the plan', namespace: ns, key: h.to, ...(h.dev ? { dev: h.dev } : {}) });
   }
   const sysctls = inNs(idx, ns, 'sysctl');

@@ -110,7 +110,7 @@ function runFile(s: FileStep): void {
   const tmp = `${s.path}.vnetmap-${process.pid}`;
   rmSync(tmp, { force: true });
   try {
-    if (typeof s.content === 'string') writeFileSync(tmp, s.content);
+    if (typeof s.content === 'string') writeFileSync(tmp, s.content, s.executable ? { mode: 0o755 } : {});
     else linkSync(s.content.sameAs, tmp);
     renameSync(tmp, s.path);
   } catch (e) {

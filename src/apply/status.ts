@@ -6,6 +6,7 @@ import type { ObservedLink } from '../observe/ip-json.js';
 import type { SeenNamespace } from '../observe/namespace.js';
 import { findOwned } from './discover.js';
 import { labDrift, type Drift } from './drift.js';
+import { leaseStatus, type LeaseStatus } from './leases.js';
 import { observeLab } from './observe-lab.js';
 import { readState } from './state.js';
 
@@ -28,6 +29,8 @@ export interface LabStatus {
   namespaces: NsStatus[];
   ovsBridges: string[];
   drift: Drift[];
+  /** DHCP clients and the leases they hold (apply/leases.ts). */
+  leases?: LeaseStatus[];
 }
 
 /** A namespace's devices in the shape `status` has always shown (ip -j addr show's). */
@@ -58,5 +61,6 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
     const seen = obs.namespaces.get(name);
     return { name, ...(p?.node ? { node: p.node } : {}), ...(p ? { role: p.role } : {}), exists: !!seen, interfaces: seen ? interfacesOf(seen) : [] };
   });
-  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: labDrift(st.plan, obs, st.nft) };
+  const leases = leaseStatus(st.plan);
+  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: labDrift(st.plan, obs, st.nft), ...(leases.length ? { leases } : {}) };
 }

@@ -18,6 +18,10 @@ function show(s: LabStatus, detail: boolean): string {
     for (const l of n.interfaces) if (l.name !== 'lo') out.push(`    ${l.name.padEnd(10)} ${l.up ? 'up  ' : 'down'} ${l.master ? `master ${l.master} ` : ''}${l.addresses.join(' ')}`);
   }
   if (s.ovsBridges.length) out.push(`  ovs bridges: ${s.ovsBridges.join(' ')}`);
+  for (const l of s.leases ?? []) {
+    const got = l.ip ? `${l.ip}/${l.prefix ?? '?'}${l.router ? ` router ${l.router}` : ''}${l.seconds ? `, ${l.seconds} s` : ''}${l.fits ? '' : ` - NOT ${l.terms}`}` : 'no lease';
+    out.push(`  lease: ${l.node} ${l.iface}: ${got} (from ${l.server}, ${l.terms})`);
+  }
   for (const d of s.drift) out.push(`  drift: ${d.kind} ${d.object}: ${d.detail}`);
   return out.join('\n');
 }

@@ -210,7 +210,14 @@ export interface DaemonObj extends Base {
   /** Program and arguments; the text {dir} in an argument stands for the daemon's directory. */
   argv: string[];
   /** Files written into its directory before it starts (configuration). */
-  files: { name: string; content: string }[];
+  files: { name: string; content: string; executable?: true }[];
+  /** What it is for, where vnetmap must know (up waits for DHCP clients' leases; status lists leases). */
+  role?: 'dhcp-client' | 'dhcp-server' | 'dns' | 'dhcp-dns';
+  /**
+   * A DHCP client: the device whose addresses and default route it sets (they are not in the
+   * plan, so drift leaves them alone), and the lease the design says it gets.
+   */
+  client?: { dev: string; node: string; iface: string; subnet: string; pools: string; reserved?: string; server: string };
 }
 
 export type PlanObject =
@@ -269,4 +276,9 @@ export interface EndpointLocation {
   namespace: string;
   dev: string;
   addresses: string[];
+  /**
+   * A DHCP client: `addresses` holds the address the design assumes (its reservation, or one of
+   * its pool); the live twin's lease is read at run time and must lie in `pools` (or be `reserved`).
+   */
+  dhcp?: { subnet: string; pools: string; reserved?: string };
 }

@@ -20,7 +20,7 @@ export function daemonSteps(plan: Plan, daemons: DaemonObj[] = plan.objects.filt
   const steps: Step[] = [];
   for (const d of daemons) {
     const dir = daemonDir(plan.lab, d.name);
-    for (const f of d.files) steps.push({ phase: 'daemons', path: join(dir, f.name), content: f.content, why: `${f.name} of daemon ${d.name}` });
+    for (const f of d.files) steps.push({ phase: 'daemons', path: join(dir, f.name), content: f.content, ...(f.executable ? { executable: true as const } : {}), why: `${f.name} of daemon ${d.name}` });
     steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name) }, why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
   }
   return steps;

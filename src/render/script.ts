@@ -55,7 +55,8 @@ function stepText(lab: string, s: Step): string {
     const guard = s.phase === 'hosts' ? `\n${guardHosts(lab, s.path)}` : '';
     if (typeof s.content !== 'string') return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['ln', '-f', s.content.sameAs, s.path])}`;
     // rm first: the file may be a hard link of another namespace's from an earlier run.
-    return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['rm', '-f', s.path])}\n${heredoc(`cat > ${shQuote(s.path)}`, s.content)}`;
+    const chmod = s.executable ? `\n${argv(['chmod', '755', s.path])}` : '';
+    return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['rm', '-f', s.path])}\n${heredoc(`cat > ${shQuote(s.path)}`, s.content)}${chmod}`;
   }
   if (isSpawn(s)) {
     // In a session of its own, in the background; `down` stops whatever runs in the lab's namespaces.

@@ -27,6 +27,8 @@ export interface FileStep {
   path: string;
   /** The file's text, or the path of an identical file written before it (then a hard link). */
   content: string | { sameAs: string };
+  /** A program (a DHCP client's hook script): written with mode 0755. */
+  executable?: true;
   why: string;
 }
 
