@@ -6,7 +6,8 @@ import type { SeenLink, SeenNamespace } from '../observe/namespace.js';
 import { labMarker } from '../plan/names.js';
 import type { Netns, Plan, PlanObject, Ref } from '../plan/types.js';
 import { daemonLog } from '../render/daemons.js';
-import { hostsFiles } from '../render/hosts.js';
+import { namesFiles } from '../render/hosts.js';
+import { namesPath } from '../render/steps.js';
 import { indexByNamespace, inNs, type NsIndex } from '../render/index-ns.js';
 import { rootAlias } from '../render/render.js';
 import { OVS_LAB_KEY } from '../render/ovs.js';
@@ -250,12 +251,13 @@ function rootDrift(plan: Plan, obs: LabObservation, wanted: Map<Netns, Map<strin
 }
 
 function hostsDrift(plan: Plan, obs: LabObservation, out: Drift[]): void {
-  for (const h of hostsFiles(plan)) {
+  for (const h of namesFiles(plan)) {
     if (!obs.namespaces.get(h.namespace)) continue; // the namespace itself is reported
-    const text = obs.hosts.get(h.namespace);
-    const object = `/etc/netns/${h.namespace}/hosts`;
-    if (text === undefined) out.push({ kind: 'missing', what: 'hosts', object, detail: 'hosts file missing (node names do not resolve in this node)', namespace: h.namespace });
-    else if (text !== h.content) out.push({ kind: 'different', what: 'hosts', object, detail: text.startsWith(h.content.split('\n')[0]!) ? 'hosts file changed since up wrote it' : 'hosts file replaced by one vnetmap did not write (up leaves it alone)', namespace: h.namespace });
+    const object = namesPath(h.namespace, h.file);
+    const text = obs.hosts.get(object);
+    const what = h.file === 'hosts' ? 'hosts file' : 'resolv.conf';
+    if (text === undefined) out.push({ kind: 'missing', what: 'hosts', object, detail: `${what} missing (node names do not resolve in this node)`, namespace: h.namespace });
+    else if (text !== h.content) out.push({ kind: 'different', what: 'hosts', object, detail: text.startsWith(h.content.split('\n')[0]!) ? `${what} changed since up wrote it` : `${what} replaced by one vnetmap did not write (up leaves it alone)`, namespace: h.namespace });
   }
 }
 

@@ -25,15 +25,18 @@ export function realizeServices(ctx: Ctx, n: RoutedNode, where: Where): void {
     if (!i.dhcp || !i.lease) continue;
     const p = where.iface(i.name);
     if (!p) continue;
-    ctx.b.add(clientDaemon(n, i.name, p, i.lease, !!n.gatewayFromDhcp));
+    ctx.b.add(clientDaemon(n, i.name, p, i.lease, n.gatewayFromDhcp ? n.gateway : undefined));
   }
 }
 
-function clientDaemon(n: RoutedNode, iface: string, p: Place, lease: NonNullable<Routed['interfaces'][number]['lease']>, route: boolean): DaemonObj {
+/** `router`: the default gateway its lease gives, when the design takes it from DHCP. */
+function clientDaemon(n: RoutedNode, iface: string, p: Place, lease: NonNullable<Routed['interfaces'][number]['lease']>, router: number | undefined): DaemonObj {
+  const route = router !== undefined;
   // -f: stay and renew; -t/-T/-A: three discovers a second apart, then two seconds' rest, again.
   const argv = ['busybox', 'udhcpc', '-f', '-i', p.dev, '-s', '{dir}/hook', '-x', `hostname:${n.name}`, '-t', '3', '-T', '1', '-A', '2'];
   const client: NonNullable<DaemonObj['client']> = { dev: p.dev, node: n.name, iface, subnet: formatNet(lease.subnet), pools: lease.pools, server: `${lease.server} ${lease.dev}` };
   if (lease.reserved !== undefined) client.reserved = formatIp(lease.reserved);
+  if (router !== undefined) client.router = formatIp(router);
   return { kind: 'daemon', namespace: p.namespace, name: `dhcp-${n.name}-${iface}`, argv, files: [{ name: 'hook', content: clientHook(route), executable: true }], role: 'dhcp-client', client, realizes: [ifaceRef(n.name, iface), ...(route ? [gatewayRef(n.name)] : [])] };
 }
 
@@ -119,7 +122,8 @@ function dnsmasqOf(ctx: Ctx, n: RoutedNode, where: Where, scopes: PlacedScope[],
     const extra = [...(dhcp ? ['--dhcp-leasefile={dir}/leases'] : []), ...(dns ? ['--addn-hosts={dir}/hosts'] : [])];
     const files = [{ name: 'dnsmasq.conf', content: conf }, ...(dns ? [{ name: 'hosts', content: names }] : [])];
     const role: DaemonObj['role'] = dhcp && dns ? 'dhcp-dns' : dhcp ? 'dhcp-server' : 'dns';
-    ctx.b.add({ kind: 'daemon', namespace: ns, name: `dnsmasq-${n.name}${k++ ? `-${k}` : ''}`, argv: DNSMASQ(extra), files, role, realizes: [nodeRef(n.name), ...scopes.map((s) => `dhcp:${n.name}/${s.scope.dev}`), ...relays.map((r) => `relay:${n.name}/${r.relay.dev}`), ...(dns ? [`dns:${n.name}`] : [])] });
+    const answers = dns ? nodeAddresses(n).map(formatIp) : [];
+    ctx.b.add({ kind: 'daemon', namespace: ns, name: `dnsmasq-${n.name}${k++ ? `-${k}` : ''}`, argv: DNSMASQ(extra), files, role, ...(dns ? { dns: { node: n.name, addresses: answers, ...(n.dns!.domain ? { domain: n.dns!.domain } : {}) } } : {}), realizes: [nodeRef(n.name), ...scopes.map((s) => `dhcp:${n.name}/${s.scope.dev}`), ...relays.map((r) => `relay:${n.name}/${r.relay.dev}`), ...(dns ? [`dns:${n.name}`] : [])] });
   }
 }
 
@@ -141,6 +145,9 @@ function scopeLines(d: Design, n: RoutedNode, ps: PlacedScope, tag: string, view
   if (s.domain) lines.push(`dhcp-option=tag:${tag},option:domain-name,${s.domain}`);
   return lines;
 }
+
+/** A node's fixed addresses, interfaces first, then SVIs. */
+const nodeAddresses = (n: RoutedNode): number[] => [...n.interfaces.filter((i) => !i.dhcp).flatMap((i) => i.addresses), ...(n.kind === 'l3-switch' ? n.svis.flatMap((s) => s.addresses) : [])].map((a) => a.ip);
 
 /** The MAC of a reservation's `client:` interface (assignLeases gave DHCP clients one). */
 function clientMac(d: Design, c: { node: string; iface: string } | undefined): string | undefined {

@@ -213,11 +213,13 @@ export interface DaemonObj extends Base {
   files: { name: string; content: string; executable?: true }[];
   /** What it is for, where vnetmap must know (up waits for DHCP clients' leases; status lists leases). */
   role?: 'dhcp-client' | 'dhcp-server' | 'dns' | 'dhcp-dns';
+  /** A DNS service: the node it stands for, the addresses it answers on and its domain (hosts' resolv.conf point to it). */
+  dns?: { node: string; addresses: string[]; domain?: string };
   /**
    * A DHCP client: the device whose addresses and default route it sets (they are not in the
    * plan, so drift leaves them alone), and the lease the design says it gets.
    */
-  client?: { dev: string; node: string; iface: string; subnet: string; pools: string; reserved?: string; server: string };
+  client?: { dev: string; node: string; iface: string; subnet: string; pools: string; reserved?: string; server: string; router?: string };
 }
 
 export type PlanObject =

@@ -57,3 +57,5 @@ export const execIn = (ns: string | null, argv: string[]): string[] => (ns === n
 export const batch = (lines: string[]): string => lines.join('\n') + '\n';
 
 export const hostsPath = (ns: string): string => `/etc/netns/${ns}/hosts`;
+/** /etc/netns/<ns>/<file>: where `ip netns exec` finds the namespace's own hosts and resolv.conf. */
+export const namesPath = (ns: string, file: 'hosts' | 'resolv.conf'): string => `/etc/netns/${ns}/${file}`;

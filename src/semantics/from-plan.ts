@@ -53,6 +53,11 @@ export function planModel(plan: Plan): PlanModel {
       if (r) node(o.namespace).routes.push(r);
     } else if (o.kind === 'sysctl' && o.key === 'net.ipv4.ip_forward' && o.value === '1') node(o.namespace).forwards = true;
     else if (o.kind === 'nft') node(o.namespace).nat.push(...o.rules.flatMap(natRule));
+    else if (o.kind === 'daemon' && o.client?.router) {
+      // A DHCP client's lease brings its default route (plan/services.ts).
+      const r = route('default', o.client.router, o.client.dev, o.realizes);
+      if (r) node(o.namespace).routes.push(r);
+    }
   }
   // Evaluation order within a hook: hairpin source NAT is more specific than masquerade.
   for (const n of nodes.values()) n.nat.sort((a, b) => natRank(a) - natRank(b));

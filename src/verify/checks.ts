@@ -4,7 +4,7 @@ import type { EndpointLocation, Plan } from '../plan/types.js';
 import type { Comparison } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 
-export type CheckKind = 'ping' | 'arp' | 'tcp';
+export type CheckKind = 'dhcp' | 'ping' | 'arp' | 'tcp' | 'dns';
 
 export interface Check {
   kind: CheckKind;

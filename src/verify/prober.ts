@@ -154,3 +154,25 @@ export async function probeTcp(runner: Runner, q: TcpRequest): Promise<TcpResult
   if (!out) return { failed: failed!, listenerErrors: new Map(), connects: q.connects.map(() => ({ answer: '' })) };
   return { listenerErrors: indexed(out.listenerErrors), connects: out.connects };
 }
+
+export interface DnsRequest {
+  sources: { netns: string; resolv: string }[];
+  names: string[];
+}
+
+export interface DnsResult {
+  failed?: string;
+  errors: Map<number, string>;
+  /** The name server each source asked (first of its resolv.conf). */
+  servers: (string | null)[];
+  /** Per source, per name: its addresses, [] when it does not exist, null when no answer came. */
+  answers: (string[] | null)[][];
+}
+
+/** Every name from every source, at the name server its resolv.conf names: one prober run. */
+export async function probeDns(runner: Runner, q: DnsRequest, p: Pacing): Promise<DnsResult> {
+  const sends = q.sources.length * q.names.length;
+  const { out, failed } = await run<{ errors: Record<string, string>; servers: (string | null)[]; answers: (string[] | null)[][] }>(runner, { kind: 'dns', ...q, ...pacing(p) }, deadline(sends, p));
+  if (!out) return { failed: failed!, errors: new Map(), servers: q.sources.map(() => null), answers: q.sources.map(() => q.names.map(() => null)) };
+  return { errors: indexed(out.errors), servers: out.servers, answers: out.answers };
+}

@@ -79,7 +79,7 @@ export async function verifyHtmlReport(report: VerifyReport, plan: Plan, design:
 /** Same cells as the terminal matrix: X where the observation differs from the expectation. */
 function matrix(r: VerifyReport): string[] {
   const by = new Map<string, Check>();
-  for (const c of r.checks) if (c.kind !== 'tcp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
+  for (const c of r.checks) if (c.kind === 'ping' || c.kind === 'arp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
   if (!by.size) return [];
   if (r.endpoints.length > MATRIX_MAX) return [`<h2>Observed reachability</h2><p>${r.endpoints.length} endpoints: too many for a matrix; see the mismatch list.</p>`];
   const out = [
