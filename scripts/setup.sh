@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(iproute2 python3 nftables openvswitch-switch ethtool iperf3 tcpdump iputils-ping socat fping arp-scan iputils-arping procps coreutils util-linux findutils)
+PKGS=(iproute2 python3 nftables openvswitch-switch ethtool iperf3 tcpdump iputils-ping socat fping arp-scan iputils-arping procps coreutils util-linux findutils dnsmasq-base busybox)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -34,6 +34,7 @@ const CASES: { name: string; plan: () => Plan }[] = [
   { name: 'network-b.faithful.full', plan: () => planOf('network-b', 'faithful', 'full') },
   { name: 'network-b-servers.macvtap-vepa.full', plan: () => planOf('network-b-servers', 'macvtap', 'full', { macvlanMode: 'vepa' }) },
   { name: 'network-b-servers.faithful-qemu.full', plan: () => planOf('network-b-servers', 'faithful', 'full', { vms: 'qemu' }) },
+  { name: 'office-dhcp.faithful.minimal', plan: () => planOf('office-dhcp', 'faithful', 'minimal') },
 ];
 
 describe('render goldens (bash script of a plan)', () => {
@@ -48,7 +49,8 @@ describe('render pieces', () => {
   it('every rendered step runs through ip/bridge/nft/ovs/ethtool/sysctl argv, never a shell', () => {
     for (const c of CASES) {
       for (const s of renderSteps(c.plan())) {
-        if ('path' in s) expect(s.path).toMatch(/^\/etc\/netns\/vn-golden-[a-z0-9-]+\/hosts$/);
+        if ('path' in s) expect(s.path).toMatch(s.phase === 'daemons' ? /^\/run\/vnetmap\/golden\/daemons\/[a-z0-9-]+\/[a-z.]+$/ : /^\/etc\/netns\/vn-golden-[a-z0-9-]+\/(hosts|resolv\.conf)$/);
+        else if ('spawn' in s) expect(s.spawn.argv.slice(3, 4)).toEqual([expect.stringMatching(/^(dnsmasq|busybox)$/)]);
         else {
           // Inside a namespace: only its network stack is entered (no mount namespace copy).
           const inside = s.argv[0] === 'nsenter';
