@@ -46,22 +46,26 @@ function clientDaemon(n: RoutedNode, iface: string, p: Place, lease: NonNullable
  * the gateway from DHCP.
  */
 export function clientHook(route: boolean): string {
+  // Few processes: a hundred clients start at once on machines with two CPUs. Shell builtins
+  // read the old lease; one `ip -batch` sets address and route; `mv` makes the lease file whole.
   return [
     '#!/bin/sh',
     '# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in',
     '# this namespace, and writes the lease beside this file for vnetmap up, status and verify.',
     'dir=${0%/*}',
+    'old=',
+    'if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi',
     'case "$1" in',
     'deconfig)',
-    '  ip -4 addr flush dev "$interface"',
-    '  ip link set dev "$interface" up',
-    '  rm -f "$dir/lease"',
+    '  # At start there is nothing to undo; after a lost lease, its address goes.',
+    '  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi',
     '  ;;',
     'bound|renew)',
-    '  old=$(sed -n "s/^ip=//p" "$dir/lease" 2>/dev/null)',
-    '  if [ -n "$old" ] && [ "$old" != "$ip" ]; then ip -4 addr flush dev "$interface"; fi',
-    '  ip addr replace "$ip/${mask:-24}" dev "$interface"',
-    ...(route ? ['  if [ -n "$router" ]; then ip route replace default via "${router%% *}" dev "$interface"; fi'] : []),
+    '  {',
+    '    if [ -n "$old" ] && [ "$old" != "$ip" ]; then echo "addr flush dev $interface"; fi',
+    '    echo "addr replace $ip/${mask:-24} dev $interface"',
+    ...(route ? ['    if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi'] : []),
+    '  } | ip -batch -',
     '  printf "ip=%s\\nmask=%s\\nrouter=%s\\ndns=%s\\ndomain=%s\\nlease=%s\\nserverid=%s\\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"',
     '  mv "$dir/lease.new" "$dir/lease"',
     '  ;;',

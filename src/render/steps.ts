@@ -36,6 +36,8 @@ export interface FileStep {
 export interface SpawnStep {
   phase: 'daemons';
   spawn: { name: string; namespace: string | null; argv: string[]; log: string };
+  /** Started once the others of its phase run (a DHCP client needs its server listening). */
+  late?: true;
   why: string;
 }
 

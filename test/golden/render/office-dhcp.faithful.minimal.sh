@@ -278,122 +278,6 @@ mkdir -p /etc/netns/vn-golden-internet
 if [ -e /etc/netns/vn-golden-internet/resolv.conf ] && { IFS= read -r first < /etc/netns/vn-golden-internet/resolv.conf || true; [ "$first" != '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; }; then echo 'vnetmap golden: /etc/netns/vn-golden-internet/resolv.conf was not written by vnetmap for this lab; move it away' >&2; exit 1; fi
 ln -f /etc/netns/vn-golden-pc1/resolv.conf /etc/netns/vn-golden-internet/resolv.conf
 echo "vnetmap golden: daemons" >&2
-# hook of daemon dhcp-pc1-eth0
-mkdir -p /run/vnetmap/golden/daemons/dhcp-pc1-eth0
-rm -f /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook
-cat > /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook <<'VNETMAP_EOF'
-#!/bin/sh
-# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
-# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
-dir=${0%/*}
-case "$1" in
-deconfig)
-  ip -4 addr flush dev "$interface"
-  ip link set dev "$interface" up
-  rm -f "$dir/lease"
-  ;;
-bound|renew)
-  old=$(sed -n "s/^ip=//p" "$dir/lease" 2>/dev/null)
-  if [ -n "$old" ] && [ "$old" != "$ip" ]; then ip -4 addr flush dev "$interface"; fi
-  ip addr replace "$ip/${mask:-24}" dev "$interface"
-  if [ -n "$router" ]; then ip route replace default via "${router%% *}" dev "$interface"; fi
-  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
-  mv "$dir/lease.new" "$dir/lease"
-  ;;
-esac
-exit 0
-VNETMAP_EOF
-chmod 755 /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook
-# start dhcp-pc1-eth0 in vn-golden-pc1 (iface:pc1/eth0, gateway:pc1)
-mkdir -p /run/vnetmap/golden/daemons/dhcp-pc1-eth0
-setsid nsenter --net=/var/run/netns/vn-golden-pc1 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook -x hostname:pc1 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc1-eth0/log 2>&1 &
-# hook of daemon dhcp-printer-eth0
-mkdir -p /run/vnetmap/golden/daemons/dhcp-printer-eth0
-rm -f /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook
-cat > /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook <<'VNETMAP_EOF'
-#!/bin/sh
-# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
-# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
-dir=${0%/*}
-case "$1" in
-deconfig)
-  ip -4 addr flush dev "$interface"
-  ip link set dev "$interface" up
-  rm -f "$dir/lease"
-  ;;
-bound|renew)
-  old=$(sed -n "s/^ip=//p" "$dir/lease" 2>/dev/null)
-  if [ -n "$old" ] && [ "$old" != "$ip" ]; then ip -4 addr flush dev "$interface"; fi
-  ip addr replace "$ip/${mask:-24}" dev "$interface"
-  if [ -n "$router" ]; then ip route replace default via "${router%% *}" dev "$interface"; fi
-  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
-  mv "$dir/lease.new" "$dir/lease"
-  ;;
-esac
-exit 0
-VNETMAP_EOF
-chmod 755 /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook
-# start dhcp-printer-eth0 in vn-golden-printer (iface:printer/eth0, gateway:printer)
-mkdir -p /run/vnetmap/golden/daemons/dhcp-printer-eth0
-setsid nsenter --net=/var/run/netns/vn-golden-printer -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook -x hostname:printer -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-printer-eth0/log 2>&1 &
-# hook of daemon dhcp-pc3-eth0
-mkdir -p /run/vnetmap/golden/daemons/dhcp-pc3-eth0
-rm -f /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook
-cat > /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook <<'VNETMAP_EOF'
-#!/bin/sh
-# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
-# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
-dir=${0%/*}
-case "$1" in
-deconfig)
-  ip -4 addr flush dev "$interface"
-  ip link set dev "$interface" up
-  rm -f "$dir/lease"
-  ;;
-bound|renew)
-  old=$(sed -n "s/^ip=//p" "$dir/lease" 2>/dev/null)
-  if [ -n "$old" ] && [ "$old" != "$ip" ]; then ip -4 addr flush dev "$interface"; fi
-  ip addr replace "$ip/${mask:-24}" dev "$interface"
-  if [ -n "$router" ]; then ip route replace default via "${router%% *}" dev "$interface"; fi
-  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
-  mv "$dir/lease.new" "$dir/lease"
-  ;;
-esac
-exit 0
-VNETMAP_EOF
-chmod 755 /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook
-# start dhcp-pc3-eth0 in vn-golden-pc3 (iface:pc3/eth0, gateway:pc3)
-mkdir -p /run/vnetmap/golden/daemons/dhcp-pc3-eth0
-setsid nsenter --net=/var/run/netns/vn-golden-pc3 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook -x hostname:pc3 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc3-eth0/log 2>&1 &
-# hook of daemon dhcp-pc4-eth0
-mkdir -p /run/vnetmap/golden/daemons/dhcp-pc4-eth0
-rm -f /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook
-cat > /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook <<'VNETMAP_EOF'
-#!/bin/sh
-# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
-# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
-dir=${0%/*}
-case "$1" in
-deconfig)
-  ip -4 addr flush dev "$interface"
-  ip link set dev "$interface" up
-  rm -f "$dir/lease"
-  ;;
-bound|renew)
-  old=$(sed -n "s/^ip=//p" "$dir/lease" 2>/dev/null)
-  if [ -n "$old" ] && [ "$old" != "$ip" ]; then ip -4 addr flush dev "$interface"; fi
-  ip addr replace "$ip/${mask:-24}" dev "$interface"
-  if [ -n "$router" ]; then ip route replace default via "${router%% *}" dev "$interface"; fi
-  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
-  mv "$dir/lease.new" "$dir/lease"
-  ;;
-esac
-exit 0
-VNETMAP_EOF
-chmod 755 /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook
-# start dhcp-pc4-eth0 in vn-golden-pc4 (iface:pc4/eth0, gateway:pc4)
-mkdir -p /run/vnetmap/golden/daemons/dhcp-pc4-eth0
-setsid nsenter --net=/var/run/netns/vn-golden-pc4 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook -x hostname:pc4 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc4-eth0/log 2>&1 &
 # dnsmasq.conf of daemon dnsmasq-infra
 mkdir -p /run/vnetmap/golden/daemons/dnsmasq-infra
 rm -f /run/vnetmap/golden/daemons/dnsmasq-infra/dnsmasq.conf
@@ -458,6 +342,130 @@ VNETMAP_EOF
 # start dnsmasq-core in vn-golden-core (node:core, dhcp:core/vlan10, relay:core/vlan20)
 mkdir -p /run/vnetmap/golden/daemons/dnsmasq-core
 setsid nsenter --net=/var/run/netns/vn-golden-core -- dnsmasq --keep-in-foreground --conf-file=/run/vnetmap/golden/daemons/dnsmasq-core/dnsmasq.conf --dhcp-leasefile=/run/vnetmap/golden/daemons/dnsmasq-core/leases </dev/null >>/run/vnetmap/golden/daemons/dnsmasq-core/log 2>&1 &
+# hook of daemon dhcp-pc1-eth0
+mkdir -p /run/vnetmap/golden/daemons/dhcp-pc1-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook
+cat > /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook <<'VNETMAP_EOF'
+#!/bin/sh
+# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
+# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+dir=${0%/*}
+old=
+if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
+case "$1" in
+deconfig)
+  # At start there is nothing to undo; after a lost lease, its address goes.
+  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  ;;
+bound|renew)
+  {
+    if [ -n "$old" ] && [ "$old" != "$ip" ]; then echo "addr flush dev $interface"; fi
+    echo "addr replace $ip/${mask:-24} dev $interface"
+    if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
+  } | ip -batch -
+  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
+  mv "$dir/lease.new" "$dir/lease"
+  ;;
+esac
+exit 0
+VNETMAP_EOF
+chmod 755 /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook
+# start dhcp-pc1-eth0 in vn-golden-pc1 (iface:pc1/eth0, gateway:pc1)
+mkdir -p /run/vnetmap/golden/daemons/dhcp-pc1-eth0
+setsid nsenter --net=/var/run/netns/vn-golden-pc1 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook -x hostname:pc1 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc1-eth0/log 2>&1 &
+# hook of daemon dhcp-printer-eth0
+mkdir -p /run/vnetmap/golden/daemons/dhcp-printer-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook
+cat > /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook <<'VNETMAP_EOF'
+#!/bin/sh
+# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
+# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+dir=${0%/*}
+old=
+if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
+case "$1" in
+deconfig)
+  # At start there is nothing to undo; after a lost lease, its address goes.
+  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  ;;
+bound|renew)
+  {
+    if [ -n "$old" ] && [ "$old" != "$ip" ]; then echo "addr flush dev $interface"; fi
+    echo "addr replace $ip/${mask:-24} dev $interface"
+    if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
+  } | ip -batch -
+  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
+  mv "$dir/lease.new" "$dir/lease"
+  ;;
+esac
+exit 0
+VNETMAP_EOF
+chmod 755 /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook
+# start dhcp-printer-eth0 in vn-golden-printer (iface:printer/eth0, gateway:printer)
+mkdir -p /run/vnetmap/golden/daemons/dhcp-printer-eth0
+setsid nsenter --net=/var/run/netns/vn-golden-printer -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook -x hostname:printer -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-printer-eth0/log 2>&1 &
+# hook of daemon dhcp-pc3-eth0
+mkdir -p /run/vnetmap/golden/daemons/dhcp-pc3-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook
+cat > /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook <<'VNETMAP_EOF'
+#!/bin/sh
+# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
+# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+dir=${0%/*}
+old=
+if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
+case "$1" in
+deconfig)
+  # At start there is nothing to undo; after a lost lease, its address goes.
+  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  ;;
+bound|renew)
+  {
+    if [ -n "$old" ] && [ "$old" != "$ip" ]; then echo "addr flush dev $interface"; fi
+    echo "addr replace $ip/${mask:-24} dev $interface"
+    if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
+  } | ip -batch -
+  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
+  mv "$dir/lease.new" "$dir/lease"
+  ;;
+esac
+exit 0
+VNETMAP_EOF
+chmod 755 /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook
+# start dhcp-pc3-eth0 in vn-golden-pc3 (iface:pc3/eth0, gateway:pc3)
+mkdir -p /run/vnetmap/golden/daemons/dhcp-pc3-eth0
+setsid nsenter --net=/var/run/netns/vn-golden-pc3 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook -x hostname:pc3 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc3-eth0/log 2>&1 &
+# hook of daemon dhcp-pc4-eth0
+mkdir -p /run/vnetmap/golden/daemons/dhcp-pc4-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook
+cat > /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook <<'VNETMAP_EOF'
+#!/bin/sh
+# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
+# this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+dir=${0%/*}
+old=
+if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
+case "$1" in
+deconfig)
+  # At start there is nothing to undo; after a lost lease, its address goes.
+  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  ;;
+bound|renew)
+  {
+    if [ -n "$old" ] && [ "$old" != "$ip" ]; then echo "addr flush dev $interface"; fi
+    echo "addr replace $ip/${mask:-24} dev $interface"
+    if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
+  } | ip -batch -
+  printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
+  mv "$dir/lease.new" "$dir/lease"
+  ;;
+esac
+exit 0
+VNETMAP_EOF
+chmod 755 /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook
+# start dhcp-pc4-eth0 in vn-golden-pc4 (iface:pc4/eth0, gateway:pc4)
+mkdir -p /run/vnetmap/golden/daemons/dhcp-pc4-eth0
+setsid nsenter --net=/var/run/netns/vn-golden-pc4 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook -x hostname:pc4 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc4-eth0/log 2>&1 &
   echo "vnetmap golden: up" >&2
 }
 
