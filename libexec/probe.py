@@ -255,9 +255,13 @@ def ping(place, q):
         if str(s) in errors:
             return
         src = sources[s]
-        hdr = struct.pack('!BBHHH', 8, 0, 0, nonce & 0xffff, k & 0xffff)
+        # One echo identifier per source, as one ping process per source would have: a NAT that
+        # sends many sources out of one address tells their flows apart by it (OVS's userspace
+        # conntrack does not rewrite identifiers that collide; it drops the later flows).
+        ident = (nonce + s) & 0xffff
+        hdr = struct.pack('!BBHHH', 8, 0, 0, ident, k & 0xffff)
         body = MAGIC + struct.pack('!II', nonce, k)
-        pkt = struct.pack('!BBHHH', 8, 0, checksum(hdr + body), nonce & 0xffff, k & 0xffff) + body
+        pkt = struct.pack('!BBHHH', 8, 0, checksum(hdr + body), ident, k & 0xffff) + body
         info = struct.pack('=I4s4s', 0, socket.inet_aton(src['src']), b'\0' * 4)
         try:
             socks[src['space']].sendmsg([pkt], [(socket.IPPROTO_IP, IP_PKTINFO, info)], 0, (t, 0))

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(iproute2 python3 nftables openvswitch-switch ethtool iperf3 tcpdump iputils-ping socat fping arp-scan iputils-arping procps coreutils util-linux findutils dnsmasq-base busybox)
+PKGS=(iproute2 python3 nftables openvswitch-switch ovn-central ovn-host ethtool iperf3 tcpdump iputils-ping socat fping arp-scan iputils-arping procps coreutils util-linux findutils dnsmasq-base busybox)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -14,6 +14,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# OVN (ovn-central, ovn-host): its packaged services are not used; `vnetmap up --engine ovn`
+# starts its own daemons with private run directories and `down` stops them.
 # Open vSwitch: Debian's package does not start its daemons in containers; start them here.
 if ! ovs-vsctl --timeout=3 show >/dev/null 2>&1; then
   /usr/share/openvswitch/scripts/ovs-ctl start --system-id=random >/dev/null 2>&1 \

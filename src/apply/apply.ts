@@ -3,7 +3,10 @@
 // only the namespaces whose objects changed (diff.ts). The lab's lock is held throughout
 // (lock.ts); a journal is written before each phase so `down` can clean up after a crash; a
 // failure removes what this run created and reports the failing command.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EnvironmentError, environmentMessage, ToolError, UserError } from '../errors.js';
+import { labRunDir } from '../paths.js';
 import type { Runner } from '../exec/runner.js';
 import type { Plan } from '../plan/types.js';
 import { renderSteps } from '../render/render.js';
@@ -24,7 +27,13 @@ import { readState, writeState, type DaemonIdentity } from './state.js';
 import type { Phase } from '../render/steps.js';
 
 export interface UpOptions {
-  designFile: string;
+  /** The file the design was read from: `vnetmap verify` and `up` read it again. */
+  designFile?: string;
+  /**
+   * A design without a file (the object or YAML text given to loadDesign): `up` keeps a copy as
+   * the lab's design.yaml under its run directory, so the CLI can verify the lab later.
+   */
+  design?: string | object;
   /** Replace a lab of the same name that was built from another design file (refused otherwise). */
   force?: boolean;
   /** false: refuse at once when another run holds the lab (default: wait for it). */
@@ -63,24 +72,38 @@ export interface UpResult {
 
 export function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
   const lock = { what: 'up', ...(opts.wait !== undefined ? { wait: opts.wait } : {}), ...(opts.onWait ? { onWait: opts.onWait } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-  return withLabLock(plan.lab, lock, () => applyLocked(plan, runner, opts));
+  return withLabLock(plan.lab, lock, () => applyLocked(plan, runner, { ...opts, designFile: designFileOf(plan.lab, opts) }));
+}
+
+function designFileOf(lab: string, opts: UpOptions): string {
+  if (opts.designFile !== undefined) return opts.designFile;
+  if (opts.design === undefined) throw new UserError('applyPlan needs the design it realises: { designFile } (the file it was read from) or { design } (the object or YAML text given to loadDesign).');
+  return join(labRunDir(lab), 'design.yaml');
+}
+
+/** The copy of a design given without a file, written once the lab is known to be this design's. */
+function keepDesign(lab: string, design: string | object): void {
+  mkdirSync(labRunDir(lab), { recursive: true });
+  // JSON is YAML: the copy reads back as the same design.
+  writeFileSync(join(labRunDir(lab), 'design.yaml'), typeof design === 'string' ? design : `# the design object given to applyPlan\n${JSON.stringify(design, null, 2)}\n`);
 }
 
 /** Build or repair, then wait for the DHCP clients' leases: a lab is up when its hosts have addresses. */
-async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
+async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions & { designFile: string }): Promise<UpResult> {
   const r = await buildLocked(plan, runner, opts);
   if (!clientDaemons(plan).length) return r;
   const leases = await waitForLeases(plan, opts.leaseWaitMs ?? LEASE_WAIT_MS);
   return { ...r, leases, ms: r.ms + leases.ms };
 }
 
-async function buildLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
+async function buildLocked(plan: Plan, runner: Runner, opts: UpOptions & { designFile: string }): Promise<UpResult> {
   const t0 = Date.now();
   await recoverFromCrash(plan.lab, runner);
   const prev = readState(plan.lab);
   // Two designs with one name would silently replace each other's lab.
   if (prev && prev.designFile !== opts.designFile && !opts.force)
     throw new UserError(`lab "${plan.lab}" is running, built from ${prev.designFile}; ${opts.designFile} has the same name. Give this one another name (--lab NAME), remove the other ("vnetmap down ${plan.lab}"), or replace it with --force.`);
+  if (opts.design !== undefined && opts.designFile === join(labRunDir(plan.lab), 'design.yaml')) keepDesign(plan.lab, opts.design);
   const total = namespacesOf(plan).length;
   const result = (action: UpResult['action'], rest: Partial<UpResult> = {}): UpResult => ({ lab: plan.lab, action, namespaces: total, rebuilt: [], repaired: [], left: [], commands: 0, phases: [], ...rest, ms: Date.now() - t0 });
   if (!prev) {
@@ -123,7 +146,7 @@ async function buildLocked(plan: Plan, runner: Runner, opts: UpOptions): Promise
 }
 
 /** Build `scope` of the plan; a failure removes the lab again (the only state known to be clean). */
-async function build(plan: Plan, scope: Scope, identities: Record<string, string>, runner: Runner, opts: UpOptions, prevDaemons?: Record<string, DaemonIdentity>): Promise<Pick<UpResult, 'rebuilt' | 'commands' | 'phases'>> {
+async function build(plan: Plan, scope: Scope, identities: Record<string, string>, runner: Runner, opts: UpOptions & { designFile: string }, prevDaemons?: Record<string, DaemonIdentity>): Promise<Pick<UpResult, 'rebuilt' | 'commands' | 'phases'>> {
   await preflight(plan, scope, runner);
   const journal: Journal = {
     lab: plan.lab,

@@ -55,21 +55,7 @@ export async function planFromFile(file: string, opts: PlanOptions, runner: Runn
   if (opts.strategy && !(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of: ${STRATEGIES.join(', ')}.`);
   if (opts.macvlanMode && !(MACVLAN_MODES as readonly string[]).includes(opts.macvlanMode)) throw new UserError(`unknown macvlan mode "${opts.macvlanMode}"; use one of: ${MACVLAN_MODES.join(', ')}.`);
   if (opts.vms && opts.vms !== 'netns' && opts.vms !== 'qemu') throw new UserError(`--vms must be netns or qemu.`);
-  // The probe's processes run while this thread reads the design (a large design takes a good
-  // part of a second, and so can the kernel after a large `down`). On a bad design, wait for
-  // the probe to finish before reporting: it must not be cut short with its OVS trial bridge up.
-  const probing = capabilitiesFor(opts.capabilities, runner);
-  let loaded: { design: Design; warnings: Problem[] };
-  let lab: string;
-  try {
-    loaded = loadDesignOrThrow(designFile);
-    lab = checkLabName(opts.lab ?? loaded.design.name);
-  } catch (e) {
-    await probing.catch(() => undefined);
-    throw e;
-  }
-  const { design, warnings } = loaded;
-  const capabilities = await probing;
+  const { design, warnings, lab, capabilities } = await loadAndProbe(designFile, opts, runner);
   const plan = compile(
     { ...design, name: lab },
     {
@@ -80,6 +66,27 @@ export async function planFromFile(file: string, opts: PlanOptions, runner: Runn
     },
   );
   return { plan, design, warnings, designFile };
+}
+
+/**
+ * The design (every problem at once), the lab's name and this machine's capabilities. The
+ * probe's processes run while this thread reads the design (a large design takes a good part
+ * of a second, and so can the kernel after a large `down`). On a bad design, wait for the probe
+ * to finish before reporting: it must not be cut short with its OVS trial bridge up. Both
+ * engines plan through here.
+ */
+export async function loadAndProbe(designFile: string, opts: Pick<PlanOptions, 'lab' | 'capabilities'>, runner: Runner): Promise<{ design: Design; warnings: Problem[]; lab: string; capabilities: Capabilities }> {
+  const probing = capabilitiesFor(opts.capabilities, runner);
+  let loaded: { design: Design; warnings: Problem[] };
+  let lab: string;
+  try {
+    loaded = loadDesignOrThrow(designFile);
+    lab = checkLabName(opts.lab ?? loaded.design.name);
+  } catch (e) {
+    await probing.catch(() => undefined);
+    throw e;
+  }
+  return { ...loaded, lab, capabilities: await probing };
 }
 
 /** `down FILE` / `status FILE`: an argument naming an existing file means that design's lab. */

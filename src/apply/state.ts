@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { LAB_NAME_MAX, LAB_NAME_RE, type Strategy } from '../model/limits.js';
 import type { Plan } from '../plan/types.js';
+import type { OvnPlan } from '../engines/ovn/plan/types.js';
 
 export { STATE_ROOT } from '../paths.js';
 import { labRunDir, STATE_ROOT } from '../paths.js';
@@ -26,6 +27,13 @@ export interface LabState {
   nft?: Record<string, string>;
   /** Each running daemon (plan DaemonObj) by name: its pid and start time (daemons.ts). */
   daemons?: Record<string, DaemonIdentity>;
+  /** The engine that built the lab; absent: the kernel engine (labs from before engines). */
+  engine?: 'kernel' | 'ovn';
+  /**
+   * An OVN lab's whole plan (src/engines/ovn/plan/types.ts). `plan` is then its kernel part (the
+   * workload, chassis and underlay namespaces), which kernel `down` removes like any lab's.
+   */
+  ovn?: OvnPlan;
 }
 
 /** A process as started: pid and the kernel's start time of it (field 22 of /proc/PID/stat), so a reused pid is not taken for it. */

@@ -20,6 +20,7 @@ const ARGS: Record<string, ('file' | 'lab' | 'node' | 'lab-or-file')[]> = {
   verify: ['lab'],
   exec: ['lab', 'node'],
   shell: ['lab', 'node'],
+  console: ['lab'],
 };
 
 interface Shape {

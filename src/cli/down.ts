@@ -9,6 +9,8 @@ import { UserError } from '../errors.js';
 import { noteKernelCleanup } from './kernel-note.js';
 import { designHere } from './find-design.js';
 import { requireRoot } from '../apply/root.js';
+import { engineOfLab } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
 
 interface Opts {
   lab?: string;
@@ -36,16 +38,25 @@ export function register(program: Command): void {
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       process.once('SIGINT', stop);
-      const results: DownResult[] = [];
+      const results: { json: unknown; text: string }[] = [];
+      const lockOpts = { wait: opts.wait !== false, onWait: (m: string) => note(`vnetmap: ${m}`), signal: abort.signal };
       try {
-        for (const lab of labs) results.push(await destroyLab(lab, new ProcessRunner(), { wait: opts.wait !== false, onWait: (m) => note(`vnetmap: ${m}`), signal: abort.signal }));
+        for (const lab of labs) {
+          if (engineOfLab(lab) === 'ovn') {
+            const out = await ovnEngine.down(lab, new ProcessRunner(), lockOpts);
+            results.push({ json: out.json, text: out.text.join('\n') });
+            continue;
+          }
+          const res: DownResult = await destroyLab(lab, new ProcessRunner(), lockOpts);
+          results.push({ json: res, text: !res.namespaces && !res.rootLinks && !res.ovsBridges ? `lab ${res.lab}: nothing to remove` : `lab ${res.lab} removed: ${res.namespaces} namespaces, ${res.ovsBridges} OVS bridges (${res.ms} ms)` });
+        }
       } finally {
         process.off('SIGINT', stop);
         done();
       }
-      if (opts.json) process.stdout.write(JSON.stringify(opts.all ? results : results[0], null, 2) + '\n');
+      if (opts.json) process.stdout.write(JSON.stringify(opts.all ? results.map((r) => r.json) : results[0]!.json, null, 2) + '\n');
       else if (opts.all && !results.length) process.stdout.write('no labs to remove\n');
-      else for (const res of results) process.stdout.write(!res.namespaces && !res.rootLinks && !res.ovsBridges ? `lab ${res.lab}: nothing to remove\n` : `lab ${res.lab} removed: ${res.namespaces} namespaces, ${res.ovsBridges} OVS bridges (${res.ms} ms)\n`);
+      else for (const r of results) process.stdout.write(`${r.text}\n`);
     });
 }
 

@@ -13,6 +13,11 @@ import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
 import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
+import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+import { ovnGraph } from '../engines/ovn/diagram.js';
+import { chassisCount } from '../engines/ovn/plan-file.js';
 
 interface Opts {
   strategy?: Strategy;
@@ -24,6 +29,8 @@ interface Opts {
   side: Side;
   trace?: string[];
   tracePort?: string;
+  engine: string;
+  chassis?: string;
 }
 
 const FORMATS: DrawFormat[] = ['svg', 'html', 'mmd', 'dot'];
@@ -51,13 +58,18 @@ export function register(program: Command): void {
     .addOption(new Option('--format <f>', 'output format, overriding the extension').choices(FORMATS))
     .option('--trace <endpoints...>', 'overlay the path of a packet: SRC DST (names, refs or addresses)')
     .option('--trace-port <port>', 'with --trace: a TCP packet to this port instead of a ping')
+    .addOption(new Option('--engine <e>', 'the twin of this engine: kernel (Linux objects) or ovn (logical switches and routers over chassis)').choices([...ENGINES]).default('kernel'))
+    .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate')
     .action(async (given: string | undefined, opts: Opts) => {
       const file = designArg(given, 'draw');
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
       const format = formatOf(opts.output, opts.format);
+      checkEngineOptions(opts);
+      if (opts.engine === 'ovn' && opts.trace) throw new UserError('--trace draws a packet through Linux objects; with --engine ovn, use "vnetmap expect --engine ovn" for what reaches what.');
+      const ovn = opts.engine === 'ovn' && opts.side !== 'design' ? ovnEngine.compile(loaded.design, { capabilities: await resolveCapabilities(opts.capabilities), chassis: chassisCount(opts.chassis) }) : undefined;
       const plan =
-        opts.side === 'design'
+        opts.side === 'design' || ovn
           ? undefined
           : compile(loaded.design, {
               capabilities: await resolveCapabilities(opts.capabilities),
@@ -74,7 +86,7 @@ export function register(program: Command): void {
       }
       // Loaded on demand: elkjs is a large bundle every other command would pay for at start-up.
       const { draw } = await import('../diagram/draw.js');
-      const text = await draw(loaded.design, plan, format, opts.side, trace);
+      const text = await draw(loaded.design, plan, format, opts.side, trace, ovn ? ovnGraph(ovn, loaded.design) : undefined);
       if (opts.output) {
         writeFileSync(opts.output, text);
         process.stderr.write(`vnetmap: wrote ${opts.output} (${format}, ${opts.side === 'both' ? 'design and twin' : opts.side})\n`);

@@ -12,6 +12,10 @@ import { compile } from '../plan/compile.js';
 import { predict } from '../semantics/prediction.js';
 import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
+import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+import { chassisCount } from '../engines/ovn/plan-file.js';
 
 export function register(program: Command): void {
   program
@@ -22,8 +26,19 @@ export function register(program: Command): void {
     .option('--macvlan-mode <mode>', `with --strategy macvtap: ${MACVLAN_MODES.join(' | ')}`)
     .option('--capabilities <c>', `with --strategy: probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
     .option('--json', 'print JSON instead of text')
-    .action(async (given: string | undefined, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean }) => {
+    .option('--engine <e>', `also predict the twin built by this engine (${ENGINES.join(', ')}); ovn: OVN logical switches and routers over chassis`)
+    .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate')
+    .action(async (given: string | undefined, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean; engine?: string; chassis?: string }) => {
       const d = loadOrThrow(designArg(given, 'expect'));
+      if (opts.engine !== undefined && !(ENGINES as readonly string[]).includes(opts.engine)) throw new UserError(`unknown engine "${opts.engine}"; use ${ENGINES.join(' or ')}.`);
+      checkEngineOptions(opts);
+      if (opts.engine === 'ovn') {
+        const plan = ovnEngine.compile(d, { capabilities: await resolveCapabilities(opts.capabilities), chassis: chassisCount(opts.chassis) });
+        const p = predict(d, undefined, ovnEngine.twin(d, plan));
+        process.stdout.write(opts.json ? JSON.stringify(p.json, null, 2) + '\n' : p.text);
+        process.exitCode = p.bugs.length ? 1 : 0;
+        return;
+      }
       let plan;
       if (opts.strategy !== undefined) {
         if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of ${STRATEGIES.join(', ')}.`);

@@ -15,6 +15,11 @@ import { planJson } from '../plan/json.js';
 import { planTable } from '../plan/table.js';
 import type { Capabilities } from '../plan/types.js';
 import { renderScript } from '../render/script.js';
+import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+import { chassisCount } from '../engines/ovn/plan-file.js';
+import { DEFAULT_CHASSIS } from '../engines/ovn/plan/compile.js';
 
 interface Opts {
   strategy?: Strategy;
@@ -24,6 +29,8 @@ interface Opts {
   explain?: boolean;
   json?: boolean;
   script?: boolean;
+  engine: string;
+  chassis?: string;
 }
 
 /** A preset by name, or what this machine can do ("probe"; falls back to "full" when it cannot probe). */
@@ -53,6 +60,8 @@ export function register(program: Command): void {
     .option('--explain', 'say why: capability choices and deviations from the design')
     .option('--json', 'print the plan as JSON')
     .option('--script', 'print a bash script that builds (up) and removes (down) the twin')
+    .addOption(new Option('--engine <e>', 'kernel: Linux objects on this machine; ovn: OVN logical switches and routers over chassis').choices([...ENGINES]).default('kernel'))
+    .option('--chassis <n>', `with --engine ovn: how many chassis to simulate (default ${DEFAULT_CHASSIS})`)
     // main() sets exitOverride on the program after commands are registered, which subcommands
     // do not inherit: without this a bad option value would exit(1) instead of reaching report().
     .exitOverride()
@@ -60,7 +69,14 @@ export function register(program: Command): void {
       const file = designArg(given, 'plan');
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
+      checkEngineOptions(opts);
       const capabilities = await resolveCapabilities(opts.capabilities);
+      if (opts.engine === 'ovn') {
+        const ovn = ovnEngine.compile(loaded.design, { capabilities, chassis: chassisCount(opts.chassis) });
+        process.stdout.write(opts.json ? JSON.stringify(ovn, null, 2) + '\n' : opts.script ? ovnEngine.script(ovn) : opts.explain ? ovnEngine.explain(ovn, loaded.design) : ovnEngine.table(loaded.design, ovn));
+        process.exitCode = 0;
+        return;
+      }
       const plan = compile(loaded.design, {
         capabilities,
         vms: opts.vms,

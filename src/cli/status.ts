@@ -7,6 +7,8 @@ import { listLabs } from '../apply/state.js';
 import { labStatus, type LabStatus } from '../apply/status.js';
 import { withLabLock } from '../apply/lock.js';
 import { requireRoot } from '../apply/root.js';
+import { engineOfLab } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
 
 function show(s: LabStatus, detail: boolean): string {
   const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
@@ -40,10 +42,19 @@ export function register(program: Command): void {
       // While up or down changes a lab, its status would be half of each: wait for them (a
       // shared lock: several status runs go together).
       const lockOpts = { what: 'status', shared: true, wait: opts.wait !== false, onWait: (m: string) => note(`vnetmap: ${m}`) };
-      const all = await Promise.all(labs.map((l) => withLabLock(l, lockOpts, () => labStatus(l, runner))));
-      if (opts.json) process.stdout.write(JSON.stringify(arg ? all[0] : all, null, 2) + '\n');
+      // Each lab as its engine reports it: an OVN lab's chassis and daemons, a kernel lab's drift.
+      const all = await Promise.all(
+        labs.map((l) =>
+          withLabLock(l, lockOpts, async () => {
+            if (engineOfLab(l) === 'ovn') return ovnEngine.status(l, runner);
+            const s = await labStatus(l, runner);
+            return { lab: l, ok: s.running && !s.drift.length, text: (detail: boolean) => show(s, detail), json: s };
+          }),
+        ),
+      );
+      if (opts.json) process.stdout.write(JSON.stringify(arg ? all[0]!.json : all.map((s) => s.json), null, 2) + '\n');
       else if (!all.length) process.stdout.write('no labs running\n');
-      else process.stdout.write(all.map((s) => show(s, !!arg)).join('\n') + '\n');
-      if (arg && all[0] && (all[0].drift.length || !all[0].running)) process.exitCode = 1;
+      else process.stdout.write(all.map((s) => s.text(!!arg)).join('\n') + '\n');
+      if (arg && all[0] && !all[0].ok) process.exitCode = 1;
     });
 }

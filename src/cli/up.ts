@@ -1,5 +1,5 @@
 // vnetmap up [FILE]: build (or update) the twin of a design on this machine.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { isQuiet, note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatProblems } from '../model/format.js';
@@ -9,6 +9,33 @@ import { defaultDesign, planFromFile } from '../apply/design.js';
 import { renderScript } from '../render/script.js';
 import { requireRoot } from '../apply/root.js';
 import { designHere } from './find-design.js';
+import { ENGINES } from '../engines/engine.js';
+import { checkEngineOptions } from '../engines/index.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+import { ovnPlanFromFile } from '../engines/ovn/plan-file.js';
+import { readState } from '../apply/state.js';
+import { UserError } from '../errors.js';
+
+/** `up --engine ovn`: the OVN engine's plan, built and reported through the engine interface. */
+async function upOvnCli(file: string, opts: UpOpts, runner: ProcessRunner): Promise<void> {
+  const { plan, warnings, designFile } = await ovnPlanFromFile(file, opts, runner);
+  if (opts.script) {
+    process.stdout.write(ovnEngine.script(plan));
+    return;
+  }
+  if (warnings.length && !opts.json) note(formatProblems(warnings));
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const res = await ovnEngine.up(plan, runner, { designFile, force: !!opts.force, wait: opts.wait !== false, onWait: (m) => note(`vnetmap: ${m}`), signal: abort.signal });
+    process.stdout.write(opts.json ? JSON.stringify(res.json, null, 2) + '\n' : res.text.join('\n') + '\n');
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
 
 interface UpOpts {
   lab?: string;
@@ -20,6 +47,9 @@ interface UpOpts {
   script?: boolean;
   force?: boolean;
   wait?: boolean;
+  engine?: string;
+  chassis?: string;
+  inventory?: string;
 }
 
 export function register(program: Command): void {
@@ -36,14 +66,24 @@ export function register(program: Command): void {
     .option('--script', 'print a standalone bash script (up|down) instead of building')
     .option('--force', 'replace a running lab of the same name that was built from another design file')
     .option('--no-wait', 'refuse at once (exit 75) when another vnetmap run holds the lab, instead of waiting for it')
+    .addOption(new Option('--engine <e>', 'kernel (default): Linux objects on this machine; ovn: OVN logical switches and routers over chassis').choices([...ENGINES]))
+    .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate on this machine (default 2)')
+    .option('--inventory <file>', 'with --engine ovn: chassis on other machines (not built yet)')
     .action(async (file: string | undefined, opts: UpOpts) => {
       if (!opts.script) requireRoot('building a twin ("vnetmap up")');
       const runner = new ProcessRunner();
-      const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
+      checkEngineOptions(opts);
       // No file named: this directory's design, else the packaged example — said, never silent.
       const here = file ?? designHere();
       if (here === undefined && !opts.json) note(`vnetmap: no design named and none in this directory (vnetmap.yaml, or one *.vnetmap.yaml); building the packaged example ${defaultDesign()}`);
+      if (opts.engine === 'ovn') return upOvnCli(here ?? defaultDesign(), opts, runner);
+      const done = noteKernelCleanup({ quiet: opts.json || opts.script, clearLine: !opts.json && process.stderr.isTTY });
       const { plan, warnings, designFile } = await planFromFile(here ?? defaultDesign(), opts, runner);
+      // A running OVN lab of this name is the OVN engine's to update or repair, not the kernel's.
+      if (!opts.script && readState(plan.lab)?.engine === 'ovn') {
+        if (!opts.force) throw new UserError(`lab "${plan.lab}" runs on the OVN engine; add --engine ovn to update or repair it, or replace it with --force.`);
+        await ovnEngine.down(plan.lab, runner, { wait: opts.wait !== false });
+      }
       if (opts.script) {
         done();
         process.stdout.write(renderScript(plan));

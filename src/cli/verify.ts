@@ -7,7 +7,6 @@ import { isQuiet, note } from '../exec/verbosity.js';
 import type { Command } from 'commander';
 import { withLabLock } from '../apply/lock.js';
 import { checkedLab, readState } from '../apply/state.js';
-import { labStatus } from '../apply/status.js';
 import { UserError } from '../errors.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { formatVerify, verifyJson } from '../verify/report.js';
@@ -16,6 +15,8 @@ import { assertLab, assertProber, assertRoot } from '../verify/lab-check.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
+import { ovnEngine } from '../engines/ovn/index.js';
+import { engineNamed } from '../engines/index.js';
 
 export function register(program: Command): void {
   program
@@ -62,7 +63,10 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
     // A lab gone or rebuilt before, during or after the probes is an error, not a verdict.
     intact: () => assertLab(st, 'verify stopped'),
     // Failed checks are explained by what differs between the live twin and its plan.
-    drift: async () => (await labStatus(lab, runner)).drift,
+    drift: () => engineNamed(st.engine).drift(lab, runner),
+    // An OVN lab's twin is compared with the design by its own engine; it is probed in the
+    // namespaces of its kernel part, on whichever chassis.
+    ...(st.engine === 'ovn' && st.ovn ? { comparison: ovnEngine.compare(design, st.ovn) } : {}),
   });
   if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
   else process.stdout.write(formatVerify(report));

@@ -6,48 +6,10 @@ import type { ELK, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.
 import { gridLayout } from './leaf-grid.js';
 import { FRAME_SHAPES, LINE_PX, TITLE_PX, textWidth, walk, type DEdge, type DGroup, type DiagramGraph, type DNode } from './graph.js';
 
-export interface Point {
-  x: number;
-  y: number;
-}
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-export interface PlacedNode {
-  node: DNode;
-  box: Box;
-  depth: number;
-  parent?: string;
-}
-export interface PlacedLabel {
-  text: string;
-  at: 'tail' | 'head' | 'center';
-  box: Box;
-}
-export interface PlacedEdge {
-  edge: DEdge;
-  points: Point[];
-  labels: PlacedLabel[];
-}
-export interface PlacedGroup {
-  group: DGroup;
-  /** Index into the domain palette. */
-  color: number;
-  rects: Box[];
-  paths: Point[][];
-}
-export interface Layout {
-  graph: DiagramGraph;
-  width: number;
-  height: number;
-  nodes: PlacedNode[];
-  edges: PlacedEdge[];
-  groups: PlacedGroup[];
-}
-
+// The shapes a layout produces are in layout-types.ts: the library's declarations name them
+// without reaching elkjs's own (which do not type-check in every consumer's build).
+export type { Box, Layout, PlacedEdge, PlacedGroup, PlacedLabel, PlacedNode, Point } from './layout-types.js';
+import type { Box, Layout, PlacedEdge, PlacedGroup, PlacedLabel, PlacedNode, Point } from './layout-types.js';
 export const PAD = 8;
 export const TITLE_H = 17;
 export const LINE_H = 13;

@@ -27,7 +27,31 @@ export function loadDesignFile(file: string): LoadResult {
   return loadDesign(text, file);
 }
 
-export function loadDesign(text: string, file = '<design>'): LoadResult {
+/**
+ * A design from YAML text, or from a JavaScript object of the same shape (`file` then names it
+ * in messages, which give the path into the object instead of a line: `tiny: nodes.pc1.kind: …`).
+ */
+export function loadDesign(input: string | object, file?: string): LoadResult {
+  return typeof input === 'string' ? loadDesignText(input, file ?? '<design>') : loadDesignObject(input, file ?? '<design object>');
+}
+
+function loadDesignObject(input: object, file: string): LoadResult {
+  const at: Locate = { file, at: () => ({ file, line: 0, column: 0 }) };
+  // A design is data: what JSON cannot carry (functions, undefined, class instances' methods,
+  // cycles) is no part of it, and the caller's object is never kept or changed.
+  let data: unknown;
+  try {
+    data = JSON.parse(JSON.stringify(input));
+  } catch (e) {
+    return result([{ severity: 'error', code: 'E-NOT-DESIGN', message: `a design object must be plain data (${(e as Error).message}); build it from objects, arrays, strings, numbers and booleans.`, file, line: 0, column: 0, path: [] }]);
+  }
+  if (!isMapping(data)) return result([{ severity: 'error', code: 'E-NOT-DESIGN', message: 'a design is an object with "name", "nodes" and "links"; see examples/network-a.yaml.', file, line: 0, column: 0, path: [] }]);
+  const { design, findings } = analyse(data, file);
+  const r = result(place(findings, at));
+  return r.errors.length ? r : { ...r, design };
+}
+
+function loadDesignText(text: string, file: string): LoadResult {
   // Most designs have nothing to report: read them quickly, without positions (quick-read.ts).
   const quick = quickReadPlaced(text);
   if (quick && isMapping(quick.data)) {

@@ -41,7 +41,8 @@ export function explainPlan(plan: Plan, design?: Design): string {
   return out.join('\n') + '\n';
 }
 
-function comparison(all: Difference[], bugs: Difference[]): string[] {
+/** The comparison with the design in sentences (also the OVN engine's explanation). */
+export function comparison(all: Difference[], bugs: Difference[]): string[] {
   if (!all.length) return ['Compared with the design: every broadcast domain, round trip and port forward is the same.'];
   const explained = all.length - bugs.length;
   const head = `Compared with the design: ${all.length} difference${all.length === 1 ? '' : 's'}, ${explained} explained by the deviations above`;

@@ -21,7 +21,7 @@ const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 export const shQuote = (s: string): string => (s !== '' && SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** A comment line: a line break or control character in the text becomes an escape, so the comment cannot end early. */
-const comment = (s: string): string => `# ${printable(s)}`;
+export const comment = (s: string): string => `# ${printable(s)}`;
 
 /** A delimiter that no line of the body equals, so the body cannot end the here-document early. */
 export function delimiterFor(body: string): string {
@@ -49,7 +49,7 @@ function guardHosts(lab: string, path: string): string {
   return `if [ -e ${p} ] && { IFS= read -r first < ${p} || true; [ "$first" != ${shQuote(hostsHeader(lab))} ]; }; then echo ${shQuote(`vnetmap ${lab}: ${printable(path)} was not written by vnetmap for this lab; move it away`)} >&2; exit 1; fi`;
 }
 
-function stepText(lab: string, s: Step): string {
+export function stepText(lab: string, s: Step): string {
   if (isFile(s)) {
     const dir = s.path.slice(0, s.path.lastIndexOf('/'));
     const guard = s.phase === 'hosts' ? `\n${guardHosts(lab, s.path)}` : '';

@@ -4,11 +4,12 @@ import { labMarker } from '../plan/names.js';
 import { hostsHeader } from './hosts.js';
 import { OVS_LAB_KEY } from './ovs.js';
 
-export function teardownFunction(lab: string): string {
+/** `name`: the bash function's name (the OVN engine's script calls it after stopping its daemons). */
+export function teardownFunction(lab: string, name = 'down'): string {
   const marker = labMarker(lab);
   // The header is plain text of the lab name (lowercase letters, digits, dashes): safe in single quotes.
   const header = hostsHeader(lab);
-  return `down() {
+  return `${name}() {
   # 1. Open vSwitch bridges tagged with our lab (ports go with them).
   if command -v ovs-vsctl >/dev/null 2>&1 && ovs-vsctl --timeout=5 show >/dev/null 2>&1; then
     for br in $(ovs-vsctl --timeout=5 --bare --columns=name find bridge external_ids:${OVS_LAB_KEY}=${lab}); do

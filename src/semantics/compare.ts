@@ -35,10 +35,18 @@ export interface Comparison {
 const MAX_PAIRS_PER_CELL = 10_000;
 
 export function compare(d: Design, plan: Plan): Comparison {
+  return compareModel(d, planModel(plan) as NetModel, plan.deviations);
+}
+
+/**
+ * The design against any twin reduced to a NetModel: the kernel plan's (planModel) or another
+ * engine's (the OVN engine builds its own from logical switches and routers).
+ */
+export function compareModel(d: Design, pm: NetModel, deviations: Deviation[]): Comparison {
+  const plan = { deviations };
   const dm = designModel(d);
-  const pm = planModel(plan);
   const dSig = signatures(dm);
-  const pSig = signatures(pm as NetModel);
+  const pSig = signatures(pm);
   const differences: Difference[] = [];
   const inPlan = new Set(pm.endpoints.map((e) => e.ref));
   for (const e of dm.endpoints) {

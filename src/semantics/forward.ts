@@ -61,7 +61,7 @@ export function arp(m: NetModel, from: NetIface, ip: number): NetIface | undefin
   const own = owners.find((t) => t !== from && m.l2.adjacent(from, t));
   if (own) return own;
   for (const t of owners) {
-    if (t.node === from.node) continue;
+    if (t.node === from.node || m.nodes.get(t.node)?.arpOwnOnly) continue;
     const heard = m.nodes.get(t.node)?.ifaces.find((i) => m.l2.adjacent(from, i));
     if (heard) return heard;
   }

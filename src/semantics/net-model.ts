@@ -35,6 +35,11 @@ export interface NetNode {
   routes: NetRoute[];
   nat: NetNat[];
   realizes: Ref[];
+  /**
+   * Answers ARP only for the addresses of the interface that hears the request: an OVN logical
+   * router. Linux (and real routers, by proxy ARP) answer for any address of the node.
+   */
+  arpOwnOnly?: boolean;
 }
 
 /** One step a frame takes between two IP interfaces, for traces. */

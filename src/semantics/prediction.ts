@@ -2,7 +2,7 @@
 // the twin's prediction with every difference sorted into "deviation" or "mapping bug".
 import type { Design } from '../model/types.js';
 import { describeCapabilities } from '../plan/capabilities.js';
-import type { Plan } from '../plan/types.js';
+import type { Deviation, Plan } from '../plan/types.js';
 import { compare, type Comparison, type Difference } from './compare.js';
 import { formatDomains, formatReachability, reachabilityJson } from './format.js';
 import { designModel } from './from-design.js';
@@ -15,7 +15,22 @@ export interface Prediction {
   bugs: Difference[];
 }
 
-export function predict(d: Design, plan?: Plan): Prediction {
+/** A twin as `expect` compares it: any engine's, once reduced to a heading, deviations and a comparison. */
+export interface TwinComparison {
+  /** "strategy faithful, capabilities …" or "engine ovn, 2 chassis …". */
+  heading: string;
+  deviations: Deviation[];
+  cmp: Comparison;
+  /** What `--json` says about the twin besides deviations and differences. */
+  json: Record<string, unknown>;
+}
+
+/** The kernel plan's comparison with the design. */
+export function kernelTwin(d: Design, plan: Plan): TwinComparison {
+  return { heading: `strategy ${plan.strategy}, capabilities ${describeCapabilities(plan.capabilities)}`, deviations: plan.deviations, cmp: compare(d, plan), json: { strategy: plan.strategy, capabilities: plan.capabilities.source } };
+}
+
+export function predict(d: Design, plan?: Plan, other?: TwinComparison): Prediction {
   const m = designModel(d);
   const r = reachability(m);
   const nameOf = new Map(m.endpoints.map((e) => [e.ref, e.name]));
@@ -26,20 +41,17 @@ export function predict(d: Design, plan?: Plan): Prediction {
     '',
     ...formatReachability(r),
   ];
-  let cmp: Comparison | undefined;
-  if (plan) {
-    cmp = compare(d, plan);
-    lines.push('', ...formatComparison(plan, cmp, (ref) => nameOf.get(ref) ?? ref));
-  }
+  const twin = other ?? (plan ? kernelTwin(d, plan) : undefined);
+  if (twin) lines.push('', ...formatComparison(twin, (ref) => nameOf.get(ref) ?? ref));
+  const cmp = twin?.cmp;
   const json = {
     design: d.name,
     ...(reachabilityJson(r, m.domains) as object),
-    ...(plan && cmp
+    ...(twin && cmp
       ? {
           plan: {
-            strategy: plan.strategy,
-            capabilities: plan.capabilities.source,
-            deviations: plan.deviations.map((x) => ({ code: x.code, message: x.message, affects: x.affects?.length ?? 0 })),
+            ...twin.json,
+            deviations: twin.deviations.map((x) => ({ code: x.code, message: x.message, affects: x.affects?.length ?? 0 })),
             differences: cmp.differences,
             unexplained: cmp.bugs.length,
           },
@@ -49,12 +61,13 @@ export function predict(d: Design, plan?: Plan): Prediction {
   return { text: lines.join('\n') + '\n', json, bugs: cmp?.bugs ?? [] };
 }
 
-export function formatComparison(plan: Plan, cmp: Comparison, nameOf: (ref: string) => string): string[] {
-  const out = [`Twin (strategy ${plan.strategy}, capabilities ${describeCapabilities(plan.capabilities)}) vs design`];
-  if (!plan.deviations.length) out.push('  deviations declared by the plan: none');
+export function formatComparison(twin: TwinComparison, nameOf: (ref: string) => string): string[] {
+  const { cmp } = twin;
+  const out = [`Twin (${twin.heading}) vs design`];
+  if (!twin.deviations.length) out.push('  deviations declared by the plan: none');
   else {
     out.push('  deviations declared by the plan:');
-    for (const x of plan.deviations) out.push(`    ${x.code}: ${x.message}${x.affects?.length ? ` (${x.affects.length} pair${x.affects.length > 1 ? 's' : ''})` : ''}`);
+    for (const x of twin.deviations) out.push(`    ${x.code}: ${x.message}${x.affects?.length ? ` (${x.affects.length} pair${x.affects.length > 1 ? 's' : ''})` : ''}`);
   }
   const explained = cmp.differences.filter((x) => x.explainedBy);
   out.push(`  differences: ${cmp.differences.length} (${explained.length} explained by deviations, ${cmp.bugs.length} unexplained)`);

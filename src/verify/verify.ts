@@ -14,7 +14,7 @@ import type { Runner } from '../exec/runner.js';
 import { formatIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
-import { compare } from '../semantics/compare.js';
+import { compare, type Comparison } from '../semantics/compare.js';
 import { arpPhase } from './arp-phase.js';
 import { backlogDrops, backlogSysctl, floodMs, floodSize, readBacklog } from './backlog.js';
 import type { Check, CheckKind, Live, PhaseContext, Skipped } from './checks.js';
@@ -60,6 +60,11 @@ export interface VerifyOptions {
   backlog?: number | false;
   /** Frames dropped at full input backlogs so far (default: /proc/net/softnet_stat); tests simulate it. */
   drops?: () => number;
+  /**
+   * What the design means against what the twin was built as, when the caller has it already
+   * (the OVN engine compares the design with its own plan); default: compare(design, plan).
+   */
+  comparison?: Comparison;
   /** Throws when the lab is no longer the one the plan describes (lab-check.ts): called before, between and after the phases. */
   intact?: () => void;
   /** Where to say what is being probed, for long runs (the CLI: stderr, on a terminal or with --progress). */
@@ -89,7 +94,8 @@ export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runn
   const t1 = Date.now();
   const { plan, design, checks: leaseChecks } = await leasePhase(plannedAs, designed, runner);
   if (leaseChecks.length) progress(`dhcp: ${leaseChecks.length} clients read in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
-  const cmp = compare(design, plan);
+  // A comparison made beforehand holds the addresses the design assumed, not the leases.
+  const cmp = opts.comparison && !leaseChecks.length ? opts.comparison : compare(design, plan);
   const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
   const live: Live[] = cmp.design.endpoints.flatMap((ep) => {
     const loc = locs.get(ep.ref);

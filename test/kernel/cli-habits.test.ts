@@ -67,6 +67,17 @@ describe.skipIf(!isRoot)(`working in a lab from the command line${isRoot ? '' : 
     const read = await runner.run(['tcpdump', '-n', '-r', pcap], { allowFail: true });
     expect(read.stdout).toMatch(/192\.168\.1\.12 > 192\.168\.1\.11: ICMP echo request/);
 
+    // The console: a node name among the arguments is its address; lab commands are vnetmap's;
+    // the exit code is the last failure's.
+    const con = await vnetmap(['console', lab, '-c', 'nodes', 'pc1 ping -c 1 -W 2 pc2', 'trace pc1 internet']);
+    expect(con.code, con.stderr).toBe(0);
+    expect(con.stdout).toMatch(/^ {2}pc2 +vn-\S+-pc2 +eth0 192\.168\.1\.12\/24$/m);
+    expect(con.stdout).toContain('1 received');
+    expect(con.stdout).toContain('verdict: delivered (to internet 203.0.113.1)');
+    const bad = await vnetmap(['console', lab, '-c', 'pc1 ping -c 1 -W 1 internet', 'nosuch x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"nosuch" is neither a node of');
+
     const verbose = await vnetmap(['status', lab, '-v']);
     expect(verbose.stderr).toMatch(/^\+ ip -j netns list$/m);
     const down = await vnetmap(['down'], { cwd });

@@ -1,0 +1,59 @@
+// The OVN engine behind the Engine interface (src/engines/engine.ts): plan/ compiles a design
+// into logical switches, routers and their bindings on chassis; render/ turns that into
+// Northbound rows, daemon commands and a bash script; apply/ runs them; semantics/ gives the
+// twin to the forwarding engine. docs/ovn.md says how it works and what it cannot do.
+import { compareModel } from '../../semantics/compare.js';
+import type { Engine } from '../engine.js';
+import { downOvn } from './apply/down.js';
+import { formatOvnStatus, ovnDrift, statusOvn } from './apply/status.js';
+import { upOvn } from './apply/up.js';
+import { compileOvn, DEFAULT_CHASSIS } from './plan/compile.js';
+import { describeChassis, explainOvn, ovnTable } from './plan/explain.js';
+import type { OvnPlan } from './plan/types.js';
+import { renderOvnScript } from './render/script.js';
+import { ovnModel } from './semantics/model.js';
+
+export type { OvnPlan } from './plan/types.js';
+
+export const ovnEngine: Engine<OvnPlan> = {
+  name: 'ovn',
+  compile: (design, req) => compileOvn(design, { capabilities: req.capabilities, chassis: req.chassis ?? DEFAULT_CHASSIS }),
+  table: ovnTable,
+  explain: (plan, design) => explainOvn(plan, design ? compareModel(design, ovnModel(plan), plan.deviations) : undefined),
+  json: (plan) => plan,
+  script: renderOvnScript,
+  model: ovnModel,
+  compare: (design, plan) => compareModel(design, ovnModel(plan), plan.deviations),
+  twin: (design, plan) => ({
+    heading: `engine ovn, ${describeChassis(plan)}`,
+    deviations: plan.deviations,
+    cmp: compareModel(design, ovnModel(plan), plan.deviations),
+    json: { engine: 'ovn', chassis: plan.chassis.length, capabilities: plan.capabilities.source },
+  }),
+  probed: (plan) => plan.local,
+  async up(plan, runner, req) {
+    const r = await upOvn(plan, runner, req);
+    const text = [
+      r.action === 'unchanged'
+        ? `lab ${r.lab} is up to date (every chassis healthy, every port up)`
+        : `lab ${r.lab} ${r.action} (engine ovn): ${r.chassis} chassis, ${r.ports} ports, ${r.namespaces} namespaces in ${r.ms} ms${r.converged ? `; every port up ${r.converged.portsMs} ms after the Northbound commit` : ''}`,
+      ...r.restarted.map((d) => `  restarted: ${d}`),
+      ...Object.entries(plan.placement.assign).length ? [`  placement: ${plan.chassis.map((c) => `${c.name}: ${Object.entries(plan.placement.assign).filter(([, x]) => x === c.name).map(([n]) => n).join(', ') || '-'}`).join('; ')}`] : [],
+      ...plan.deviations.map((d) => `  note: ${d.message}`),
+    ];
+    if (r.action === 'created' || r.action === 'updated') text.push(`  try: vnetmap status ${r.lab} · vnetmap verify ${r.lab} · vnetmap exec ${r.lab} NODE -- ping ... · vnetmap down ${r.lab}`);
+    return { lab: r.lab, text, json: { ...r, deviations: plan.deviations.map((d) => d.code), placement: plan.placement.assign } };
+  },
+  async down(lab, runner, opts) {
+    const r = await downOvn(lab, runner, opts);
+    const nothing = !r.namespaces && !r.daemons && !r.nbRows;
+    return { lab, text: [nothing ? `lab ${lab}: nothing to remove` : `lab ${lab} removed (engine ovn): ${r.daemons} daemons, ${r.nbRows} northbound rows, ${r.namespaces} namespaces (${r.ms} ms)`], json: r };
+  },
+  async drift(lab, runner) {
+    return ovnDrift(await statusOvn(lab, runner));
+  },
+  async status(lab, runner) {
+    const s = await statusOvn(lab, runner);
+    return { lab, ok: s.running && s.healthy, text: (detail) => formatOvnStatus(s, detail), json: s };
+  },
+};

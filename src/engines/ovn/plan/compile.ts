@@ -1,0 +1,153 @@
+// compileOvn(design, options) -> OvnPlan: pure, deterministic, no I/O.
+//
+// The design's broadcast domains (semantics/domains.ts) become logical switches — VLANs and
+// switch hierarchies are already resolved into domains there, so no frame is ever tagged.
+// Routers and L3 switches become logical routers (routers.ts). Every other node with an IP
+// stack (host, external, server, VM) is a namespace `vn-<lab>-<node>` on the chassis
+// placement gives it, each interface a veth whose other end is a port of that chassis's
+// br-int bound to the interface's logical switch port (workloads.ts).
+import type { Design } from '../../../model/types.js';
+import { isRouted } from '../../../model/types.js';
+import { makeCtx } from '../../../plan/context.js';
+import { domainRef, endRef, linkRef } from '../../../plan/refs.js';
+import type { Capabilities, Deviation } from '../../../plan/types.js';
+import { broadcastDomains } from '../../../semantics/domains.js';
+import { chassisNames, place } from '../../../placement/index.js';
+import { UserError } from '../../../errors.js';
+import { chassisObjects } from './chassis.js';
+import { ovnDeviations } from './deviations.js';
+import { lsName, macFor, UNDERLAY_MTU } from './names.js';
+import { realizeRouter } from './routers.js';
+import { gatewayDevs, placeGateways } from './gateways.js';
+import type { LogicalObject, OvnPlan } from './types.js';
+import { realizeWorkloads } from './workloads.js';
+import { ovnModel } from '../semantics/model.js';
+import { pairResult } from '../../../semantics/reachability.js';
+
+export interface OvnCompileOptions {
+  capabilities: Capabilities;
+  /** How many chassis to simulate on this machine (chassis-1 … chassis-N). */
+  chassis: number;
+}
+
+/** Chassis count when `--chassis` is not given. */
+export const DEFAULT_CHASSIS = 2;
+export const MAX_CHASSIS = 64;
+
+export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
+  if (!Number.isInteger(opts.chassis) || opts.chassis < 1 || opts.chassis > MAX_CHASSIS) throw new UserError(`--chassis ${opts.chassis}: use a whole number from 1 to ${MAX_CHASSIS}.`);
+  refuseServices(design);
+  const lab = design.name;
+  const ctx = makeCtx(design, { capabilities: opts.capabilities });
+  const { b } = ctx;
+  const names = chassisNames(opts.chassis);
+  const placed = place(design, names);
+  const errors = placed.problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new UserError(`the design's placement cannot be followed on ${names.join(', ')}: ${errors.map((e) => e.message).join(' ')}`);
+  const domains = broadcastDomains(design);
+  const datapath = opts.capabilities.ovsDatapath;
+  const logical: LogicalObject[] = [];
+  const deviations: Deviation[] = [];
+  let macs = 0;
+  const mac = (): string => macFor(lab, ++macs);
+
+  const chassis = chassisObjects(b, lab, names);
+  // A logical switch per broadcast domain, realising the domain and the cables that carry it.
+  const switchOfDomain = new Map<number, string>();
+  for (const dom of domains.domains) {
+    const name = lsName(lab, dom.id);
+    switchOfDomain.set(dom.id, name);
+    // The switch ports its cables plug into are part of it too (the switches themselves are gone).
+    const ports = dom.links.flatMap((i) => design.links[i - 1]!.ends.map((e) => endRef({ nodes: ctx.byName }, e.node, e.port)).filter((r) => r.startsWith('port:')));
+    logical.push({ kind: 'ls', name, domain: dom.id, realizes: [domainRef(dom.id), ...dom.links.map(linkRef), ...new Set(ports)] });
+  }
+  const switchOf = (ref: string): string | undefined => {
+    const id = domains.of.get(ref);
+    return id === undefined ? undefined : switchOfDomain.get(id);
+  };
+  const where = new Map(placed.assign);
+  const gateways = placeGateways(design, domains, where);
+  const chassisOf = (node: string): string | undefined => where.get(node);
+  const gatewayOf = (node: string, dev: string): string | undefined => gateways.chassis.get(`${node}/${dev}`);
+  const bindings = realizeWorkloads(ctx, { lab, datapath, switchOf, chassisOf, mac, add: (o) => logical.push(o) });
+  for (const n of design.nodes)
+    if (n.kind === 'router' || n.kind === 'l3-switch') realizeRouter({ lab, switchOf, mac, gatewayOf, add: (o) => logical.push(o), deviate: (d) => deviations.push(d) }, n);
+  deviations.push(...ovnDeviations(design, domains, logical));
+
+  b.choose('engine', 'ovn', 'the design is realised as OVN logical switches and routers over simulated chassis (--engine ovn)');
+  b.choose('ovn-datapath', datapath, datapath === 'netdev' ? 'the kernel has no openvswitch module: every chassis runs the userspace datapath, its tunnel address on an OVS bridge (br-phy) and checksums in software on the workloads\' ends' : 'the kernel datapath tunnels through the chassis\'s own routing');
+  b.choose('ovn-encap', 'geneve', 'OVN\'s default tunnel between chassis; the simulated underlay is a bridge in its own namespace');
+  b.choose('placement', placed.method, `${placed.cut} of ${design.links.length} design links cross chassis`);
+  for (const m of gateways.moved) b.choose(`placement ${m.node}`, m.to, `${m.node} is ${m.why}: OVN sends what a chassis routes out of a gateway port through that chassis, and never back through the tunnel it came in by (placement gave ${m.from})`);
+  const local = b.finish('faithful', opts.capabilities);
+  const assign: Record<string, string> = {};
+  for (const n of design.nodes) {
+    // A router is where its gateway ports are (it has no other place: it is flows on every chassis).
+    const c = n.kind === 'router' ? (gatewayDevs(n).map((dev) => gatewayOf(n.name, dev)).find((x) => x) ?? where.get(n.name)) : where.get(n.name);
+    if (c && n.kind !== 'switch') assign[n.name] = c;
+  }
+  const plan: OvnPlan = {
+    engine: 'ovn',
+    lab,
+    labId: local.labId,
+    capabilities: opts.capabilities,
+    encap: 'geneve',
+    datapath,
+    underlayMtu: UNDERLAY_MTU,
+    chassis,
+    placement: { method: placed.method, assign, cut: cutOf(design, where), loads: placed.loads, explain: [...placed.explain, ...gateways.moved.map((m) => `moved ${m.node} from ${m.from} to ${m.to}: ${m.why}`)] },
+    logical,
+    bindings,
+    local: { ...local, deviations: [...local.deviations, ...deviations] },
+    choices: local.choices,
+    deviations: [...local.deviations, ...deviations],
+    endpoints: local.endpoints,
+  };
+  withTwinReach(plan);
+  return plan;
+}
+
+/**
+ * The pairs a deviation names change at layer 2 (VMs a real server keeps apart now share a
+ * logical switch); whether each now reaches the other is the twin's own answer, from its model.
+ */
+function withTwinReach(plan: OvnPlan): void {
+  const withPairs = plan.deviations.filter((d) => d.affects?.some((a) => a.reach === undefined));
+  if (!withPairs.length) return;
+  const m = ovnModel(plan);
+  const ep = new Map(m.endpoints.map((e) => [e.ref, e]));
+  for (const d of withPairs)
+    d.affects = d.affects!.flatMap((a) => {
+      const from = ep.get(a.from);
+      const to = ep.get(a.to);
+      if (!from || !to || a.reach !== undefined) return [a];
+      const there = pairResult(m, from, to).reach;
+      const back = pairResult(m, to, from).reach;
+      return there === back ? [{ ...a, reach: there }] : [{ ...a, reach: there }, { from: a.to, to: a.from, l2: a.l2!, reach: back }];
+    });
+}
+
+/** Design links whose two ends are on different chassis, after the gateway rule moved nodes (place()'s measure). */
+function cutOf(d: Design, where: Map<string, string>): number {
+  return d.links.filter((l) => where.get(l.ends[0].node) !== where.get(l.ends[1].node)).length;
+}
+
+/**
+ * DHCP and DNS (docs/dhcp-dns.md) are not realised on OVN yet: OVN's native DHCP answers each
+ * logical port with the one address its port lists (no pools, no relay), and its logical routers
+ * run no program that could serve DNS. A twin that quietly gave the hosts fixed addresses would
+ * not be the design's, so the engine refuses it, naming what it cannot do.
+ */
+function refuseServices(design: Design): void {
+  const what: string[] = [];
+  for (const n of design.nodes) {
+    if (!isRouted(n)) continue;
+    for (const s of n.dhcp?.scopes ?? []) what.push(`DHCP on ${n.name} ${s.dev}`);
+    for (const r of n.dhcp?.relays ?? []) what.push(`a DHCP relay on ${n.name} ${r.dev}`);
+    if (n.dns) what.push(`DNS on ${n.name}`);
+  }
+  for (const n of design.nodes) if (isRouted(n)) for (const i of n.interfaces) if (i.dhcp) what.push(`"address: dhcp" on ${n.name} ${i.name}`);
+  if (!what.length) return;
+  const shown = what.length > 4 ? [...what.slice(0, 4), `${what.length - 4} more`] : what;
+  throw new UserError(`the OVN engine does not realise DHCP and DNS services yet (${shown.join(', ')}): OVN's native DHCP gives each logical port one fixed address, with no pools or relays, and its logical routers run no DNS server. Use the kernel engine (leave out --engine ovn), or give the hosts fixed addresses and leave out "dhcp:" and "dns:".`);
+}
