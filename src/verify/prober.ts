@@ -156,7 +156,8 @@ export async function probeTcp(runner: Runner, q: TcpRequest): Promise<TcpResult
 }
 
 export interface DnsRequest {
-  sources: { netns: string; resolv: string }[];
+  /** `ask`: indices of the names this source looks up. */
+  sources: { netns: string; resolv: string; ask: number[] }[];
   names: string[];
 }
 
@@ -171,7 +172,7 @@ export interface DnsResult {
 
 /** Every name from every source, at the name server its resolv.conf names: one prober run. */
 export async function probeDns(runner: Runner, q: DnsRequest, p: Pacing): Promise<DnsResult> {
-  const sends = q.sources.length * q.names.length;
+  const sends = q.sources.reduce((x, s) => x + s.ask.length, 0);
   const { out, failed } = await run<{ errors: Record<string, string>; servers: (string | null)[]; answers: (string[] | null)[][] }>(runner, { kind: 'dns', ...q, ...pacing(p) }, deadline(sends, p));
   if (!out) return { failed: failed!, errors: new Map(), servers: q.sources.map(() => null), answers: q.sources.map(() => q.names.map(() => null)) };
   return { errors: indexed(out.errors), servers: out.servers, answers: out.answers };

@@ -197,7 +197,7 @@ export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runn
   await phase('ping', () => pingPhase(ctx, limits));
   await phase('arp', () => arpPhase(ctx));
   await phase('tcp', () => tcpPhase(ctx, k, stratum));
-  await phase('dns', () => dnsPhase(ctx, design));
+  await phase('dns', () => dnsPhase(ctx, design, opts.sample === 'all'));
   const order: Record<CheckKind, number> = { dhcp: 0, ping: 1, arp: 2, tcp: 3, dns: 4 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   if (opts.drift && checks.some((c) => !c.ok)) {

@@ -16,6 +16,7 @@ import type { DaemonObj } from '../../src/plan/types.js';
 import { hostsFiles, resolvFiles } from '../../src/render/hosts.js';
 import { compare } from '../../src/semantics/compare.js';
 import { packageRoot } from '../../src/package-root.js';
+import { DNS_SAMPLE, dnsSample } from '../../src/verify/dns-phase.js';
 
 const FIXTURE = join(packageRoot(), 'test', 'fixtures', 'dhcp-lab.yaml');
 const design = (): Design => loadDesignFile(FIXTURE).design!;
@@ -115,5 +116,18 @@ describe('the twin of the services', () => {
     const cmp = compare(d, compile({ ...d, name: 'u' }, { capabilities: PRESETS.minimal!, strategy: 'faithful' }));
     expect(cmp.bugs).toEqual([]);
     expect(cmp.expected('iface:pc3/eth0', 'iface:pc1/eth0').reach).toBe(true);
+  });
+});
+
+describe('which names each namespace asks', () => {
+  it('all of them up to DNS_ALL_MAX lookups; beyond, its own and DNS_SAMPLE others, every name from several', () => {
+    expect(dnsSample(3, 100, 101, 3, false)).toHaveLength(101);
+    const n = 1000;
+    const asks = Array.from({ length: n }, (_, i) => dnsSample(i, n, n, i, false));
+    expect(asks.every((a, i) => a.includes(i) && a.length === DNS_SAMPLE + 1)).toBe(true);
+    const askedBy = new Array<number>(n).fill(0);
+    for (const a of asks) for (const j of a) askedBy[j]!++;
+    expect(Math.min(...askedBy)).toBeGreaterThanOrEqual(DNS_SAMPLE);
+    expect(dnsSample(0, n, n, 0, true)).toHaveLength(n);
   });
 });
