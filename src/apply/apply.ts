@@ -14,6 +14,7 @@ import { fullScope, namespacesOf, type Scope } from '../render/scope.js';
 import { destroyLab } from './destroy.js';
 import { rebuildScope, samePlan } from './diff.js';
 import type { Drift } from './drift.js';
+import { stopDaemons } from './daemons.js';
 import { nsIdentities } from './identity.js';
 import { clientDaemons, waitForLeases } from './leases.js';
 import { readJournal, writeJournal, type Journal } from './journal.js';
@@ -129,6 +130,8 @@ async function buildLocked(plan: Plan, runner: Runner, opts: UpOptions & { desig
     const kept = Object.fromEntries(Object.entries(prev.identities ?? {}).filter(([ns]) => !inc.scope.create.has(ns)));
     // Daemons of kept namespaces run on (those of rebuilt ones went with them).
     const keptDaemons = Object.fromEntries(Object.entries(prev.daemons ?? {}).filter(([name]) => plan.objects.some((o) => o.kind === 'daemon' && o.name === name && (o.namespace === null || !inc.scope.create.has(o.namespace)))));
+    // Daemons the new plan no longer has (a dns service removed, a client now fixed) stop.
+    await stopDaemons(Object.entries(prev.daemons ?? {}).filter(([name]) => !plan.objects.some((o) => o.kind === 'daemon' && o.name === name)).map(([, id]) => id));
     built = await build(plan, inc.scope, kept, runner, opts, keptDaemons);
   }
   // What the rebuild did not cover: repair it where it is.

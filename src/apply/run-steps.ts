@@ -133,7 +133,10 @@ function runFile(s: FileStep): void {
 
 /** Start daemons together (Runner.spawnMany, else one spawnDetached each): a pid for each once it has settled, or why not. */
 async function spawnDaemons(wave: SpawnStep[], runner: Runner): Promise<({ pid: number } | { error: ToolError })[]> {
-  for (const s of wave) mkdirSync(dirname(s.spawn.log), { recursive: true });
+  for (const s of wave) {
+    mkdirSync(dirname(s.spawn.log), { recursive: true });
+    for (const f of s.spawn.clear ?? []) rmSync(f, { force: true });
+  }
   if (runner.spawnMany) return runner.spawnMany(wave.map((s) => ({ argv: s.spawn.argv, log: s.spawn.log })));
   const spawnDetached = runner.spawnDetached?.bind(runner);
   return Promise.all(

@@ -37,7 +37,9 @@ function clientDaemon(n: RoutedNode, iface: string, p: Place, lease: NonNullable
   const client: NonNullable<DaemonObj['client']> = { dev: p.dev, node: n.name, iface, subnet: formatNet(lease.subnet), pools: lease.pools, server: `${lease.server} ${lease.dev}` };
   if (lease.reserved !== undefined) client.reserved = formatIp(lease.reserved);
   if (router !== undefined) client.router = formatIp(router);
-  return { kind: 'daemon', namespace: p.namespace, name: `dhcp-${n.name}-${iface}`, argv, files: [{ name: 'hook', content: clientHook(route), executable: true }], role: 'dhcp-client', client, realizes: [ifaceRef(n.name, iface), ...(route ? [gatewayRef(n.name)] : [])] };
+  // The terms in the hook's text: when the server's scope changes, the client is restarted (drift 'different daemon') and leases anew.
+  const hook = clientHook(route).replace('dir=${0%/*}', `# lease terms: ${lease.reserved !== undefined ? `reserved ${formatIp(lease.reserved)}` : `pool ${lease.pools}`} of ${formatNet(lease.subnet)} from ${lease.server} ${lease.dev}\ndir=\${0%/*}`);
+  return { kind: 'daemon', namespace: p.namespace, name: `dhcp-${n.name}-${iface}`, argv, files: [{ name: 'hook', content: hook, executable: true }], clears: ['lease'], role: 'dhcp-client', client, realizes: [ifaceRef(n.name, iface), ...(route ? [gatewayRef(n.name)] : [])] };
 }
 
 /**
@@ -57,8 +59,9 @@ export function clientHook(route: boolean): string {
     'if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi',
     'case "$1" in',
     'deconfig)',
-    '  # At start there is nothing to undo; after a lost lease, its address goes.',
-    '  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi',
+    '  # At start and after a lost lease: the interface holds no address but the lease\'s.',
+    '  ip -4 addr flush dev "$interface"',
+    '  rm -f "$dir/lease"',
     '  ;;',
     'bound|renew)',
     '  {',

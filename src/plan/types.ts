@@ -211,6 +211,8 @@ export interface DaemonObj extends Base {
   argv: string[];
   /** Files written into its directory before it starts (configuration). */
   files: { name: string; content: string; executable?: true }[];
+  /** Files of its directory removed before it starts: what a previous run of it wrote (a DHCP client's lease). */
+  clears?: string[];
   /** What it is for, where vnetmap must know (up waits for DHCP clients' leases; status lists leases). */
   role?: 'dhcp-client' | 'dhcp-server' | 'dns' | 'dhcp-dns';
   /** A DNS service: the node it stands for, the addresses it answers on and its domain (hosts' resolv.conf point to it). */

@@ -23,7 +23,8 @@ export function daemonSteps(plan: Plan, daemons: DaemonObj[] = plan.objects.filt
   for (const d of ordered) {
     const dir = daemonDir(plan.lab, d.name);
     for (const f of d.files) steps.push({ phase: 'daemons', path: join(dir, f.name), content: f.content, ...(f.executable ? { executable: true as const } : {}), why: `${f.name} of daemon ${d.name}` });
-    steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name) }, ...(d.role === 'dhcp-client' ? { late: true as const } : {}), why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
+    const clear = d.clears?.length ? { clear: d.clears.map((f) => join(dir, f)) } : {};
+    steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name), ...clear }, ...(d.role === 'dhcp-client' ? { late: true as const } : {}), why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
   }
   return steps;
 }

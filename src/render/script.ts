@@ -61,7 +61,8 @@ export function stepText(lab: string, s: Step): string {
   if (isSpawn(s)) {
     // In a session of its own, in the background; `down` stops whatever runs in the lab's namespaces.
     const log = s.spawn.log;
-    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &`;
+    const clear = s.spawn.clear?.length ? `\n${argv(['rm', '-f', ...s.spawn.clear])}` : '';
+    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}${clear}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &`;
   }
   const cmd = s.input !== undefined ? heredoc(argv(s.argv), s.input) : argv(s.argv);
   return `${comment(s.why)}\n${cmd}`;

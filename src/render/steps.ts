@@ -35,7 +35,7 @@ export interface FileStep {
 /** Start a daemon (plan DaemonObj) in its namespace, in a session of its own, output to its log. */
 export interface SpawnStep {
   phase: 'daemons';
-  spawn: { name: string; namespace: string | null; argv: string[]; log: string };
+  spawn: { name: string; namespace: string | null; argv: string[]; log: string; clear?: string[] };
   /** Started once the others of its phase run (a DHCP client needs its server listening). */
   late?: true;
   why: string;

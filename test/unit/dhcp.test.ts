@@ -4,7 +4,9 @@
 // option; what counts as a lease from the right pool; the resolv.conf each namespace gets; the
 // dnsmasq and udhcpc daemons of the plan; and that the expectation of a pool client follows its
 // pool's subnet.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rebuildScope } from '../../src/apply/diff.js';
 import { describe, expect, it } from 'vitest';
 import { dhcpMac } from '../../src/model/leases.js';
 import { loadDesign, loadDesignFile } from '../../src/model/load.js';
@@ -129,5 +131,17 @@ describe('which names each namespace asks', () => {
     for (const a of asks) for (const j of a) askedBy[j]!++;
     expect(Math.min(...askedBy)).toBeGreaterThanOrEqual(DNS_SAMPLE);
     expect(dnsSample(0, n, n, 0, true)).toHaveLength(n);
+  });
+});
+
+describe('a changed DHCP scope on a running lab', () => {
+  it('rebuilds no namespace: its dnsmasq and its clients (their hook names the terms) are restarted as changed daemons', () => {
+    const text = readFileSync(FIXTURE, 'utf8');
+    const a = compile({ ...loadDesign(text).design!, name: 'u' }, { capabilities: PRESETS.minimal!, strategy: 'faithful' });
+    const b = compile({ ...loadDesign(text.replace('192.168.1.100-192.168.1.109', '192.168.1.120-192.168.1.129')).design!, name: 'u' }, { capabilities: PRESETS.minimal!, strategy: 'faithful' });
+    expect([...rebuildScope(a, b)!.scope.create]).toEqual([]);
+    const hook = (p: typeof a, name: string) => p.objects.find((o): o is DaemonObj => o.kind === 'daemon' && o.name === name)!.files[0]!.content;
+    expect(hook(a, 'dhcp-pc1-eth0')).not.toBe(hook(b, 'dhcp-pc1-eth0'));
+    expect(hook(a, 'dhcp-pc2-eth0')).toBe(hook(b, 'dhcp-pc2-eth0')); // reserved: its terms did not change
   });
 });

@@ -349,13 +349,15 @@ cat > /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook <<'VNETMAP_EOF'
 #!/bin/sh
 # vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
 # this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+# lease terms: pool 192.168.10.100-192.168.10.199 of 192.168.10.0/24 from core vlan10
 dir=${0%/*}
 old=
 if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
 case "$1" in
 deconfig)
-  # At start there is nothing to undo; after a lost lease, its address goes.
-  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  # At start and after a lost lease: the interface holds no address but the lease's.
+  ip -4 addr flush dev "$interface"
+  rm -f "$dir/lease"
   ;;
 bound|renew)
   {
@@ -372,6 +374,7 @@ VNETMAP_EOF
 chmod 755 /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook
 # start dhcp-pc1-eth0 in vn-golden-pc1 (iface:pc1/eth0, gateway:pc1)
 mkdir -p /run/vnetmap/golden/daemons/dhcp-pc1-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-pc1-eth0/lease
 setsid nsenter --net=/var/run/netns/vn-golden-pc1 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc1-eth0/hook -x hostname:pc1 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc1-eth0/log 2>&1 &
 # hook of daemon dhcp-printer-eth0
 mkdir -p /run/vnetmap/golden/daemons/dhcp-printer-eth0
@@ -380,13 +383,15 @@ cat > /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook <<'VNETMAP_EOF'
 #!/bin/sh
 # vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
 # this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+# lease terms: reserved 192.168.10.50 of 192.168.10.0/24 from core vlan10
 dir=${0%/*}
 old=
 if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
 case "$1" in
 deconfig)
-  # At start there is nothing to undo; after a lost lease, its address goes.
-  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  # At start and after a lost lease: the interface holds no address but the lease's.
+  ip -4 addr flush dev "$interface"
+  rm -f "$dir/lease"
   ;;
 bound|renew)
   {
@@ -403,6 +408,7 @@ VNETMAP_EOF
 chmod 755 /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook
 # start dhcp-printer-eth0 in vn-golden-printer (iface:printer/eth0, gateway:printer)
 mkdir -p /run/vnetmap/golden/daemons/dhcp-printer-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-printer-eth0/lease
 setsid nsenter --net=/var/run/netns/vn-golden-printer -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-printer-eth0/hook -x hostname:printer -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-printer-eth0/log 2>&1 &
 # hook of daemon dhcp-pc3-eth0
 mkdir -p /run/vnetmap/golden/daemons/dhcp-pc3-eth0
@@ -411,13 +417,15 @@ cat > /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook <<'VNETMAP_EOF'
 #!/bin/sh
 # vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
 # this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+# lease terms: pool 192.168.20.100-192.168.20.149 of 192.168.20.0/24 from infra eth0
 dir=${0%/*}
 old=
 if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
 case "$1" in
 deconfig)
-  # At start there is nothing to undo; after a lost lease, its address goes.
-  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  # At start and after a lost lease: the interface holds no address but the lease's.
+  ip -4 addr flush dev "$interface"
+  rm -f "$dir/lease"
   ;;
 bound|renew)
   {
@@ -434,6 +442,7 @@ VNETMAP_EOF
 chmod 755 /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook
 # start dhcp-pc3-eth0 in vn-golden-pc3 (iface:pc3/eth0, gateway:pc3)
 mkdir -p /run/vnetmap/golden/daemons/dhcp-pc3-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-pc3-eth0/lease
 setsid nsenter --net=/var/run/netns/vn-golden-pc3 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc3-eth0/hook -x hostname:pc3 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc3-eth0/log 2>&1 &
 # hook of daemon dhcp-pc4-eth0
 mkdir -p /run/vnetmap/golden/daemons/dhcp-pc4-eth0
@@ -442,13 +451,15 @@ cat > /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook <<'VNETMAP_EOF'
 #!/bin/sh
 # vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in
 # this namespace, and writes the lease beside this file for vnetmap up, status and verify.
+# lease terms: pool 192.168.20.100-192.168.20.149 of 192.168.20.0/24 from infra eth0
 dir=${0%/*}
 old=
 if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi
 case "$1" in
 deconfig)
-  # At start there is nothing to undo; after a lost lease, its address goes.
-  if [ -n "$old" ]; then ip -4 addr flush dev "$interface"; rm -f "$dir/lease"; fi
+  # At start and after a lost lease: the interface holds no address but the lease's.
+  ip -4 addr flush dev "$interface"
+  rm -f "$dir/lease"
   ;;
 bound|renew)
   {
@@ -465,6 +476,7 @@ VNETMAP_EOF
 chmod 755 /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook
 # start dhcp-pc4-eth0 in vn-golden-pc4 (iface:pc4/eth0, gateway:pc4)
 mkdir -p /run/vnetmap/golden/daemons/dhcp-pc4-eth0
+rm -f /run/vnetmap/golden/daemons/dhcp-pc4-eth0/lease
 setsid nsenter --net=/var/run/netns/vn-golden-pc4 -- busybox udhcpc -f -i eth0 -s /run/vnetmap/golden/daemons/dhcp-pc4-eth0/hook -x hostname:pc4 -t 3 -T 1 -A 2 </dev/null >>/run/vnetmap/golden/daemons/dhcp-pc4-eth0/log 2>&1 &
   echo "vnetmap golden: up" >&2
 }
