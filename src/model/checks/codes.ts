@@ -118,6 +118,7 @@ export const CODES: CodeInfo[] = [
   e('E-DHCP-EMPTY', 'A DHCP scope has neither pools nor reservations.', 'Add "pools" or "reservations", or "relay" to relay instead.'),
   e('E-DHCP-POOL', 'A pool is not written as "first-last", or ends before it starts.', 'Write it like 192.168.1.100-192.168.1.199.'),
   e('E-DHCP-POOL-SUBNET', "A pool is not inside the subnet its scope serves (the interface's, or \"subnet:\"), or holds its network, broadcast or the server's own address.", "Pick addresses of that subnet, other than the server's."),
+  e('E-DHCP-POOL-TAKEN', "A fixed address of the pool's broadcast domain lies inside the pool.", 'Move the address out of the pool, or shrink the pool.'),
   e('E-DHCP-POOL-OVERLAP', 'Two pools of one node, or of servers in one broadcast domain, overlap.', 'Make the ranges disjoint.'),
   e('E-DHCP-RESERVATION', 'A reservation names its client by both or neither of "mac" and "client", or a client node that does not exist.', 'Write exactly one: "mac: 52:54:00:12:34:56" or "client: pc1:eth0".'),
   e('E-DHCP-RESERVATION-OUTSIDE', 'A reserved address is outside the subnet its scope serves.', 'Reserve an address of that subnet.'),

@@ -9,7 +9,7 @@ import { dhcpView, type PlacedScope } from '../leases.js';
 import { error, warning, type Finding } from '../problems.js';
 import type { Design } from '../types.js';
 import { isRouted } from '../types.js';
-import { domainsOf, nodesByName } from './util.js';
+import { addrAt, allHolders, domainsOf, nodesByName, type AddrHolder } from './util.js';
 
 const CLIENT_KINDS = new Set(['host', 'vm']);
 
@@ -29,6 +29,21 @@ export function checkDhcp(d: Design): Finding[] {
   const view = dhcpView(d);
   const { of } = domainsOf(d);
   for (const ps of view.scopes) checkScope(ps, f);
+  // A fixed address inside a pool: the server (no-ping, as the design says who has what) would hand it out again.
+  const inDomain = new Map<number, AddrHolder[]>();
+  for (const h of allHolders(d)) {
+    const dom = of.get(h.ref);
+    if (dom !== undefined) (inDomain.get(dom) ?? inDomain.set(dom, []).get(dom)!).push(h);
+  }
+  for (const ps of view.scopes) {
+    if (ps.remote || !ps.holder) continue;
+    for (const h of inDomain.get(of.get(ps.holder.ref) ?? -1) ?? []) {
+      h.addresses.forEach((a, k) => {
+        const p = ps.scope.pools.find((x) => x.first <= a.ip && a.ip <= x.last);
+        if (p && a.ip !== ps.own?.ip) f.push(error('E-DHCP-POOL-TAKEN', addrAt(h, k), `${formatIp(a.ip)} of ${h.node} ${h.dev} is inside pool ${p.text} of ${ps.scope.node} ${ps.scope.dev}, which would hand it to a client too; give ${h.node} an address outside the pool, or shrink the pool.`));
+      });
+    }
+  }
   // Overlapping pools: within a node, or between scopes in one broadcast domain.
   for (let a = 0; a < view.scopes.length; a++) {
     for (let b = a + 1; b < view.scopes.length; b++) {
