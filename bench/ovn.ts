@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { connectOvsdb } from '../src/engines/ovn/ovsdb/client.js';
 import { layoutOf } from '../src/engines/ovn/apply/paths.js';
 import { readState } from '../src/apply/state.js';
-import { designYaml, pairDesign, treeForHosts, treeTopo, labName } from './gen-designs.js';
+import { designYaml, pairDesign, routedYaml, treeForHosts, treeTopo, labName } from './gen-designs.js';
 import { machine, median, OUT_DIR, ROOT, runner, sleep, timed } from './lib/measure.js';
 import { BIN, writeDesign } from './lib/vnetmap.js';
 import { inNetns } from '../src/exec/netns.js';
@@ -151,27 +151,6 @@ async function firstPing(lab: string): Promise<number> {
     await runner.run(['ip', 'netns', 'del', ns], { allowFail: true });
     await runner.run(['ip', '-n', ep.namespace, 'neigh', 'del', own.split('/')[0]!, 'dev', ep.dev], { allowFail: true });
   }
-}
-
-/**
- * The same hosts in `domains` subnets (a switch each, /16s 10.D.0.0) behind one router: where
- * the flat tree is one logical switch of 1,000 ports, this is ten of 100.
- */
-function routedYaml(name: string, hosts: number, domains: number): string {
-  const per = Math.ceil(hosts / domains);
-  const out = [`name: ${name}`, `description: bench ${hosts} hosts in ${domains} subnets behind one router`, 'nodes:'];
-  const links: string[] = [];
-  const lans: string[] = [];
-  for (let d = 1; d <= domains; d++) {
-    out.push(`  s${d}: { kind: switch }`);
-    lans.push(`      lan${d}: { address: 10.${d}.0.1/16 }`);
-    links.push(`  - { endpoints: [s${d}:up, r:lan${d}] }`);
-    for (let i = 1; i <= per; i++) {
-      out.push(`  h${d}x${i}: { kind: host, interfaces: { eth0: { address: 10.${d}.${i >> 8}.${(i & 255) + 1}/16 } }, gateway: 10.${d}.0.1 }`);
-      links.push(`  - { endpoints: [h${d}x${i}:eth0, s${d}:p${i}] }`);
-    }
-  }
-  return [...out, '  r:', '    kind: router', '    interfaces:', ...lans, 'links:', ...links, ''].join('\n');
 }
 
 type ScaleRow = NonNullable<Results['scale']>[number];

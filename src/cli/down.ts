@@ -4,7 +4,9 @@ import { note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
 import { destroyLab, type DownResult } from '../apply/destroy.js';
-import { listLabs } from '../apply/state.js';
+import { listLabs, readState } from '../apply/state.js';
+import { readMember } from '../engines/ovn/chassis/member.js';
+import { leaveChassis } from '../engines/ovn/chassis/leave.js';
 import { UserError } from '../errors.js';
 import { noteKernelCleanup } from './kernel-note.js';
 import { designHere } from './find-design.js';
@@ -42,6 +44,13 @@ export function register(program: Command): void {
       const lockOpts = { wait: opts.wait !== false, onWait: (m: string) => note(`vnetmap: ${m}`), signal: abort.signal };
       try {
         for (const lab of labs) {
+          // A machine that joined the lab as a chassis: its own part goes (and the central's, if it runs here too).
+          const member = readMember(lab);
+          if (member) {
+            const r = await leaveChassis(lab, new ProcessRunner(), opts.wait !== false);
+            results.push({ json: r, text: `${r.name} left lab ${lab}: ${r.daemons} daemons, ${r.namespaces} namespaces removed (${r.ms} ms)` });
+            if (!readState(lab)) continue;
+          }
           if (engineOfLab(lab) === 'ovn') {
             const out = await ovnEngine.down(lab, new ProcessRunner(), lockOpts);
             results.push({ json: out.json, text: out.text.join('\n') });

@@ -18,9 +18,10 @@ import * as execCmd from './exec.js';
 import * as shell from './shell.js';
 import * as completion from './completion.js';
 import * as capture from './capture.js';
+import * as chassis from './chassis.js';
 import * as consoleCmd from './console.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, consoleCmd, capture, completion];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, consoleCmd, capture, chassis, completion];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')

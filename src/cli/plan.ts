@@ -18,7 +18,7 @@ import { renderScript } from '../render/script.js';
 import { ENGINES } from '../engines/engine.js';
 import { checkEngineOptions } from '../engines/index.js';
 import { ovnEngine } from '../engines/ovn/index.js';
-import { chassisCount } from '../engines/ovn/plan-file.js';
+import { chassisCount, inventoryOrThrow } from '../engines/ovn/plan-file.js';
 import { DEFAULT_CHASSIS } from '../engines/ovn/plan/compile.js';
 
 interface Opts {
@@ -31,6 +31,7 @@ interface Opts {
   script?: boolean;
   engine: string;
   chassis?: string;
+  inventory?: string;
 }
 
 /** A preset by name, or what this machine can do ("probe"; falls back to "full" when it cannot probe). */
@@ -62,6 +63,7 @@ export function register(program: Command): void {
     .option('--script', 'print a bash script that builds (up) and removes (down) the twin')
     .addOption(new Option('--engine <e>', 'kernel: Linux objects on this machine; ovn: OVN logical switches and routers over chassis').choices([...ENGINES]).default('kernel'))
     .option('--chassis <n>', `with --engine ovn: how many chassis to simulate (default ${DEFAULT_CHASSIS})`)
+    .option('--inventory <file>', 'with --engine ovn: the machines the chassis run on (docs/ovn-inventory.md)')
     // main() sets exitOverride on the program after commands are registered, which subcommands
     // do not inherit: without this a bad option value would exit(1) instead of reaching report().
     .exitOverride()
@@ -72,7 +74,10 @@ export function register(program: Command): void {
       checkEngineOptions(opts);
       const capabilities = await resolveCapabilities(opts.capabilities);
       if (opts.engine === 'ovn') {
-        const ovn = ovnEngine.compile(loaded.design, { capabilities, chassis: chassisCount(opts.chassis) });
+        if (opts.inventory !== undefined && opts.chassis !== undefined) throw new UserError('--chassis simulates chassis on this machine, --inventory names real machines: give one of the two.');
+        if (opts.inventory !== undefined && opts.script) throw new UserError('--script builds a twin on this machine; with --inventory each machine builds its own part ("vnetmap chassis join"): leave out --script.');
+        const inventory = opts.inventory !== undefined ? inventoryOrThrow(opts.inventory, loaded.design) : undefined;
+        const ovn = ovnEngine.compile(loaded.design, { capabilities, chassis: chassisCount(opts.chassis), ...(inventory ? { inventory } : {}) });
         process.stdout.write(opts.json ? JSON.stringify(ovn, null, 2) + '\n' : opts.script ? ovnEngine.script(ovn) : opts.explain ? ovnEngine.explain(ovn, loaded.design) : ovnEngine.table(loaded.design, ovn));
         process.exitCode = 0;
         return;

@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
-import { listLabs } from '../apply/state.js';
+import { listLabs, readState } from '../apply/state.js';
 import { labStatus, type LabStatus } from '../apply/status.js';
+import { readMember } from '../engines/ovn/chassis/member.js';
+import { formatMemberStatus, memberStatus } from '../engines/ovn/chassis/status.js';
 import { withLabLock } from '../apply/lock.js';
 import { requireRoot } from '../apply/root.js';
 import { engineOfLab } from '../engines/index.js';
@@ -46,6 +48,11 @@ export function register(program: Command): void {
       const all = await Promise.all(
         labs.map((l) =>
           withLabLock(l, lockOpts, async () => {
+            // A machine that joined an inventory lab (and does not run its central): its own part.
+            if (readMember(l) && !readState(l)) {
+              const m = await memberStatus(l);
+              return { lab: l, ok: m.healthy, text: (detail: boolean) => (detail ? formatMemberStatus(m) : formatMemberStatus(m).split('\n')[0]!), json: m };
+            }
             if (engineOfLab(l) === 'ovn') return ovnEngine.status(l, runner);
             const s = await labStatus(l, runner);
             return { lab: l, ok: s.running && !s.drift.length, text: (detail: boolean) => show(s, detail), json: s };

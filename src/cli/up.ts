@@ -19,6 +19,7 @@ import { UserError } from '../errors.js';
 /** `up --engine ovn`: the OVN engine's plan, built and reported through the engine interface. */
 async function upOvnCli(file: string, opts: UpOpts, runner: ProcessRunner): Promise<void> {
   const { plan, warnings, designFile } = await ovnPlanFromFile(file, opts, runner);
+  if (opts.script && plan.inventory) throw new UserError('--script builds a twin on this machine; with --inventory each machine builds its own part ("vnetmap chassis join"), so there is no one script: leave out --script.');
   if (opts.script) {
     process.stdout.write(ovnEngine.script(plan));
     return;
@@ -29,7 +30,21 @@ async function upOvnCli(file: string, opts: UpOpts, runner: ProcessRunner): Prom
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const res = await ovnEngine.up(plan, runner, { designFile, force: !!opts.force, wait: opts.wait !== false, onWait: (m) => note(`vnetmap: ${m}`), signal: abort.signal });
+    if (plan.inventory && !opts.json) {
+      const c = plan.inventory.central;
+      note(`vnetmap: lab ${plan.lab} over ${plan.chassis.length} machines; on each, run: vnetmap chassis join --central ${c.address}:${c.nbPort} --lab ${plan.lab} --name NAME  (NAME: ${plan.chassis.map((x) => x.name).join(', ')})`);
+    }
+    const timeout = opts.joinTimeout === undefined ? undefined : Number(opts.joinTimeout) * 1000;
+    if (timeout !== undefined && !(timeout > 0)) throw new UserError(`--join-timeout ${opts.joinTimeout}: give a number of seconds.`);
+    const res = await ovnEngine.up(plan, runner, {
+      designFile,
+      force: !!opts.force,
+      wait: opts.wait !== false,
+      onWait: (m) => note(`vnetmap: ${m}`),
+      signal: abort.signal,
+      ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
+      ...(opts.json ? {} : { onProgress: (done: number, total: number, why: string) => note(`vnetmap: [${done}/${total} joined] ${why}`) }),
+    });
     process.stdout.write(opts.json ? JSON.stringify(res.json, null, 2) + '\n' : res.text.join('\n') + '\n');
   } finally {
     process.off('SIGINT', stop);
@@ -50,6 +65,7 @@ interface UpOpts {
   engine?: string;
   chassis?: string;
   inventory?: string;
+  joinTimeout?: string;
 }
 
 export function register(program: Command): void {
@@ -68,7 +84,8 @@ export function register(program: Command): void {
     .option('--no-wait', 'refuse at once (exit 75) when another vnetmap run holds the lab, instead of waiting for it')
     .addOption(new Option('--engine <e>', 'kernel (default): Linux objects on this machine; ovn: OVN logical switches and routers over chassis').choices([...ENGINES]))
     .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate on this machine (default 2)')
-    .option('--inventory <file>', 'with --engine ovn: chassis on other machines (not built yet)')
+    .option('--inventory <file>', 'with --engine ovn: the machines the chassis run on (each joins with "vnetmap chassis join"); the central part runs here')
+    .option('--join-timeout <seconds>', 'with --inventory: how long to wait for every machine to join and its ports to come up (default 300)')
     .action(async (file: string | undefined, opts: UpOpts) => {
       if (!opts.script) requireRoot('building a twin ("vnetmap up")');
       const runner = new ProcessRunner();

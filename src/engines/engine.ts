@@ -17,6 +17,7 @@ import type { Capabilities, Choice, Deviation, EndpointLocation, Plan } from '..
 import type { Comparison } from '../semantics/compare.js';
 import type { NetModel } from '../semantics/net-model.js';
 import type { TwinComparison } from '../semantics/prediction.js';
+import type { Inventory } from './ovn/inventory/schema.js';
 
 export const ENGINES = ['kernel', 'ovn'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -41,6 +42,8 @@ export interface CompileRequest {
   vms?: 'netns' | 'qemu';
   /** ovn: how many chassis to simulate on this machine. */
   chassis?: number;
+  /** ovn: chassis on the machines of an inventory instead. */
+  inventory?: Inventory;
 }
 
 export interface UpRequest {
@@ -51,6 +54,8 @@ export interface UpRequest {
   onWait?: (message: string) => void;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, why: string) => void;
+  /** ovn: the deadline for convergence (with an inventory: for the machines to join). */
+  timeoutMs?: number;
 }
 
 /** What `up` and `down` report: lines for people, an object for --json. */

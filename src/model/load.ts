@@ -47,7 +47,7 @@ function loadDesignObject(input: object, file: string): LoadResult {
   }
   if (!isMapping(data)) return result([{ severity: 'error', code: 'E-NOT-DESIGN', message: 'a design is an object with "name", "nodes" and "links"; see examples/network-a.yaml.', file, line: 0, column: 0, path: [] }]);
   const { design, findings } = analyse(data, file);
-  const r = result(place(findings, at));
+  const r = result(locateFindings(findings, at));
   return r.errors.length ? r : { ...r, design };
 }
 
@@ -57,7 +57,7 @@ function loadDesignText(text: string, file: string): LoadResult {
   if (quick && isMapping(quick.data)) {
     const { design, findings } = analyse(quick.data, file);
     if (!findings.length) return { design, errors: [], warnings: [] };
-    const r = result(place(findings, quick.locator(file)));
+    const r = result(locateFindings(findings, quick.locator(file)));
     return r.errors.length ? r : { ...r, design };
   }
   const { locator, data, problems } = readYaml(text, file);
@@ -67,14 +67,14 @@ function loadDesignText(text: string, file: string): LoadResult {
     return result([{ severity: 'error', code: 'E-NOT-DESIGN', message, ...locator.at([]), path: [] }]);
   }
   const { design, findings } = analyse(data, file);
-  const r = result(place(findings, locator));
+  const r = result(locateFindings(findings, locator));
   return r.errors.length ? r : { ...r, design };
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Findings at file:line:column, each once (two checks may see one mistake alike). */
-function place(findings: Finding[], locator: Locate): Problem[] {
+export function locateFindings(findings: Finding[], locator: Locate): Problem[] {
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const f of findings) {

@@ -130,7 +130,7 @@ describe.skipIf(!ready)(`fault injection (seed ${SEED}, ${FULL ? 'full' : 'bound
     const again = await start(['verify', lab]).done;
     expect(again.code, again.stdout + again.stderr).toBe(0);
     await downLeavesNothing(lab, inodes, killed);
-  });
+  }, 30_000 + randomVerifies * 10_000); // the full run's 15 kills took 60 s on a loaded 2-CPU machine
 
   it('two ups of one design at once: one waits for the other, the lab is whole', async () => {
     const lab = uniqueLab();

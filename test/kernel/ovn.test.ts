@@ -9,7 +9,7 @@
 //  - the exported script's twin, removed by `vnetmap down`;
 //  - a SIGKILLed `up`, at two moments: `down` leaves nothing.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../src/apply/design.js';
 import { labDir, readState } from '../../src/apply/state.js';
@@ -21,7 +21,7 @@ import { ovnEngine } from '../../src/engines/ovn/index.js';
 import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
 import { verifyLive, type Check, type CheckKind } from '../../src/verify/verify.js';
 import { loadOrThrow } from '../../src/cli/expect.js';
-import { example, isRoot, runner, uniqueLab } from './realize-helpers.js';
+import { example, isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
 
 const BIN = cliPath();
 const ready = isRoot && existsSync(BIN) && (await ovnInstalled(runner));
@@ -36,16 +36,7 @@ function leftovers(lab: string): { namespaces: string[]; processes: number[]; di
   const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
   const namespaces = existsSync('/var/run/netns') ? readdirSync('/var/run/netns').filter(named) : [];
   const dir = labDir(lab);
-  const processes = readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  const processes = processesNaming(dir);
   return { namespaces, processes, dir: existsSync(dir), etcNetns: existsSync('/etc/netns') ? readdirSync('/etc/netns').filter(named) : [] };
 }
 const NOTHING = { namespaces: [], processes: [], dir: false, etcNetns: [] };

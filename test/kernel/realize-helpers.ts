@@ -1,6 +1,6 @@
 // Shared by the realize kernel tests: unique lab names, plans of the examples, probes of the
 // live twin, and the "nothing left" check that every test ends with.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessRunner, type Runner } from '../../src/exec/runner.js';
 import { planFromFile, packageRoot } from '../../src/apply/design.js';
@@ -76,4 +76,18 @@ export const NOTHING: Leftovers = { namespaces: [], rootLinks: [], ovsBridges: [
 
 export async function ovsRunning(): Promise<boolean> {
   return (await runner.run(['ovs-vsctl', '--timeout=3', 'show'], { allowFail: true })).code === 0;
+}
+
+/** Processes whose command line names `dir` (every OVN daemon names its run directory). */
+export function processesNaming(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

@@ -17,7 +17,7 @@ export type { OvnPlan } from './plan/types.js';
 
 export const ovnEngine: Engine<OvnPlan> = {
   name: 'ovn',
-  compile: (design, req) => compileOvn(design, { capabilities: req.capabilities, chassis: req.chassis ?? DEFAULT_CHASSIS }),
+  compile: (design, req) => compileOvn(design, { capabilities: req.capabilities, chassis: req.chassis ?? DEFAULT_CHASSIS, ...(req.inventory ? { inventory: req.inventory } : {}) }),
   table: ovnTable,
   explain: (plan, design) => explainOvn(plan, design ? compareModel(design, ovnModel(plan), plan.deviations) : undefined),
   json: (plan) => plan,

@@ -110,6 +110,10 @@ export const CODES: CodeInfo[] = [
   // Placement over several chassis
   e('E-PLACEMENT-CHASSIS', 'A node is pinned ("placement") to a chassis that cannot exist: a misspelt simulated chassis (chassis2, chassis-0), or one the engine does not run.', 'Write chassis-N with N from 1 to the number of chassis, or the name of a real chassis.'),
   e('E-PLACEMENT-VM', 'A VM is pinned to another chassis than its server (or than another VM of that server): a VM runs where its server runs.', 'Pin the server only (its VMs follow), or pin them alike.'),
+  // Inventory (OVN engine over real machines: `up --inventory FILE`)
+  e('E-INVENTORY-MACHINE', 'Two machines of an inventory share a name or an address, a name is no chassis name, or an address is no IPv4 address.', 'Give every machine its own name and tunnel address.'),
+  e('E-INVENTORY-CENTRAL', "The inventory's central address is no IPv4 address, its ports are out of range or equal, or the underlay MTU is out of range.", 'Write an address of the machine that runs `vnetmap up`, two different ports from 1 to 65535, an MTU from 1280 to 9216.'),
+  e('E-INVENTORY-PIN', 'An inventory pins a node the design does not have, pins one node to two machines, or contradicts the design\'s own `placement:`.', 'Pin each design node once, to one machine, agreeing with the design.'),
   // DHCP and DNS (docs/dhcp-dns.md)
   e('E-DHCP-CLIENT-KIND', '"address: dhcp" on a node that is not a host or VM.', 'Give routers, L3 switches and servers fixed addresses.'),
   e('E-DHCP-NO-SERVER', 'An interface asks for an address by DHCP, but no DHCP server or relay is in its broadcast domain.', 'Add "dhcp:" with a pool on the router or L3 switch of its subnet, or "relay:" on its SVI.', 'design'),

@@ -16,6 +16,7 @@ import { connectOvsdb, type OvsdbConnect } from '../ovsdb/client.js';
 import { deleteOps } from '../render/nb-json.js';
 import { daemonPid, labDaemons, stopDaemons } from './daemons.js';
 import { layoutOf } from './paths.js';
+import { downCentral, inventoryMarker } from './central.js';
 
 export interface OvnDownResult extends DownResult {
   engine: 'ovn';
@@ -32,6 +33,11 @@ export function downOvn(lab: string, runner: Runner, opts: DownOptions & { conne
 export async function downLocked(lab: string, runner: Runner, connect: OvsdbConnect): Promise<OvnDownResult> {
   const t0 = Date.now();
   const L = layoutOf(lab);
+  // An inventory's central: rows and central daemons only; each machine removes its own part.
+  if (existsSync(inventoryMarker(lab))) {
+    const r = await downCentral(lab, connect);
+    return { lab, namespaces: 0, rootLinks: 0, ovsBridges: 0, engine: 'ovn', daemons: r.daemons, nbRows: r.nbRows, ms: Date.now() - t0 };
+  }
   const planned = readState(lab)?.ovn?.chassis.map((c) => c.name) ?? [];
   // A run killed before its state was written: the chassis directories it made say which there were.
   const dirs = existsSync(L.root) ? readdirSync(L.root, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'central').map((d) => d.name) : [];

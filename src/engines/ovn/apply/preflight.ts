@@ -13,7 +13,7 @@ const TOOLS: { argv: string[]; pkg: string }[] = [
   { argv: ['ovn-controller', '--version'], pkg: 'ovn-host' },
 ];
 
-export async function ovnPreflight(_plan: OvnPlan, runner: Runner): Promise<void> {
+export async function ovnPreflight(_plan: OvnPlan | undefined, runner: Runner): Promise<void> {
   const missing: string[] = [];
   await Promise.all(
     TOOLS.map(async (t) => {

@@ -15,7 +15,10 @@ import type { DriftItem } from '../../../verify/diagnose.js';
 
 export interface ChassisStatus {
   name: string;
-  namespace: string;
+  /** Simulated chassis: its namespace here. */
+  namespace?: string;
+  /** A machine of the inventory: whether it has joined (its chassis is in the Southbound), and the host name it reported. */
+  machine?: { joined: boolean; hostname?: string };
   encapIp: string;
   /** Each daemon: its pid, or null when it is not running. */
   daemons: Record<string, number | null>;
@@ -35,6 +38,8 @@ export interface OvnStatus {
   designFile?: string;
   appliedAt?: string;
   central: Record<string, number | null>;
+  /** An inventory's central: where the machines reach it ("192.0.2.1:6641,6642"). */
+  centralAt?: string;
   /** The Northbound's current change number (NB_Global nb_cfg). */
   nbCfg?: number;
   nbRows?: { have: number; want: number };
@@ -58,7 +63,8 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
   const pid = (name: string) => daemons.find((d) => d.name === name)?.pid ?? null;
   const central = Object.fromEntries(CENTRAL_DAEMONS.map((d) => [d, pid(`central/${d}`)]));
   for (const [d, p] of Object.entries(central)) if (p === null) problems.push(`central ${d === 'northd' ? 'ovn-northd' : `${d.toUpperCase()} ovsdb-server`} is not running`);
-  const missingNamespaces = plan.local.objects.flatMap((o) => (o.kind === 'netns' && nsIdentity(o.name) === undefined ? [o.name] : []));
+  // An inventory's namespaces are on its machines, where `vnetmap chassis status` looks.
+  const missingNamespaces = plan.inventory ? [] : plan.local.objects.flatMap((o) => (o.kind === 'netns' && nsIdentity(o.name) === undefined ? [o.name] : []));
   for (const ns of missingNamespaces) problems.push(`namespace ${ns} is missing`);
   let nb: Ovsdb | undefined;
   let sb: Ovsdb | undefined;
@@ -66,6 +72,7 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
   let nbRows: OvnStatus['nbRows'];
   const applied = new Map<string, number>();
   const bound = new Map<string, { chassis?: string; up: boolean }>();
+  const joined = new Map<string, string>();
   try {
     if (central.nb !== null) {
       nb = await connect(`unix:${L.nbSock}`, 2_000);
@@ -80,13 +87,14 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
         'OVN_Southbound',
         [
           { op: 'select', table: 'Chassis_Private', where: [], columns: ['name', 'nb_cfg'] },
-          { op: 'select', table: 'Chassis', where: [], columns: ['_uuid', 'name'] },
+          { op: 'select', table: 'Chassis', where: [], columns: ['_uuid', 'name', 'hostname'] },
           { op: 'select', table: 'Port_Binding', where: [['type', '==', '']], columns: ['logical_port', 'chassis', 'up'] },
         ],
         5_000,
       )) as Rows;
       for (const row of r[0]!.rows) applied.set(row.name as string, row.nb_cfg as number);
       const chassisName = new Map(r[1]!.rows.map((x) => [(x._uuid as [string, string])[1], x.name as string]));
+      for (const x of r[1]!.rows) joined.set(x.name as string, x.hostname as string);
       for (const row of r[2]!.rows) {
         const ch = row.chassis as ['uuid', string] | ['set', []];
         bound.set(row.logical_port as string, { ...(ch[0] === 'uuid' ? { chassis: chassisName.get(ch[1]) } : {}), up: row.up === true });
@@ -99,16 +107,19 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
     sb?.close();
   }
   const chassis = plan.chassis.map((c): ChassisStatus => {
-    const ds = Object.fromEntries(CHASSIS_DAEMONS.map((d) => [d, pid(`${c.name}/${d}`)]));
+    // A machine's daemons run there: here, only the Southbound says whether it joined.
+    const ds = c.machine ? {} : Object.fromEntries(CHASSIS_DAEMONS.map((d) => [d, pid(`${c.name}/${d}`)]));
+    const machine = c.machine ? { joined: joined.has(c.name), ...(joined.get(c.name) ? { hostname: joined.get(c.name)! } : {}) } : undefined;
+    if (machine && !machine.joined && central.sb !== null) problems.push(`${c.name} has not joined: run on it "${joinCommand(plan, c.name)}"`);
     const ports = plan.bindings.filter((b) => b.chassis === c.name);
     const up = ports.filter((b) => bound.get(b.lsp)?.chassis === c.name && bound.get(b.lsp)?.up).length;
     const dead = Object.entries(ds).filter(([, p]) => p === null).map(([d]) => d);
     const cfg = applied.get(c.name);
     const behind = nbCfg !== undefined && (cfg === undefined || cfg < nbCfg);
     for (const d of dead) problems.push(`${c.name}: ${d} is not running${d === 'ovn-controller' ? ' (its flows stay in ovs-vswitchd: traffic still flows, but no change reaches this chassis)' : d === 'ovs-vswitchd' ? `: the nodes on it (${nodesOn(plan, c.name).join(', ')}) are cut off` : ''}`);
-    if (up < ports.length) problems.push(`${c.name}: ${ports.length - up} of its ${ports.length} ports are not up`);
-    if (behind) problems.push(`${c.name} has not applied the last Northbound change (${cfg ?? 'none'} < ${nbCfg})`);
-    return { name: c.name, namespace: c.namespace, encapIp: c.encapIp, daemons: ds, nodes: nodesOn(plan, c.name), ports: ports.length, portsUp: up, ...(cfg !== undefined ? { applied: cfg } : {}), healthy: !dead.length && up === ports.length && !behind && !missingNamespaces.includes(c.namespace) };
+    if (up < ports.length && machine?.joined !== false) problems.push(`${c.name}: ${ports.length - up} of its ${ports.length} ports are not up`);
+    if (behind && machine?.joined !== false) problems.push(`${c.name} has not applied the last Northbound change (${cfg ?? 'none'} < ${nbCfg})`);
+    return { name: c.name, ...(c.namespace ? { namespace: c.namespace } : {}), ...(machine ? { machine } : {}), encapIp: c.encapIp, daemons: ds, nodes: nodesOn(plan, c.name), ports: ports.length, portsUp: up, ...(cfg !== undefined ? { applied: cfg } : {}), healthy: machine?.joined !== false && !dead.length && up === ports.length && !behind && !(c.namespace && missingNamespaces.includes(c.namespace)) };
   });
   return {
     lab,
@@ -117,6 +128,7 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
     ...(st?.designFile ? { designFile: st.designFile } : {}),
     ...(st?.appliedAt ? { appliedAt: st.appliedAt } : {}),
     central,
+    ...(plan.inventory ? { centralAt: `${plan.inventory.central.address}:${plan.inventory.central.nbPort},${plan.inventory.central.sbPort}` } : {}),
     ...(nbCfg !== undefined ? { nbCfg } : {}),
     ...(nbRows ? { nbRows } : {}),
     chassis,
@@ -136,9 +148,10 @@ export function formatOvnStatus(s: OvnStatus, detail: boolean): string {
   const out = [head];
   if (s.designFile) out.push(`  design: ${s.designFile}`);
   const show = (ds: Record<string, number | null>) => Object.entries(ds).map(([d, p]) => `${d} ${p === null ? 'DOWN' : p}`).join(', ');
-  if (s.running) out.push(`  central: ${show(s.central)}${s.nbRows ? `; northbound: ${s.nbRows.have}/${s.nbRows.want} root rows, nb_cfg ${s.nbCfg}` : ''}`);
+  if (s.running) out.push(`  central${s.centralAt ? ` (${s.centralAt})` : ''}: ${show(s.central)}${s.nbRows ? `; northbound: ${s.nbRows.have}/${s.nbRows.want} root rows, nb_cfg ${s.nbCfg}` : ''}`);
   for (const c of s.chassis) {
-    out.push(`  ${c.name} (${c.encapIp}) ${c.healthy ? 'healthy' : 'UNHEALTHY'}: ${show(c.daemons)}; ports ${c.portsUp}/${c.ports} up${c.applied !== undefined ? `, applied nb_cfg ${c.applied}` : ''}`);
+    const daemons = c.machine ? (c.machine.joined ? `joined${c.machine.hostname ? ` from host ${c.machine.hostname}` : ''}` : 'NOT JOINED') : show(c.daemons);
+    out.push(`  ${c.name} (${c.machine ? 'machine, ' : ''}${c.encapIp}) ${c.healthy ? 'healthy' : 'UNHEALTHY'}: ${daemons}; ports ${c.portsUp}/${c.ports} up${c.applied !== undefined ? `, applied nb_cfg ${c.applied}` : ''}`);
     // A big lab's chassis hold hundreds of nodes: the first few, and how many.
     out.push(`    nodes: ${c.nodes.length > 12 ? `${c.nodes.slice(0, 10).join(', ')} … (${c.nodes.length} in all)` : c.nodes.join(', ') || '(none)'}`);
   }
@@ -156,9 +169,16 @@ export function ovnDrift(s: OvnStatus): DriftItem[] {
   const out: DriftItem[] = s.missingNamespaces.map((ns) => ({ kind: 'missing', object: `netns ${ns}`, detail: 'the namespace is gone', namespace: ns }));
   for (const c of s.chassis) {
     const dead = Object.entries(c.daemons).filter(([, p]) => p === null).map(([d]) => d);
-    if (dead.length) out.push({ kind: 'different', object: `chassis ${c.name}`, detail: `${dead.join(', ')} not running (nodes there: ${c.nodes.join(', ') || 'none'})`, namespace: c.namespace });
+    if (c.machine && !c.machine.joined) out.push({ kind: 'missing', object: `chassis ${c.name}`, detail: `the machine has not joined (nodes there: ${c.nodes.join(', ') || 'none'})` });
+    else if (dead.length) out.push({ kind: 'different', object: `chassis ${c.name}`, detail: `${dead.join(', ')} not running (nodes there: ${c.nodes.join(', ') || 'none'})`, namespace: c.namespace });
     else if (c.portsUp < c.ports) out.push({ kind: 'different', object: `chassis ${c.name}`, detail: `${c.ports - c.portsUp} of its ${c.ports} ports are not up`, namespace: c.namespace });
   }
   for (const [d, p] of Object.entries(s.central)) if (p === null) out.push({ kind: 'different', object: `OVN central`, detail: `${d} is not running` });
   return out;
+}
+
+/** What a machine of the inventory runs to join the lab (docs/ovn-inventory.md). */
+export function joinCommand(plan: OvnPlan, name: string): string {
+  const c = plan.inventory!.central;
+  return `vnetmap chassis join --central ${c.address}:${c.nbPort} --lab ${plan.lab} --name ${name}`;
 }

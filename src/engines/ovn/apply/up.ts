@@ -10,7 +10,7 @@
 //     and registers in the Southbound;
 //  3. the Northbound rows, one JSON-RPC transaction (with the change number the chassis report);
 //  4. the wait until each chassis applied the transaction and every workload port is up.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { EnvironmentError, environmentMessage, ToolError, UserError } from '../../../errors.js';
 import type { Runner } from '../../../exec/runner.js';
 import { nsIdentities } from '../../../apply/identity.js';
@@ -26,7 +26,7 @@ import { fullScope, namespacesOf } from '../../../render/scope.js';
 import { connectOvsdb, type Ovsdb, type OvsdbConnect } from '../ovsdb/client.js';
 import { centralNamespace } from '../plan/names.js';
 import type { OvnPlan } from '../plan/types.js';
-import { chassisSteps, centralSteps, chassisConfigArgs, type DaemonStep } from '../render/daemons.js';
+import { chassisSteps, centralSteps, chassisConfigArgs, simulatedRun, type DaemonStep } from '../render/daemons.js';
 import { insertOps, deleteOps, selectOwnOps } from '../render/nb-json.js';
 import { nbRows } from '../render/nb-rows.js';
 import { bump, waitConverged, waitRegistered, type Converged } from './converge.js';
@@ -34,6 +34,8 @@ import { daemonPid, labDaemons, stopDaemons } from './daemons.js';
 import { downLocked } from './down.js';
 import { layoutOf } from './paths.js';
 import { ovnPreflight } from './preflight.js';
+import { buildCentral, inventoryMarker, waitMachines } from './central.js';
+import { partOps } from '../inventory/part.js';
 
 export interface OvnUpOptions {
   designFile: string;
@@ -43,8 +45,10 @@ export interface OvnUpOptions {
   signal?: AbortSignal;
   /** How the Northbound and Southbound are reached (tests hand in a fake). */
   connect?: OvsdbConnect;
-  /** Deadline for convergence (default: 30 s, plus 10 ms per workload port). */
+  /** Deadline for convergence (default: 30 s, plus 10 ms per workload port; with an inventory, 300 s for the machines to join). */
   timeoutMs?: number;
+  /** Progress of the wait (an inventory's machines joining). */
+  onProgress?: (done: number, total: number, why: string) => void;
 }
 
 export interface OvnUpResult {
@@ -74,6 +78,8 @@ async function upLocked(plan: OvnPlan, runner: Runner, opts: OvnUpOptions): Prom
   const j = readJournal(plan.lab);
   if (j && j.phase !== 'done') await downLocked(plan.lab, runner, connect); // a killed run's leftovers
   const prev = readState(plan.lab);
+  // An inventory's central writes no journal: a killed `up` left its marker, perhaps its daemons.
+  if (!prev && existsSync(inventoryMarker(plan.lab))) await downLocked(plan.lab, runner, connect);
   if (prev && prev.designFile !== opts.designFile && !opts.force)
     throw new UserError(`lab "${plan.lab}" is running, built from ${prev.designFile}; ${opts.designFile} has the same name. Give this one another name (--lab NAME), remove the other ("vnetmap down ${plan.lab}"), or replace it with --force.`);
   if (prev && prev.engine !== 'ovn' && !opts.force)
@@ -91,10 +97,12 @@ async function upLocked(plan: OvnPlan, runner: Runner, opts: OvnUpOptions): Prom
     ms: Date.now() - t0,
   });
   if (prev && prev.engine === 'ovn' && JSON.stringify(prev.ovn) === JSON.stringify(plan)) {
-    const missing = namespacesOf(plan.local).filter((ns) => !nsIdentities([ns])[ns]);
+    // An inventory's namespaces are on its machines: each repairs its own by joining again.
+    const missing = plan.inventory ? [] : namespacesOf(plan.local).filter((ns) => !nsIdentities([ns])[ns]);
     if (!missing.length) return repair(plan, runner, connect, opts, result);
   }
   if (prev) await downLocked(plan.lab, runner, connect); // another plan (or engine): start over
+  if (plan.inventory) return result(prev ? 'updated' : 'created', await buildCentral(plan, runner, { designFile: opts.designFile, connect, timeoutMs: inventoryTimeout(plan, opts), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }));
   return result(prev ? 'updated' : 'created', await build(plan, runner, connect, opts));
 }
 
@@ -175,6 +183,8 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
   }
 }
 
+const inventoryTimeout = (plan: OvnPlan, opts: OvnUpOptions): number => opts.timeoutMs ?? 300_000 + 10 * plan.bindings.length;
+
 const waitOptions = (plan: OvnPlan, opts: OvnUpOptions) => {
   const L = layoutOf(plan.lab);
   return {
@@ -201,7 +211,8 @@ async function runInOrder(runner: Runner, steps: DaemonStep[]): Promise<void> {
 async function startChassis(plan: OvnPlan, runner: Runner, name: string, mode: 'fresh' | { running: Set<string> }): Promise<string[]> {
   const L = layoutOf(plan.lab);
   const c = plan.chassis.find((x) => x.name === name)!;
-  const s = chassisSteps(plan, L, c);
+  const r = simulatedRun(plan, L, c);
+  const s = chassisSteps(r, L);
   const running = mode === 'fresh' ? new Set<string>() : new Set(mode.running);
   const started: string[] = [];
   // Daemons whose ovsdb-server or ovs-vswitchd died reconnect with a back-off of up to 8 s, and
@@ -216,7 +227,7 @@ async function startChassis(plan: OvnPlan, runner: Runner, name: string, mode: '
     await runInOrder(runner, mode === 'fresh' ? s.db.slice(0, 2) : s.db.slice(1, 2));
     started.push(`${name}/ovsdb-server`);
   }
-  await runner.run(chassisConfigArgs(plan, L, c), { timeoutMs: 30_000 });
+  await runner.run(chassisConfigArgs(r, L), { timeoutMs: 30_000 });
   if (!running.has('ovs-vswitchd')) {
     await runInOrder(runner, [s.vswitchd]);
     started.push(`${name}/ovs-vswitchd`);
@@ -236,7 +247,7 @@ async function repair(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts
   const daemons = labDaemons(L, plan.chassis.map((c) => c.name));
   const up = new Set(daemons.filter((d) => d.pid !== undefined).map((d) => d.name));
   const restarted: string[] = [];
-  const central = centralSteps(L, centralNamespace(plan.lab));
+  const central = plan.inventory ? centralSteps(L, null, plan.inventory.central) : centralSteps(L, centralNamespace(plan.lab));
   // Databases keep their files: a dead server starts again on them (skip `ovsdb-tool create`).
   for (const [k, d] of [[2, 'central/nb'], [4, 'central/sb'], [5, 'central/northd']] as const)
     if (!up.has(d)) {
@@ -244,6 +255,7 @@ async function repair(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts
       restarted.push(d);
     }
   for (const c of plan.chassis) {
+    if (c.machine) continue; // a machine restarts its own daemons (`vnetmap chassis join` again)
     const running = new Set((['ovsdb-server', 'ovs-vswitchd', 'ovn-controller'] as const).filter((d) => up.has(`${c.name}/${d}`)));
     if (running.size === 3) continue;
     restarted.push(...(await startChassis(plan, runner, c.name, { running })));
@@ -257,12 +269,14 @@ async function repair(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts
     const want = plan.logical.filter((o) => o.kind === 'ls' || o.kind === 'lr' || o.kind === 'lb').length;
     let rowsFixed = false;
     if (have !== want) {
-      await nb.transact('OVN_Northbound', [...deleteOps(plan.lab), ...insertOps(nbRows(plan))]);
+      await nb.transact('OVN_Northbound', [...deleteOps(plan.lab), ...insertOps(nbRows(plan)), ...(plan.inventory ? partOps(plan) : [])]);
       rowsFixed = true;
     }
     const since = Date.now();
     const target = await bump(nb);
-    const converged = await waitConverged(nb, sb, target, { ...waitOptions(plan, opts), since });
+    const converged = plan.inventory
+      ? await waitMachines(nb, sb, target, plan, { timeoutMs: inventoryTimeout(plan, opts), since, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) })
+      : await waitConverged(nb, sb, target, { ...waitOptions(plan, opts), since });
     const action = restarted.length || rowsFixed ? 'repaired' : 'unchanged';
     return result(action, { restarted: rowsFixed ? [...restarted, 'northbound rows'] : restarted, converged });
   } finally {

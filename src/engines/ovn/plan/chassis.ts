@@ -31,3 +31,8 @@ export function chassisObjects(b: PlanBuilder, lab: string, names: string[]): Ch
     return { name, namespace: ns, encapIp: encapIp(i + 1), encapMac: macFor(lab, ENCAP_MAC_BASE + i), underlayDev: UNDERLAY_DEV, realizes: [chassisRef(name)] };
   });
 }
+
+/** The machines of an inventory as chassis: each joins by itself, so the plan holds no kernel object for it. */
+export function machineChassis(inv: { machines: { name: string; address: string }[] }): ChassisSpec[] {
+  return inv.machines.map((m) => ({ name: m.name, encapIp: m.address, machine: true, realizes: [chassisRef(m.name)] }));
+}

@@ -14,9 +14,11 @@ import type { Capabilities, Deviation } from '../../../plan/types.js';
 import { broadcastDomains } from '../../../semantics/domains.js';
 import { chassisNames, place } from '../../../placement/index.js';
 import { UserError } from '../../../errors.js';
-import { chassisObjects } from './chassis.js';
+import { chassisObjects, machineChassis, UNDERLAY_REF } from './chassis.js';
+import { withInventoryPins } from '../inventory/load.js';
+import { ENCAP_OVERHEAD, type Inventory } from '../inventory/schema.js';
 import { ovnDeviations } from './deviations.js';
-import { lsName, macFor, UNDERLAY_MTU } from './names.js';
+import { chassisNamespace, lsName, macFor, UNDERLAY_MTU } from './names.js';
 import { realizeRouter } from './routers.js';
 import { gatewayDevs, placeGateways } from './gateways.js';
 import type { LogicalObject, OvnPlan } from './types.js';
@@ -26,8 +28,10 @@ import { pairResult } from '../../../semantics/reachability.js';
 
 export interface OvnCompileOptions {
   capabilities: Capabilities;
-  /** How many chassis to simulate on this machine (chassis-1 … chassis-N). */
+  /** How many chassis to simulate on this machine (chassis-1 … chassis-N); ignored with an inventory. */
   chassis: number;
+  /** Chassis on real machines instead (inventory/): each joins with `vnetmap chassis join`. */
+  inventory?: Inventory;
 }
 
 /** Chassis count when `--chassis` is not given. */
@@ -35,13 +39,15 @@ export const DEFAULT_CHASSIS = 2;
 export const MAX_CHASSIS = 64;
 
 export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
-  if (!Number.isInteger(opts.chassis) || opts.chassis < 1 || opts.chassis > MAX_CHASSIS) throw new UserError(`--chassis ${opts.chassis}: use a whole number from 1 to ${MAX_CHASSIS}.`);
+  const inv = opts.inventory;
+  if (!inv && (!Number.isInteger(opts.chassis) || opts.chassis < 1 || opts.chassis > MAX_CHASSIS)) throw new UserError(`--chassis ${opts.chassis}: use a whole number from 1 to ${MAX_CHASSIS}.`);
   refuseServices(design);
   const lab = design.name;
   const ctx = makeCtx(design, { capabilities: opts.capabilities });
   const { b } = ctx;
-  const names = chassisNames(opts.chassis);
-  const placed = place(design, names);
+  const names = inv ? inv.machines.map((m) => m.name) : chassisNames(opts.chassis);
+  const capacity = inv ? Object.fromEntries(inv.machines.flatMap((m) => (m.capacity !== undefined ? [[m.name, m.capacity] as const] : []))) : undefined;
+  const placed = place(inv ? withInventoryPins(design, inv) : design, names, capacity ? { capacity } : {});
   const errors = placed.problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new UserError(`the design's placement cannot be followed on ${names.join(', ')}: ${errors.map((e) => e.message).join(' ')}`);
   const domains = broadcastDomains(design);
@@ -51,7 +57,7 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   let macs = 0;
   const mac = (): string => macFor(lab, ++macs);
 
-  const chassis = chassisObjects(b, lab, names);
+  const chassis = inv ? machineChassis(inv) : chassisObjects(b, lab, names);
   // A logical switch per broadcast domain, realising the domain and the cables that carry it.
   const switchOfDomain = new Map<number, string>();
   for (const dom of domains.domains) {
@@ -69,14 +75,20 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   const gateways = placeGateways(design, domains, where);
   const chassisOf = (node: string): string | undefined => where.get(node);
   const gatewayOf = (node: string, dev: string): string | undefined => gateways.chassis.get(`${node}/${dev}`);
-  const bindings = realizeWorkloads(ctx, { lab, datapath, switchOf, chassisOf, mac, add: (o) => logical.push(o) });
+  // A real underlay (inventory) of 1,500 bytes cannot carry a tunnelled 1,500-byte frame.
+  const maxMtu = inv && inv.underlayMtu - ENCAP_OVERHEAD < 1500 ? inv.underlayMtu - ENCAP_OVERHEAD : undefined;
+  const chassisNs = (c: string): string | null => (inv ? null : chassisNamespace(lab, c));
+  const bindings = realizeWorkloads(ctx, { lab, datapath, switchOf, chassisOf, chassisNs, ...(maxMtu ? { maxMtu } : {}), mac, add: (o) => logical.push(o) });
+  if (maxMtu)
+    deviations.push({ code: 'ovn-underlay-mtu', message: `ovn: the machines' underlay carries ${inv!.underlayMtu} bytes and a Geneve tunnel takes up to ${ENCAP_OVERHEAD} of them: workload interfaces get MTU ${maxMtu} instead of 1500 (raise underlay-mtu in ${inv!.file} to ${1500 + ENCAP_OVERHEAD} to keep it).`, realizes: [UNDERLAY_REF] });
   for (const n of design.nodes)
     if (n.kind === 'router' || n.kind === 'l3-switch') realizeRouter({ lab, switchOf, mac, gatewayOf, add: (o) => logical.push(o), deviate: (d) => deviations.push(d) }, n);
   deviations.push(...ovnDeviations(design, domains, logical));
 
-  b.choose('engine', 'ovn', 'the design is realised as OVN logical switches and routers over simulated chassis (--engine ovn)');
-  b.choose('ovn-datapath', datapath, datapath === 'netdev' ? 'the kernel has no openvswitch module: every chassis runs the userspace datapath, its tunnel address on an OVS bridge (br-phy) and checksums in software on the workloads\' ends' : 'the kernel datapath tunnels through the chassis\'s own routing');
-  b.choose('ovn-encap', 'geneve', 'OVN\'s default tunnel between chassis; the simulated underlay is a bridge in its own namespace');
+  b.choose('engine', 'ovn', `the design is realised as OVN logical switches and routers over ${inv ? `the machines of ${inv.file} (each joins with "vnetmap chassis join")` : 'simulated chassis'} (--engine ovn)`);
+  if (inv) b.choose('ovn-central', `${inv.central.address}:${inv.central.nbPort},${inv.central.sbPort}`, 'the Northbound and Southbound listen on TCP on the machine that runs "vnetmap up"; each machine\'s part of the plan waits in the Northbound for its "chassis join"');
+  else b.choose('ovn-datapath', datapath, datapath === 'netdev' ? 'the kernel has no openvswitch module: every chassis runs the userspace datapath, its tunnel address on an OVS bridge (br-phy) and checksums in software on the workloads\' ends' : 'the kernel datapath tunnels through the chassis\'s own routing');
+  b.choose('ovn-encap', 'geneve', inv ? 'OVN\'s default tunnel between chassis, over the machines\' own network' : 'OVN\'s default tunnel between chassis; the simulated underlay is a bridge in its own namespace');
   b.choose('placement', placed.method, `${placed.cut} of ${design.links.length} design links cross chassis`);
   for (const m of gateways.moved) b.choose(`placement ${m.node}`, m.to, `${m.node} is ${m.why}: OVN sends what a chassis routes out of a gateway port through that chassis, and never back through the tunnel it came in by (placement gave ${m.from})`);
   const local = b.finish('faithful', opts.capabilities);
@@ -93,7 +105,8 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
     capabilities: opts.capabilities,
     encap: 'geneve',
     datapath,
-    underlayMtu: UNDERLAY_MTU,
+    underlayMtu: inv ? inv.underlayMtu : UNDERLAY_MTU,
+    ...(inv ? { inventory: { file: inv.file, central: inv.central } } : {}),
     chassis,
     placement: { method: placed.method, assign, cut: cutOf(design, where), loads: placed.loads, explain: [...placed.explain, ...gateways.moved.map((m) => `moved ${m.node} from ${m.from} to ${m.to}: ${m.why}`)] },
     logical,

@@ -35,7 +35,9 @@ export function describeLogical(o: LogicalObject): string {
 
 /** "2 simulated chassis, userspace datapath, Geneve". */
 export const describeChassis = (p: OvnPlan): string =>
-  `${p.chassis.length} simulated chassis (${p.chassis.map((c) => c.name).join(', ')}), ${p.datapath === 'netdev' ? 'userspace (netdev)' : 'kernel'} datapath, ${p.encap === 'geneve' ? 'Geneve' : p.encap} tunnels`;
+  p.inventory
+    ? `${p.chassis.length} machine${p.chassis.length === 1 ? '' : 's'} of inventory ${p.inventory.file} (${p.chassis.map((c) => c.name).join(', ')}), central on ${p.inventory.central.address}, each machine's own datapath, ${p.encap === 'geneve' ? 'Geneve' : p.encap} tunnels`
+    : `${p.chassis.length} simulated chassis (${p.chassis.map((c) => c.name).join(', ')}), ${p.datapath === 'netdev' ? 'userspace (netdev)' : 'kernel'} datapath, ${p.encap === 'geneve' ? 'Geneve' : p.encap} tunnels`;
 
 export function ovnTable(design: Design, plan: OvnPlan): string {
   const byRef = new Map<Ref, string[]>();
@@ -70,7 +72,7 @@ export function ovnTable(design: Design, plan: OvnPlan): string {
   }
   const domains = [...byRef.keys()].filter((r) => r.startsWith('domain:')).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
   for (const r of domains) emit(r, `broadcast domain ${r.slice(7)}`, 0);
-  for (const c of plan.chassis) emit(`chassis:${c.name}`, `chassis ${c.name} (tunnel endpoint ${c.encapIp})`, 0);
+  for (const c of plan.chassis) emit(`chassis:${c.name}`, `${c.machine ? 'machine' : 'chassis'} ${c.name} (tunnel endpoint ${c.encapIp})`, 0);
   if (plan.deviations.length) {
     out.push('deviations (vnetmap plan --engine ovn --explain for details):');
     for (const d of plan.deviations) out.push(`  [${d.code}] ${d.message}`);
@@ -86,7 +88,7 @@ export function explainOvn(plan: OvnPlan, cmp?: Comparison): string {
   const names: Record<string, [string, string]> = { ls: ['logical switch', 'logical switches'], lsp: ['switch port', 'switch ports'], lr: ['logical router', 'logical routers'], lrp: ['router port', 'router ports'], 'lr-route': ['static route', 'static routes'], nat: ['SNAT rule', 'SNAT rules'], lb: ['load balancer', 'load balancers'], acl: ['ACL', 'ACLs'] };
   for (const o of plan.logical) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   const netns = plan.local.objects.filter((o) => o.kind === 'netns').length;
-  out.push(`It writes ${[...counts].map(([k, n]) => `${n} ${names[k]?.[n === 1 ? 0 : 1] ?? k}`).join(', ') || 'nothing'} to the Northbound database, binds ${plan.bindings.length} workload port${plan.bindings.length === 1 ? '' : 's'}, and makes ${netns} namespaces (${plan.chassis.length} chassis, the underlay and the central part included).`);
+  out.push(`It writes ${[...counts].map(([k, n]) => `${n} ${names[k]?.[n === 1 ? 0 : 1] ?? k}`).join(', ') || 'nothing'} to the Northbound database, binds ${plan.bindings.length} workload port${plan.bindings.length === 1 ? '' : 's'}, and makes ${netns} namespaces${plan.inventory ? `, each on the machine its node runs on (made by that machine's "vnetmap chassis join", from its part of this plan: docs/ovn-inventory.md)` : ` (${plan.chassis.length} chassis, the underlay and the central part included)`}.`);
   // Where everything runs in the end (after the gateway rule), then how placement decided.
   out.push('', 'Where each node runs (routers: their gateway ports; a router without one is flows on every chassis):');
   const routers = new Set(plan.logical.flatMap((o) => (o.kind === 'lr' ? [o.node] : [])));

@@ -109,14 +109,16 @@ export type LogicalKind = LogicalObject['kind'];
 export interface ChassisSpec {
   /** OVN system-id, what placement pins name ("chassis-2"). */
   name: string;
-  /** Its network namespace on this machine (simulated chassis). */
-  namespace: string;
+  /** Its network namespace on this machine (simulated chassis); none for a machine of an inventory. */
+  namespace?: string;
   /** Tunnel endpoint address on the underlay. */
   encapIp: string;
-  /** The chassis's underlay device (in `namespace`). */
-  underlayDev: string;
-  /** MAC of the device holding the tunnel address (userspace datapath: br-phy), known to every other chassis. */
-  encapMac: string;
+  /** The chassis's underlay device (in `namespace`; simulated chassis). */
+  underlayDev?: string;
+  /** MAC of the device holding the tunnel address (userspace datapath: br-phy), known to every other chassis (simulated chassis). */
+  encapMac?: string;
+  /** A real machine of the inventory: it joins with `vnetmap chassis join`, its workloads' ports in its root namespace. */
+  machine?: true;
   realizes: Ref[];
 }
 
@@ -140,6 +142,12 @@ export interface PlacementSummary {
   explain: string[];
 }
 
+export interface InventoryRef {
+  file: string;
+  /** Address and TCP ports of the central part's Northbound and Southbound. */
+  central: { address: string; nbPort: number; sbPort: number };
+}
+
 export interface OvnPlan {
   engine: 'ovn';
   lab: string;
@@ -148,8 +156,10 @@ export interface OvnPlan {
   encap: 'geneve';
   /** OVS datapath of every chassis: userspace (netdev) where the kernel has no openvswitch module. */
   datapath: 'system' | 'netdev';
-  /** MTU of the simulated underlay: big enough that tunnelled frames of 1,500 bytes fit. */
+  /** MTU of the underlay: simulated, big enough that tunnelled frames of 1,500 bytes fit; an inventory's says. */
   underlayMtu: number;
+  /** Chassis on real machines (`--inventory`): where the central part listens, and the file. */
+  inventory?: InventoryRef;
   chassis: ChassisSpec[];
   placement: PlacementSummary;
   logical: LogicalObject[];

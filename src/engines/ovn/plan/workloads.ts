@@ -12,7 +12,7 @@ import { ifaceRef, nodeRef } from '../../../plan/refs.js';
 import { realizeRouting, type Place } from '../../../plan/routing.js';
 import type { NetnsObj } from '../../../plan/types.js';
 import { unplugged } from '../../../plan/unplugged.js';
-import { chassisNamespace, vifName } from './names.js';
+import { vifName } from './names.js';
 import type { Binding, LogicalObject } from './types.js';
 
 export interface WorkloadCtx {
@@ -20,6 +20,10 @@ export interface WorkloadCtx {
   datapath: 'system' | 'netdev';
   switchOf(ref: string): string | undefined;
   chassisOf(node: string): string | undefined;
+  /** The namespace a chassis's br-int ports live in: its own (simulated), or the machine's root (null). */
+  chassisNs(chassis: string): string | null;
+  /** Largest workload MTU the underlay carries (an inventory's underlay minus the tunnel's headers). */
+  maxMtu?: number;
   mac(): string;
   add(o: LogicalObject): void;
 }
@@ -36,7 +40,7 @@ export function realizeWorkloads(ctx: Ctx, w: WorkloadCtx): Binding[] {
     const chassis = w.chassisOf(n.name);
     if (chassis === undefined) throw new Error(`placement left ${n.name} without a chassis`);
     const ns = ctx.ns(n.name);
-    const cns = chassisNamespace(w.lab, chassis);
+    const cns = w.chassisNs(chassis);
     b.add({ kind: 'netns', name: ns, node: n.name, role: n.kind as NetnsObj['role'], realizes: [nodeRef(n.name)] });
     const at = new Map<string, Place>();
     for (const i of n.interfaces) {
@@ -49,7 +53,8 @@ export function realizeWorkloads(ctx: Ctx, w: WorkloadCtx): Binding[] {
         unplugged(ctx, ns, i, ref, `${n.kind} ${n.name}`);
         continue;
       }
-      const look = ifaceLook(i, ctx.cables.get(`${n.name}/${i.name}`)?.link.mtu);
+      const given = ifaceLook(i, ctx.cables.get(`${n.name}/${i.name}`)?.link.mtu);
+      const look = w.maxMtu !== undefined && (given.mtu ?? 1500) > w.maxMtu ? { ...given, mtu: w.maxMtu } : given;
       const mac = look.mac ?? w.mac();
       const port = b.rootName();
       const lsp = vifName(w.lab, n.name, i.name);

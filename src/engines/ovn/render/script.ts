@@ -8,7 +8,7 @@ import { renderSteps } from '../../../render/render.js';
 import { teardownFunction } from '../../../render/teardown-sh.js';
 import { centralNamespace } from '../plan/names.js';
 import type { OvnPlan } from '../plan/types.js';
-import { centralSteps, chassisSteps, type DaemonStep } from './daemons.js';
+import { centralSteps, chassisSteps, simulatedRun, type DaemonStep } from './daemons.js';
 import { OvnLayout } from './layout.js';
 import { nbctlCreateArgs, nbctlDeleteLines } from './nbctl.js';
 import { nbRows } from './nb-rows.js';
@@ -30,7 +30,7 @@ export function renderOvnScript(plan: OvnPlan): string {
   // In `up`'s order (apply/up.ts says why): central, every chassis, then the Northbound rows.
   ups.push(`echo "vnetmap ${plan.lab}: OVN central" >&2`, ...centralSteps(L, centralNamespace(plan.lab)).map(line));
   for (const c of plan.chassis) {
-    const s = chassisSteps(plan, L, c);
+    const s = chassisSteps(simulatedRun(plan, L, c), L);
     ups.push(`echo "vnetmap ${plan.lab}: ${c.name}" >&2`, ...[...s.db, s.vswitchd, ...s.underlay, s.controller].map(line));
   }
   ups.push(`echo "vnetmap ${plan.lab}: northbound" >&2`, `# ${plan.logical.length} logical objects in one transaction\n${nbctl} ${nbctlCreateArgs(nbRows(plan)).map(shQuote).join(' ')}`);
