@@ -7,6 +7,7 @@ import type { MacvlanMode, Strategy } from '../model/limits.js';
  * A design element reference (provenance). Stable, human-readable strings:
  *   node:pc1  iface:pc1/eth0  link:3  port:sw1/p2  svi:core/10  route:pc1/0
  *   masquerade:gw/0  snat:gw/0  forward:gw/0  redirect:gw/0  gateway:pc1  domain:2
+ *   dhcp:gw/lan  relay:core/vlan20  dns:gw
  * See src/plan/refs.ts for the constructors.
  */
 export type Ref = string;
