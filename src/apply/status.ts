@@ -8,6 +8,7 @@ import type { ObservedLink } from '../observe/ip-json.js';
 import type { SeenNamespace } from '../observe/namespace.js';
 import { findOwned } from './discover.js';
 import { labDrift, type Drift } from './drift.js';
+import { leaseStatus, type LeaseStatus } from './leases.js';
 import { observeLab } from './observe-lab.js';
 import { readState } from './state.js';
 
@@ -32,6 +33,8 @@ export interface LabStatus {
   drift: Drift[];
   /** The twin's daemons (proxies, workloads, ...): whether each is still the process up started, and its log. */
   daemons?: { name: string; namespace: string | null; realizes: string[]; argv: string[]; running: boolean; pid?: number; log: string }[];
+  /** DHCP clients and the leases they hold (apply/leases.ts). */
+  leases?: LeaseStatus[];
 }
 
 /** A namespace's devices in the shape `status` has always shown (ip -j addr show's). */
@@ -68,5 +71,6 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
     const running = daemonRunning(id, o.namespace);
     return [{ name: o.name, namespace: o.namespace, realizes: o.realizes, argv: o.argv, running, ...(running && id ? { pid: id.pid } : {}), log: daemonLog(lab, o.name) }];
   });
-  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: labDrift(st.plan, obs, st.nft), ...(daemons.length ? { daemons } : {}) };
+  const leases = leaseStatus(st.plan);
+  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: labDrift(st.plan, obs, st.nft), ...(daemons.length ? { daemons } : {}), ...(leases.length ? { leases } : {}) };
 }

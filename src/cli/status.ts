@@ -23,6 +23,10 @@ function show(s: LabStatus, detail: boolean): string {
   }
   if (s.ovsBridges.length) out.push(`  ovs bridges: ${s.ovsBridges.join(' ')}`);
   for (const d of s.daemons ?? []) out.push(`  daemon ${d.name} (${d.realizes.join(', ')}): ${d.running ? `running, pid ${d.pid}` : 'NOT RUNNING'}; ${d.argv.join(' ')}; log ${d.log}`);
+  for (const l of s.leases ?? []) {
+    const got = l.ip ? `${l.ip}/${l.prefix ?? '?'}${l.router ? ` router ${l.router}` : ''}${l.seconds ? `, ${l.seconds} s` : ''}${l.fits ? '' : ` - NOT ${l.terms}`}` : 'no lease';
+    out.push(`  lease: ${l.node} ${l.iface}: ${got} (from ${l.server}, ${l.terms})`);
+  }
   for (const d of s.drift) out.push(`  drift: ${d.kind} ${d.object}: ${d.detail}`);
   return out.join('\n');
 }

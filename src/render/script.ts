@@ -55,12 +55,14 @@ export function stepText(lab: string, s: Step): string {
     const guard = s.phase === 'hosts' ? `\n${guardHosts(lab, s.path)}` : '';
     if (typeof s.content !== 'string') return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['ln', '-f', s.content.sameAs, s.path])}`;
     // rm first: the file may be a hard link of another namespace's from an earlier run.
-    return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['rm', '-f', s.path])}\n${heredoc(`cat > ${shQuote(s.path)}`, s.content)}`;
+    const chmod = s.executable ? `\n${argv(['chmod', '755', s.path])}` : '';
+    return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['rm', '-f', s.path])}\n${heredoc(`cat > ${shQuote(s.path)}`, s.content)}${chmod}`;
   }
   if (isSpawn(s)) {
     // In a session of its own, in the background; `down` stops whatever runs in the lab's namespaces.
     const log = s.spawn.log;
-    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &`;
+    const clear = s.spawn.clear?.length ? `\n${argv(['rm', '-f', ...s.spawn.clear])}` : '';
+    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}${clear}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &`;
   }
   const cmd = s.input !== undefined ? heredoc(argv(s.argv), s.input) : argv(s.argv);
   return `${comment(s.why)}\n${cmd}`;

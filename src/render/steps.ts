@@ -27,13 +27,17 @@ export interface FileStep {
   path: string;
   /** The file's text, or the path of an identical file written before it (then a hard link). */
   content: string | { sameAs: string };
+  /** A program (a DHCP client's hook script): written with mode 0755. */
+  executable?: true;
   why: string;
 }
 
 /** Start a daemon (plan DaemonObj) in its namespace, in a session of its own, output to its log. */
 export interface SpawnStep {
   phase: 'daemons';
-  spawn: { name: string; namespace: string | null; argv: string[]; log: string };
+  spawn: { name: string; namespace: string | null; argv: string[]; log: string; clear?: string[] };
+  /** Started once the others of its phase run (a DHCP client needs its server listening). */
+  late?: true;
   why: string;
 }
 
@@ -55,3 +59,5 @@ export const execIn = (ns: string | null, argv: string[]): string[] => (ns === n
 export const batch = (lines: string[]): string => lines.join('\n') + '\n';
 
 export const hostsPath = (ns: string): string => `/etc/netns/${ns}/hosts`;
+/** /etc/netns/<ns>/<file>: where `ip netns exec` finds the namespace's own hosts and resolv.conf. */
+export const namesPath = (ns: string, file: 'hosts' | 'resolv.conf'): string => `/etc/netns/${ns}/${file}`;
