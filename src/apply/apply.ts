@@ -14,7 +14,9 @@ import { fullScope, namespacesOf, type Scope } from '../render/scope.js';
 import { destroyLab } from './destroy.js';
 import { rebuildScope, samePlan } from './diff.js';
 import type { Drift } from './drift.js';
+import { stopDaemons } from './daemons.js';
 import { nsIdentities } from './identity.js';
+import { clientDaemons, waitForLeases } from './leases.js';
 import { readJournal, writeJournal, type Journal } from './journal.js';
 import { withLabLock } from './lock.js';
 import { nftListings } from './observe-lab.js';
@@ -44,7 +46,12 @@ export interface UpOptions {
   onProgress?: (done: number, total: number, why: string) => void;
   /** Stop between steps (Ctrl-C): what was built is removed again, like after a failure. */
   signal?: AbortSignal;
+  /** How long to wait for every DHCP client's lease (default LEASE_WAIT_MS). */
+  leaseWaitMs?: number;
 }
+
+/** DHCP clients send three discovers a second apart, then rest two seconds: two rounds. */
+export const LEASE_WAIT_MS = 10_000;
 
 export interface UpResult {
   lab: string;
@@ -63,6 +70,8 @@ export interface UpResult {
   exec: ExecOutcome[];
   /** Wall time of each phase that ran, in order (preflight and state writes are in `ms` only; hosts files are written during config, and their time is also within config's). */
   phases: PhaseTime[];
+  /** DHCP clients of the twin: how long `up` waited for their leases (within `ms`), and those that got none. */
+  leases?: { clients: number; ms: number; missing: string[] };
 }
 
 export function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<UpResult> {
@@ -83,7 +92,15 @@ function keepDesign(lab: string, design: string | object): void {
   writeFileSync(join(labRunDir(lab), 'design.yaml'), typeof design === 'string' ? design : `# the design object given to applyPlan\n${JSON.stringify(design, null, 2)}\n`);
 }
 
+/** Build or repair, then wait for the DHCP clients' leases: a lab is up when its hosts have addresses. */
 async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions & { designFile: string }): Promise<UpResult> {
+  const r = await buildLocked(plan, runner, opts);
+  if (!clientDaemons(plan).length) return r;
+  const leases = await waitForLeases(plan, opts.leaseWaitMs ?? LEASE_WAIT_MS);
+  return { ...r, leases, ms: r.ms + leases.ms };
+}
+
+async function buildLocked(plan: Plan, runner: Runner, opts: UpOptions & { designFile: string }): Promise<UpResult> {
   const t0 = Date.now();
   await recoverFromCrash(plan.lab, runner);
   const prev = readState(plan.lab);
@@ -116,6 +133,8 @@ async function applyLocked(plan: Plan, runner: Runner, opts: UpOptions & { desig
     const kept = Object.fromEntries(Object.entries(prev.identities ?? {}).filter(([ns]) => !inc.scope.create.has(ns)));
     // Daemons of kept namespaces run on (those of rebuilt ones went with them).
     const keptDaemons = Object.fromEntries(Object.entries(prev.daemons ?? {}).filter(([name]) => plan.objects.some((o) => o.kind === 'daemon' && o.name === name && (o.namespace === null || !inc.scope.create.has(o.namespace)))));
+    // Daemons the new plan no longer has (a dns service removed, a client now fixed) stop.
+    await stopDaemons(Object.entries(prev.daemons ?? {}).filter(([name]) => !plan.objects.some((o) => o.kind === 'daemon' && o.name === name)).map(([, id]) => id));
     built = await build(plan, inc.scope, kept, runner, opts, keptDaemons);
   }
   // What the rebuild did not cover: repair it where it is.

@@ -6,12 +6,18 @@ import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { netnsFile } from '../exec/netns.js';
 import type { DaemonIdentity } from './state.js';
 
-/** Start time of a process (clock ticks since boot, /proc/PID/stat field 22), undefined when it is gone. */
+/**
+ * Start time of a process (clock ticks since boot, /proc/PID/stat field 22), undefined when it is
+ * gone. A zombie is gone too: daemons are started by a launcher that exits (Runner.spawnMany), so
+ * a dead one waits for init to reap it, which in some containers never happens.
+ */
 export function processStart(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: count after its ")".
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+    return fields[19];
   } catch {
     return undefined;
   }

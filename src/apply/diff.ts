@@ -19,6 +19,8 @@ function touches(o: PlanObject, rootPeer: Map<string, string>): string[] {
       return [o.name];
     case 'hosts':
       return []; // rewritten on every up; a changed address elsewhere must not rebuild everything
+    case 'daemon':
+      return []; // a changed daemon is restarted (drift 'different daemon'), its namespace kept
     case 'veth':
     case 'macvlan':
       return linkNamespaces(o).filter((n): n is string => n !== null);
@@ -45,7 +47,7 @@ function signatures(plan: Plan): { perNs: Map<string, string>; host: string } {
   for (const o of plan.objects) {
     const json = JSON.stringify(o);
     const nss = touches(o, rootPeer);
-    if (!nss.length && o.kind !== 'hosts') host.push(json);
+    if (!nss.length && o.kind !== 'hosts' && o.kind !== 'daemon') host.push(json);
     for (const ns of nss) pushTo(perNs, ns, json);
   }
   return { perNs: new Map([...perNs].map(([k, v]) => [k, v.join('\n')])), host: host.join('\n') };

@@ -6,7 +6,8 @@ import type { SeenLink, SeenNamespace } from '../observe/namespace.js';
 import { labMarker } from '../plan/names.js';
 import type { Netns, Plan, PlanObject, Ref } from '../plan/types.js';
 import { daemonLog } from '../render/daemons.js';
-import { hostsFiles } from '../render/hosts.js';
+import { namesFiles } from '../render/hosts.js';
+import { namesPath } from '../render/steps.js';
 import { indexByNamespace, inNs, type NsIndex } from '../render/index-ns.js';
 import { rootAlias } from '../render/render.js';
 import { OVS_LAB_KEY } from '../render/ovs.js';
@@ -136,7 +137,9 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
   const hasAddr = new Set(seen.addresses.map((a) => `${a.dev} ${a.cidr}`));
   for (const a of addrs) if (!hasAddr.has(`${a.dev} ${a.cidr}`)) out.push({ kind: 'missing', what: 'address', object: `${at(ns, a.dev)} ${a.cidr}`, detail: 'address missing', namespace: ns, dev: a.dev, key: a.cidr, realizes: a.realizes });
   const planned = new Set(addrs.map((a) => `${a.dev} ${a.cidr}`));
-  for (const a of seen.addresses) if (a.dev !== 'lo' && !planned.has(`${a.dev} ${a.cidr}`)) out.push({ kind: 'extra', what: 'address', object: `${at(ns, a.dev)} ${a.cidr}`, detail: 'address not in the plan', namespace: ns, dev: a.dev, key: a.cidr });
+  // A DHCP client's device carries what its lease gives (address, default route): not the plan's to judge; status lists leases.
+  const leased = new Set(inNs(idx, ns, 'daemon').flatMap((d) => (d.client ? [d.client.dev] : [])));
+  for (const a of seen.addresses) if (a.dev !== 'lo' && !leased.has(a.dev) && !planned.has(`${a.dev} ${a.cidr}`)) out.push({ kind: 'extra', what: 'address', object: `${at(ns, a.dev)} ${a.cidr}`, detail: 'address not in the plan', namespace: ns, dev: a.dev, key: a.cidr });
   const routes = inNs(idx, ns, 'route');
   const matches = (r: (typeof routes)[number], h: SeenNamespace['routes'][number]): boolean => norm(h.to) === norm(r.to) && (!r.via || h.via === r.via) && (!r.dev || h.dev === r.dev);
   for (const r of routes) {
@@ -147,7 +150,7 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
   // route must be planned.
   const learns = inNs(idx, ns, 'routing').length > 0;
   for (const h of seen.routes) {
-    if (h.proto === 'kernel' || (learns && LEARNED.has(h.proto)) || routes.some((r) => matches(r, h))) continue;
+    if (h.proto === 'kernel' || (learns && LEARNED.has(h.proto)) || routes.some((r) => matches(r, h)) || (h.dev && leased.has(h.dev))) continue;
     out.push({ kind: 'extra', what: 'route', object: `${ns} route ${h.to}${h.via ? ` via ${h.via}` : ''}${h.dev ? ` dev ${h.dev}` : ''}`, detail: 'route not in the plan', namespace: ns, key: h.to, ...(h.dev ? { dev: h.dev } : {}) });
   }
   const sysctls = inNs(idx, ns, 'sysctl');
@@ -257,12 +260,13 @@ function rootDrift(plan: Plan, obs: LabObservation, wanted: Map<Netns, Map<strin
 }
 
 function hostsDrift(plan: Plan, obs: LabObservation, out: Drift[]): void {
-  for (const h of hostsFiles(plan)) {
+  for (const h of namesFiles(plan)) {
     if (!obs.namespaces.get(h.namespace)) continue; // the namespace itself is reported
-    const text = obs.hosts.get(h.namespace);
-    const object = `/etc/netns/${h.namespace}/hosts`;
-    if (text === undefined) out.push({ kind: 'missing', what: 'hosts', object, detail: 'hosts file missing (node names do not resolve in this node)', namespace: h.namespace });
-    else if (text !== h.content) out.push({ kind: 'different', what: 'hosts', object, detail: text.startsWith(h.content.split('\n')[0]!) ? 'hosts file changed since up wrote it' : 'hosts file replaced by one vnetmap did not write (up leaves it alone)', namespace: h.namespace });
+    const object = namesPath(h.namespace, h.file);
+    const text = obs.hosts.get(object);
+    const what = h.file === 'hosts' ? 'hosts file' : 'resolv.conf';
+    if (text === undefined) out.push({ kind: 'missing', what: 'hosts', object, detail: `${what} missing (node names do not resolve in this node)`, namespace: h.namespace });
+    else if (text !== h.content) out.push({ kind: 'different', what: 'hosts', object, detail: text.startsWith(h.content.split('\n')[0]!) ? `${what} changed since up wrote it` : `${what} replaced by one vnetmap did not write (up leaves it alone)`, namespace: h.namespace });
   }
 }
 

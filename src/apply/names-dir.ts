@@ -1,13 +1,15 @@
-// /etc/netns/<ns>: where `ip netns exec` finds a namespace's own hosts (and resolv.conf, ...).
-// vnetmap writes only `hosts` there, marked by its first line (render/hosts.ts); everything else
-// in the directory, and a hosts file without the mark, belongs to whoever put it there. `up`
-// refuses to overwrite such a file, and `down` removes only our hosts file and then the
-// directory if nothing else is left in it.
+// /etc/netns/<ns>: where `ip netns exec` finds a namespace's own hosts and resolv.conf.
+// vnetmap writes only `hosts` and (where the design has a DNS service) `resolv.conf` there, each
+// marked by its first line (render/hosts.ts); everything else in the directory, and a file
+// without the mark, belongs to whoever put it there. `up` refuses to overwrite such a file, and
+// `down` removes only our files and then the directory if nothing else is left in it.
 import { lstatSync, readSync, openSync, closeSync } from 'node:fs';
 import { open, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostsHeader } from '../render/hosts.js';
-import { hostsPath } from '../render/steps.js';
+import { namesPath } from '../render/steps.js';
+
+const FILES = ['hosts', 'resolv.conf'] as const;
 
 /** Bytes to read to see the header line (it is shorter). */
 const HEAD = 256;
@@ -15,15 +17,22 @@ const HEAD = 256;
 const startsWithHeader = (head: Buffer, lab: string): boolean => head.toString('utf8').startsWith(`${hostsHeader(lab)}\n`);
 
 /**
- * Why vnetmap may not write the hosts file of namespace `ns` for `lab`, or undefined when it may
- * (nothing there yet, or our own file).
+ * Why vnetmap may not write the names files of namespace `ns` for `lab` (`files`: those the
+ * plan writes), or undefined when it may (nothing there yet, or our own files).
  */
-export function namesDirConflict(lab: string, ns: string): string | undefined {
-  const file = hostsPath(ns);
-  const dir = dirname(file);
+export function namesDirConflict(lab: string, ns: string, files: readonly ('hosts' | 'resolv.conf')[] = ['hosts']): string | undefined {
+  const dir = dirname(namesPath(ns, 'hosts'));
   const d = lstatOrUndefined(dir);
   if (!d) return undefined;
   if (!d.isDirectory()) return `${dir} exists and is not a directory (vnetmap keeps the namespace's hosts file in it); move it away or choose another lab name with --lab.`;
+  for (const name of files) {
+    const why = fileConflict(lab, namesPath(ns, name));
+    if (why) return why;
+  }
+  return undefined;
+}
+
+function fileConflict(lab: string, file: string): string | undefined {
   const f = lstatOrUndefined(file);
   if (!f) return undefined;
   if (!f.isFile()) return `${file} exists and is not a file; move it away or choose another lab name with --lab.`;
@@ -35,7 +44,8 @@ export function namesDirConflict(lab: string, ns: string): string | undefined {
   } finally {
     closeSync(fd);
   }
-  return `${file} exists and was not written by vnetmap for lab "${lab}"; vnetmap will not overwrite it: move it away, put its entries under "hosts:" in the design, or choose another lab name with --lab.`;
+  const fix = file.endsWith('/hosts') ? 'put its entries under "hosts:" in the design' : 'remove the dns service from the design';
+  return `${file} exists and was not written by vnetmap for lab "${lab}"; vnetmap will not overwrite it: move it away, ${fix}, or choose another lab name with --lab.`;
 }
 
 function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
@@ -47,12 +57,17 @@ function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
 }
 
 /**
- * Remove our hosts file of `ns` and then its directory, if empty. `seen` caches the verdict per
+ * Remove our names files of `ns` and then its directory, if empty. `seen` caches the verdict per
  * inode: the files of a lab are hard links of a few (render.ts), so a big lab reads a handful.
  * Asynchronous, so that the event loop keeps feeding the `ip` deleting the namespaces meanwhile.
  */
 export async function removeNamesDir(lab: string, ns: string, seen = new Map<string, boolean>()): Promise<void> {
-  const file = hostsPath(ns);
+  for (const name of FILES) await removeOurs(lab, namesPath(ns, name), seen);
+  // Only an empty directory goes: a resolv.conf (or anything else) put there stays, with its directory.
+  await rmdir(dirname(namesPath(ns, 'hosts'))).catch(() => undefined);
+}
+
+async function removeOurs(lab: string, file: string, seen: Map<string, boolean>): Promise<void> {
   try {
     const s = await stat(file);
     const key = `${s.dev}:${s.ino}`;
@@ -72,6 +87,4 @@ export async function removeNamesDir(lab: string, ns: string, seen = new Map<str
   } catch {
     // not there, or unreadable: not ours to remove
   }
-  // Only an empty directory goes: a resolv.conf (or anything else) put there stays, with its directory.
-  await rmdir(dirname(file)).catch(() => undefined);
 }

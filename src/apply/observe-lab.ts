@@ -12,7 +12,8 @@ import type { Runner } from '../exec/runner.js';
 import type { NamespaceQuery, SeenNamespace } from '../observe/namespace.js';
 import { ovsQueryArgv, parseOvs, type SeenOvs } from '../observe/ovs.js';
 import type { Plan } from '../plan/types.js';
-import { hostsPath } from '../render/steps.js';
+import { namesFiles } from '../render/hosts.js';
+import { namesPath } from '../render/steps.js';
 import { findOwned, ovsAvailable, type Owned } from './discover.js';
 import type { LabState } from './state.js';
 
@@ -26,7 +27,7 @@ export interface LabObservation {
   ovsUp: boolean;
   /** `ovs-ofctl dump-flows` of each bridge with reflective-relay ports. */
   flows: Map<string, string | undefined>;
-  /** Text of /etc/netns/NS/hosts, undefined where there is none. */
+  /** Text of /etc/netns/NS/hosts (and resolv.conf) by path, undefined where there is none. */
   hosts: Map<string, string | undefined>;
   /** Each planned daemon: whether the process `up` started still runs in its namespace, and its files as they read now. */
   daemons: Map<string, { running: boolean; files: Record<string, string | undefined> }>;
@@ -119,21 +120,20 @@ function readDaemons(st: LabState): LabObservation['daemons'] {
   return out;
 }
 
-/** The hosts file of every namespace that has one in the plan, each distinct file read once. */
+/** Every names file the plan has (hosts, resolv.conf), by path, each distinct file read once. */
 function readHostsFiles(plan: Plan): Map<string, string | undefined> {
   const byInode = new Map<string, string>();
   const out = new Map<string, string | undefined>();
-  for (const o of plan.objects) {
-    if (o.kind !== 'netns') continue;
-    const file = hostsPath(o.name);
+  for (const o of namesFiles(plan)) {
+    const file = namesPath(o.namespace, o.file);
     try {
       const s = statSync(file);
       const key = `${s.dev}:${s.ino}:${s.mtimeMs}:${s.size}`;
       let text = byInode.get(key);
       if (text === undefined) byInode.set(key, (text = readFileSync(file, 'utf8')));
-      out.set(o.name, text);
+      out.set(file, text);
     } catch {
-      out.set(o.name, undefined);
+      out.set(file, undefined);
     }
   }
   return out;

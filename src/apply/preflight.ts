@@ -41,9 +41,10 @@ export async function preflight(plan: Plan, scope: Scope, runner: Runner): Promi
     if (alias === marker) throw new UserError(`namespace ${ns} is left over from an earlier run of lab "${plan.lab}"; run "vnetmap down ${plan.lab}" first.`);
     throw new UserError(`namespace ${ns} already exists and is not vnetmap's (no marker); rename or delete it, or choose another lab name with --lab.`);
   }
-  // Hosts files are written for every namespace of the lab, on every run.
+  // Hosts files (and resolv.conf where the design has DNS) are written for every namespace of the lab, on every run.
+  const files: ('hosts' | 'resolv.conf')[] = plan.objects.some((o) => o.kind === 'daemon' && o.dns) ? ['hosts', 'resolv.conf'] : ['hosts'];
   for (const o of plan.objects) {
-    const conflict = o.kind === 'netns' ? namesDirConflict(plan.lab, o.name) : undefined;
+    const conflict = o.kind === 'netns' ? namesDirConflict(plan.lab, o.name, files) : undefined;
     if (conflict) throw new UserError(conflict);
   }
   const roots = new Map((await rootLinks(runner)).map((l) => [l.name, l]));

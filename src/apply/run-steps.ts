@@ -7,7 +7,7 @@ import { InterruptedError } from '../errors.js';
 import { runAll, type Runner } from '../exec/runner.js';
 import { ToolError } from '../errors.js';
 import { isCommand, isFile, isSpawn, type CommandStep, type FileStep, type Phase, type SpawnStep, type Step } from '../render/steps.js';
-import { identityOf, processStart } from './daemons.js';
+import { identityOf } from './daemons.js';
 import type { DaemonIdentity } from './state.js';
 
 /**
@@ -79,27 +79,30 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
       if (filesMs !== undefined) phases.push({ phase: 'hosts', steps: files.length, ms: filesMs });
       continue;
     }
-    if (phase === 'daemons') {
-      // Files first, in order; then every daemon at once, each after the daemons it needs are ready.
-      for (const s of group.filter((x) => !isSpawn(x))) {
-        stop();
-        opts.onProgress?.(done++, steps.length, s.why);
-        await runStep(s as CommandStep | FileStep, runner);
-      }
-      stop();
-      const spawns = group.filter(isSpawn);
-      if (spawns.length) opts.onProgress?.(done, steps.length, spawns.length > 1 ? `start ${spawns.length} daemons` : spawns[0]!.why);
-      await spawnAll(spawns, runner, (name, id) => opts.onSpawn?.(name, id));
-      done += spawns.length;
-      phases.push({ phase, steps: group.length, ms: Date.now() - t });
-      continue;
-    }
     for (const s of group) {
+      if (isSpawn(s)) continue;
       stop();
       opts.onProgress?.(done, steps.length, s.why);
-      if (isSpawn(s)) opts.onSpawn?.(s.spawn.name, await spawnDaemon(s, runner));
-      else await runStep(s, runner);
+      await runStep(s, runner);
       done++;
+    }
+    // Daemons start together, each settling on its own (~150 ms): one after another, 100 DHCP
+    // clients took 15 s. Servers first, then the clients that need them (SpawnStep.late).
+    // Daemons that reach others through a socket (FRR's ospfd and bgpd, through zebra's:
+    // SpawnStep.after) start once those are ready (their ready path exists).
+    const spawns = group.filter(isSpawn);
+    const first = spawns.filter((s) => !s.late && !s.spawn.after?.length);
+    const after = spawns.filter((s) => !s.late && !!s.spawn.after?.length);
+    for (const wave of [first, after, spawns.filter((s) => !!s.late)]) {
+      if (!wave.length) continue;
+      if (wave === after) await waitReady(first.filter((s) => s.spawn.ready && after.some((a) => a.spawn.after!.includes(s.spawn.name))));
+      stop();
+      opts.onProgress?.(done, steps.length, wave.length > 1 ? `${wave.length} daemons: ${wave[0]!.why} ...` : wave[0]!.why);
+      const started = await spawnDaemons(wave, runner);
+      started.forEach((r, i) => 'pid' in r && opts.onSpawn?.(wave[i]!.spawn.name, identityOf(r.pid)));
+      done += wave.length;
+      const failed = started.find((r): r is { error: ToolError } => 'error' in r);
+      if (failed) throw failed.error;
     }
     phases.push({ phase, steps: group.length, ms: Date.now() - t });
   }
@@ -125,7 +128,7 @@ function runFile(s: FileStep): void {
   const tmp = `${s.path}.vnetmap-${process.pid}`;
   rmSync(tmp, { force: true });
   try {
-    if (typeof s.content === 'string') writeFileSync(tmp, s.content);
+    if (typeof s.content === 'string') writeFileSync(tmp, s.content, s.executable ? { mode: 0o755 } : {});
     else linkSync(s.content.sameAs, tmp);
     renameSync(tmp, s.path);
   } catch (e) {
@@ -134,40 +137,35 @@ function runFile(s: FileStep): void {
   }
 }
 
+/** Start daemons together (Runner.spawnMany, else one spawnDetached each): a pid for each once it has settled, or why not. */
+async function spawnDaemons(wave: SpawnStep[], runner: Runner): Promise<({ pid: number } | { error: ToolError })[]> {
+  for (const s of wave) {
+    mkdirSync(dirname(s.spawn.log), { recursive: true });
+    for (const f of s.spawn.clear ?? []) rmSync(f, { force: true });
+  }
+  if (runner.spawnMany) return runner.spawnMany(wave.map((s) => ({ argv: s.spawn.argv, log: s.spawn.log })));
+  const spawnDetached = runner.spawnDetached?.bind(runner);
+  return Promise.all(
+    wave.map((s) =>
+      spawnDetached
+        ? spawnDetached(s.spawn.argv, { log: s.spawn.log }).then((pid) => ({ pid }), (error: ToolError) => ({ error }))
+        : { error: new ToolError(s.spawn.argv, null, 'this runner cannot start daemons') },
+    ),
+  );
+}
+
 /** How long `up` waits for a daemon's ready path before it gives up on it. */
 const READY_MS = 10_000;
 
-/**
- * Start daemons side by side (each settles ~150 ms before it counts as started: one after the
- * other, 100 FRR daemons took 15 s); one that comes `after` others waits until they are ready
- * (their ready path exists). Every start is awaited, then the first failure is thrown.
- */
-async function spawnAll(spawns: SpawnStep[], runner: Runner, started: (name: string, id: DaemonIdentity) => void): Promise<void> {
-  const ready = new Map<string, Promise<void>>();
-  for (const s of spawns) {
-    const waitFor = (s.spawn.after ?? []).flatMap((a) => (ready.has(a) ? [ready.get(a)!] : []));
-    const p = Promise.all(waitFor).then(async () => {
-      const id = await spawnDaemon(s, runner);
-      started(s.spawn.name, id);
-      if (s.spawn.ready) await readyOrFail(s, id);
-    });
-    ready.set(s.spawn.name, p);
-  }
-  const results = await Promise.allSettled(ready.values());
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
-async function readyOrFail(s: SpawnStep, id: DaemonIdentity): Promise<void> {
+/** Wait until every daemon's ready path exists (bounded); one that does not is a ToolError with the end of its log. */
+async function waitReady(spawns: SpawnStep[]): Promise<void> {
   const end = Date.now() + READY_MS;
-  for (;;) {
-    if (existsSync(s.spawn.ready!)) return;
-    if (processStart(id.pid) !== id.start) break;
-    if (Date.now() > end) break;
-    await new Promise((r) => setTimeout(r, 10));
+  for (const s of spawns) {
+    while (!existsSync(s.spawn.ready!)) {
+      if (Date.now() > end) throw new ToolError(s.spawn.argv, null, `${readLog(s.spawn.log)}\n(not ready after ${READY_MS / 1000} s: ${s.spawn.ready} does not exist; its log: ${s.spawn.log})`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
-  const tail = readLog(s.spawn.log);
-  throw new ToolError(s.spawn.argv, null, `${tail}\n(${processStart(id.pid) === id.start ? `not ready after ${READY_MS / 1000} s: ${s.spawn.ready} does not exist` : 'ended before it was ready'}; its log: ${s.spawn.log})`);
 }
 
 const readLog = (path: string): string => {
@@ -177,13 +175,6 @@ const readLog = (path: string): string => {
     return '';
   }
 };
-
-/** Start a daemon; its identity once it has settled. */
-async function spawnDaemon(s: SpawnStep, runner: Runner): Promise<DaemonIdentity> {
-  if (!runner.spawnDetached) throw new ToolError(s.spawn.argv, null, 'this runner cannot start daemons');
-  mkdirSync(dirname(s.spawn.log), { recursive: true });
-  return identityOf(await runner.spawnDetached(s.spawn.argv, { log: s.spawn.log }));
-}
 
 async function runStep(s: CommandStep | FileStep, runner: Runner): Promise<void> {
   if (isFile(s)) runFile(s);

@@ -8,6 +8,7 @@ import type { ObservedLink } from '../observe/ip-json.js';
 import type { SeenNamespace } from '../observe/namespace.js';
 import { findOwned } from './discover.js';
 import { labDrift, type Drift } from './drift.js';
+import { leaseStatus, type LeaseStatus } from './leases.js';
 import { observeLab } from './observe-lab.js';
 import { readState } from './state.js';
 import { withoutCuts } from './cut-drift.js';
@@ -38,6 +39,8 @@ export interface LabStatus {
   impairments?: ImpairmentState[];
   /** The twin's daemons (proxies, workloads, ...): whether each is still the process up started, and its log. */
   daemons?: { name: string; namespace: string | null; realizes: string[]; argv: string[]; running: boolean; pid?: number; log: string }[];
+  /** DHCP clients and the leases they hold (apply/leases.ts). */
+  leases?: LeaseStatus[];
 }
 
 /** A namespace's devices in the shape `status` has always shown (ip -j addr show's). */
@@ -74,5 +77,6 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
     const running = daemonRunning(id, o.namespace);
     return [{ name: o.name, namespace: o.namespace, realizes: o.realizes, argv: o.argv, running, ...(running && id ? { pid: id.pid } : {}), log: daemonLog(lab, o.name) }];
   });
-  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: withoutCuts(st.plan, labDrift(st.plan, obs, st.nft), st.cuts), ...(daemons.length ? { daemons } : {}), ...(st.cuts?.length ? { cuts: st.cuts } : {}), ...(st.impairments?.length ? { impairments: st.impairments } : {}) };
+  const leases = leaseStatus(st.plan);
+  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: withoutCuts(st.plan, labDrift(st.plan, obs, st.nft), st.cuts), ...(st.cuts?.length ? { cuts: st.cuts } : {}), ...(st.impairments?.length ? { impairments: st.impairments } : {}), ...(daemons.length ? { daemons } : {}), ...(leases.length ? { leases } : {}) };
 }

@@ -133,6 +133,10 @@ export function register(program: Command): void {
       if (res.action === 'unchanged') process.stdout.write(`lab ${res.lab} is up to date (nothing drifted from its plan)\n`);
       else if (res.action === 'repaired') process.stdout.write(`lab ${res.lab} repaired: ${res.repaired.length} object(s) that had drifted from the plan, ${res.commands} commands in ${res.ms} ms\n`);
       else process.stdout.write(`lab ${res.lab} ${res.action} (${plan.strategy}): ${res.namespaces} namespaces, ${res.rebuilt.length} (re)built, ${res.commands} commands in ${res.ms} ms\n`);
+      if (res.leases) {
+        const l = res.leases;
+        process.stdout.write(`  dhcp: ${l.clients - l.missing.length} of ${l.clients} clients leased in ${l.ms} ms${l.missing.length ? `; no lease yet: ${l.missing.join(', ')} (see vnetmap status ${res.lab}, and the log in its daemon directory)` : ''}\n`);
+      }
       for (const d of res.repaired) process.stdout.write(`  repaired: ${d.kind} ${d.object}: ${d.detail}\n`);
       for (const l of res.left) process.stdout.write(`  left alone: ${l.drift.object}: ${l.drift.detail} (${l.why})\n`);
       if (!isQuiet()) for (const d of plan.deviations) process.stdout.write(`  note: ${d.message}\n`);

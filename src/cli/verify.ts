@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .argument('<lab>', 'name of a lab built with "vnetmap up"')
     .option('--json', 'print { "checks": [...], "summary": { "passed", "failed", "inconclusive" (when the host dropped frames) } }')
     .option('--concurrency <n>', 'how fast probes go, relative to 16 (about 2 million frame deliveries a second in the largest broadcast domain)', '16')
-    .option('--only <kinds>', 'comma-separated subset of route,ping,arp,tcp,udp (route: the routing daemons\' live routes, where the twin runs any)')
+    .option('--only <kinds>', 'comma-separated subset of route,dhcp,ping,arp,tcp,udp,dns (route: the routing daemons\' live routes, where the twin runs any)')
     .option('--sample <k>', `probe k targets per source (balanced, every class pair covered) instead of every pair; above ${ALL_PAIRS_MAX} endpoints the default is ${DEFAULT_SAMPLE}, fewer (at least 2) in very big broadcast domains`)
     .option('--all', 'probe every ordered pair, however many endpoints')
     .option('--html <file>', 'also write a self-contained HTML report: verdict, matrix, mismatches, design and twin diagrams')
@@ -48,7 +48,7 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UserError(`--concurrency ${opts.concurrency}: use a whole number from 1 to 256.`);
   const kinds = opts.only?.split(',').map((k) => k.trim());
-  if (kinds?.some((k) => !['route', 'ping', 'arp', 'tcp', 'udp'].includes(k))) throw new UserError(`--only ${opts.only}: use route, ping, arp, tcp and/or udp.`);
+  if (kinds?.some((k) => !['route', 'dhcp', 'ping', 'arp', 'tcp', 'udp', 'dns'].includes(k))) throw new UserError(`--only ${opts.only}: use route, dhcp, ping, arp, tcp, udp and/or dns.`);
   if (opts.all && opts.sample !== undefined) throw new UserError('--all and --sample exclude each other: probe every pair, or a sample.');
   const k = opts.sample === undefined ? undefined : Number(opts.sample);
   if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UserError(`--sample ${opts.sample}: use a whole number of targets per source, 1 or more.`);

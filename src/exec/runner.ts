@@ -1,7 +1,9 @@
 // The one door to side effects: every external command goes through a Runner as an argv
 // array (never a shell string). Tests substitute a RecordingRunner at this boundary.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { ToolError } from '../errors.js';
 import { fanOut, fansOut, type Command } from './fan-out.js';
 import { HelperSession } from './helper-session.js';
@@ -50,6 +52,11 @@ export interface Runner {
    * Optional: without it, callers run vtysh through run().
    */
   vty?(socket: string, command: string): Promise<string>;
+  /**
+   * Start many such programs at once (libexec/spawn-daemons.py): a pid for each, or why it ended
+   * at once. Optional: without it, they are started one spawnDetached each.
+   */
+  spawnMany?(daemons: readonly { argv: readonly string[]; log: string }[], settleMs?: number): Promise<({ pid: number } | { error: ToolError })[]>;
 }
 
 /** Run independent commands through runner.runMany, or through run(), `parallel` at a time. */
@@ -78,6 +85,9 @@ export interface ProcessRunnerOptions {
   netlink?: boolean | 'auto';
 }
 
+/** Debian's Python (the launcher of spawnMany needs nothing else). */
+const PYTHON3 = '/usr/bin/python3';
+
 export class ProcessRunner implements Runner {
   private readonly helper: string[] | undefined;
   private readonly atLeast: number;
@@ -102,6 +112,26 @@ export class ProcessRunner implements Runner {
 
   vty(socket: string, command: string): Promise<string> {
     return vtyAsk(socket, command);
+  }
+
+  async spawnMany(daemons: readonly { argv: readonly string[]; log: string }[], settleMs = 150): Promise<({ pid: number } | { error: ToolError })[]> {
+    const launcher = join(packageRoot(), 'libexec', 'spawn-daemons.py');
+    if (!existsSync(PYTHON3) || !existsSync(launcher))
+      return Promise.all(daemons.map((d) => this.spawnDetached(d.argv, { log: d.log, settleMs }).then((pid) => ({ pid }), (error: ToolError) => ({ error }))));
+    for (const d of daemons) traceCommand(d.argv);
+    const r = await this.run([PYTHON3, '-I', '-S', launcher], { input: JSON.stringify({ daemons: daemons.map((d) => ({ argv: d.argv, log: d.log })), settle_ms: settleMs }) });
+    const out = JSON.parse(r.stdout) as ({ pid: number } | { error: string; code: number | null })[];
+    return out.map((o, i) => {
+      if ('pid' in o) return o;
+      const d = daemons[i]!;
+      let tail = '';
+      try {
+        tail = readFileSync(d.log, 'utf8').split('\n').slice(-12).join('\n');
+      } catch {
+        // no log: the message says why
+      }
+      return { error: new ToolError(d.argv, o.code, `${tail}\n(${o.error}; its log: ${d.log})`, o.code === 127 ? `install the package that provides ${d.argv[0]} (see scripts/setup.sh).` : undefined) };
+    });
   }
 
   spawnDetached(argv: readonly string[], opts: { log: string; settleMs?: number }): Promise<number> {

@@ -9,6 +9,7 @@ import { CODES } from './checks/codes.js';
 import { runChecks, type CheckContext } from './checks/index.js';
 import { error, type Finding, type PathSeg } from './problems.js';
 import { resolve, type ReadDesign } from './resolve.js';
+import { assignLeases } from './leases.js';
 import { DesignSchema, Link, Node, type RawLink, type RawNode } from './schema.js';
 import { issuesToFindings } from './schema-issues.js';
 import type { Design } from './types.js';
@@ -94,6 +95,8 @@ export function analyse(data: Record<string, unknown>, file: string): Analysis {
   };
   const held = heldBack(omitted);
   const checked = runChecks(design, read, ctx).filter((f) => !held(f));
+  // DHCP clients get the lease the offline stages assume, once the design is known to be whole.
+  if (!checked.some((f) => f.severity === 'error') && !findings.some((f) => f.severity === 'error') && !resolved.length) assignLeases(design);
   return { design, findings: oneAPlace([...findings, ...resolved, ...checked]) };
 }
 

@@ -3,6 +3,7 @@
 // check still runs and the user sees all problems at once.
 import { vlanRangeMessage } from './checks/link-vlans.js';
 import { parseCidr, parseIp, type Cidr } from './ip.js';
+import { resolveDhcp, resolveDns } from './resolve-dhcp.js';
 import { VLAN_MAX, VLAN_MIN, type AttachMode, type SriovMode } from './limits.js';
 import { error, type Finding, type PathSeg } from './problems.js';
 import { resolveRouting, resolveTunnel } from './resolve-routing.js';
@@ -114,6 +115,8 @@ function resolveNode(name: string, n: RawNode, path: PathSeg[], f: Finding[]): D
 const NO_HOSTS: Record<string, string> = Object.freeze(Object.create(null));
 
 type RoutedRaw = {
+  dhcp?: Parameters<typeof resolveDhcp>[1];
+  dns?: Parameters<typeof resolveDns>[1];
   interfaces?: Record<string, RawInterface & { uplink?: string; vlan?: number; attach?: AttachMode; 'sriov-vfs'?: number; 'sriov-mode'?: SriovMode }>;
   gateway?: string;
   routes?: RawRoute[];
@@ -126,7 +129,9 @@ type RoutedRaw = {
 function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
   const interfaces: Iface[] = Object.entries(n.interfaces ?? {}).map(([name, i]) => {
     const ipath = [...path, 'interfaces', name];
-    const iface: Iface = { node: String(path[1]), name, addresses: addresses(i.address, [...ipath, 'address'], f), path: ipath };
+    const dhcp = i.address === 'dhcp';
+    const iface: Iface = { node: String(path[1]), name, addresses: dhcp ? [] : addresses(i.address, [...ipath, 'address'], f), path: ipath };
+    if (dhcp) iface.dhcp = true;
     if (i.mac !== undefined) iface.mac = i.mac;
     if (i.mtu !== undefined) iface.mtu = i.mtu;
     if (i.uplink !== undefined) iface.uplink = i.uplink;
@@ -137,6 +142,11 @@ function routed(n: RoutedRaw, path: PathSeg[], f: Finding[]): Routed {
     return iface;
   });
   const out: Routed = { interfaces, routes: [], hosts: n.hosts ? Object.assign(Object.create(null), n.hosts) : NO_HOSTS };
+  if (n.dhcp !== undefined) out.dhcp = resolveDhcp(String(path[1]), n.dhcp, [...path, 'dhcp'], f);
+  if (n.dns !== undefined) {
+    const dns = resolveDns(String(path[1]), n.dns, [...path, 'dns']);
+    if (dns) out.dns = dns;
+  }
   if (n.gateway !== undefined) {
     const g = ip(n.gateway, [...path, 'gateway'], f);
     if (g !== undefined) out.gateway = g;

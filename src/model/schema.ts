@@ -22,10 +22,43 @@ export const Route = z.strictObject({
 });
 
 export const Interface = z.strictObject({
-  address: d(z.union([Cidr, z.array(Cidr)]).optional(), 'One address or a list (first is primary).'),
+  address: d(z.union([Cidr, z.array(Cidr)]).optional(), 'One address or a list (first is primary); "dhcp" (hosts and VMs): the interface asks a DHCP server of its broadcast domain for one (docs/dhcp-dns.md).'),
   mac: d(z.string().optional(), 'MAC address, e.g. 52:54:00:12:34:56.'),
   mtu: d(z.number().int().optional(), 'MTU in bytes.'),
 });
+
+/** A DHCP server on one interface or SVI, or a relay from it (docs/dhcp-dns.md). */
+export const DhcpScope = z.strictObject({
+  pools: d(z.array(z.string()).optional(), 'Address ranges handed out, each "first-last", e.g. 192.168.1.100-192.168.1.199.'),
+  subnet: d(Cidr.optional(), "The subnet the pools belong to, when it is not this interface's own: a remote subnet whose requests arrive through a DHCP relay."),
+  reservations: d(
+    z.array(
+      z.strictObject({
+        mac: d(z.string().optional(), 'The client MAC address this address is reserved for.'),
+        client: d(z.string().optional(), 'Or the design\'s interface it is reserved for, "node:interface" (its MAC in the twin is then known).'),
+        address: d(Ip, 'The address it always gets.'),
+      }),
+    ).optional(),
+    'Fixed addresses by MAC address.',
+  ),
+  lease: d(z.number().int().optional(), 'Lease time in seconds (default 3600, at least 120).'),
+  router: d(Ip.optional(), "Default gateway given to clients (default: this interface's address)."),
+  dns: d(z.array(Ip).optional(), 'DNS servers given to clients (default: this node, when it has a dns service).'),
+  domain: d(z.string().optional(), 'DNS domain given to clients.'),
+  relay: d(Ip.optional(), 'Instead of serving: relay DHCP requests arriving here to the DHCP server at this address (L3 switches and routers).'),
+});
+
+export const Dhcp = d(z.record(z.string(), DhcpScope), 'DHCP service: per interface (or SVI "vlan10") where requests arrive, its pools and options, or a relay.');
+
+export const Dns = d(
+  z.union([
+    z.boolean(),
+    z.strictObject({
+      domain: d(z.string().optional(), 'Domain appended to node names (pc1.lab).'),
+    }),
+  ]),
+  "DNS service (dnsmasq) answering for the design's node names and hosts entries; every host's resolv.conf points to it.",
+);
 
 const Placement = d(
   z.string().optional(),
@@ -75,6 +108,8 @@ export const L3Switch = z.strictObject({
   interfaces: d(z.record(z.string(), Interface).optional(), 'Routed (non-switched) ports by name.'),
   stp: Switch.shape.stp,
   routing: d(Routing.optional(), 'Dynamic routing (OSPF, BGP), beside the static routes (docs/routing.md).'),
+  dhcp: Dhcp.optional(),
+  dns: Dns.optional(),
   ...endpointBase,
 });
 
@@ -117,6 +152,8 @@ export const Router = z.strictObject({
   interfaces: d(z.record(z.string(), Interface), 'Routed interfaces by name.'),
   nat: Nat.optional(),
   routing: d(Routing.optional(), 'Dynamic routing (OSPF, BGP), beside the static routes (docs/routing.md).'),
+  dhcp: Dhcp.optional(),
+  dns: Dns.optional(),
   ...endpointBase,
 });
 
@@ -135,6 +172,8 @@ export const Server = z.strictObject({
   interfaces: d(z.record(z.string(), Nic), 'Physical NICs by name.'),
   'vlan-aware': d(z.boolean().optional(), 'Whether the server separates its VMs by VLAN (default true). false reproduces seed figure B_V0: a plain bridge on the NIC.'),
   attach: d(Attach.optional(), 'How this server attaches its VMs, unless a VM interface says otherwise (default bridge).'),
+  dhcp: Dhcp.optional(),
+  dns: Dns.optional(),
   ...endpointBase,
 });
 

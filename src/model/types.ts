@@ -27,6 +27,74 @@ export interface Iface {
   sriovMode?: SriovMode;
   /** Never from a design file: a link cut on purpose left it down or without carrier (semantics/cuts.ts); no routing protocol runs on it. */
   down?: true;
+  /** `address: dhcp`: the interface asks a DHCP server for its address (docs/dhcp-dns.md). */
+  dhcp?: true;
+  /**
+   * Filled in after the checks (model/leases.ts) for a DHCP client: where it gets its lease.
+   * `addresses` then holds the address the offline stages assume: the reserved one, or one of
+   * the pool's (the live twin's lease may be another of the same pool; verify reads it).
+   */
+  lease?: Lease;
+  path: PathSeg[];
+}
+
+/** What a DHCP client interface gets, as far as the design says. */
+export interface Lease {
+  /** The serving node and its interface or SVI ("vlan10") where the scope is configured. */
+  server: string;
+  dev: string;
+  subnet: Cidr;
+  /** The scope's pools, "first-last", comma-separated. */
+  pools: string;
+  /** A reservation gives exactly this address (it is in `addresses`). */
+  reserved?: number;
+  /** Through this relay (node and its interface), when the server is remote. */
+  relay?: { node: string; dev: string };
+}
+
+export interface DhcpPool {
+  first: number;
+  last: number;
+  text: string;
+  path: PathSeg[];
+}
+
+export interface DhcpReservation {
+  mac?: string;
+  /** The design interface it is for ("client: node:interface"). */
+  client?: { node: string; iface: string };
+  ip: number;
+  path: PathSeg[];
+}
+
+/** A DHCP server on one interface or SVI of a node ("dhcp: lan: ..."). */
+export interface DhcpScope {
+  node: string;
+  /** Interface name, or "vlan10" for an SVI of an L3 switch. */
+  dev: string;
+  /** A remote subnet served through a relay; absent: the interface's own. */
+  subnet?: Cidr;
+  pools: DhcpPool[];
+  reservations: DhcpReservation[];
+  lease: number;
+  router?: number;
+  dns?: number[];
+  domain?: string;
+  path: PathSeg[];
+}
+
+/** A DHCP relay on an interface or SVI, to the server at `server`. */
+export interface DhcpRelay {
+  node: string;
+  dev: string;
+  server: number;
+  path: PathSeg[];
+}
+
+/** A DNS service on a node (dnsmasq) answering for the design's names. */
+export interface DnsService {
+  node: string;
+  domain?: string;
   path: PathSeg[];
 }
 
@@ -146,6 +214,11 @@ export interface Routed {
   services?: NodeService[];
   /** Commands run once after up. */
   exec?: ExecCommand[];
+  /** DHCP scopes served and relays (routers, servers, L3 switches). */
+  dhcp?: { scopes: DhcpScope[]; relays: DhcpRelay[] };
+  dns?: DnsService;
+  /** The default gateway comes from DHCP (option router of its lease), not from the design. */
+  gatewayFromDhcp?: true;
 }
 
 export interface HostNode extends NodeBase, Routed {

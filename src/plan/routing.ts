@@ -11,6 +11,7 @@ import { realizeServices } from './services.js';
 import { gatewayRef, ifaceRef, nodeRef, routeRef, sviRef } from './refs.js';
 import type { NatRule } from './types.js';
 import { realizeFrr } from './frr.js';
+import { realizeDhcpDns } from './dhcp-dns.js';
 
 export interface Place {
   namespace: string;
@@ -29,6 +30,12 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
   for (const i of n.interfaces) {
     const p = where.iface(i.name);
     if (!p || i.addresses.length === 0) continue;
+    if (i.lease) {
+      // A DHCP client: its address comes at run time (services.ts); the one assumed here stands for its pool.
+      const dhcp = { subnet: formatNet(i.lease.subnet), pools: i.lease.pools, ...(i.lease.reserved !== undefined ? { reserved: formatIp(i.lease.reserved) } : {}) };
+      b.endpoint({ ref: ifaceRef(n.name, i.name), node: n.name, namespace: p.namespace, dev: p.dev, addresses: i.addresses.map((a) => a.text), dhcp });
+      continue;
+    }
     for (const a of i.addresses) b.add({ kind: 'address', namespace: p.namespace, dev: p.dev, cidr: a.text, realizes: [ifaceRef(n.name, i.name)] });
     b.endpoint({ ref: ifaceRef(n.name, i.name), node: n.name, namespace: p.namespace, dev: p.dev, addresses: i.addresses.map((a) => a.text) });
   }
@@ -40,7 +47,7 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
       b.endpoint({ ref: sviRef(n.name, s.vlan), node: n.name, namespace: p.namespace, dev: p.dev, addresses: s.addresses.map((a) => a.text) });
     }
   }
-  if (n.gateway !== undefined) b.add({ kind: 'route', namespace: ns, to: 'default', via: formatIp(n.gateway), realizes: [gatewayRef(n.name)] });
+  if (n.gateway !== undefined && !n.gatewayFromDhcp) b.add({ kind: 'route', namespace: ns, to: 'default', via: formatIp(n.gateway), realizes: [gatewayRef(n.name)] });
   n.routes.forEach((r, idx) => {
     if (shadowedByConnected(n, r)) return; // W-ROUTE-CONNECTED: the connected route wins
     const route: Parameters<typeof b.add>[0] & { kind: 'route' } = {
@@ -58,6 +65,7 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
     b.add({ kind: 'sysctl', namespace: ns, key: 'net.ipv4.ip_forward', value: '1', realizes: [nodeRef(n.name)] });
   realizeNat(ctx, n, ns, where, realizeServices(ctx, n, ns));
   realizeFirewall(ctx, n, ns, where);
+  realizeDhcpDns(ctx, n, where);
   const entries = Object.entries(n.hosts);
   if (entries.length) b.add({ kind: 'hosts', namespace: ns, entries: entries.map(([name, ip]) => ({ name, ip })), realizes: [nodeRef(n.name)] });
   realizeFrr(ctx, n, ns, where);

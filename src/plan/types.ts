@@ -7,6 +7,7 @@ import type { MacvlanMode, Strategy } from '../model/limits.js';
  * A design element reference (provenance). Stable, human-readable strings:
  *   node:pc1  iface:pc1/eth0  link:3  port:sw1/p2  svi:core/10  route:pc1/0
  *   masquerade:gw/0  snat:gw/0  forward:gw/0  redirect:gw/0  gateway:pc1  domain:2
+ *   dhcp:gw/lan  relay:core/vlan20  dns:gw
  * See src/plan/refs.ts for the constructors.
  */
 export type Ref = string;
@@ -269,7 +270,18 @@ export interface DaemonObj extends Base {
    */
   argv: string[];
   /** Files written into its directory before it starts (configuration). */
-  files: { name: string; content: string }[];
+  files: { name: string; content: string; executable?: true }[];
+  /** Files of its directory removed before it starts: what a previous run of it wrote (a DHCP client's lease). */
+  clears?: string[];
+  /** What it is for, where vnetmap must know (up waits for DHCP clients' leases; status lists leases). */
+  role?: 'dhcp-client' | 'dhcp-server' | 'dns' | 'dhcp-dns';
+  /** A DNS service: the node it stands for, the addresses it answers on and its domain (hosts' resolv.conf point to it). */
+  dns?: { node: string; addresses: string[]; domain?: string };
+  /**
+   * A DHCP client: the device whose addresses and default route it sets (they are not in the
+   * plan, so drift leaves them alone), and the lease the design says it gets.
+   */
+  client?: { dev: string; node: string; iface: string; subnet: string; pools: string; reserved?: string; server: string; router?: string };
   /**
    * A path ({dir} allowed) that exists once the daemon serves, such as its socket: `up` waits
    * for it, bounded, before starting the daemons that come after it.
@@ -439,4 +451,9 @@ export interface EndpointLocation {
   namespace: string;
   dev: string;
   addresses: string[];
+  /**
+   * A DHCP client: `addresses` holds the address the design assumes (its reservation, or one of
+   * its pool); the live twin's lease is read at run time and must lie in `pools` (or be `reserved`).
+   */
+  dhcp?: { subnet: string; pools: string; reserved?: string };
 }

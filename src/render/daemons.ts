@@ -20,11 +20,14 @@ export const daemonLog = (lab: string, name: string): string => join(daemonDir(l
 /** The steps that start `daemons` (all of the plan's by default). */
 export function daemonSteps(plan: Plan, daemons: DaemonObj[] = plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon')): Step[] {
   const steps: Step[] = [];
-  for (const d of daemons) {
+  // Servers first, then their clients (all of one kind start together: apply/run-steps.ts).
+  const ordered = [...daemons.filter((d) => d.role !== 'dhcp-client'), ...daemons.filter((d) => d.role === 'dhcp-client')];
+  for (const d of ordered) {
     const dir = daemonDir(plan.lab, d.name);
-    for (const f of d.files) steps.push({ phase: 'daemons', path: join(dir, f.name), content: f.content, why: `${f.name} of daemon ${d.name}` });
+    for (const f of d.files) steps.push({ phase: 'daemons', path: join(dir, f.name), content: f.content, ...(f.executable ? { executable: true as const } : {}), why: `${f.name} of daemon ${d.name}` });
+    const clear = d.clears?.length ? { clear: d.clears.map((f) => join(dir, f)) } : {};
     const order = { ...(d.ready ? { ready: daemonText(plan.lab, d, d.ready) } : {}), ...(d.after?.length ? { after: d.after } : {}) };
-    steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name), ...order }, why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
+    steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name), ...clear, ...order }, ...(d.role === 'dhcp-client' ? { late: true as const } : {}), why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
   }
   return steps;
 }

@@ -7,13 +7,13 @@
 import { labMarker } from '../plan/names.js';
 import type { BridgeObj, BridgePortObj, DaemonObj, MacvlanObj, Netns, Plan, TunnelObj, VethEnd } from '../plan/types.js';
 import { daemonSteps } from './daemons.js';
-import { hostsFiles } from './hosts.js';
+import { namesFiles } from './hosts.js';
 import { devicesIn, indexByNamespace, inNs, type NsIndex } from './index-ns.js';
 import { nftWhy, renderNft } from './nft.js';
 import { renderIpvs } from './ipvs.js';
 import { ovsSteps } from './ovs.js';
 import { fullScope, type Scope } from './scope.js';
-import { batch, execIn, hostsPath, ipIn, type Step } from './steps.js';
+import { batch, execIn, ipIn, namesPath, type Step } from './steps.js';
 
 /** Alias carried by root-namespace devices we create. */
 export const rootAlias = (lab: string, ref: string): string => `${labMarker(lab)}:${ref}`;
@@ -267,11 +267,11 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
   // Names resolve in every namespace, so hosts files are always rewritten. Identical files are
   // hard links to the first (every node's file lists every node: N copies would be N² bytes).
   const written = new Map<string, string>(); // text -> first path written with it
-  for (const h of hostsFiles(plan)) {
-    const path = hostsPath(h.namespace);
+  for (const h of namesFiles(plan)) {
+    const path = namesPath(h.namespace, h.file);
     const first = written.get(h.content);
     if (first === undefined) written.set(h.content, path);
-    steps.push({ phase: 'hosts', path, content: first === undefined ? h.content : { sameAs: first }, why: `names for ${h.namespace}` });
+    steps.push({ phase: 'hosts', path, content: first === undefined ? h.content : { sameAs: first }, why: `${h.file === 'hosts' ? 'names' : 'name servers'} for ${h.namespace}` });
   }
   // Daemons last: they may need every address, route and name of their namespace. Those of
   // namespaces this run creates start now; the others run already (status watches them).

@@ -6,12 +6,12 @@
 import type { Drift } from '../apply/drift.js';
 import type { DaemonObj, Netns, OvsPortObj, Plan, PlanObject, VethObj } from '../plan/types.js';
 import { daemonSteps } from './daemons.js';
-import { hostsFiles } from './hosts.js';
+import { namesFiles } from './hosts.js';
 import { indexByNamespace, inNs } from './index-ns.js';
 import { nftWhy, renderNft } from './nft.js';
 import { ovsBridgeArgv, ovsHairpinFlows } from './ovs.js';
 import { bridgeOptions, bridgeVlanLines, configLines, macvlanSteps, noLinkLocal, rootAlias, routeLine, tunnelLines, vethEndArgs, wireguardSteps } from './render.js';
-import { batch, execIn, hostsPath, ipIn, type Step } from './steps.js';
+import { batch, execIn, ipIn, namesPath, type Step } from './steps.js';
 
 export interface Repair {
   steps: Step[];
@@ -242,7 +242,7 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
     }
   }
   for (const o of nftAgain) if (o.kind === 'nft') steps.push({ phase: 'nft', argv: execIn(o.namespace, ['nft', '-f', '-']), input: renderNft(o), why: `${nftWhy(o, o.namespace)} as planned` });
-  for (const h of hostsFiles(plan)) if (hosts.has(h.namespace)) steps.push({ phase: 'hosts', path: hostsPath(h.namespace), content: h.content, why: `names for ${h.namespace}` });
+  for (const h of namesFiles(plan)) if (hosts.has(h.namespace)) steps.push({ phase: 'hosts', path: namesPath(h.namespace, h.file), content: h.content, why: `${h.file === 'hosts' ? 'names' : 'name servers'} for ${h.namespace}` });
   // A daemon that others reach through it (FRR's zebra) is started again with them: they would
   // otherwise wait for their own reconnection timers.
   const all = plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon');

@@ -55,14 +55,16 @@ export function stepText(lab: string, s: Step): string {
     const guard = s.phase === 'hosts' ? `\n${guardHosts(lab, s.path)}` : '';
     if (typeof s.content !== 'string') return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['ln', '-f', s.content.sameAs, s.path])}`;
     // rm first: the file may be a hard link of another namespace's from an earlier run.
-    return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['rm', '-f', s.path])}\n${heredoc(`cat > ${shQuote(s.path)}`, s.content)}`;
+    const chmod = s.executable ? `\n${argv(['chmod', '755', s.path])}` : '';
+    return `${comment(s.why)}\n${argv(['mkdir', '-p', dir])}${guard}\n${argv(['rm', '-f', s.path])}\n${heredoc(`cat > ${shQuote(s.path)}`, s.content)}${chmod}`;
   }
   if (isSpawn(s)) {
     // In a session of its own, in the background; `down` stops whatever runs in the lab's namespaces.
     const log = s.spawn.log;
+    const clear = s.spawn.clear?.length ? `\n${argv(['rm', '-f', ...s.spawn.clear])}` : '';
     // A daemon others need is waited for (at most 10 s) until its ready path exists.
     const wait = s.spawn.ready ? `\nfor _ in $(seq 100); do [ -e ${shQuote(s.spawn.ready)} ] && break; sleep 0.1; done` : '';
-    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &${wait}`;
+    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}${clear}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &${wait}`;
   }
   const cmd = s.input !== undefined ? heredoc(argv(s.argv), s.input) : argv(s.argv);
   return `${comment(s.why)}\n${cmd}`;

@@ -27,6 +27,8 @@ export interface FileStep {
   path: string;
   /** The file's text, or the path of an identical file written before it (then a hard link). */
   content: string | { sameAs: string };
+  /** A program (a DHCP client's hook script): written with mode 0755. */
+  executable?: true;
   why: string;
 }
 
@@ -35,9 +37,11 @@ export interface SpawnStep {
   phase: 'daemons';
   /**
    * ready: a path that exists once it serves; after: daemons that must be ready before it
-   * starts (those started by the same run; the others run already).
+   * starts (those started by the same run; the others run already). clear: files removed first.
    */
-  spawn: { name: string; namespace: string | null; argv: string[]; log: string; ready?: string; after?: string[] };
+  spawn: { name: string; namespace: string | null; argv: string[]; log: string; clear?: string[]; ready?: string; after?: string[] };
+  /** Started once the others of its phase run (a DHCP client needs its server listening). */
+  late?: true;
   why: string;
 }
 
@@ -59,3 +63,5 @@ export const execIn = (ns: string | null, argv: string[]): string[] => (ns === n
 export const batch = (lines: string[]): string => lines.join('\n') + '\n';
 
 export const hostsPath = (ns: string): string => `/etc/netns/${ns}/hosts`;
+/** /etc/netns/<ns>/<file>: where `ip netns exec` finds the namespace's own hosts and resolv.conf. */
+export const namesPath = (ns: string, file: 'hosts' | 'resolv.conf'): string => `/etc/netns/${ns}/${file}`;

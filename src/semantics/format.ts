@@ -1,6 +1,7 @@
 // Text and JSON renderings of expected domains and reachability, shared by `vnetmap expect`
 // and the golden files. Small designs get the full endpoint matrix; large ones the class matrix.
 import { formatIp } from '../model/ip.js';
+import { isRouted, type Design } from '../model/types.js';
 import { describeAttachments } from './attachments.js';
 import type { DomainResult } from './domains.js';
 import { pair, type PairResult, type Reachability } from './reachability.js';
@@ -100,4 +101,22 @@ export function reachabilityJson(r: Reachability, dr?: DomainResult): unknown {
         : {}),
     })),
   };
+}
+
+/**
+ * DHCP clients and what the design says they get (docs/dhcp-dns.md): a reservation exactly, or
+ * some address of a pool, for which the matrix below stands in with the address shown.
+ */
+export function formatLeases(d: Design): string[] {
+  const rows: string[] = [];
+  for (const n of d.nodes) {
+    if (!isRouted(n)) continue;
+    for (const i of n.interfaces) {
+      const l = i.lease;
+      if (!l) continue;
+      const what = l.reserved !== undefined ? `reserved ${formatIp(l.reserved)}` : `some address of pool ${l.pools} (computed as ${i.addresses[0]?.text ?? '?'})`;
+      rows.push(`  ${n.name} ${i.name}: ${what}, from ${l.server} ${l.dev}${l.relay ? ` through the relay on ${l.relay.node} ${l.relay.dev}` : ''}`);
+    }
+  }
+  return rows.length ? [`DHCP leases (${rows.length})`, ...rows, ''] : [];
 }

@@ -63,6 +63,11 @@ export function planModel(whole: Plan): PlanModel {
     else if (o.kind === 'daemon' && o.namespace !== null) {
       const s = daemonService(o);
       if (s) (node(o.namespace).services ??= []).push(s);
+      if (o.client?.router) {
+        // A DHCP client's lease brings its default route (plan/dhcp-dns.ts).
+        const r = route('default', o.client.router, o.client.dev, o.realizes);
+        if (r) node(o.namespace).routes.push(r);
+      }
     } else if (o.kind === 'nft') {
       node(o.namespace).nat.push(...o.rules.flatMap(natRule));
       if (o.filter) node(o.namespace).fw = fwFromTable(o.filter, o.realizes);

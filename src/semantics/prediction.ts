@@ -4,7 +4,7 @@ import type { Design } from '../model/types.js';
 import { describeCapabilities } from '../plan/capabilities.js';
 import type { Deviation, Plan } from '../plan/types.js';
 import { compare, type Comparison, type Difference } from './compare.js';
-import { formatDomains, formatReachability, reachabilityJson } from './format.js';
+import { formatDomains, formatLeases, formatReachability, reachabilityJson } from './format.js';
 import { designModel } from './from-design.js';
 import { reachability } from './reachability.js';
 import { convergedJson, formatConverged } from './dynamic.js';
@@ -40,6 +40,7 @@ export function predict(d: Design, plan?: Plan, other?: TwinComparison): Predict
     '',
     ...formatDomains(m.domains, (ref) => nameOf.get(ref) ?? ref),
     '',
+    ...formatLeases(d),
     ...formatReachability(r),
     ...(m.routing ? ['', ...formatConverged(m.routing)] : []),
   ];

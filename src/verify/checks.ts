@@ -4,8 +4,8 @@ import type { EndpointLocation, Plan } from '../plan/types.js';
 import type { Comparison } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 
-/** tcp and udp: a connection (or a UDP question) through the prober's listeners. */
-export type CheckKind = 'ping' | 'arp' | 'tcp' | 'udp' | 'route';
+/** tcp and udp: a connection (or a UDP question) through the prober's listeners; dhcp: a lease; dns: a name asked. */
+export type CheckKind = 'dhcp' | 'ping' | 'arp' | 'tcp' | 'udp' | 'dns' | 'route';
 
 export interface Check {
   kind: CheckKind;

@@ -156,3 +156,26 @@ export async function probeTcp(runner: Runner, q: TcpRequest): Promise<TcpResult
   if (!out) return { failed: failed!, listenerErrors: new Map(), connects: q.connects.map(() => ({ answer: '' })) };
   return { listenerErrors: indexed(out.listenerErrors), connects: out.connects };
 }
+
+export interface DnsRequest {
+  /** `ask`: indices of the names this source looks up. */
+  sources: { netns: string; resolv: string; ask: number[] }[];
+  names: string[];
+}
+
+export interface DnsResult {
+  failed?: string;
+  errors: Map<number, string>;
+  /** The name server each source asked (first of its resolv.conf). */
+  servers: (string | null)[];
+  /** Per source, per name: its addresses, [] when it does not exist, null when no answer came. */
+  answers: (string[] | null)[][];
+}
+
+/** Every name from every source, at the name server its resolv.conf names: one prober run. */
+export async function probeDns(runner: Runner, q: DnsRequest, p: Pacing): Promise<DnsResult> {
+  const sends = q.sources.reduce((x, s) => x + s.ask.length, 0);
+  const { out, failed } = await run<{ errors: Record<string, string>; servers: (string | null)[]; answers: (string[] | null)[][] }>(runner, { kind: 'dns', ...q, ...pacing(p) }, deadline(sends, p));
+  if (!out) return { failed: failed!, errors: new Map(), servers: q.sources.map(() => null), answers: q.sources.map(() => q.names.map(() => null)) };
+  return { errors: indexed(out.errors), servers: out.servers, answers: out.answers };
+}

@@ -23,6 +23,8 @@ import { diagnose } from './diagnose.js';
 import { FIT, readNeighLimits, type NeighLimits } from './neigh-budget.js';
 import { pingPhase } from './ping-phase.js';
 import { routesPhase } from './routes-phase.js';
+import { leasePhase } from './dhcp-phase.js';
+import { dnsPhase } from './dns-phase.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE, defaultSample, targetsToProbe } from './sample.js';
 import { tcpPhase } from './tcp-phase.js';
 
@@ -87,14 +89,19 @@ const DELIVERIES_PER_MS = 2000;
 /** The concurrency the pacing is made for: more goes faster, less slower. */
 const BASE_CONCURRENCY = 16;
 
-export async function verifyLive(plan: Plan, design: Design, runner: Runner, opts: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runner, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const t0 = Date.now();
   const intact = opts.intact ?? (() => undefined);
   const progress = opts.progress ?? (() => undefined);
   intact();
   const limit = opts.concurrency ?? BASE_CONCURRENCY;
-  const kinds = new Set(opts.kinds ?? ['route', 'ping', 'arp', 'tcp', 'udp']);
-  const cmp = opts.comparison ?? compare(design, plan);
+  const kinds = new Set(opts.kinds ?? ['route', 'dhcp', 'ping', 'arp', 'tcp', 'udp', 'dns']);
+  // DHCP clients: probe from and to the addresses they leased (dhcp-phase.ts).
+  const t1 = Date.now();
+  const { plan, design, checks: leaseChecks } = await leasePhase(plannedAs, designed, runner);
+  if (leaseChecks.length) progress(`dhcp: ${leaseChecks.length} clients read in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  // A comparison made beforehand holds the addresses the design assumed, not the leases.
+  const cmp = opts.comparison && !leaseChecks.length ? opts.comparison : compare(design, plan);
   const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
   const live: Live[] = cmp.design.endpoints.flatMap((ep) => {
     const loc = locs.get(ep.ref);
@@ -153,7 +160,7 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
     notes.push(`the kernel dropped ${lost.toLocaleString('en')} frames at a full input backlog (net.core.netdev_max_backlog = ${backlog.toLocaleString('en')}, per CPU) during the ${kind} probes, where floods overlapped: doubtful pairs were probed again one flood at a time, ${us / 1000} ms apart.`);
     return us;
   };
-  const checks: Check[] = [];
+  const checks: Check[] = kinds.has('dhcp') ? [...leaseChecks] : [];
   const skipped: Skipped[] = [];
   const nodeOfNs = new Map(plan.objects.flatMap((o) => (o.kind === 'netns' ? [[o.name, o.node ?? o.name] as const] : [])));
   const ctx: PhaseContext = {
@@ -204,7 +211,8 @@ export async function verifyLive(plan: Plan, design: Design, runner: Runner, opt
   // TCP and UDP go through the prober's listeners in one run (tcp-phase.ts).
   if (kinds.has('udp') && !kinds.has('tcp')) await phase('udp', () => tcpPhase(ctx, k, stratum, new Set(['udp'])));
   else await phase('tcp', () => tcpPhase(ctx, k, stratum, new Set([...kinds].filter((x) => x === 'tcp' || x === 'udp') as ('tcp' | 'udp')[])));
-  const order: Record<CheckKind, number> = { route: -1, ping: 0, arp: 1, tcp: 2, udp: 3 };
+  await phase('dns', () => dnsPhase(ctx, design, opts.sample === 'all'));
+  const order: Record<CheckKind, number> = { route: -1, dhcp: 0, ping: 1, arp: 2, tcp: 3, udp: 4, dns: 5 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   if (opts.drift && checks.some((c) => !c.ok)) {
     // The explanation is extra: a twin too broken to read leaves the verdict as it is.

@@ -43,6 +43,7 @@ const CASES: { name: string; plan: () => Plan }[] = [
   // Load balancers: nftables (no IPVS here) and ipvsadm (a kernel with IPVS); proxies and workloads as daemons.
   { name: 'web-farm.faithful.minimal', plan: () => planOf('web-farm', 'faithful', 'minimal') },
   { name: 'web-farm.faithful.full', plan: () => planOf('web-farm', 'faithful', 'full') },
+  { name: 'office-dhcp.faithful.minimal', plan: () => planOf('office-dhcp', 'faithful', 'minimal') },
 ];
 
 describe('render goldens (bash script of a plan)', () => {
@@ -57,8 +58,8 @@ describe('render pieces', () => {
   it('every rendered step runs through ip/bridge/nft/ovs/ethtool/sysctl argv, never a shell', () => {
     for (const c of CASES) {
       for (const s of renderSteps(c.plan())) {
-        if ('spawn' in s) expect(s.spawn.argv.slice(0, 3)).toEqual(['nsenter', expect.stringMatching(/^--net=\/var\/run\/netns\/vn-golden-[a-z0-9-]+$/), '--']);
-        else if ('path' in s) expect(s.path).toMatch(/^\/(etc\/netns\/vn-golden-[a-z0-9-]+\/hosts|run\/vnetmap\/golden\/daemons\/.*)$/);
+        if ('path' in s) expect(s.path).toMatch(s.phase === 'daemons' ? /^\/run\/vnetmap\/golden\/daemons\/[a-z0-9.-]+\/[a-z.]+$/ : /^\/etc\/netns\/vn-golden-[a-z0-9-]+\/(hosts|resolv\.conf)$/);
+        else if ('spawn' in s) expect(s.spawn.argv.slice(0, 3)).toEqual(['nsenter', expect.stringMatching(/^--net=\/var\/run\/netns\/vn-golden-[a-z0-9-]+$/), '--']);
         else {
           // Inside a namespace: only its network stack is entered (no mount namespace copy).
           const inside = s.argv[0] === 'nsenter';

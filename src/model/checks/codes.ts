@@ -160,6 +160,22 @@ export const CODES: CodeInfo[] = [
   e('E-INVENTORY-MACHINE', 'Two machines of an inventory share a name or an address, a name is no chassis name, or an address is no IPv4 address.', 'Give every machine its own name and tunnel address.'),
   e('E-INVENTORY-CENTRAL', "The inventory's central address is no IPv4 address, its ports are out of range or equal, or the underlay MTU is out of range.", 'Write an address of the machine that runs `vnetmap up`, two different ports from 1 to 65535, an MTU from 1280 to 9216.'),
   e('E-INVENTORY-PIN', 'An inventory pins a node the design does not have, pins one node to two machines, or contradicts the design\'s own `placement:`.', 'Pin each design node once, to one machine, agreeing with the design.'),
+  // DHCP and DNS (docs/dhcp-dns.md)
+  e('E-DHCP-CLIENT-KIND', '"address: dhcp" on a node that is not a host or VM.', 'Give routers, L3 switches and servers fixed addresses.'),
+  e('E-DHCP-NO-SERVER', 'An interface asks for an address by DHCP, but no DHCP server or relay is in its broadcast domain.', 'Add "dhcp:" with a pool on the router or L3 switch of its subnet, or "relay:" on its SVI.', 'design'),
+  w('W-DHCP-SERVERS', 'More than one DHCP server answers in one broadcast domain: in a real network the fastest wins.', 'Keep one server (or relay) per broadcast domain.'),
+  e('E-DHCP-SCOPE-DEV', 'A "dhcp:" key names no interface or SVI of the node, or one without an address.', 'Key it by an interface name, or "vlan10" for an SVI, with a fixed address.'),
+  e('E-DHCP-EMPTY', 'A DHCP scope has neither pools nor reservations.', 'Add "pools" or "reservations", or "relay" to relay instead.'),
+  e('E-DHCP-POOL', 'A pool is not written as "first-last", or ends before it starts.', 'Write it like 192.168.1.100-192.168.1.199.'),
+  e('E-DHCP-POOL-SUBNET', "A pool is not inside the subnet its scope serves (the interface's, or \"subnet:\"), or holds its network, broadcast or the server's own address.", "Pick addresses of that subnet, other than the server's."),
+  e('E-DHCP-POOL-TAKEN', "A fixed address of the pool's broadcast domain lies inside the pool.", 'Move the address out of the pool, or shrink the pool.'),
+  e('E-DHCP-POOL-OVERLAP', 'Two pools of one node, or of servers in one broadcast domain, overlap.', 'Make the ranges disjoint.'),
+  e('E-DHCP-RESERVATION', 'A reservation names its client by both or neither of "mac" and "client", or a client node that does not exist.', 'Write exactly one: "mac: 52:54:00:12:34:56" or "client: pc1:eth0".'),
+  e('E-DHCP-RESERVATION-OUTSIDE', 'A reserved address is outside the subnet its scope serves.', 'Reserve an address of that subnet.'),
+  e('E-DHCP-DUP-RESERVATION', 'Two reservations of one node for one client, or for one address.', 'Keep one reservation per client and per address.'),
+  e('E-DHCP-LEASE', 'A lease time shorter than dnsmasq hands out (120 s).', 'Use at least 120 seconds.'),
+  e('E-DHCP-RELAY', 'A relay entry also has pools or options of its own.', 'Either relay ("relay: <server>") or serve (pools, options), not both.'),
+  e('E-DHCP-RELAY-TARGET', "A relay's server address has no scope for the relay's subnet, or the relay cannot reach it in the design.", 'Add a scope with "subnet:" on the server, or a route from the relay to it.', 'design'),
   // Bugs
   e('E-INTERNAL', 'A check crashed: a bug in vnetmap. The other checks still ran.', 'Report it with the design file.'),
 ];

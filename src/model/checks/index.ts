@@ -8,6 +8,7 @@ import { checkAddresses } from './addresses.js';
 import { checkAttach } from './attach.js';
 import { checkBroadcast } from './broadcast.js';
 import { checkFirewall } from './firewall.js';
+import { checkDhcp } from './dhcp.js';
 import { checkHosts } from './hosts.js';
 import { checkInterfaces } from './interfaces.js';
 import { checkLinkVlans } from './link-vlans.js';
@@ -60,6 +61,7 @@ export const CHECKS: Check[] = [
   checkPlacement,
   checkUnlinked,
   checkHosts,
+  checkDhcp,
   checkText,
 ];
 export const RAW_CHECKS: RawCheck[] = [checkLinkVlans];
