@@ -298,10 +298,12 @@ down() {
     # Processes in them (the lab's daemons) would keep them alive after their names go.
     for ns in "${dels[@]}"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true; done
     printf 'netns del %s\n' "${dels[@]}" | ip -force -batch - || true
-    # Only the hosts file vnetmap wrote (its first line says so), then the directory if empty:
-    # anything else there (a resolv.conf of the user's) stays.
+    # Only the hosts and resolv.conf files vnetmap wrote (their first line says so), then the
+    # directory if empty: anything else there (a resolv.conf of the user's) stays.
     for ns in "${dels[@]}"; do
-      if [ "$(head -n 1 "/etc/netns/$ns/hosts" 2>/dev/null)" = '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; then rm -f "/etc/netns/$ns/hosts"; fi
+      for f in hosts resolv.conf; do
+        if [ "$(head -n 1 "/etc/netns/$ns/$f" 2>/dev/null)" = '# vnetmap:golden: written by vnetmap for this lab; vnetmap rewrites and removes this file' ]; then rm -f "/etc/netns/$ns/$f"; fi
+      done
       rmdir "/etc/netns/$ns" 2>/dev/null || true
     done
   fi
