@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(iproute2 python3 nftables openvswitch-switch ovn-central ovn-host ethtool iperf3 tcpdump iputils-ping socat ipvsadm fping arp-scan iputils-arping procps coreutils util-linux findutils dnsmasq-base busybox chromium fonts-wqy-microhei)
+PKGS=(iproute2 python3 nftables openvswitch-switch ovn-central ovn-host ethtool iperf3 tcpdump iputils-ping socat ipvsadm fping arp-scan iputils-arping procps coreutils util-linux findutils dnsmasq-base busybox frr chromium fonts-wqy-microhei)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -21,6 +21,9 @@ export { labStatus, type LabStatus, type Drift as LabDrift } from './apply/statu
 export { readState, listLabs, type LabState } from './apply/state.js';
 export { probeCapabilities } from './apply/probe.js';
 export { execInNode, nodeNamespace } from './apply/exec.js';
+export { setLink, impairLink, findLinkEnd, type LinkResult, type ImpairmentState } from './apply/link.js';
+export type { Impairment } from './render/tc.js';
+export { designWithCuts, planWithCuts, type Cut } from './semantics/cuts.js';
 export { renderScript } from './render/script.js';
 export { renderSteps } from './render/render.js';
 export type { Step } from './render/steps.js';

@@ -24,7 +24,7 @@ import { preflight } from './preflight.js';
 import { removeForRebuild } from './rebuild.js';
 import { currentDrift, reconcile } from './reconcile.js';
 import { runSteps, type PhaseTime } from './run-steps.js';
-import { readState, writeState, type DaemonIdentity } from './state.js';
+import { readState, writeState, type DaemonIdentity, type LabState } from './state.js';
 import type { Phase } from '../render/steps.js';
 import { runExecs, type ExecOutcome } from './workloads.js';
 
@@ -190,7 +190,7 @@ async function build(plan: Plan, scope: Scope, identities: Record<string, string
     });
     if (phases.length === 1 && phases[0]!.phase === 'netns') Object.assign(identities, nsIdentities(scope.create));
     const nft = plan.objects.some((o) => o.kind === 'nft') ? await nftListings(runner, plan) : undefined;
-    writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString(), identities, ...(nft ? { nft } : {}), ...(Object.keys(daemons).length ? { daemons } : {}) });
+    writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.strategy, plan, appliedAt: new Date().toISOString(), identities, ...(nft ? { nft } : {}), ...(Object.keys(daemons).length ? { daemons } : {}), ...linkStates(readState(plan.lab), scope.create) });
     writeJournal({ ...journal, phase: 'done' });
   } catch (e) {
     // Everything of a fresh lab was created by this run; an incremental run already removed
@@ -219,3 +219,13 @@ async function recoverFromCrash(lab: string, runner: Runner): Promise<void> {
   await destroyLab(lab, runner);
 }
 
+/**
+ * Links cut and impaired on purpose (link.ts) stay so across `up`, except in namespaces this
+ * run created afresh: their devices are new, up and unimpaired.
+ */
+function linkStates(prev: LabState | undefined, created: ReadonlySet<string>): Pick<LabState, 'cuts' | 'impairments'> {
+  const kept = <T extends { namespace: string | null }>(xs: T[] | undefined): T[] => (xs ?? []).filter((x) => x.namespace === null || !created.has(x.namespace));
+  const cuts = kept(prev?.cuts).filter((c) => !c.peer || c.peer.namespace === null || !created.has(c.peer.namespace));
+  const impairments = kept(prev?.impairments);
+  return { ...(cuts.length ? { cuts } : {}), ...(impairments.length ? { impairments } : {}) };
+}

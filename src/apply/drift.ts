@@ -84,6 +84,9 @@ function wantedDevices(plan: Plan): Map<Netns, Map<string, Want>> {
       case 'bridge-port':
         put({ ns: o.namespace, name: o.dev, hairpin: !!o.hairpin, realizes: r });
         break;
+      case 'tunnel':
+        put({ ns: o.namespace, name: o.name, kind: o.type, ...(o.master ? { master: o.master } : {}), ...(o.mac ? { mac: o.mac } : {}), ...(o.mtu ? { mtu: o.mtu } : {}), realizes: r });
+        break;
       default:
     }
   }
@@ -115,6 +118,9 @@ function deviceDiffs(w: Want, l: SeenLink): { text: string; recreate?: true }[] 
   return out;
 }
 
+/** Route protocols of FRR's zebra in the kernel (/etc/iproute2/rt_protos). */
+export const LEARNED = new Set(['zebra', 'bgp', 'ospf']);
+
 const norm = (to: string): string => (to === 'default' || to.includes('/') ? to : `${to}/32`);
 
 /** Drift of the lab's namespaces: devices, addresses, routes, sysctls, nft, offload, bridge VLANs. */
@@ -139,9 +145,12 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
   for (const r of routes) {
     if (!seen.routes.some((h) => matches(r, h))) out.push({ kind: 'missing', what: 'route', object: `${ns} route ${r.to}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}`, detail: 'route missing', namespace: ns, key: r.to, realizes: r.realizes });
   }
-  // Connected routes come with the addresses; every other route must be planned.
+  // Connected routes come with the addresses; routes the namespace's routing daemons learned
+  // (FRR installs them as proto ospf, bgp or zebra) are theirs, checked by verify; every other
+  // route must be planned.
+  const learns = inNs(idx, ns, 'routing').length > 0;
   for (const h of seen.routes) {
-    if (h.proto === 'kernel' || routes.some((r) => matches(r, h)) || (h.dev && leased.has(h.dev))) continue;
+    if (h.proto === 'kernel' || (learns && LEARNED.has(h.proto)) || routes.some((r) => matches(r, h)) || (h.dev && leased.has(h.dev))) continue;
     out.push({ kind: 'extra', what: 'route', object: `${ns} route ${h.to}${h.via ? ` via ${h.via}` : ''}${h.dev ? ` dev ${h.dev}` : ''}`, detail: 'route not in the plan', namespace: ns, key: h.to, ...(h.dev ? { dev: h.dev } : {}) });
   }
   const sysctls = inNs(idx, ns, 'sysctl');

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { labMarker } from '../plan/names.js';
 import type { Plan } from '../plan/types.js';
+import { FRR_DIR } from '../plan/frr.js';
 import type { Scope } from '../render/scope.js';
 import { listNamespaces, loAlias, ovsAvailable, rootLinks } from './discover.js';
 import { namesDirConflict } from './names-dir.js';
@@ -16,6 +17,10 @@ const TOOLS: { argv: string[]; pkg: string; needed: (p: Plan) => boolean }[] = [
   { argv: ['sysctl', '--version'], pkg: 'procps', needed: (p) => p.objects.some((o) => o.kind === 'sysctl') },
   { argv: ['ethtool', '--version'], pkg: 'ethtool', needed: (p) => p.objects.some((o) => o.kind === 'veth' && (o.a.txOff || o.b.txOff)) },
   { argv: ['ovs-vsctl', '--version'], pkg: 'openvswitch-switch', needed: (p) => p.objects.some((o) => o.kind === 'ovs-bridge') },
+  { argv: [`${FRR_DIR}/zebra`, '-v'], pkg: 'frr', needed: (p) => p.objects.some((o) => o.kind === 'routing') },
+  { argv: ['vtysh', '--version'], pkg: 'frr', needed: (p) => p.objects.some((o) => o.kind === 'routing') },
+  { argv: ['wg', '--version'], pkg: 'wireguard-tools', needed: (p) => p.objects.some((o) => o.kind === 'tunnel' && o.type === 'wireguard') },
+  { argv: ['socat', '-V'], pkg: 'socat', needed: (p) => p.objects.some((o) => o.kind === 'tunnel' && o.type === 'tun') },
 ];
 
 export async function preflight(plan: Plan, scope: Scope, runner: Runner): Promise<void> {

@@ -33,6 +33,11 @@ const TRIALS = [
   ['macvlan', 'link add pm link pa type macvlan mode bridge'],
   ['macvtap', 'link add pt link pb type macvtap mode bridge'],
   ['vxlan', 'link add px type vxlan id 42 dstport 4789 dev pa'],
+  ['gre', 'link add pg type gre local 10.255.0.1 remote 10.255.0.2'],
+  ['gretap', 'link add pgt type gretap local 10.255.0.1 remote 10.255.0.2'],
+  ['ipip', 'link add pi type ipip local 10.255.0.1 remote 10.255.0.2'],
+  ['wireguard', 'link add pw type wireguard'],
+  ['tun', 'tuntap add dev pu mode tun'],
 ] as const;
 
 type Trial = (typeof TRIALS)[number][0];
@@ -73,6 +78,7 @@ async function probe(runner: Runner): Promise<Capabilities> {
     macvtap: has('macvtap'),
     vxlan: has('vxlan'),
     nftables: nft.code === 0,
+    tunnels: { gre: has('gre'), gretap: has('gretap'), ipip: has('ipip'), wireguard: has('wireguard'), tun: has('tun') },
     ipvs: ipvs.code === 0,
   };
 }

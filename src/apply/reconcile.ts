@@ -12,12 +12,13 @@ import { writeJournal, type Journal } from './journal.js';
 import { stopProcessesIn } from './lab-processes.js';
 import { nftListings, observeLab } from './observe-lab.js';
 import { runSteps, type PhaseTime, type RunStepsOptions } from './run-steps.js';
+import { withoutCuts } from './cut-drift.js';
 import { readState, writeState, type DaemonIdentity, type LabState } from './state.js';
 import { stopDaemons } from './daemons.js';
 
 /** The lab's drift now. */
 export async function currentDrift(runner: Runner, st: LabState): Promise<Drift[]> {
-  return labDrift(st.plan, await observeLab(runner, st), st.nft);
+  return withoutCuts(st.plan, labDrift(st.plan, await observeLab(runner, st), st.nft), st.cuts);
 }
 
 export interface Reconciled {
@@ -36,7 +37,7 @@ export async function reconcile(runner: Runner, st: LabState, drift: Drift[], op
   // Extra namespaces carrying the lab's marker: whatever runs in them goes with them. A daemon
   // started again (its files changed) is stopped first, if it still runs.
   await stopProcessesIn(drift.filter((d) => d.what === 'netns' && d.kind === 'extra').map((d) => d.namespace!));
-  const restarted = drift.filter((d) => d.what === 'daemon').map((d) => d.key!);
+  const restarted = repair.daemons ?? drift.filter((d) => d.what === 'daemon').map((d) => d.key!);
   await stopDaemons(restarted.flatMap((n) => (st.daemons?.[n] ? [st.daemons[n]!] : [])));
   const daemons: Record<string, DaemonIdentity> = Object.fromEntries(Object.entries(st.daemons ?? {}).filter(([n]) => !restarted.includes(n)));
   // Root-namespace veth ends about to be created are named in the journal first, like `up` does,

@@ -1,7 +1,7 @@
 // Running rendered steps phase by phase: independent per-namespace commands several at a time
 // through the runner's fan-out, the rest in order, hosts files written while the configuration
 // runs. `up` (apply.ts) and the repair of drift (reconcile.ts) both go through here.
-import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InterruptedError } from '../errors.js';
 import { runAll, type Runner } from '../exec/runner.js';
@@ -88,8 +88,14 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
     }
     // Daemons start together, each settling on its own (~150 ms): one after another, 100 DHCP
     // clients took 15 s. Servers first, then the clients that need them (SpawnStep.late).
-    for (const wave of [group.filter((s): s is SpawnStep => isSpawn(s) && !s.late), group.filter((s): s is SpawnStep => isSpawn(s) && !!s.late)]) {
+    // Daemons that reach others through a socket (FRR's ospfd and bgpd, through zebra's:
+    // SpawnStep.after) start once those are ready (their ready path exists).
+    const spawns = group.filter(isSpawn);
+    const first = spawns.filter((s) => !s.late && !s.spawn.after?.length);
+    const after = spawns.filter((s) => !s.late && !!s.spawn.after?.length);
+    for (const wave of [first, after, spawns.filter((s) => !!s.late)]) {
       if (!wave.length) continue;
+      if (wave === after) await waitReady(first.filter((s) => s.spawn.ready && after.some((a) => a.spawn.after!.includes(s.spawn.name))));
       stop();
       opts.onProgress?.(done, steps.length, wave.length > 1 ? `${wave.length} daemons: ${wave[0]!.why} ...` : wave[0]!.why);
       const started = await spawnDaemons(wave, runner);
@@ -147,6 +153,28 @@ async function spawnDaemons(wave: SpawnStep[], runner: Runner): Promise<({ pid: 
     ),
   );
 }
+
+/** How long `up` waits for a daemon's ready path before it gives up on it. */
+const READY_MS = 10_000;
+
+/** Wait until every daemon's ready path exists (bounded); one that does not is a ToolError with the end of its log. */
+async function waitReady(spawns: SpawnStep[]): Promise<void> {
+  const end = Date.now() + READY_MS;
+  for (const s of spawns) {
+    while (!existsSync(s.spawn.ready!)) {
+      if (Date.now() > end) throw new ToolError(s.spawn.argv, null, `${readLog(s.spawn.log)}\n(not ready after ${READY_MS / 1000} s: ${s.spawn.ready} does not exist; its log: ${s.spawn.log})`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+const readLog = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8').split('\n').slice(-12).join('\n');
+  } catch {
+    return '';
+  }
+};
 
 async function runStep(s: CommandStep | FileStep, runner: Runner): Promise<void> {
   if (isFile(s)) runFile(s);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { LAB_NAME_MAX, LAB_NAME_RE, type Strategy } from '../model/limits.js';
 import type { Plan } from '../plan/types.js';
+import type { Cut } from '../semantics/cuts.js';
+import type { ImpairmentState } from './link.js';
 import type { OvnPlan } from '../engines/ovn/plan/types.js';
 
 export { STATE_ROOT } from '../paths.js';
@@ -27,6 +29,10 @@ export interface LabState {
   nft?: Record<string, string>;
   /** Each running daemon (plan DaemonObj) by name: its pid and start time (daemons.ts). */
   daemons?: Record<string, DaemonIdentity>;
+  /** Link ends set down on purpose (`vnetmap link LAB A:p1 down`, link.ts): the expectation follows them. */
+  cuts?: Cut[];
+  /** Link ends impaired with tc (`vnetmap link LAB A:p1 --rate ...`). */
+  impairments?: ImpairmentState[];
   /** The engine that built the lab; absent: the kernel engine (labs from before engines). */
   engine?: 'kernel' | 'ovn';
   /**

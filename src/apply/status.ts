@@ -11,6 +11,9 @@ import { labDrift, type Drift } from './drift.js';
 import { leaseStatus, type LeaseStatus } from './leases.js';
 import { observeLab } from './observe-lab.js';
 import { readState } from './state.js';
+import { withoutCuts } from './cut-drift.js';
+import type { Cut } from '../semantics/cuts.js';
+import type { ImpairmentState } from './link.js';
 
 export type { Drift } from './drift.js';
 
@@ -31,6 +34,9 @@ export interface LabStatus {
   namespaces: NsStatus[];
   ovsBridges: string[];
   drift: Drift[];
+  /** Link ends set down on purpose (vnetmap link), and impaired ones. */
+  cuts?: Cut[];
+  impairments?: ImpairmentState[];
   /** The twin's daemons (proxies, workloads, ...): whether each is still the process up started, and its log. */
   daemons?: { name: string; namespace: string | null; realizes: string[]; argv: string[]; running: boolean; pid?: number; log: string }[];
   /** DHCP clients and the leases they hold (apply/leases.ts). */
@@ -72,5 +78,5 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
     return [{ name: o.name, namespace: o.namespace, realizes: o.realizes, argv: o.argv, running, ...(running && id ? { pid: id.pid } : {}), log: daemonLog(lab, o.name) }];
   });
   const leases = leaseStatus(st.plan);
-  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: labDrift(st.plan, obs, st.nft), ...(daemons.length ? { daemons } : {}), ...(leases.length ? { leases } : {}) };
+  return { lab, running: true, designFile: st.designFile, strategy: st.strategy, appliedAt: st.appliedAt, namespaces, ovsBridges: obs.owned.ovsBridges, drift: withoutCuts(st.plan, labDrift(st.plan, obs, st.nft), st.cuts), ...(st.cuts?.length ? { cuts: st.cuts } : {}), ...(st.impairments?.length ? { impairments: st.impairments } : {}), ...(daemons.length ? { daemons } : {}), ...(leases.length ? { leases } : {}) };
 }

@@ -10,6 +10,9 @@ import type { Design } from '../model/types.js';
 import { PRESET_NAMES } from '../plan/capabilities.js';
 import { compile } from '../plan/compile.js';
 import { predict } from '../semantics/prediction.js';
+import { designWithCuts, planWithCuts, type Cut } from '../semantics/cuts.js';
+import { findLinkEnd } from '../apply/link.js';
+import type { Plan } from '../plan/types.js';
 import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
 import { ENGINES } from '../engines/engine.js';
@@ -25,11 +28,13 @@ export function register(program: Command): void {
     .option('--strategy <strategy>', `also predict the twin built with this strategy (${STRATEGIES.join(', ')})`)
     .option('--macvlan-mode <mode>', `with --strategy macvtap: ${MACVLAN_MODES.join(' | ')}`)
     .option('--capabilities <c>', `with --strategy: probe this kernel (default, as up does), or plan for a preset: ${PRESET_NAMES.join(', ')}`, 'probe')
+    .option('--down <end...>', 'expect what happens with these link ends (NODE:PORT) set down, as "vnetmap link LAB NODE:PORT down" does')
     .option('--json', 'print JSON instead of text')
     .option('--engine <e>', `also predict the twin built by this engine (${ENGINES.join(', ')}); ovn: OVN logical switches and routers over chassis`)
     .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate')
-    .action(async (given: string | undefined, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean; engine?: string; chassis?: string }) => {
+    .action(async (given: string | undefined, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean; engine?: string; chassis?: string; down?: string[] }) => {
       const d = loadOrThrow(designArg(given, 'expect'));
+      if (opts.down?.length && opts.engine === 'ovn') throw new UserError('--down follows cuts in the kernel engine\'s twin; leave out --engine ovn.');
       if (opts.engine !== undefined && !(ENGINES as readonly string[]).includes(opts.engine)) throw new UserError(`unknown engine "${opts.engine}"; use ${ENGINES.join(' or ')}.`);
       checkEngineOptions(opts);
       if (opts.engine === 'ovn') {
@@ -47,10 +52,28 @@ export function register(program: Command): void {
         if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode)) throw new UserError(`unknown macvlan mode "${mode}"; use one of ${MACVLAN_MODES.join(', ')}.`);
         plan = compile(d, { strategy: opts.strategy as Strategy, capabilities: caps, ...(mode ? { macvlanMode: mode as MacvlanMode } : {}) });
       }
-      const p = predict(d, plan);
+      const p = predict(...withCuts(d, plan, opts.down ?? []));
       process.stdout.write(opts.json ? JSON.stringify(p.json, null, 2) + '\n' : p.text);
       process.exitCode = p.bugs.length ? 1 : 0;
     });
+}
+
+/** The design and plan as they behave with the link ends `down` set down (semantics/cuts.ts). */
+function withCuts(d: Design, plan: Plan | undefined, down: string[]): [Design, Plan | undefined] {
+  if (!down.length) return [d, plan];
+  const cuts: Cut[] = down.map((spec) => {
+    const e = plan ? findLinkEnd(d, plan, spec) : designEnd(d, spec);
+    return { ref: e.ref, end: e.end, namespace: e.namespace, dev: e.dev, ...(e.peer ? { peer: e.peer } : {}), at: '' };
+  });
+  return [designWithCuts(d, cuts), plan ? planWithCuts(plan, cuts) : undefined];
+}
+
+/** A link end of the design alone (no twin device). */
+function designEnd(d: Design, spec: string): { ref: string; end: string; namespace: null; dev: string; peer?: undefined } {
+  const [node, port] = [spec.slice(0, spec.indexOf(':')), spec.slice(spec.indexOf(':') + 1)];
+  const l = d.links.find((x) => x.ends.some((e) => e.node === node && e.port === port));
+  if (!l || !node) throw new UserError(`--down ${spec}: no link of the design has this end; write NODE:PORT as in its links.`);
+  return { ref: `link:${l.index}`, end: spec, namespace: null, dev: port };
 }
 
 /** The design, or a UserError carrying every problem at file:line. */

@@ -16,13 +16,14 @@ import * as down from './down.js';
 import * as status from './status.js';
 import * as execCmd from './exec.js';
 import * as shell from './shell.js';
+import * as link from './link.js';
 import * as completion from './completion.js';
 import * as capture from './capture.js';
 import * as chassis from './chassis.js';
 import * as consoleCmd from './console.js';
 import * as serve from './serve.js';
 
-export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, consoleCmd, capture, serve, chassis, completion];
+export const COMMANDS: { register(p: Command): void }[] = [validate, plan, expect, trace, verify, draw, up, down, status, execCmd, shell, consoleCmd, capture, serve, chassis, completion, link];
 
 export function buildProgram(): Command {
   const program = new Command('vnetmap')

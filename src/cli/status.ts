@@ -9,11 +9,13 @@ import { readMember } from '../engines/ovn/chassis/member.js';
 import { formatMemberStatus, memberStatus } from '../engines/ovn/chassis/status.js';
 import { withLabLock } from '../apply/lock.js';
 import { requireRoot } from '../apply/root.js';
+import { impairmentText } from '../render/tc.js';
 import { engineOfLab } from '../engines/index.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 
 function show(s: LabStatus, detail: boolean): string {
-  const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
+  const cut = s.cuts?.length ? `, ${s.cuts.length} link${s.cuts.length > 1 ? 's' : ''} down` : '';
+  const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces${cut}, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
   if (!detail) return head;
   const out = [head];
   if (s.designFile) out.push(`  design: ${s.designFile}`);
@@ -22,6 +24,8 @@ function show(s: LabStatus, detail: boolean): string {
     for (const l of n.interfaces) if (l.name !== 'lo') out.push(`    ${l.name.padEnd(10)} ${l.up ? 'up  ' : 'down'} ${l.master ? `master ${l.master} ` : ''}${l.addresses.join(' ')}`);
   }
   if (s.ovsBridges.length) out.push(`  ovs bridges: ${s.ovsBridges.join(' ')}`);
+  for (const c of s.cuts ?? []) out.push(`  link down: ${c.end} (${c.ref}, ${c.namespace ?? '(root)'}/${c.dev}) since ${c.at}; "vnetmap link ${s.lab} ${c.end} up" brings it back`);
+  for (const i of s.impairments ?? []) out.push(`  impaired: ${i.end} (${i.namespace ?? '(root)'}/${i.dev}): ${impairmentText(i.impairment)} (tc ${i.qdisc})`);
   for (const d of s.daemons ?? []) out.push(`  daemon ${d.name} (${d.realizes.join(', ')}): ${d.running ? `running, pid ${d.pid}` : 'NOT RUNNING'}; ${d.argv.join(' ')}; log ${d.log}`);
   for (const l of s.leases ?? []) {
     const got = l.ip ? `${l.ip}/${l.prefix ?? '?'}${l.router ? ` router ${l.router}` : ''}${l.seconds ? `, ${l.seconds} s` : ''}${l.fits ? '' : ` - NOT ${l.terms}`}` : 'no lease';

@@ -15,6 +15,7 @@ import { assertLab, assertProber, assertRoot } from '../verify/lab-check.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
 import { verifyLive, type CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
+import { designWithCuts, planWithCuts } from '../semantics/cuts.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 import { engineNamed } from '../engines/index.js';
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     .argument('<lab>', 'name of a lab built with "vnetmap up"')
     .option('--json', 'print { "checks": [...], "summary": { "passed", "failed", "inconclusive" (when the host dropped frames) } }')
     .option('--concurrency <n>', 'how fast probes go, relative to 16 (about 2 million frame deliveries a second in the largest broadcast domain)', '16')
-    .option('--only <kinds>', 'comma-separated subset of dhcp,ping,arp,tcp,udp,dns')
+    .option('--only <kinds>', 'comma-separated subset of route,dhcp,ping,arp,tcp,udp,dns (route: the routing daemons\' live routes, where the twin runs any)')
     .option('--sample <k>', `probe k targets per source (balanced, every class pair covered) instead of every pair; above ${ALL_PAIRS_MAX} endpoints the default is ${DEFAULT_SAMPLE}, fewer (at least 2) in very big broadcast domains`)
     .option('--all', 'probe every ordered pair, however many endpoints')
     .option('--html <file>', 'also write a self-contained HTML report: verdict, matrix, mismatches, design and twin diagrams')
@@ -47,15 +48,18 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UserError(`--concurrency ${opts.concurrency}: use a whole number from 1 to 256.`);
   const kinds = opts.only?.split(',').map((k) => k.trim());
-  if (kinds?.some((k) => !['dhcp', 'ping', 'arp', 'tcp', 'udp', 'dns'].includes(k))) throw new UserError(`--only ${opts.only}: use dhcp, ping, arp, tcp, udp and/or dns.`);
+  if (kinds?.some((k) => !['route', 'dhcp', 'ping', 'arp', 'tcp', 'udp', 'dns'].includes(k))) throw new UserError(`--only ${opts.only}: use route, dhcp, ping, arp, tcp, udp and/or dns.`);
   if (opts.all && opts.sample !== undefined) throw new UserError('--all and --sample exclude each other: probe every pair, or a sample.');
   const k = opts.sample === undefined ? undefined : Number(opts.sample);
   if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new UserError(`--sample ${opts.sample}: use a whole number of targets per source, 1 or more.`);
-  const design = loadOrThrow(st.designFile);
   const sample = opts.all ? ('all' as const) : k;
   const runner = new ProcessRunner();
   const progress = opts.progress || (!opts.json && process.stderr.isTTY && !isQuiet()) ? (line: string) => process.stderr.write(`verify: ${line}\n`) : undefined;
-  const report = await verifyLive(st.plan, design, runner, {
+  // Links cut on purpose (vnetmap link ... down): the expectation follows them.
+  const design = designWithCuts(loadOrThrow(st.designFile), st.cuts ?? []);
+  const plan = planWithCuts(st.plan, st.cuts ?? []);
+  if (st.cuts?.length && progress) progress(`${st.cuts.length} link(s) down on purpose: ${st.cuts.map((c) => c.end).join(', ')}; expecting what the network does without them`);
+  const report = await verifyLive(plan, design, runner, {
     concurrency,
     ...(kinds ? { kinds: kinds as CheckKind[] } : {}),
     ...(sample !== undefined ? { sample } : {}),
@@ -73,7 +77,7 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
   if (opts.json) process.stderr.write(`${report.summary.passed} passed, ${report.summary.failed} failed\n`);
   // The report is extra output: a failure to write it is an error, but it never turns a failed verify into a pass.
   if (opts.html) {
-    writeFileSync(opts.html, await verifyHtmlReport(report, st.plan, design));
+    writeFileSync(opts.html, await verifyHtmlReport(report, plan, design));
     process.stderr.write(`wrote ${opts.html}\n`);
   }
   process.exitCode = report.summary.failed ? 1 : 0;

@@ -44,7 +44,7 @@ export function toDot(gs: DiagramGraph[]): string {
         e.head ? `headlabel=${q(e.head)}` : '',
         e.center ? `label=${q(e.center)}` : '',
         e.style === 'trunk' ? 'penwidth=3' : '',
-        e.style === 'macvlan' || e.style === 'vnic' || e.style === 'vlan' ? 'style=dashed' : '',
+        e.style === 'macvlan' || e.style === 'vnic' || e.style === 'vlan' || e.style === 'tunnel' ? 'style=dashed' : '',
         e.style === 'member' ? 'color="#999999"' : '',
         `comment=${q(e.id)}`,
       ].filter(Boolean);

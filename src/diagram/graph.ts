@@ -45,7 +45,7 @@ export interface DNode {
   members?: DNode[];
 }
 
-export type EdgeStyle = 'link' | 'trunk' | 'vnic' | 'veth' | 'member' | 'macvlan' | 'vlan' | 'ovs-port';
+export type EdgeStyle = 'link' | 'trunk' | 'vnic' | 'veth' | 'member' | 'macvlan' | 'vlan' | 'ovs-port' | 'tunnel';
 
 export interface DEdge {
   /** "link:3" on the design side; "veth:…", "member:…" on the twin side. */

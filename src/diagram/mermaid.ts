@@ -39,7 +39,7 @@ export function toMermaid(gs: DiagramGraph[]): string {
     emit(g.nodes, 0);
     for (const e of g.edges) {
       const label = [e.tail, e.center, e.head].filter(Boolean).join(' ⟷ ');
-      const arrow = e.style === 'trunk' ? '===' : e.style === 'macvlan' || e.style === 'vnic' || e.style === 'vlan' ? '-.-' : '---';
+      const arrow = e.style === 'trunk' ? '===' : e.style === 'macvlan' || e.style === 'vnic' || e.style === 'vlan' || e.style === 'tunnel' ? '-.-' : '---';
       out.push(`${pad}  ${idOf(e.source)} ${arrow}${label ? `|"${q(label)}"|` : ''} ${idOf(e.target)}`);
       out.push(`${pad}  %% ${e.id}`);
     }

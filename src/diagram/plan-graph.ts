@@ -80,6 +80,16 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
         edges.push({ id: `veth:${a.id}|${b.id}`, source: a.id, target: b.id, style: 'veth', refs: o.realizes, objects: [planObjectId(o)] });
         break;
       }
+      case 'tunnel': {
+        // One end per object; the pair is one edge, drawn once, labelled with its kind.
+        const t = dev(o.namespace, o.name);
+        own(t, o);
+        t.lines.push(`${o.type}${o.vni !== undefined ? ` ${o.vni}` : ''} -> ${o.remote}`);
+        if (o.master) masters.push({ dev: t.id, master: devKey(o.namespace, o.master) });
+        const peer = dev(o.peer.namespace, o.peer.name);
+        if (t.id < peer.id) edges.push({ id: `tunnel:${t.id}|${peer.id}`, source: t.id, target: peer.id, center: o.type, style: 'tunnel', refs: o.realizes, objects: [planObjectId(o)] });
+        break;
+      }
       case 'tap': {
         const t = dev(o.namespace, o.name);
         own(t, o);
@@ -143,6 +153,13 @@ export function planGraph(plan: Plan, design?: Design): DiagramGraph {
         const n = nsNode(o.namespace);
         own(n, o);
         n.lines.push(`/etc/hosts: ${o.entries.length} names`);
+        break;
+      }
+      case 'routing': {
+        const n = nsNode(o.namespace);
+        own(n, o);
+        if (o.spec.ospf) n.lines.push(`ospf ${o.spec.ospf.ifaces.map((i) => `${i.dev}:${i.cost}${i.passive ? 'p' : ''}`).join(' ')}`);
+        if (o.spec.bgp) n.lines.push(`bgp as ${o.spec.bgp.asn}, ${o.spec.bgp.neighbors.length} neighbours`);
         break;
       }
       case 'ipvs': {

@@ -35,6 +35,10 @@ export function planObjectId(o: PlanObject): string {
       return `hosts:${o.namespace}`;
     case 'daemon':
       return `daemon:${o.name}`;
+    case 'routing':
+      return `routing:${o.namespace}`;
+    case 'tunnel':
+      return `tunnel:${o.namespace}/${o.name}`;
     case 'ipvs':
       return `ipvs:${o.namespace}/${o.name}`;
     case 'exec':

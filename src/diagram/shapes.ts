@@ -100,6 +100,7 @@ export const EDGE_LOOKS: Record<string, EdgeLook> = {
   veth: { stroke: '#333333', width: 1.6, ends: true },
   member: { stroke: '#9a9a9a', width: 1.3 },
   macvlan: { stroke: '#b3541e', width: 1.5, dash: '6 3' },
+  tunnel: { stroke: '#0b7285', width: 2, dash: '10 4' },
   vlan: { stroke: '#2d7a46', width: 1.5, dash: '2 2' },
   'ovs-port': { stroke: '#6b46c1', width: 1.6 },
 };

@@ -9,6 +9,7 @@ import { fanOut, fansOut, type Command } from './fan-out.js';
 import { HelperSession } from './helper-session.js';
 import { NETLINK_MIN_BATCHES, netlinkHelper, viaNetlink, viaNft } from './netlink.js';
 import { asDirect, dieWithParent } from './parent-death.js';
+import { vtyAsk } from './vty.js';
 import { traceCommand } from './verbosity.js';
 
 export type { Command } from './fan-out.js';
@@ -46,6 +47,11 @@ export interface Runner {
    * the end of its log. Optional: a runner without it cannot start daemons.
    */
   spawnDetached?(argv: readonly string[], opts: { log: string; settleMs?: number }): Promise<number>;
+  /**
+   * Ask a daemon of the twin one command through its vty socket (FRR, vty.ts): its answer.
+   * Optional: without it, callers run vtysh through run().
+   */
+  vty?(socket: string, command: string): Promise<string>;
   /**
    * Start many such programs at once (libexec/spawn-daemons.py): a pid for each, or why it ended
    * at once. Optional: without it, they are started one spawnDetached each.
@@ -102,6 +108,10 @@ export class ProcessRunner implements Runner {
     const cmds = this.helper ? await viaNft(run, this.helper, await viaNetlink(run, this.helper, all, this.atLeast), this.atLeast) : all;
     const done = await Promise.allSettled([fanOut(run, cmds.filter(fansOut), parallel), runAll({ run }, cmds.filter((c) => !fansOut(c)), parallel)]);
     for (const d of done) if (d.status === 'rejected') throw d.reason;
+  }
+
+  vty(socket: string, command: string): Promise<string> {
+    return vtyAsk(socket, command);
   }
 
   async spawnMany(daemons: readonly { argv: readonly string[]; log: string }[], settleMs = 150): Promise<({ pid: number } | { error: ToolError })[]> {

@@ -38,3 +38,12 @@ export type AttachMode = (typeof ATTACH_MODES)[number];
 /** The embedded switch of an SR-IOV NIC: between its VFs and the NIC (veb), or out to the wire (vepa). */
 export const SRIOV_MODES = ['veb', 'vepa'] as const;
 export type SriovMode = (typeof SRIOV_MODES)[number];
+
+/**
+ * Tunnels a link can be laid as over the routed network (docs/routing.md): Ethernet over
+ * UDP (vxlan) or GRE (gretap), IP over GRE, IP in IP, WireGuard, and a userspace TUN tunnel.
+ */
+export const TUNNEL_KINDS = ['vxlan', 'gretap', 'gre', 'ipip', 'wireguard', 'tun'] as const;
+export type TunnelKind = (typeof TUNNEL_KINDS)[number];
+/** Kinds that carry Ethernet frames: their two ends join one broadcast domain. */
+export const L2_TUNNELS: readonly TunnelKind[] = ['vxlan', 'gretap'];

@@ -6,6 +6,7 @@ import { parseCidr, parseIp, type Cidr } from './ip.js';
 import { resolveDhcp, resolveDns } from './resolve-dhcp.js';
 import { VLAN_MAX, VLAN_MIN, type AttachMode, type SriovMode } from './limits.js';
 import { error, type Finding, type PathSeg } from './problems.js';
+import { resolveRouting, resolveTunnel } from './resolve-routing.js';
 import type { RawDesign, RawInterface, RawLink, RawNode, RawRoute } from './schema.js';
 import type { Design, DesignNode, Iface, Link, LinkEnd, PortMode, Route, Routed } from './types.js';
 import { resolveFirewall } from './resolve-firewall.js';
@@ -55,6 +56,7 @@ function resolveNode(name: string, n: RawNode, path: PathSeg[], f: Finding[]): D
         ...routed(n, path, f),
         kind: 'l3-switch',
         stp: n.stp ?? false,
+        ...(n.routing ? { routing: resolveRouting(n.routing, [...path, 'routing'], f) } : {}),
         svis: Object.entries(n.vlans).flatMap(([vid, s]) => {
           const vlan = sviVlan(vid, [...path, 'vlans', vid], f);
           if (vlan === undefined) return [];
@@ -94,6 +96,7 @@ function resolveNode(name: string, n: RawNode, path: PathSeg[], f: Finding[]): D
           })),
           hairpin: nat.hairpin ?? false,
         },
+        ...(n.routing ? { routing: resolveRouting(n.routing, [...path, 'routing'], f) } : {}),
       };
     }
     case 'server':
@@ -232,7 +235,7 @@ function resolveLink(l: RawLink, i: number, f: Finding[]): Link[] {
     const epath = [...path, 'endpoints', j];
     let node: string;
     let port: string;
-    let own: { vlan?: number; trunk?: number[]; native?: number } = {};
+    let own: { vlan?: number; trunk?: number[]; native?: number; local?: string } = {};
     if (typeof e === 'string') {
       const k = e.indexOf(':');
       if (k <= 0 || k === e.length - 1) {
@@ -246,12 +249,18 @@ function resolveLink(l: RawLink, i: number, f: Finding[]): Link[] {
       port = e.interface;
       own = e;
     }
-    ends.push({ node, port, mode: portMode(own, l, epath, f), path: epath });
+    const end: LinkEnd = { node, port, mode: portMode(own, l, epath, f), path: epath };
+    if (own.local !== undefined) {
+      const v = ip(own.local, [...epath, 'local'], f);
+      if (v !== undefined) end.local = v;
+    }
+    ends.push(end);
   });
   if (ends.length !== 2) return [];
   const link: Link = { index: i + 1, ends: [ends[0]!, ends[1]!], path };
   if (l.mtu !== undefined) link.mtu = l.mtu;
   if (l.label !== undefined) link.label = l.label;
+  if (l.tunnel) link.tunnel = resolveTunnel(l.tunnel, [...path, 'tunnel']);
   return [link];
 }
 
@@ -260,12 +269,13 @@ function resolveLink(l: RawLink, i: number, f: Finding[]): Link[] {
  * checked later (checks/vlans.ts); here we only record what the author wrote.
  */
 function portMode(
-  own: { vlan?: number; trunk?: number[]; native?: number },
+  own: { vlan?: number; trunk?: number[]; native?: number; local?: string },
   l: RawLink,
   path: PathSeg[],
   f: Finding[],
 ): PortMode {
   const ownSet = own.vlan !== undefined || own.trunk !== undefined || own.native !== undefined;
+  // (An end's "local" is no port setting: the link-level VLAN keys still apply beside it.)
   const src = ownSet ? own : l;
   if (src.vlan !== undefined && (src.trunk !== undefined || src.native !== undefined)) {
     // Point at the trunk/native key: the second of the two settings that conflict.

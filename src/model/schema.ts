@@ -2,6 +2,7 @@
 // (z.infer) and of the published JSON Schema (scripts/gen-schema.ts). Only shapes and
 // types live here; cross-references and network sense are checked in ./checks/.
 import { z } from 'zod';
+import { Routing, Tunnel, TunnelLocal } from './schema-routing.js';
 import { ATTACH_MODES, MACVLAN_MODES, SRIOV_MODES, STRATEGIES, VLAN_MAX, VLAN_MIN } from './limits.js';
 import { Firewall } from './schema-firewall.js';
 import { Exec, Services } from './services/index.js';
@@ -106,6 +107,7 @@ export const L3Switch = z.strictObject({
   vlans: d(z.record(z.string(), Svi), 'Routed VLAN interfaces (SVIs) by VLAN id.'),
   interfaces: d(z.record(z.string(), Interface).optional(), 'Routed (non-switched) ports by name.'),
   stp: Switch.shape.stp,
+  routing: d(Routing.optional(), 'Dynamic routing (OSPF, BGP), beside the static routes (docs/routing.md).'),
   dhcp: Dhcp.optional(),
   dns: Dns.optional(),
   ...endpointBase,
@@ -149,6 +151,7 @@ export const Router = z.strictObject({
   kind: z.literal('router'),
   interfaces: d(z.record(z.string(), Interface), 'Routed interfaces by name.'),
   nat: Nat.optional(),
+  routing: d(Routing.optional(), 'Dynamic routing (OSPF, BGP), beside the static routes (docs/routing.md).'),
   dhcp: Dhcp.optional(),
   dns: Dns.optional(),
   ...endpointBase,
@@ -196,6 +199,7 @@ export const EndpointObject = z.strictObject({
   vlan: d(VlanId.optional(), 'Access VLAN of this port (VLAN-aware devices only).'),
   trunk: d(z.array(VlanId).optional(), 'VLANs carried tagged on this port (VLAN-aware devices only).'),
   native: d(VlanId.optional(), 'VLAN carried untagged on a trunk port.'),
+  local: TunnelLocal,
 });
 export const Endpoint = d(
   z.union([z.string(), EndpointObject]),
@@ -209,6 +213,7 @@ export const Link = z.strictObject({
   native: d(VlanId.optional(), 'Untagged VLAN of a trunk, applied to every VLAN-aware end.'),
   mtu: d(z.number().int().optional(), 'MTU of the cable.'),
   label: endpointBase.label,
+  tunnel: d(Tunnel.optional(), 'This link is a tunnel laid over the routed network between two nodes, not a cable (docs/routing.md).'),
 });
 
 export const ServerMapping = z.strictObject({

@@ -3,7 +3,7 @@
 // order matters, parsed addresses, port modes filled in from link defaults) and each element
 // keeps its document path so later stages can point back at file:line.
 import type { Cidr } from './ip.js';
-import type { AttachMode, MacvlanMode, SriovMode, Strategy } from './limits.js';
+import type { AttachMode, MacvlanMode, SriovMode, Strategy, TunnelKind } from './limits.js';
 import type { PathSeg } from './problems.js';
 import type { Firewall } from './types-firewall.js';
 import type { ExecCommand, NodeService } from './types-services.js';
@@ -25,6 +25,8 @@ export interface Iface {
   /** server only: SR-IOV virtual functions offered by this NIC, and its embedded switch's mode. */
   sriovVfs?: number;
   sriovMode?: SriovMode;
+  /** Never from a design file: a link cut on purpose left it down or without carrier (semantics/cuts.ts); no routing protocol runs on it. */
+  down?: true;
   /** `address: dhcp`: the interface asks a DHCP server for its address (docs/dhcp-dns.md). */
   dhcp?: true;
   /**
@@ -113,6 +115,17 @@ export interface LinkEnd {
   node: string;
   port: string;
   mode: PortMode;
+  /** Tunnel links: the underlay address this end sends from, when the design names it. */
+  local?: number;
+  path: PathSeg[];
+}
+
+/** A link laid as a tunnel over the routed network (docs/routing.md). */
+export interface TunnelSpec {
+  kind: TunnelKind;
+  vni?: number;
+  port?: number;
+  key?: number;
   path: PathSeg[];
 }
 
@@ -122,6 +135,62 @@ export interface Link {
   ends: [LinkEnd, LinkEnd];
   mtu?: number;
   label?: string;
+  /** Present when the link is a tunnel over the routed network rather than a cable. */
+  tunnel?: TunnelSpec;
+  path: PathSeg[];
+}
+
+export interface OspfIface {
+  /** Interface name, or vlan<vid> for an SVI. */
+  dev: string;
+  /** Area id as a 32-bit number (0: the backbone). */
+  area: number;
+  cost: number;
+  passive: boolean;
+  path: PathSeg[];
+}
+
+export interface OspfConfig {
+  ifaces: OspfIface[];
+  redistribute: ('connected' | 'static')[];
+  defaultInformation?: 'originate' | 'always';
+  path: PathSeg[];
+}
+
+/** A prefix-list entry: the prefix, and the range of lengths it matches (ge..le; exact by default). */
+export interface PrefixFilter {
+  network: number;
+  prefix: number;
+  ge?: number;
+  le?: number;
+  path: PathSeg[];
+}
+
+export interface BgpNeighbor {
+  /** 0-based position under neighbors. */
+  index: number;
+  address: number;
+  asn: number;
+  localPref?: number;
+  prepend: number;
+  import?: PrefixFilter[];
+  export?: PrefixFilter[];
+  path: PathSeg[];
+}
+
+export interface BgpConfig {
+  asn: number;
+  networks: { cidr: Cidr; path: PathSeg[] }[];
+  redistribute: ('connected' | 'static' | 'ospf')[];
+  neighbors: BgpNeighbor[];
+  path: PathSeg[];
+}
+
+/** Dynamic routing of a router or L3 switch (docs/routing.md). */
+export interface Routing {
+  routerId?: number;
+  ospf?: OspfConfig;
+  bgp?: BgpConfig;
   path: PathSeg[];
 }
 
@@ -175,6 +244,7 @@ export interface L3SwitchNode extends NodeBase, Routed {
   kind: 'l3-switch';
   svis: Svi[];
   stp: boolean;
+  routing?: Routing;
 }
 
 export interface Masquerade {
@@ -212,6 +282,7 @@ export interface Nat {
 export interface RouterNode extends NodeBase, Routed {
   kind: 'router';
   nat: Nat;
+  routing?: Routing;
 }
 
 export interface ServerNode extends NodeBase, Routed {
@@ -262,3 +333,6 @@ export const isVlanAware = (n: DesignNode): boolean =>
 
 /** Devices whose link ends are switch ports rather than interfaces with an IP stack. */
 export const isSwitching = (n: DesignNode): boolean => n.kind === 'switch' || n.kind === 'l3-switch';
+
+/** Nodes that may run dynamic routing. */
+export const routingOf = (n: DesignNode): Routing | undefined => (n.kind === 'router' || n.kind === 'l3-switch' ? n.routing : undefined);

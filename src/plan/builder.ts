@@ -5,7 +5,7 @@ import type { Strategy } from '../model/limits.js';
 import { rootDevName } from './names.js';
 
 /** Creation order: a kind only depends on kinds before it (a VLAN device on a veth end, a macvlan on a VLAN device). */
-const KIND_ORDER: PlanObject['kind'][] = ['netns', 'bridge', 'ovs-bridge', 'veth', 'vlan', 'tap', 'macvlan', 'bridge-port', 'ovs-port', 'address', 'route', 'sysctl', 'nft', 'hosts'];
+const KIND_ORDER: PlanObject['kind'][] = ['netns', 'bridge', 'ovs-bridge', 'veth', 'vlan', 'tap', 'macvlan', 'tunnel', 'bridge-port', 'ovs-port', 'address', 'route', 'sysctl', 'nft', 'hosts'];
 const RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
 
 const nsKey = (ns: Netns): string => ns ?? '';

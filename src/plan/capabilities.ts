@@ -1,5 +1,5 @@
 // Capability presets, for planning a twin for a machine other than this one.
-import type { Capabilities } from './types.js';
+import type { Capabilities, TunnelCapabilities } from './types.js';
 
 export const PRESETS: Record<string, Capabilities> = {
   /** A distribution kernel (Debian, Ubuntu, Fedora) with Open vSwitch installed. */
@@ -68,4 +68,35 @@ export function describeCapabilities(c: Capabilities): string {
     ...(c.ipvs !== undefined ? [has(c.ipvs, 'ipvs')] : []),
   ];
   return `${c.source} (${MEANS[c.source] ?? 'as given'}: ${features.join(', ')})`;
+}
+
+const ALL_TUNNELS: TunnelCapabilities = { gre: true, gretap: true, ipip: true, wireguard: true, tun: true };
+/** Tunnel devices of each preset (kept out of PRESETS, whose JSON every plan carries). */
+const TUNNEL_PRESETS: Record<string, TunnelCapabilities> = {
+  full: ALL_TUNNELS,
+  'no-ovs': ALL_TUNNELS,
+  /** Our CI machines (MACHINE.md): VXLAN and TUN only. */
+  minimal: { gre: false, gretap: false, ipip: false, wireguard: false, tun: true },
+};
+
+/** The tunnel devices a kernel has: probed, else its preset's, else (an older state file) all. */
+export const tunnelCapabilities = (c: Capabilities): TunnelCapabilities => c.tunnels ?? TUNNEL_PRESETS[c.source] ?? ALL_TUNNELS;
+
+/** Whether the kernel of `c` has the device a tunnel kind needs, and the kernel module it is. */
+export function tunnelSupport(c: Capabilities, kind: 'vxlan' | 'gretap' | 'gre' | 'ipip' | 'wireguard' | 'tun'): { ok: boolean; module: string } {
+  const t = tunnelCapabilities(c);
+  switch (kind) {
+    case 'vxlan':
+      return { ok: c.vxlan, module: 'vxlan' };
+    case 'gre':
+      return { ok: t.gre, module: 'ip_gre' };
+    case 'gretap':
+      return { ok: t.gretap, module: 'ip_gre (gretap)' };
+    case 'ipip':
+      return { ok: t.ipip, module: 'ipip' };
+    case 'wireguard':
+      return { ok: t.wireguard, module: 'wireguard' };
+    case 'tun':
+      return { ok: t.tun, module: 'tun' };
+  }
 }

@@ -1,5 +1,6 @@
 // compile(design, options) -> Plan: pure, deterministic, no I/O. Picks the strategy (the
 // command line wins over the design's mapping) and hands over to its file.
+import { checkTunnels } from './tunnels.js';
 import type { Design } from '../model/types.js';
 import type { Strategy } from '../model/limits.js';
 import { planAttachments } from './attach.js';
@@ -17,6 +18,7 @@ export type { CompileOptions } from './context.js';
 export function compile(design: Design, opts: CompileOptions & { strategy?: Strategy }): Plan {
   const strategy = opts.strategy ?? design.mapping.strategy;
   const ctx = makeCtx(design, opts);
+  checkTunnels(ctx, strategy);
   ctx.nics = planAttachments(ctx, strategy);
   switch (strategy) {
     case 'faithful':

@@ -1,5 +1,6 @@
 // One line of text per plan object, for `vnetmap plan` tables and explanations.
 import type { NatRule, Netns, PlanObject, VethEnd } from './types.js';
+import { routingText, tunnelText } from './describe-routing.js';
 
 export const nsText = (ns: Netns): string => ns ?? '(root)';
 
@@ -64,6 +65,10 @@ export function describe(o: PlanObject): string {
       return `ipvs ${o.name} in ${o.namespace}: ${o.protocol} ${o.vip}:${o.port} ${o.scheduler} masq to ${o.backends.map((b) => `${b.addr}:${b.port} weight ${b.weight}`).join(', ')}`;
     case 'exec':
       return `exec in ${o.namespace} (${o.node}): ${o.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`;
+    case 'routing':
+      return routingText(o);
+    case 'tunnel':
+      return tunnelText(o);
   }
 }
 
@@ -88,6 +93,8 @@ export function nameOf(o: PlanObject): { name: string; namespace: Netns } {
       return { name: o.table, namespace: o.namespace };
     case 'hosts':
       return { name: 'hosts', namespace: o.namespace };
+    case 'routing':
+      return { name: 'routing', namespace: o.namespace };
     case 'exec':
       return { name: `exec ${o.argv[0]}`, namespace: o.namespace };
     default:

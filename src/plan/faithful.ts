@@ -2,6 +2,7 @@
 // namespace per node, a bridge per switch, one veth per cable whose ends keep the design's
 // port and interface names. The ovs and macvtap strategies reuse this and change only the
 // switches (all OVS) or the servers (VMs on macvlan children instead of a bridge).
+import { realizeTunnel } from './tunnels.js';
 import type { DesignNode } from '../model/types.js';
 import type { Ctx } from './context.js';
 import { ifaceLook } from './context.js';
@@ -62,7 +63,8 @@ export function compileFaithful(ctx: Ctx, mode: Mode): void {
     if (!a || !z) throw new Error(`link ${l.index} has an end with no device (${!a ? ea.node : eb.node}); the design checks should have caught this`);
     // The userspace datapath needs checksum offload off on both ends of any veth that reaches it.
     if ((a.ovsBridge || z.ovsBridge) && ctx.caps.ovsDatapath === 'netdev') a.txOff = z.txOff = true;
-    b.add({ kind: 'veth', a, b: z, realizes: [linkRef(l.index), endRef(idx, ea.node, ea.port), endRef(idx, eb.node, eb.port)] });
+    if (l.tunnel) realizeTunnel(ctx, l, a, z);
+    else b.add({ kind: 'veth', a, b: z, realizes: [linkRef(l.index), endRef(idx, ea.node, ea.port), endRef(idx, eb.node, eb.port)] });
   }
 
   for (const { n, at, svis } of wheres) realizeRouting(ctx, n, ctx.ns(n.name), { iface: (name) => at.get(name), svi: (vid) => svis.get(vid) });

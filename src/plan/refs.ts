@@ -2,7 +2,8 @@
 // realises (docs/architecture.md). One constructor per element kind, and the set of every
 // ref a design has, so tests and `plan` can check that no object points at nothing.
 import type { Design } from '../model/types.js';
-import { isRouted, isSwitching } from '../model/types.js';
+import { isRouted, isSwitching, routingOf } from '../model/types.js';
+import { bgpRef, neighborRef, ospfRef } from '../semantics/routing-spec.js';
 import type { Ref } from './types.js';
 
 export const nodeRef = (n: string): Ref => `node:${n}`;
@@ -43,6 +44,12 @@ export function designRefs(d: Design): Ref[] {
       n.routes.forEach((_, i) => out.push(routeRef(n.name, i)));
     }
     if (n.kind === 'l3-switch') for (const s of n.svis) out.push(sviRef(n.name, s.vlan));
+    const routing = routingOf(n);
+    if (routing?.ospf) out.push(ospfRef(n.name));
+    if (routing?.bgp) {
+      out.push(bgpRef(n.name));
+      routing.bgp.neighbors.forEach((nb) => out.push(neighborRef(n.name, nb.index)));
+    }
     if (n.kind === 'router') {
       n.nat.masquerade.forEach((_, i) => out.push(masqueradeRef(n.name, i)));
       n.nat.snat.forEach((_, i) => out.push(snatRef(n.name, i)));

@@ -10,6 +10,7 @@ import { realizeFirewall } from './firewall.js';
 import { realizeServices } from './services.js';
 import { gatewayRef, ifaceRef, nodeRef, routeRef, sviRef } from './refs.js';
 import type { NatRule } from './types.js';
+import { realizeFrr } from './frr.js';
 import { realizeDhcpDns } from './dhcp-dns.js';
 
 export interface Place {
@@ -67,6 +68,7 @@ export function realizeRouting(ctx: Ctx, n: RoutedNode, ns: string, where: Where
   realizeDhcpDns(ctx, n, where);
   const entries = Object.entries(n.hosts);
   if (entries.length) b.add({ kind: 'hosts', namespace: ns, entries: entries.map(([name, ip]) => ({ name, ip })), realizes: [nodeRef(n.name)] });
+  realizeFrr(ctx, n, ns, where);
 }
 
 /** The node's NAT table: its load balancers (services.ts) first, then a router's NAT rules. */

@@ -30,6 +30,19 @@ export interface Capabilities {
   nftables: boolean;
   /** IPVS, the kernel's load balancer (ipvsadm); absent: not known, taken as no. */
   ipvs?: boolean;
+  /**
+   * Tunnel devices besides VXLAN, probed only by this machine's probe: presets leave it out and
+   * take tunnelCapabilities()'s table by their name (src/plan/capabilities.ts).
+   */
+  tunnels?: TunnelCapabilities;
+}
+
+export interface TunnelCapabilities {
+  gre: boolean;
+  gretap: boolean;
+  ipip: boolean;
+  wireguard: boolean;
+  tun: boolean;
 }
 
 /** null means the host's own (root) network namespace; only OVS ports ever live there. */
@@ -251,7 +264,10 @@ export interface DaemonObj extends Base {
   namespace: Netns;
   /** Unique in the lab (letters, digits, '-', '_', '.'): names the daemon's directory. */
   name: string;
-  /** Program and arguments; the text {dir} in an argument stands for the daemon's directory. */
+  /**
+   * Program and arguments; the text {dir} in an argument stands for the daemon's directory, and
+   * {dir:NAME} for the directory of daemon NAME of the same lab (FRR daemons share zebra's socket).
+   */
   argv: string[];
   /** Files written into its directory before it starts (configuration). */
   files: { name: string; content: string; executable?: true }[];
@@ -266,8 +282,93 @@ export interface DaemonObj extends Base {
    * plan, so drift leaves them alone), and the lease the design says it gets.
    */
   client?: { dev: string; node: string; iface: string; subnet: string; pools: string; reserved?: string; server: string; router?: string };
+  /**
+   * A path ({dir} allowed) that exists once the daemon serves, such as its socket: `up` waits
+   * for it, bounded, before starting the daemons that come after it.
+   */
+  ready?: string;
+  /** Daemons (by name) that must be ready before this one starts; `up` starts the rest side by side. */
+  after?: string[];
   /** A port it serves, that verify connects to (a workload's declared port). */
   port?: { protocol: 'tcp' | 'udp'; port: number };
+}
+
+/** An OSPF interface of a node's routing, by the twin's device name. */
+export interface OspfIfaceSpec {
+  dev: string;
+  /** Area id, 32-bit (0: the backbone). */
+  area: number;
+  cost: number;
+  passive: boolean;
+  /** A segment with exactly two OSPF routers: no DR election (the twin's choice; same routes). */
+  pointToPoint: boolean;
+  realizes: Ref[];
+}
+
+export interface PrefixSpec {
+  /** "10.0.0.0/8" */
+  prefix: string;
+  ge?: number;
+  le?: number;
+}
+
+export interface BgpNeighborSpec {
+  address: string;
+  asn: number;
+  localPref?: number;
+  prepend: number;
+  import?: PrefixSpec[];
+  export?: PrefixSpec[];
+  realizes: Ref[];
+}
+
+/** What one node's routing daemons are configured with: the design's routing: as the twin names it. */
+export interface RoutingSpec {
+  node: string;
+  routerId: string;
+  ospf?: { ifaces: OspfIfaceSpec[]; redistribute: ('connected' | 'static')[]; defaultInformation?: 'originate' | 'always'; realizes: Ref[] };
+  bgp?: { asn: number; networks: string[]; redistribute: ('connected' | 'static' | 'ospf')[]; neighbors: BgpNeighborSpec[]; realizes: Ref[] };
+}
+
+/**
+ * The dynamic routing of one namespace (OSPF, BGP), as data: what its FRR daemons (daemon
+ * objects, realizing the same refs) are configured with and what the semantics engine
+ * converges. It has no kernel object of its own: its daemons and the routes they install are
+ * what `status` and `verify` look at.
+ */
+export interface RoutingObj extends Base {
+  kind: 'routing';
+  namespace: string;
+  spec: RoutingSpec;
+}
+
+/** Kinds of tunnel device (docs/routing.md). */
+export type TunnelType = 'vxlan' | 'gretap' | 'gre' | 'ipip' | 'wireguard' | 'tun';
+
+/**
+ * One end of a tunnel: a device in its node's namespace that carries what enters it to the
+ * other end's underlay address. `peer` names the other end's device, so the semantics engine
+ * joins the two while the underlay carries them.
+ */
+export interface TunnelObj extends Base {
+  kind: 'tunnel';
+  type: TunnelType;
+  namespace: string;
+  name: string;
+  local: string;
+  remote: string;
+  /** The underlay device `local` lives on (vxlan: the kernel sizes the MTU from it). */
+  dev?: string;
+  vni?: number;
+  /** UDP port (vxlan, wireguard, tun). */
+  port?: number;
+  key?: number;
+  master?: string;
+  mac?: string;
+  mtu?: number;
+  /** WireGuard: this end's private key and the other end's public key (base64). */
+  wireguard?: { privateKey: string; peerPublicKey: string };
+  peer: { namespace: string; name: string };
 }
 
 /** A virtual service of the kernel's IPVS (ipvsadm), in NAT (masquerading) mode. */
@@ -306,6 +407,8 @@ export type PlanObject =
   | NftObj
   | HostsObj
   | DaemonObj
+  | RoutingObj
+  | TunnelObj
   | IpvsObj
   | ExecObj;
 

@@ -6,10 +6,12 @@ import type { DaemonObj, Plan } from '../plan/types.js';
 import { enterNs } from '../exec/netns.js';
 import type { Step } from './steps.js';
 
+/** A daemon's text with {dir} made its directory and {dir:NAME} that of daemon NAME. */
+export const daemonText = (lab: string, d: DaemonObj, a: string): string => a.replace(/\{dir(?::([^}]+))?\}/g, (_, other: string | undefined) => daemonDir(lab, other ?? d.name));
+
 /** The daemon's argv with {dir} made its directory, entered into its namespace. */
 export function daemonArgv(lab: string, d: DaemonObj): string[] {
-  const dir = daemonDir(lab, d.name);
-  const argv = d.argv.map((a) => a.split('{dir}').join(dir));
+  const argv = d.argv.map((a) => daemonText(lab, d, a));
   return d.namespace === null ? argv : [...enterNs(d.namespace), ...argv];
 }
 
@@ -24,7 +26,8 @@ export function daemonSteps(plan: Plan, daemons: DaemonObj[] = plan.objects.filt
     const dir = daemonDir(plan.lab, d.name);
     for (const f of d.files) steps.push({ phase: 'daemons', path: join(dir, f.name), content: f.content, ...(f.executable ? { executable: true as const } : {}), why: `${f.name} of daemon ${d.name}` });
     const clear = d.clears?.length ? { clear: d.clears.map((f) => join(dir, f)) } : {};
-    steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name), ...clear }, ...(d.role === 'dhcp-client' ? { late: true as const } : {}), why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
+    const order = { ...(d.ready ? { ready: daemonText(plan.lab, d, d.ready) } : {}), ...(d.after?.length ? { after: d.after } : {}) };
+    steps.push({ phase: 'daemons', spawn: { name: d.name, namespace: d.namespace, argv: daemonArgv(plan.lab, d), log: daemonLog(plan.lab, d.name), ...clear, ...order }, ...(d.role === 'dhcp-client' ? { late: true as const } : {}), why: `start ${d.name} in ${d.namespace ?? 'the root namespace'} (${d.realizes.join(', ')})` });
   }
   return steps;
 }

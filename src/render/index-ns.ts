@@ -41,6 +41,7 @@ export function devicesIn(idx: NsIndex, ns: Netns): Device[] {
     if (o.kind === 'tap') out.push({ name: o.name, ...(o.master ? { master: o.master } : {}), ...(o.mac ? { mac: o.mac } : {}) });
     if (o.kind === 'vlan') out.push(o.master ? { name: o.name, master: o.master } : { name: o.name });
     if (o.kind === 'macvlan') out.push({ name: o.name });
+    if (o.kind === 'tunnel') out.push({ name: o.name, ...(o.master ? { master: o.master } : {}), ...(o.mac ? { mac: o.mac } : {}) });
   }
   return out;
 }

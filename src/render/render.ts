@@ -5,7 +5,7 @@
 // the process runner carries those out over netlink where it can, src/exec/netlink.ts),
 // one nft transaction per namespace, one ovs-vsctl transaction per bridge.
 import { labMarker } from '../plan/names.js';
-import type { BridgeObj, BridgePortObj, DaemonObj, MacvlanObj, Netns, Plan, VethEnd } from '../plan/types.js';
+import type { BridgeObj, BridgePortObj, DaemonObj, MacvlanObj, Netns, Plan, TunnelObj, VethEnd } from '../plan/types.js';
 import { daemonSteps } from './daemons.js';
 import { namesFiles } from './hosts.js';
 import { devicesIn, indexByNamespace, inNs, type NsIndex } from './index-ns.js';
@@ -101,7 +101,39 @@ function rootTapLines(plan: Plan, idx: NsIndex): string[] {
  * can only create from inside.
  */
 function createLines(plan: Plan, idx: NsIndex, ns: string): string[] {
-  return [`link set dev lo up alias ${labMarker(plan.lab)}`, ...inNs(idx, ns, 'tap').map((t) => `tuntap add dev ${t.name} mode tap`)];
+  return [`link set dev lo up alias ${labMarker(plan.lab)}`, ...inNs(idx, ns, 'tap').map((t) => `tuntap add dev ${t.name} mode tap`), ...inNs(idx, ns, 'tunnel').flatMap(tunnelLines)];
+}
+
+/** The lines that create one tunnel end (docs/routing.md); WireGuard's keys are set by `wg` (tunnelSteps). */
+export function tunnelLines(t: TunnelObj): string[] {
+  const mtu = t.mtu ? ` mtu ${t.mtu}` : '';
+  const ends = `local ${t.local} remote ${t.remote}`;
+  const key = t.key !== undefined ? ` key ${t.key}` : '';
+  switch (t.type) {
+    case 'vxlan':
+      return [`link add ${t.name}${mtu} type vxlan id ${t.vni} ${ends} dstport ${t.port}`];
+    case 'gretap':
+    case 'gre':
+      return [`link add ${t.name}${mtu} type ${t.type} ${ends}${key}`];
+    case 'ipip':
+      return [`link add ${t.name}${mtu} type ipip ${ends}`];
+    case 'wireguard':
+      return [`link add ${t.name}${mtu} type wireguard`];
+    case 'tun':
+      // Persistent, so the configuration can address it now; socat (a daemon) attaches later.
+      return [`tuntap add dev ${t.name} mode tun`, ...(t.mtu ? [`link set dev ${t.name} mtu ${t.mtu}`] : [])];
+  }
+}
+
+/** `wg set` of each WireGuard end: its key, the other end as its one peer (every address allowed through). */
+export function wireguardSteps(plan: Plan, namespaces: Iterable<string>): Step[] {
+  const idx = indexByNamespace(plan);
+  const steps: Step[] = [];
+  for (const ns of namespaces)
+    for (const t of inNs(idx, ns, 'tunnel'))
+      if (t.type === 'wireguard' && t.wireguard)
+        steps.push({ phase: 'keys', argv: execIn(ns, ['wg', 'set', t.name, 'listen-port', String(t.port), 'private-key', '/dev/stdin', 'peer', t.wireguard.peerPublicKey, 'endpoint', `${t.remote}:${t.port}`, 'allowed-ips', '0.0.0.0/0']), input: `${t.wireguard.privateKey}\n`, why: `WireGuard keys and peer of ${ns}/${t.name}` });
+  return steps;
 }
 
 /**
@@ -208,6 +240,7 @@ export function renderSteps(plan: Plan, scope: Scope = fullScope(plan)): Step[] 
     const lines = [...(creating.has(ns) ? createLines(plan, idx, ns) : []), ...configLines(idx, ns)];
     if (lines.length) steps.push({ phase: 'config', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `configure ${ns}: marker, masters, links up, addresses, routes` });
   }
+  steps.push(...wireguardSteps(plan, create));
   // Bridge VLAN membership needs the ports enslaved first (config), so it is its own phase.
   for (const ns of settle) {
     const noDefaultVlan = inNs(idx, ns, 'bridge').some((o) => o.defaultPvid === 0);

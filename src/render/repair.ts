@@ -10,7 +10,7 @@ import { namesFiles } from './hosts.js';
 import { indexByNamespace, inNs } from './index-ns.js';
 import { nftWhy, renderNft } from './nft.js';
 import { ovsBridgeArgv, ovsHairpinFlows } from './ovs.js';
-import { bridgeOptions, bridgeVlanLines, configLines, macvlanSteps, noLinkLocal, rootAlias, routeLine, vethEndArgs } from './render.js';
+import { bridgeOptions, bridgeVlanLines, configLines, macvlanSteps, noLinkLocal, rootAlias, routeLine, tunnelLines, vethEndArgs, wireguardSteps } from './render.js';
 import { batch, execIn, ipIn, namesPath, type Step } from './steps.js';
 
 export interface Repair {
@@ -19,6 +19,8 @@ export interface Repair {
   repaired: Drift[];
   /** Drift left alone, and why (a hosts file someone else wrote, missing namespaces: rebuilt instead). */
   left: { drift: Drift; why: string }[];
+  /** Daemons these steps start again (the drifted ones and those that come after them). */
+  daemons?: string[];
 }
 
 type Device = { ns: Netns; name: string; obj: PlanObject };
@@ -29,7 +31,7 @@ function deviceObjects(plan: Plan): Map<string, Device> {
   const put = (ns: Netns, name: string, obj: PlanObject): void => void out.set(`${ns ?? ''}/${name}`, { ns, name, obj });
   for (const o of plan.objects) {
     if (o.kind === 'veth') for (const e of [o.a, o.b]) put(e.namespace, e.name, o);
-    else if (o.kind === 'bridge' || o.kind === 'tap' || o.kind === 'vlan' || o.kind === 'macvlan') put(o.namespace, o.name, o);
+    else if (o.kind === 'bridge' || o.kind === 'tap' || o.kind === 'vlan' || o.kind === 'macvlan' || o.kind === 'tunnel') put(o.namespace, o.name, o);
   }
   return out;
 }
@@ -59,6 +61,8 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   const flows = new Set<string>();
   const hosts = new Set<string>();
   const daemons = new Set<string>(); // started again (reconcile.ts stops a running one first)
+  const wgAgain = new Set<string>(); // namespaces whose WireGuard devices get their keys again
+  const tunnelMake = new Map<Netns, string[]>(); // tunnel devices made again (tunnelLines)
   const push = <K, V>(m: Map<K, V[]>, k: K, ...v: V[]): void => void m.set(k, [...(m.get(k) ?? []), ...v]);
   const touch = (ns: Netns, dev: string): void => void config.set(ns, (config.get(ns) ?? new Set()).add(dev));
 
@@ -89,6 +93,12 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
     } else if (o.kind === 'tap') push(create, d.ns, `tuntap add dev ${o.name} mode tap`);
     else if (o.kind === 'vlan') push(create, d.ns, `link add ${o.name} link ${o.parent} type vlan id ${o.vid}`);
     else if (o.kind === 'macvlan') links.add(o);
+    else if (o.kind === 'tunnel') {
+      // Created whole again (its MTU in the same line); WireGuard's keys and a TUN's socat follow.
+      push(tunnelMake, d.ns, ...tunnelLines(o));
+      if (o.type === 'wireguard') wgAgain.add(o.namespace);
+      if (o.type === 'tun') for (const dm of plan.objects) if (dm.kind === 'daemon' && dm.namespace === o.namespace && dm.name === `${o.namespace}.${o.name}.tun`) daemons.add(dm.name);
+    }
     touch(d.ns, d.name);
     routesAgain.add(d.ns);
   };
@@ -176,6 +186,8 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   if (ovsDrop.length) steps.push({ phase: 'ovs', argv: ['ovs-vsctl', '--timeout=10', ...ovsDrop.flat()], why: 'remove Open vSwitch ports the plan does not have' });
   const makes = [...create].filter(([, l]) => l.some((x) => !x.startsWith('link set')));
   for (const [ns, lines] of makes) steps.push({ phase: 'devices', argv: ipIn(ns, '-batch', '-'), input: batch(lines.filter((l) => !l.startsWith('link set'))), why: `re-create missing devices of ${ns ?? 'the root namespace'}` });
+  for (const [ns, lines] of tunnelMake) steps.push({ phase: 'devices', argv: ipIn(ns, '-batch', '-'), input: batch(lines), why: `re-create missing tunnel devices of ${ns ?? 'the root namespace'}` });
+  steps.push(...wireguardSteps(plan, wgAgain));
   // 2. links: veth pairs, each end straight into its namespace, root ends marked as ours.
   const veths = [...links].filter((o): o is VethObj => o.kind === 'veth');
   if (veths.length) {
@@ -231,8 +243,15 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   }
   for (const o of nftAgain) if (o.kind === 'nft') steps.push({ phase: 'nft', argv: execIn(o.namespace, ['nft', '-f', '-']), input: renderNft(o), why: `${nftWhy(o, o.namespace)} as planned` });
   for (const h of namesFiles(plan)) if (hosts.has(h.namespace)) steps.push({ phase: 'hosts', path: namesPath(h.namespace, h.file), content: h.content, why: `${h.file === 'hosts' ? 'names' : 'name servers'} for ${h.namespace}` });
-  steps.push(...daemonSteps(plan, plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon' && daemons.has(o.name))));
-  return { steps, repaired, left };
+  // A daemon that others reach through it (FRR's zebra) is started again with them: they would
+  // otherwise wait for their own reconnection timers.
+  const all = plan.objects.filter((o): o is DaemonObj => o.kind === 'daemon');
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of all) if (!daemons.has(d.name) && d.after?.some((a) => daemons.has(a))) grew = !!daemons.add(d.name);
+  }
+  steps.push(...daemonSteps(plan, all.filter((o) => daemons.has(o.name))));
+  return { steps, repaired, left, daemons: [...daemons] };
 }
 
 function splitKey(k: string): [Netns, string] {

@@ -62,7 +62,9 @@ export function stepText(lab: string, s: Step): string {
     // In a session of its own, in the background; `down` stops whatever runs in the lab's namespaces.
     const log = s.spawn.log;
     const clear = s.spawn.clear?.length ? `\n${argv(['rm', '-f', ...s.spawn.clear])}` : '';
-    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}${clear}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &`;
+    // A daemon others need is waited for (at most 10 s) until its ready path exists.
+    const wait = s.spawn.ready ? `\nfor _ in $(seq 100); do [ -e ${shQuote(s.spawn.ready)} ] && break; sleep 0.1; done` : '';
+    return `${comment(s.why)}\n${argv(['mkdir', '-p', log.slice(0, log.lastIndexOf('/'))])}${clear}\n${argv(['setsid', ...s.spawn.argv])} </dev/null >>${shQuote(log)} 2>&1 &${wait}`;
   }
   const cmd = s.input !== undefined ? heredoc(argv(s.argv), s.input) : argv(s.argv);
   return `${comment(s.why)}\n${cmd}`;

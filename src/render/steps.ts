@@ -4,7 +4,7 @@
 import { enterNs } from '../exec/netns.js';
 
 /** Phases in the order they must run; the journal records the phase about to start. */
-export const PHASES = ['netns', 'devices', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts', 'daemons'] as const;
+export const PHASES = ['netns', 'devices', 'links', 'vlans', 'macvlan', 'ovs', 'config', 'keys', 'bridge-vlans', 'offload', 'sysctl', 'nft', 'hosts', 'daemons'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface CommandStep {
@@ -35,7 +35,11 @@ export interface FileStep {
 /** Start a daemon (plan DaemonObj) in its namespace, in a session of its own, output to its log. */
 export interface SpawnStep {
   phase: 'daemons';
-  spawn: { name: string; namespace: string | null; argv: string[]; log: string; clear?: string[] };
+  /**
+   * ready: a path that exists once it serves; after: daemons that must be ready before it
+   * starts (those started by the same run; the others run already). clear: files removed first.
+   */
+  spawn: { name: string; namespace: string | null; argv: string[]; log: string; clear?: string[]; ready?: string; after?: string[] };
   /** Started once the others of its phase run (a DHCP client needs its server listening). */
   late?: true;
   why: string;

@@ -40,6 +40,15 @@ export interface Walk {
   unstable?: string;
 }
 
+/**
+ * Equal-cost routes (ECMP) a flow crossed, in order: which next hop the kernel takes is a hash
+ * of the flow. `choose` picks the alternative taken at the k-th fork of the flow (default 0).
+ */
+export interface Forks {
+  seen: { node: string; n: number }[];
+  choose?: (k: number) => number;
+}
+
 interface CtEntry {
   before: Packet;
   after: Packet;
@@ -90,9 +99,9 @@ const portMatch = (p: Packet, proto: 'tcp' | 'udp', port: number) => p.proto ===
 
 /**
  * Walks a packet from `start` (locally generated) until it is delivered or dropped. `pick`:
- * which backend a load balancer on the way chooses (its index among those with a weight).
+ * which backend a load balancer on the way chooses (its index among those with a weight); `forks`: the equal-cost routes crossed, and which next hop to take at each.
  */
-export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply', trace = true, pick = 0): Walk {
+export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir: 'orig' | 'reply', trace = true, pick = 0, forks?: Forks): Walk {
   const hops: Hop[] = [];
   // Building hop texts dominates the cost of a walk; matrices over thousands of classes skip it.
   const first = m.nodes.get(start);
@@ -169,7 +178,13 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
       return { delivered: true, node: node.name, pkt: p, hops, ...(unstable ? { unstable } : {}) };
     }
     if (inIface && !node.forwards) return drop(node.name, p, hops, `${node.name} does not forward (ip_forward off): ${formatIp(p.dst)} is not its address`);
-    const r = routeLookup(node, p.dst);
+    let r = routeLookup(node, p.dst);
+    if (r?.alts && forks) {
+      const k = forks.seen.length;
+      forks.seen.push({ node: node.name, n: r.alts.length });
+      const alt = r.alts[(forks.choose?.(k) ?? 0) % r.alts.length]!;
+      if (alt.iface !== r.iface || alt.nexthop !== r.nexthop) r = { ...r, iface: alt.iface, nexthop: alt.nexthop };
+    }
     if (!r) return drop(node.name, p, hops, `${node.name} has no route to ${formatIp(p.dst)}`);
     if (trace) hops.push({ node: node.name, action: 'route', detail: r.describe(), realizes: r.realizes });
     const blocked = filter(inIface ? 'forward' : 'output', r.iface.dev);
@@ -260,16 +275,39 @@ export interface RoundTrip {
   unstable?: string;
 }
 
-/** A request from `srcNode` (source address `src`) and its reply; ok when the reply comes home. */
+/** How many other choices at equal-cost forks a round trip tries before it calls its outcome certain. */
+const ECMP_TRIES = 32;
+
+/**
+ * A request from `srcNode` (source address `src`) and its reply; ok when the reply comes home.
+ * A flow that crosses equal-cost routes (ECMP) takes the first next hop at every fork; the
+ * other next hops are tried one fork at a time (bounded): where one of them ends otherwise,
+ * the outcome depends on the kernel's flow hash, and the round trip says so (unstable).
+ */
 export function roundTrip(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport = 0, trace = true, pick = 0): RoundTrip {
+  const forks: Forks = { seen: [] };
+  const base = roundTripVia(m, srcNode, src, dst, proto, dport, trace, pick, forks);
+  if (!forks.seen.length || base.unstable) return base;
+  const seen = forks.seen;
+  let tries = 0;
+  for (let k = 0; k < seen.length && tries < ECMP_TRIES; k++)
+    for (let j = 1; j < seen[k]!.n && tries < ECMP_TRIES; j++, tries++) {
+      const alt = roundTripVia(m, srcNode, src, dst, proto, dport, false, pick, { seen: [], choose: (i) => (i === k ? j : 0) });
+      if (alt.ok !== base.ok || alt.landed?.node !== base.landed?.node)
+        return { ...base, unstable: `the flow crosses equal-cost routes (ECMP, at ${[...new Set(seen.map((f) => f.node))].join(', ')}) and ends otherwise on another of them: which one it takes is the kernel's hash of the flow` };
+    }
+  return base;
+}
+
+function roundTripVia(m: NetModel, srcNode: string, src: number, dst: number, proto: Proto, dport: number, trace: boolean, pick: number, forks: Forks): RoundTrip {
   const ct: Conntrack = new Map();
   const sport = proto === 'icmp' ? 0 : 40000;
   const req: Packet = { src, dst, proto, sport, dport: proto === 'icmp' ? 0 : dport };
-  const request = walk(m, srcNode, req, ct, 'orig', trace, pick);
+  const request = walk(m, srcNode, req, ct, 'orig', trace, pick, forks);
   if (!request.delivered) return { ok: false, request, why: request.drop!, ...(request.unstable ? { unstable: request.unstable } : {}) };
   const got = request.pkt;
   const landed = { node: request.node, addr: got.dst, port: got.dport };
-  const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply', trace);
+  const reply = walk(m, request.node, { src: got.dst, dst: got.src, proto, sport: got.dport, dport: got.sport }, ct, 'reply', trace, pick, forks);
   const unstable = request.unstable ?? reply.unstable;
   const res = finish(request, reply, srcNode, src, dst, req.dport, landed);
   return unstable ? { ...res, unstable } : res;

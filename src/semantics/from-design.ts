@@ -5,8 +5,12 @@ import type { Design } from '../model/types.js';
 import { isRouted } from '../model/types.js';
 import { attachAdjacent, attachClassKey, attachUnstable } from './attachments.js';
 import { broadcastDomains, ifaceRef, sviRef, type DomainResult } from './domains.js';
-import { designAddresses, nodeFirewall } from './firewall.js';
+import { converge } from './dynamic.js';
+import { carriedDesign, tunnelPorts, underlayOf } from './tunnels.js';
+import { formatIp } from '../model/ip.js';
 import { routerNat } from './nat-rules.js';
+import { routingSpecs } from './routing-spec.js';
+import { designAddresses, nodeFirewall } from './firewall.js';
 import { balances, lbSteps, netServices } from './services.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type L2View, type NetIface, type NetModel, type NetNode, type NetRoute } from './net-model.js';
 
@@ -17,7 +21,24 @@ export interface DesignModel extends NetModel {
 /** Nodes whose kind forwards packets between its interfaces in the real network. */
 const FORWARDS = new Set(['router', 'l3-switch']);
 
-export function designModel(d: Design, domains: DomainResult = broadcastDomains(d)): DesignModel {
+export function designModel(d: Design, domains?: DomainResult): DesignModel {
+  // Tunnels the underlay does not carry are no cables (tunnels.ts).
+  if (d.links.some((l) => l.tunnel)) {
+    const carried = carriedDesign(d, (x) => designModel(x));
+    if (carried !== d) return designModel(carried);
+  }
+  return buildModel(d, domains ?? broadcastDomains(d));
+}
+
+function buildModel(d: Design, domains: DomainResult): DesignModel {
+  const ports = tunnelPorts(d);
+  const tunnelByLink = new Map(
+    d.links.flatMap((l) => {
+      if (!l.tunnel) return [];
+      const [a, b] = l.ends.map((e) => underlayOf(d, e, ports));
+      return [[l.index, { kind: l.tunnel.kind, vni: l.tunnel.vni, from: `${l.ends[0].node} (${a === undefined ? '?' : formatIp(a)})`, to: `${l.ends[1].node} (${b === undefined ? '?' : formatIp(b)})` }] as const];
+    }),
+  );
   const nodes = new Map<string, NetNode>();
   const refOf = new Map<NetIface, string>();
   // Firewall rules may name nodes: their addresses (interfaces and SVIs).
@@ -60,6 +81,11 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
       const dom = domains.domains[id - 1]!;
       const via = dom.switches.length ? ` through ${dom.switches.join(', ')}` : ' (direct cable)';
       const steps = [{ what: `broadcast domain ${id}${via}: ${a.node}/${a.dev} -> ${b.node}/${b.dev}`, realizes: [`domain:${id}`, ...dom.links.map((l) => `link:${l}`)] }];
+      // Its tunnels: the frame is encapsulated between two underlay addresses (tunnels.ts).
+      for (const l of dom.links) {
+        const t = tunnelByLink.get(l);
+        if (t) steps.push({ what: `encapsulated: ${t.kind}${t.vni !== undefined ? ` VNI ${t.vni}` : ''} from ${t.from} to ${t.to} over the routed network (link ${l})`, realizes: [`link:${l}`] });
+      }
       const pa = at.ports.get(refIn(a));
       const pb = at.ports.get(refIn(b));
       // On one parent device only two bridge-mode children meet inside the server; any other
@@ -79,5 +105,7 @@ export function designModel(d: Design, domains: DomainResult = broadcastDomains(
     },
     unstable: (a, b) => attachUnstable(at, refIn(a), refIn(b)),
   };
-  return { nodes, l2, endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), domains };
+  // OSPF and BGP as they converge over this layer 2, beside the static routes.
+  const routing = converge(nodes, l2, routingSpecs(d, undefined, domains));
+  return { nodes, l2, endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), domains, ...(routing ? { routing } : {}) };
 }

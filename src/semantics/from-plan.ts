@@ -6,6 +6,8 @@ import type { NatRule, Netns, Plan } from '../plan/types.js';
 import { indexAddresses, nameEndpoints, type Endpoint, type NetNat, type NetNode, type NetRoute } from './net-model.js';
 import { PlanL2, wireOf, type PlanIface } from './plan-l2.js';
 import { natRank } from './nat-rules.js';
+import { converge, type Converged } from './dynamic.js';
+import { carriedPlan } from './tunnels.js';
 import { fwFromTable } from './firewall.js';
 import { daemonService } from './service-daemons.js';
 
@@ -16,9 +18,12 @@ export interface PlanModel {
   byAddr: ReturnType<typeof indexAddresses>;
   /** Namespace of each model node. */
   namespaceOf: Map<string, string>;
+  routing?: Converged;
 }
 
-export function planModel(plan: Plan): PlanModel {
+export function planModel(whole: Plan): PlanModel {
+  // Tunnel devices whose underlay does not carry them join nothing (tunnels.ts).
+  const plan = whole.objects.some((o) => o.kind === 'tunnel') ? carriedPlan(whole, (p) => planModel(p)) : whole;
   const nodeName = new Map<string, string>();
   for (const o of plan.objects) if (o.kind === 'netns') nodeName.set(o.name, o.node ?? o.name);
   const nameOf = (ns: Netns) => (ns === null ? '(host)' : nodeName.get(ns) ?? ns);
@@ -78,7 +83,10 @@ export function planModel(plan: Plan): PlanModel {
     if (!i.addrs.some((a) => a.ip === addr.ip)) i.addrs.push(addr);
     eps.push({ ref: e.ref, node: nameOf(e.namespace), dev: e.dev, addr });
   }
-  return { nodes, l2: new PlanL2(plan), endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), namespaceOf };
+  const l2 = new PlanL2(plan);
+  // The twin's routing daemons, converged over the twin's own layer 2 (dynamic.ts).
+  const routing = converge(nodes, l2, plan.objects.flatMap((o) => (o.kind === 'routing' ? [o.spec] : [])));
+  return { nodes, l2, endpoints: nameEndpoints(eps), byAddr: indexAddresses(nodes.values()), namespaceOf, ...(routing ? { routing } : {}) };
 }
 
 function route(to: string, via: string | undefined, dev: string | undefined, realizes: string[]): NetRoute | undefined {

@@ -23,6 +23,13 @@ export interface NetRoute {
   prefix: number;
   via?: number;
   dev?: string;
+  /**
+   * A route of a routing protocol (dynamic.ts) with several equal-cost next hops (ECMP): `via`
+   * and `dev` are the first, which walks follow; the kernel hashes each flow onto one of them.
+   */
+  nexthops?: { via: number; dev: string }[];
+  /** Its protocol's cost (OSPF), for resolving BGP next hops. */
+  metric?: number;
   realizes: Ref[];
 }
 
@@ -84,6 +91,8 @@ export interface NetModel {
   endpoints: Endpoint[];
   /** Interfaces owning each address (more than one: a duplicate address). */
   byAddr: Map<number, NetIface[]>;
+  /** What the routing protocols converged to, where the network runs any (dynamic.ts). */
+  routing?: import('./dynamic.js').Converged;
 }
 
 export function indexAddresses(nodes: Iterable<NetNode>): Map<number, NetIface[]> {

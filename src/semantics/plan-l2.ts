@@ -94,6 +94,11 @@ export class PlanL2 implements L2View {
           if (e.master) enslave(e.namespace, e.name, e.master, o.realizes);
           if (e.ovsBridge) ovsAttach(e.name, e.ovsBridge, o.realizes);
         }
+      } else if (o.kind === 'tunnel') {
+        // Both ends are objects; the pair is one wire (planModel has left out the uncarried ones).
+        if (`${nsOf(o.namespace)}|${o.name}` < `${nsOf(o.peer.namespace)}|${o.peer.name}`)
+          for (const t of tags) link(wire(o.namespace, o.name, t), wire(o.peer.namespace, o.peer.name, t), `${o.type} tunnel ${devName(o.namespace, o.name)} <-> ${devName(o.peer.namespace, o.peer.name)} (over ${o.local} -> ${o.remote})`, o.realizes);
+        if (o.master) enslave(o.namespace, o.name, o.master, o.realizes);
       } else if (o.kind === 'tap' && o.master) enslave(o.namespace, o.name, o.master, o.realizes);
       else if (o.kind === 'vlan') {
         link(wire(o.namespace, o.name), wire(o.namespace, o.parent, o.vid), `8021q ${devName(o.namespace, o.name)} on ${o.parent} (tag ${o.vid})`, o.realizes);

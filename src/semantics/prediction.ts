@@ -7,6 +7,7 @@ import { compare, type Comparison, type Difference } from './compare.js';
 import { formatDomains, formatLeases, formatReachability, reachabilityJson } from './format.js';
 import { designModel } from './from-design.js';
 import { reachability } from './reachability.js';
+import { convergedJson, formatConverged } from './dynamic.js';
 
 export interface Prediction {
   text: string;
@@ -41,6 +42,7 @@ export function predict(d: Design, plan?: Plan, other?: TwinComparison): Predict
     '',
     ...formatLeases(d),
     ...formatReachability(r),
+    ...(m.routing ? ['', ...formatConverged(m.routing)] : []),
   ];
   const twin = other ?? (plan ? kernelTwin(d, plan) : undefined);
   if (twin) lines.push('', ...formatComparison(twin, (ref) => nameOf.get(ref) ?? ref));
@@ -48,6 +50,7 @@ export function predict(d: Design, plan?: Plan, other?: TwinComparison): Predict
   const json = {
     design: d.name,
     ...(reachabilityJson(r, m.domains) as object),
+    ...(m.routing ? { routing: convergedJson(m.routing) } : {}),
     ...(twin && cmp
       ? {
           plan: {

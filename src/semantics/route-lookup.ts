@@ -8,11 +8,18 @@ export interface Lookup {
   iface: NetIface;
   nexthop: number;
   realizes: Ref[];
+  /** An ECMP route: every equal-cost next hop (the first is iface/nexthop), for walks that try each. */
+  alts?: { iface: NetIface; nexthop: number }[];
   /** The route as `ip route` would print it (built only when a trace asks). */
   describe(): string;
 }
 
 const cache = new WeakMap<NetNode, Map<number, Lookup | undefined>>();
+
+/** Forget what was looked up in `n`: its routes changed (dynamic.ts installs converged ones). */
+export function forgetLookups(n: NetNode): void {
+  cache.delete(n);
+}
 
 /** Longest-prefix match over connected routes and the node's static routes (Linux main table). */
 export function routeLookup(n: NetNode, dst: number): Lookup | undefined {
@@ -53,7 +60,9 @@ function lookup(n: NetNode, dst: number): Lookup | undefined {
     const r = bestRoute;
     const iface = routeIface;
     const to = r.prefix === 0 ? 'default' : `${formatIp(r.network)}/${r.prefix}`;
-    return { iface, nexthop: r.via ?? dst, realizes: r.realizes, describe: () => `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}` };
+    const alts = r.nexthops && r.nexthops.length > 1 ? r.nexthops.flatMap((h) => { const i = n.ifaces.find((x) => x.dev === h.dev); return i ? [{ iface: i, nexthop: h.via }] : []; }) : undefined;
+    const ecmp = r.nexthops && r.nexthops.length > 1 ? ` (ECMP: ${r.nexthops.map((h) => `via ${formatIp(h.via)} dev ${h.dev}`).join(', ')}; the kernel hashes each flow onto one)` : '';
+    return { iface, nexthop: r.via ?? dst, realizes: r.realizes, ...(alts && alts.length > 1 ? { alts } : {}), describe: () => `${to}${r.via !== undefined ? ' via ' + formatIp(r.via) : ''} dev ${iface.dev}${ecmp}` };
   }
   if (!bestIface) return undefined;
   const i = bestIface;

@@ -3,14 +3,20 @@
 // neighbour from it) must be answered by the target interface's own MAC and by no MAC of another
 // namespace. Linux answers for any of its addresses on any interface, so "someone answered" is
 // not yet "the target is adjacent"; two answers mean a duplicate address.
+import { L2_TUNNELS } from '../model/limits.js';
 import { netnsFile } from '../exec/netns.js';
 import { check, type Live, type PhaseContext } from './checks.js';
 import { FIRST, PATIENT, probeArps } from './prober.js';
 
 export async function arpPhase(c: PhaseContext): Promise<void> {
   const sources = c.live.map((l) => ({ netns: netnsFile(l.loc.namespace), dev: l.loc.dev }));
+  // IP tunnel ends (gre, ipip, wireguard, tun) have no link layer: nobody sends or answers ARP
+  // there (a frame written into a TUN tunnel even stops its socat), so they are not probed.
+  const noArp = new Set(c.plan.objects.flatMap((o) => (o.kind === 'tunnel' && !L2_TUNNELS.includes(o.type) ? [`${o.namespace}|${o.name}`] : [])));
+  const arpless = (l: Live): boolean => noArp.has(`${l.loc.namespace}|${l.loc.dev}`);
+  c.live.forEach((a, i) => c.probe[i]!.forEach((b) => (arpless(a) || arpless(b)) && b.loc.namespace !== a.loc.namespace && c.skip({ kind: 'arp', from: a.ep.name, to: b.ep.name, why: 'an IP tunnel (gre, ipip, wireguard, tun) has no link layer and no ARP' })));
   // Targets in the source's own namespace are not asked: a namespace does not hear itself.
-  const others = c.live.map((a, i) => c.probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace));
+  const others = c.live.map((a, i) => (arpless(a) ? [] : c.probe[i]!.filter((b) => b.loc.namespace !== a.loc.namespace && !arpless(b))));
   const answers = others.map((ts) => ts.map(() => new Set<string>()));
   const errors = new Map<number, string>();
   let failed: string | undefined;

@@ -5,7 +5,7 @@ import type { Comparison } from '../semantics/compare.js';
 import type { Endpoint } from '../semantics/net-model.js';
 
 /** tcp and udp: a connection (or a UDP question) through the prober's listeners; dhcp: a lease; dns: a name asked. */
-export type CheckKind = 'dhcp' | 'ping' | 'arp' | 'tcp' | 'udp' | 'dns';
+export type CheckKind = 'dhcp' | 'ping' | 'arp' | 'tcp' | 'udp' | 'dns' | 'route';
 
 export interface Check {
   kind: CheckKind;

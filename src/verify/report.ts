@@ -8,7 +8,9 @@ const MATRIX_MAX = 60;
 export function formatVerify(r: VerifyReport): string {
   const count = (k: string) => r.checks.filter((c) => c.kind === k).length;
   const extra = (['udp', 'dhcp', 'dns'] as const).filter((k) => count(k)).map((k) => `, ${count(k)} ${k}`).join('');
-  const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp${extra} checks in ${(r.ms / 1000).toFixed(1)} s`];
+  const routes = count('route') ? `${count('route')} route, ` : '';
+  const out = [`verify ${r.lab}: ${r.endpoints.length} endpoints; ${routes}${count('ping')} ping, ${count('arp')} arp, ${count('tcp')} tcp${extra} checks in ${(r.ms / 1000).toFixed(1)} s`];
+  if (count('route')) out.push(`routes: ${count('route')} routes of ${new Set(r.checks.filter((c) => c.kind === 'route').map((c) => c.from)).size} routing nodes checked against the converged design${r.convergedMs !== undefined ? `, converged after ${(r.convergedMs / 1000).toFixed(1)} s` : ', NOT converged within the bound'}`);
   if (r.sampled) out.push(`sampled: ${r.sampled.pairs.toLocaleString('en')} of ${r.sampled.ofPairs.toLocaleString('en')} ordered pairs (${r.sampled.perSource} targets per source, each endpoint probed as often, every pair of classes at least once); --all probes every pair`);
   const by = new Map<string, Check>();
   for (const c of r.checks) if (c.kind === 'ping' || c.kind === 'arp') by.set(`${c.kind} ${c.from} ${c.to}`, c);
@@ -71,11 +73,12 @@ export function formatVerify(r: VerifyReport): string {
 function says(c: Check, v: boolean): string {
   if (c.kind === 'ping') return v ? 'a reply from the target' : 'no reply from the target';
   if (c.kind === 'arp') return v ? "an ARP answer from the target's MAC (same broadcast domain)" : 'no ARP answer from it';
+  if (c.kind === 'route') return v ? 'a route to it' : 'no route to it';
   if (c.kind === 'dhcp') return v ? `a lease of ${c.to}` : `no lease of ${c.to}`;
   if (c.kind === 'dns') return v ? 'the name to resolve to its address' : 'no answer';
   return v ? 'the connection to land on the target' : 'no connection to the target';
 }
 
 export function verifyJson(r: VerifyReport): unknown {
-  return { lab: r.lab, checks: r.checks, skipped: r.skipped, ...(r.sampled ? { sampled: r.sampled } : {}), ...(r.notes ? { notes: r.notes } : {}), summary: r.summary, unexplained: r.unexplained, ms: r.ms };
+  return { lab: r.lab, checks: r.checks, skipped: r.skipped, ...(r.sampled ? { sampled: r.sampled } : {}), ...(r.notes ? { notes: r.notes } : {}), summary: r.summary, unexplained: r.unexplained, ...(r.convergedMs !== undefined ? { convergedMs: r.convergedMs } : {}), ms: r.ms };
 }

@@ -15,12 +15,14 @@ import { formatIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { compare, type Comparison } from '../semantics/compare.js';
+import { designModel } from '../semantics/from-design.js';
 import { arpPhase } from './arp-phase.js';
 import { backlogDrops, backlogSysctl, floodMs, floodSize, readBacklog } from './backlog.js';
 import type { Check, CheckKind, Live, PhaseContext, Skipped } from './checks.js';
 import { diagnose } from './diagnose.js';
 import { FIT, readNeighLimits, type NeighLimits } from './neigh-budget.js';
 import { pingPhase } from './ping-phase.js';
+import { routesPhase } from './routes-phase.js';
 import { leasePhase } from './dhcp-phase.js';
 import { dnsPhase } from './dns-phase.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE, defaultSample, targetsToProbe } from './sample.js';
@@ -42,6 +44,8 @@ export interface VerifyReport {
   summary: { passed: number; failed: number; inconclusive?: number; errors?: number };
   /** Differences between design and plan that no deviation explains (mapping bugs). */
   unexplained: number;
+  /** ms the routing daemons took to converge (routes phase), when the twin runs any. */
+  convergedMs?: number;
   ms: number;
 }
 
@@ -74,6 +78,8 @@ export interface VerifyOptions {
    * the CLI passes the drift of `vnetmap status`. Default: no explanation.
    */
   drift?: () => Promise<import('./diagnose.js').DriftItem[]>;
+  /** How long the routes phase waits for the routing daemons to converge (default routes-phase.ts's CONVERGE_TIMEOUT_MS). */
+  convergeMs?: number;
 }
 
 /** Waves of the kernel's neighbour table the default probes may take; beyond, a sample. */
@@ -89,7 +95,7 @@ export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runn
   const progress = opts.progress ?? (() => undefined);
   intact();
   const limit = opts.concurrency ?? BASE_CONCURRENCY;
-  const kinds = new Set(opts.kinds ?? ['dhcp', 'ping', 'arp', 'tcp', 'udp', 'dns']);
+  const kinds = new Set(opts.kinds ?? ['route', 'dhcp', 'ping', 'arp', 'tcp', 'udp', 'dns']);
   // DHCP clients: probe from and to the addresses they leased (dhcp-phase.ts).
   const t1 = Date.now();
   const { plan, design, checks: leaseChecks } = await leasePhase(plannedAs, designed, runner);
@@ -194,13 +200,19 @@ export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runn
     progress(`${kind}: done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     intact();
   };
+  // Routing daemons first: probes mean something only once their routes are in place.
+  let convergedMs: number | undefined;
+  if (plan.objects.some((o) => o.kind === 'routing')) await phase('route', async () => {
+    convergedMs = await routesPhase(runner, plan, designModel(design).routing, ctx.add, { ...(opts.convergeMs !== undefined ? { timeoutMs: opts.convergeMs } : {}), progress });
+    if (plan.objects.some((o) => o.kind === 'routing')) notes.push(convergedMs === undefined ? 'the routing daemons did not converge to the expected routes within the bound: the differences are the failed route checks.' : `the routing daemons had converged to the expected routes ${(convergedMs / 1000).toFixed(1)} s after verify began.`);
+  });
   await phase('ping', () => pingPhase(ctx, limits));
   await phase('arp', () => arpPhase(ctx));
   // TCP and UDP go through the prober's listeners in one run (tcp-phase.ts).
   if (kinds.has('udp') && !kinds.has('tcp')) await phase('udp', () => tcpPhase(ctx, k, stratum, new Set(['udp'])));
   else await phase('tcp', () => tcpPhase(ctx, k, stratum, new Set([...kinds].filter((x) => x === 'tcp' || x === 'udp') as ('tcp' | 'udp')[])));
   await phase('dns', () => dnsPhase(ctx, design, opts.sample === 'all'));
-  const order: Record<CheckKind, number> = { dhcp: 0, ping: 1, arp: 2, tcp: 3, udp: 4, dns: 5 };
+  const order: Record<CheckKind, number> = { route: -1, dhcp: 0, ping: 1, arp: 2, tcp: 3, udp: 4, dns: 5 };
   checks.sort((x, y) => order[x.kind] - order[y.kind]);
   if (opts.drift && checks.some((c) => !c.ok)) {
     // The explanation is extra: a twin too broken to read leaves the verdict as it is.
@@ -222,6 +234,7 @@ export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runn
     ...(notes.length ? { notes } : {}),
     summary: { passed: checks.length - failed, failed, ...(doubtful ? { inconclusive: doubtful } : {}), ...(errors ? { errors } : {}) },
     unexplained: cmp.bugs.length,
+    ...(convergedMs !== undefined ? { convergedMs } : {}),
     ms: Date.now() - t0,
   };
 }

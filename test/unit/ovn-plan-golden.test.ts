@@ -16,6 +16,7 @@ import { loadDesignFile } from '../../src/model/load.js';
 import { UserError } from '../../src/errors.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
 import { golden } from '../helpers/golden.js';
+import { UserError } from '../../src/errors.js';
 
 const EXAMPLES = 'examples';
 const OUT = 'test/golden/ovn';
@@ -30,7 +31,7 @@ describe.each(examples)('OVN plan goldens for examples/%s.yaml', (ex) => {
       try {
         plan = ovnEngine.compile(design, { capabilities: PRESETS[caps]!, chassis: 2 });
       } catch (e) {
-        // What the engine does not build yet (a router's firewall, services): refused, with why.
+        // What the engine does not build (dynamic routing) or not yet (a router's firewall, services): refused, with why.
         expect(e).toBeInstanceOf(UserError);
         await golden(`${base}.error.txt`, `${(e as Error).message}\n`);
         return;

@@ -34,6 +34,11 @@ const CASES: { name: string; plan: () => Plan }[] = [
   { name: 'network-b.faithful.full', plan: () => planOf('network-b', 'faithful', 'full') },
   { name: 'network-b-servers.macvtap-vepa.full', plan: () => planOf('network-b-servers', 'macvtap', 'full', { macvlanMode: 'vepa' }) },
   { name: 'network-b-servers.faithful-qemu.full', plan: () => planOf('network-b-servers', 'faithful', 'full', { vms: 'qemu' }) },
+  // Tunnels (docs/routing.md): VXLAN as built here; GRE, gretap, IP in IP, WireGuard and TUN on a distribution kernel; FRR's daemons.
+  { name: 'vxlan-servers.faithful.minimal', plan: () => planOf('vxlan-servers', 'faithful', 'minimal') },
+  { name: 'tunnels-site.faithful.full', plan: () => planOf('tunnels-site', 'faithful', 'full') },
+  { name: 'ospf-triangle.faithful.minimal', plan: () => planOf('ospf-triangle', 'faithful', 'minimal') },
+  { name: 'bgp-three-as.faithful.minimal', plan: () => planOf('bgp-three-as', 'faithful', 'minimal') },
   { name: 'office.compact.minimal', plan: () => planOf('office', 'compact', 'minimal') },
   // Load balancers: nftables (no IPVS here) and ipvsadm (a kernel with IPVS); proxies and workloads as daemons.
   { name: 'web-farm.faithful.minimal', plan: () => planOf('web-farm', 'faithful', 'minimal') },
@@ -59,7 +64,7 @@ describe('render pieces', () => {
           // Inside a namespace: only its network stack is entered (no mount namespace copy).
           const inside = s.argv[0] === 'nsenter';
           if (inside) expect(s.argv.slice(0, 3)).toEqual(['nsenter', expect.stringMatching(/^--net=\/var\/run\/netns\/vn-golden-[a-z0-9-]+$/), '--']);
-          expect(['ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'ethtool', 'sysctl', 'nft', 'ipvsadm']).toContain(inside ? s.argv[3] : s.argv[0]);
+          expect(['ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'ethtool', 'sysctl', 'nft', 'ipvsadm', 'wg']).toContain(inside ? s.argv[3] : s.argv[0]);
           expect(s.argv).not.toContain('-n'); // `ip -n` copies every mount of the host per call
         }
       }
@@ -70,7 +75,7 @@ describe('render pieces', () => {
     for (const c of CASES) {
       const plan = c.plan();
       const steps = renderSteps(plan);
-      const config = steps.filter((s) => s.phase === 'config');
+      const config = steps.filter((s) => s.phase === 'config' && 'argv' in s && s.argv[3] === 'ip');
       const namespaces = plan.objects.filter((o) => o.kind === 'netns').map((o) => (o as { name: string }).name);
       expect(new Set(config.map((s) => ('argv' in s ? s.argv[1] : '')))).toEqual(new Set(namespaces.map((n) => `--net=/var/run/netns/${n}`)));
       for (const s of config) {

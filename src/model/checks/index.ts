@@ -18,6 +18,8 @@ import { checkNat } from './nat.js';
 import { checkPlacement } from './placement.js';
 import { checkReferences } from './references.js';
 import { checkRoutes } from './routes.js';
+import { checkRouting } from './routing.js';
+import { checkTunnels } from './tunnels.js';
 import { checkServices } from './services.js';
 import { checkText } from './text.js';
 import { checkTopology, checkUnlinked } from './topology.js';
@@ -45,6 +47,8 @@ export const CHECKS: Check[] = [
   checkAddresses,
   checkInterfaces,
   checkRoutes,
+  checkRouting,
+  checkTunnels,
   checkBroadcast,
   checkVlans,
   checkTopology,

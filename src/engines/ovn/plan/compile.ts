@@ -42,6 +42,10 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   if (!inv && (!Number.isInteger(opts.chassis) || opts.chassis < 1 || opts.chassis > MAX_CHASSIS)) throw new UserError(`--chassis ${opts.chassis}: use a whole number from 1 to ${MAX_CHASSIS}.`);
   refuseUnbuilt(design);
   refuseServices(design);
+  // OSPF and BGP run as FRR daemons in the kernel engine's router namespaces; an OVN logical
+  // router runs no programs (docs/routing.md, docs/ovn.md).
+  const routing = design.nodes.filter((n) => (n.kind === 'router' || n.kind === 'l3-switch') && n.routing && (n.routing.ospf || n.routing.bgp));
+  if (routing.length) throw new UserError(`the ovn engine builds routers as OVN logical routers, which run no routing daemons, and ${routing.map((n) => n.name).join(', ')} run${routing.length > 1 ? '' : 's'} OSPF or BGP ("routing:"); build this design with the kernel engine (the default).`);
   const lab = design.name;
   const ctx = makeCtx(design, { capabilities: opts.capabilities });
   const { b } = ctx;

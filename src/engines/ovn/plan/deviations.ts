@@ -25,6 +25,8 @@ export function ovnDeviations(d: Design, domains: DomainResult, logical: Logical
         realizes: [nodeRef(n.name), ...(n.kind === 'l3-switch' ? n.svis.map((s) => sviRef(n.name, s.vlan)) : [])],
       });
   }
+  for (const l of d.links)
+    if (l.tunnel) out.push({ code: 'ovn-tunnel-logical', message: `ovn: link ${l.index}'s ${l.tunnel.kind} tunnel (${l.ends.map((e) => `${e.node}:${e.port}`).join(' - ')}) is no device: its ends are joined in OVN's logical network, over OVN's own Geneve tunnels between chassis, whatever the underlay does.`, realizes: [`link:${l.index}`] });
   const tagged = domains.domains.filter((x) => x.vlans.length);
   if (tagged.length)
     out.push({ code: 'vlan-untagged', message: `ovn: VLAN${tagged.flatMap((x) => x.vlans).length > 1 ? 's' : ''} ${[...new Set(tagged.flatMap((x) => x.vlans))].join(', ')} became logical switches of their own; no frame is ever tagged.`, realizes: tagged.map((x) => `domain:${x.id}`) });

@@ -1,0 +1,49 @@
+// Asking an FRR daemon one command through its vty socket, the way vtysh does: the command
+// and a NUL go in; the answer comes back followed by three NULs and a status byte (0: done).
+// `vtysh` itself costs 70-150 ms of start-up per call here, the socket ~5 ms: verify waits
+// for convergence by asking every router again and again (routes-phase.ts). The runner's
+// vty() uses this; without it, runners fall back to vtysh (vtyCommand).
+import { connect } from 'node:net';
+import { ToolError } from '../errors.js';
+
+export const VTY_TIMEOUT_MS = 5_000;
+
+/** The answer of the daemon behind `socket` (its .vty file) to `command`. */
+export function vtyAsk(socket: string, command: string, timeoutMs = VTY_TIMEOUT_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const s = connect(socket);
+    const fail = (why: string): void => {
+      s.destroy();
+      reject(new ToolError(['vty', socket, command], null, why, 'is the routing daemon running? ("vnetmap status LAB" says)'));
+    };
+    const timer = setTimeout(() => fail(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
+    s.on('connect', () => s.write(`${command}\0`));
+    s.on('data', (d: Buffer) => {
+      chunks.push(d);
+      size += d.length;
+      const all = chunks.length === 1 ? d : Buffer.concat(chunks, size);
+      const n = all.length;
+      if (n >= 4 && all[n - 4] === 0 && all[n - 3] === 0 && all[n - 2] === 0) {
+        clearTimeout(timer);
+        s.end();
+        const status = all[n - 1]!;
+        const text = all.subarray(0, n - 4).toString('utf8');
+        if (status === 0) resolve(text);
+        else fail(`"${command}" failed (status ${status}): ${text.trim()}`);
+      }
+    });
+    s.on('error', (e) => {
+      clearTimeout(timer);
+      fail(e.message);
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      fail('the daemon closed the connection before answering');
+    });
+  });
+}
+
+/** The same question through vtysh, for runners that cannot open sockets (argv: run through the runner). */
+export const vtyCommand = (vtyDir: string, daemon: string, command: string): string[] => ['vtysh', '--vty_socket', vtyDir, '-d', daemon, '-c', command];
