@@ -56,7 +56,7 @@ describe('tunnels in the semantics', () => {
   });
 
   it('a tunnel whose ends have no route to each other is refused with the reason', () => {
-    const r = loadDesign(readFileSync('test/errors/96-tunnel-unreachable.yaml', 'utf8'));
+    const r = loadDesign(readFileSync('test/errors/102-tunnel-unreachable.yaml', 'utf8'));
     expect(r.errors.map((e) => e.code)).toEqual(['E-TUNNEL-UNREACHABLE']);
     expect(r.errors[0]!.message).toMatch(/r1 has no route to 10\.0\.2\.2/);
   });
