@@ -118,14 +118,16 @@ async function firstPing(lab: string): Promise<number> {
   const mac = '02:ee:00:00:00:01';
   const name = `${lab}.bench.new`;
   const chassis = plan.chassis[0]!;
+  if (!chassis.namespace) throw new Error("the bench simulates its chassis: each has a namespace");
+  const chassisNs = chassis.namespace;
   const ip = (...a: string[]) => runner.run(['ip', ...a]);
   const nb = await connectOvsdb(`unix:${L.nbSock}`);
   try {
     await ip('netns', 'add', ns);
-    await ip('link', 'add', 'eth0', 'netns', ns, 'address', mac, 'type', 'veth', 'peer', 'name', port, 'netns', chassis.namespace);
+    await ip('link', 'add', 'eth0', 'netns', ns, 'address', mac, 'type', 'veth', 'peer', 'name', port, 'netns', chassisNs);
     await ip('-n', ns, 'addr', 'add', own, 'dev', 'eth0');
     await ip('-n', ns, 'link', 'set', 'eth0', 'up');
-    await ip('-n', chassis.namespace, 'link', 'set', port, 'up');
+    await ip('-n', chassisNs, 'link', 'set', port, 'up');
     // Both ends know each other's MAC: no ARP, whose retry after a lost request is a whole
     // second on Linux, stands between OVN's convergence and the first reply.
     await ip('-n', ns, 'neigh', 'replace', ep.addresses[0]!.split('/')[0]!, 'lladdr', lsp.addresses[0]!, 'dev', 'eth0', 'nud', 'permanent');
