@@ -3,6 +3,8 @@
 // commands (`pingall`, `trace`, `capture`, `link`, `status`, `verify`) are vnetmap's own
 // subcommands for this lab, so they behave exactly as on the command line.
 
+import { splitWords } from '../model/resolve-services.js';
+
 export interface ConsoleLab {
   lab: string;
   nodes: string[];
@@ -35,32 +37,9 @@ export const CONSOLE_COMMANDS: [string, string][] = [
   ['exit', 'leave (or Ctrl-D)'],
 ];
 
-/** Words of a line: blanks separate them; '…' and "…" quote (no expansion of any kind). */
-export function splitWords(line: string): string[] | { error: string } {
-  const out: string[] = [];
-  let cur = '';
-  let quote: string | undefined;
-  let any = false;
-  for (const ch of line) {
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      else cur += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      any = true;
-    } else if (/\s/.test(ch)) {
-      if (any) out.push(cur);
-      cur = '';
-      any = false;
-    } else {
-      cur += ch;
-      any = true;
-    }
-  }
-  if (quote) return { error: `unterminated ${quote}` };
-  if (any) out.push(cur);
-  return out;
-}
+// Words of a line as a shell splits them (quotes, backslashes), with nothing expanded: the same
+// rule as a design's exec: and process commands.
+export { splitWords };
 
 const LAB_COMMANDS: Record<string, (lab: string, rest: string[]) => string[]> = {
   pingall: (lab, rest) => ['verify', lab, '--only', 'ping', ...rest],
@@ -73,7 +52,7 @@ const LAB_COMMANDS: Record<string, (lab: string, rest: string[]) => string[]> = 
 
 export function parseConsoleLine(line: string, lab: ConsoleLab): ConsoleAction {
   const words = splitWords(line.replace(/^\s*#.*$/, ''));
-  if (!Array.isArray(words)) return { kind: 'error', message: `${words.error}: close the quote` };
+  if (!words) return { kind: 'error', message: 'a quote is left open: close it' };
   const [first, ...rest] = words;
   if (first === undefined) return { kind: 'none' };
   if (first === 'help' || first === '?') return { kind: 'help' };

@@ -22,7 +22,7 @@ describe('console lines', () => {
     expect(parseConsoleLine('# a note', lab)).toEqual({ kind: 'none' });
     expect(parseConsoleLine('pc1', lab)).toMatchObject({ kind: 'error', message: expect.stringContaining('what should it run') });
     expect(parseConsoleLine('pc9 ip a', lab)).toMatchObject({ kind: 'error', message: expect.stringContaining('"pc9" is neither a node of a') });
-    expect(parseConsoleLine("pc1 echo 'x", lab)).toMatchObject({ kind: 'error', message: "unterminated ': close the quote" });
+    expect(parseConsoleLine("pc1 echo 'x", lab)).toMatchObject({ kind: 'error', message: 'a quote is left open: close it' });
     expect(splitWords(`a "" 'b c'`)).toEqual(['a', '', 'b c']);
   });
   it('completes node names and commands', () => {
