@@ -52,9 +52,9 @@ export const Routing = z.strictObject({
 
 export const Tunnel = z.strictObject({
   kind: d(z.enum(TUNNEL_KINDS), 'vxlan and gretap carry Ethernet frames (the two ends join one broadcast domain); gre, ipip, wireguard and tun carry IP packets between two addressed interfaces. tun is a userspace tunnel (a TUN device and a process that sends its packets over UDP).'),
-  vni: d(z.number().int().optional(), 'VXLAN network identifier, 1-16777215 (vxlan only; required).'),
-  port: d(z.number().int().optional(), 'UDP port: vxlan (default 4789), wireguard (default 51820), tun (default 5555).'),
-  key: d(z.number().int().optional(), 'GRE key, 0-4294967295 (gre and gretap only).'),
+  vni: d(z.number().int().min(1).max(16_777_215).optional(), 'VXLAN network identifier, 1-16777215 (vxlan only; required).'),
+  port: d(z.number().int().min(1).max(65_535).optional(), 'UDP port: vxlan (default 4789), wireguard (default 51820), tun (default 5555).'),
+  key: d(z.number().int().min(0).max(4_294_967_295).optional(), 'GRE key, 0-4294967295 (gre and gretap only).'),
 });
 
 /** Per-end setting of a tunnel: the underlay address it sends from. */

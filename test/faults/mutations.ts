@@ -37,7 +37,8 @@ function edit(data: Data, path: Path, f: (parent: Data | unknown[], key: string 
 const set = (data: Data, path: Path, value: unknown) => edit(data, path, (p, k) => ((p as Data)[k as string] = value));
 
 /** A value of another type than v: every leaf of the design language has one type. */
-const wrongType = (v: unknown): unknown => (typeof v === 'string' ? ['a', 'list'] : typeof v === 'number' ? 'not a number' : typeof v === 'boolean' ? 'maybe' : { a: 1 });
+// A string becomes a mapping (a list of strings is a valid command: argv).
+const wrongType = (v: unknown): unknown => (typeof v === 'string' ? { a: ['list'] } : typeof v === 'number' ? 'not a number' : typeof v === 'boolean' ? 'maybe' : { a: 1 });
 
 function byExample(make: (ex: { name: string; text: string; data: Data }) => BadDesign[]): BadDesign[] {
   return EXAMPLES.flatMap((ex) => make({ ...ex, data: parse(ex.text) as Data }));
@@ -71,7 +72,8 @@ const duplicates = byExample(({ name, data, text }) => {
   const links = (data.links ?? []) as Data[];
   const out: BadDesign[] = [{ id: `duplicate/${name}/node-key`, text: text.replace(/\nnodes:\n/, `\nnodes:\n  ${nodes[0]}: { kind: switch }\n`) }];
   if (links.length) out.push({ id: `duplicate/${name}/port`, text: stringify({ ...data, links: [...links, { endpoints: [(links[0]!.endpoints as string[])[0], `${nodes.at(-1)}:zz9`] }] }) });
-  const addressed = leaves(data).filter((l) => l.path.includes('address') && typeof l.value === 'string');
+  // `address: dhcp` is not an address: any number of clients may say it.
+  const addressed = leaves(data).filter((l) => l.path.includes('address') && typeof l.value === 'string' && l.value !== 'dhcp');
   if (addressed.length > 1) out.push({ id: `duplicate/${name}/address`, text: stringify(set(data, addressed[1]!.path, addressed[0]!.value)) });
   out.push({ id: `duplicate/${name}/case`, text: stringify({ ...data, nodes: { ...(data.nodes as Data), [nodes[0]!.toUpperCase()]: { kind: 'switch' } } }) });
   return out;
