@@ -11,7 +11,7 @@
 // same program and argv length share one xargs (`xargs -0 -n LEN-1 PROGRAM`); nothing goes
 // through a shell. xargs cannot say which command failed, so a failure is attributed through
 // the input file the tool names in its message ("Command failed FILE:LINE", "FILE:3:1: Error").
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolError } from '../errors.js';
@@ -33,6 +33,10 @@ const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 /** Scratch directories are named after the process that made them, so a killed run's can be told from a live one's. */
 const SCRATCH_PREFIX = 'vnetmap-fan-';
 const OWNED = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`);
+/** Directories of versions before the pid was in the name (`vnetmap-fan-` + mkdtemp's 6 characters). */
+const UNOWNED = new RegExp(`^${SCRATCH_PREFIX}[A-Za-z0-9]{6}$`);
+/** An unowned directory this old belongs to no running fan-out (each lasts as long as its commands). */
+const UNOWNED_AGE_MS = 60 * 60 * 1000;
 
 const alive = (pid: number): boolean => {
   try {
@@ -46,7 +50,8 @@ const alive = (pid: number): boolean => {
 /**
  * Remove the scratch directories of vnetmap runs that are no longer alive (a SIGKILLed run
  * cannot remove its own). Done once per process before its first fan-out, and by `down`.
- * A directory whose pid is alive is left alone, even if that pid now belongs to another program.
+ * A directory whose pid is alive is left alone, even if that pid now belongs to another program;
+ * one of an older version (no pid in its name) only when it is over an hour old.
  */
 export function sweepScratch(dir = SCRATCH): number {
   let names: string[];
@@ -58,13 +63,21 @@ export function sweepScratch(dir = SCRATCH): number {
   let removed = 0;
   for (const n of names) {
     const pid = Number(OWNED.exec(n)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (pid ? pid === process.pid || alive(pid) : !(UNOWNED.test(n) && olderThan(join(dir, n), UNOWNED_AGE_MS))) continue;
     rmSync(join(dir, n), { recursive: true, force: true });
     removed++;
   }
   return removed;
 }
 let swept = false;
+
+function olderThan(path: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
 
 type Run = (argv: readonly string[], opts?: RunOptions) => Promise<RunResult>;
 
