@@ -79,17 +79,20 @@ export function applyPlan(plan: Plan, runner: Runner, opts: UpOptions): Promise<
   return withLabLock(plan.lab, lock, () => applyLocked(plan, runner, { ...opts, designFile: designFileOf(plan.lab, opts) }));
 }
 
+/** Where up keeps a copy of a design given without a file. */
+const keptDesign = (lab: string): string => join(labRunDir(lab), 'design.yaml');
+
 function designFileOf(lab: string, opts: UpOptions): string {
   if (opts.designFile !== undefined) return opts.designFile;
   if (opts.design === undefined) throw new UserError('applyPlan needs the design it realises: { designFile } (the file it was read from) or { design } (the object or YAML text given to loadDesign).');
-  return join(labRunDir(lab), 'design.yaml');
+  return keptDesign(lab);
 }
 
 /** The copy of a design given without a file, written once the lab is known to be this design's. */
 function keepDesign(lab: string, design: string | object): void {
   mkdirSync(labRunDir(lab), { recursive: true });
   // JSON is YAML: the copy reads back as the same design.
-  writeFileSync(join(labRunDir(lab), 'design.yaml'), typeof design === 'string' ? design : `# the design object given to applyPlan\n${JSON.stringify(design, null, 2)}\n`);
+  writeFileSync(keptDesign(lab), typeof design === 'string' ? design : `# the design object given to applyPlan\n${JSON.stringify(design, null, 2)}\n`);
 }
 
 /** Build or repair, then wait for the DHCP clients' leases: a lab is up when its hosts have addresses. */
@@ -107,7 +110,7 @@ async function buildLocked(plan: Plan, runner: Runner, opts: UpOptions & { desig
   // Two designs with one name would silently replace each other's lab.
   if (prev && prev.designFile !== opts.designFile && !opts.force)
     throw new UserError(`lab "${plan.lab}" is running, built from ${prev.designFile}; ${opts.designFile} has the same name. Give this one another name (--lab NAME), remove the other ("vnetmap down ${plan.lab}"), or replace it with --force.`);
-  if (opts.design !== undefined && opts.designFile === join(labRunDir(plan.lab), 'design.yaml')) keepDesign(plan.lab, opts.design);
+  if (opts.design !== undefined && opts.designFile === keptDesign(plan.lab)) keepDesign(plan.lab, opts.design);
   const total = namespacesOf(plan).length;
   const result = (action: UpResult['action'], rest: Partial<UpResult> = {}): UpResult => ({ lab: plan.lab, action, namespaces: total, rebuilt: [], repaired: [], left: [], commands: 0, phases: [], exec: [], ...rest, ms: Date.now() - t0 });
   if (!prev) {
