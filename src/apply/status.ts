@@ -1,7 +1,6 @@
 // `status`: what a lab's state says it built, what the host shows, and the drift between them
 // (drift.ts: every object kind of the plan). The host is read by observe-lab.ts in a handful of
 // processes whatever the lab's size.
-import { daemonRunning } from './daemons.js';
 import { daemonLog } from '../render/daemons.js';
 import type { Runner } from '../exec/runner.js';
 import type { ObservedLink } from '../observe/ip-json.js';
@@ -74,7 +73,8 @@ export async function labStatus(lab: string, runner: Runner): Promise<LabStatus>
   const daemons = st.plan.objects.flatMap((o) => {
     if (o.kind !== 'daemon') return [];
     const id = st.daemons?.[o.name];
-    const running = daemonRunning(id, o.namespace);
+    // observeLab has looked already (observe-lab.ts, readDaemons).
+    const running = obs.daemons.get(o.name)?.running ?? false;
     return [{ name: o.name, namespace: o.namespace, realizes: o.realizes, argv: o.argv, running, ...(running && id ? { pid: id.pid } : {}), log: daemonLog(lab, o.name) }];
   });
   const leases = leaseStatus(st.plan);
