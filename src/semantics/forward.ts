@@ -128,7 +128,7 @@ export function walk(m: NetModel, start: string, pkt: Packet, ct: Conntrack, dir
       dnatted = entry.dnat;
     } else if (dir === 'orig' && inIface) {
       for (const r of node.nat) {
-        if (r.type === 'lb' && r.daddr === p.dst && portMatch(p, r.protocol, r.port)) {
+        if (r.type === 'lb' && r.daddr === p.dst && portMatch(p, r.protocol, r.port) && (r.in === undefined || r.in === inIface.dev)) {
           const active = r.backends.filter((b) => b.weight > 0);
           const b = active[pick % Math.max(1, active.length)];
           if (!b) break;

@@ -32,7 +32,7 @@ export type NatStep =
    * A load balancer (services.ts): connections to the VIP and port go to one of the backends;
    * fullnat also hides the client behind this node's address on the way out.
    */
-  | { type: 'lb'; name: string; daddr: number; protocol: Proto; port: number; scheduler: 'rr' | 'wrr' | 'lc' | 'sh'; mode: 'nat' | 'fullnat' | 'dr' | 'tun'; backends: LbTarget[]; realizes: Refs }
+  | { type: 'lb'; name: string; daddr: number; protocol: Proto; port: number; scheduler: 'rr' | 'wrr' | 'lc' | 'sh'; mode: 'nat' | 'fullnat' | 'dr' | 'tun'; backends: LbTarget[]; realizes: Refs; /** Only connections arriving on this interface (an OVN balancer, through its gateway port); absent: any. */ in?: string }
   /** Masquerade (out of whatever interface) every connection a hairpin forward marked. */
   | { type: 'hairpin-masquerade'; realizes: Refs }
   /** `to` undefined: masquerade, the egress interface's primary address. */

@@ -19,6 +19,8 @@ import { ENCAP_OVERHEAD, type Inventory } from '../inventory/schema.js';
 import { ovnDeviations } from './deviations.js';
 import { chassisNamespace, lsName, macFor, UNDERLAY_MTU } from './names.js';
 import { realizeRouter } from './routers.js';
+import { realizeFirewallAcls } from './firewall-acls.js';
+import { unbuiltService } from './lb-services.js';
 import { gatewayDevs, placeGateways } from './gateways.js';
 import type { LogicalObject, OvnPlan } from './types.js';
 import { realizeWorkloads } from './workloads.js';
@@ -87,6 +89,9 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
     deviations.push({ code: 'ovn-underlay-mtu', message: `ovn: the machines' underlay carries ${inv!.underlayMtu} bytes and a Geneve tunnel takes up to ${ENCAP_OVERHEAD} of them: workload interfaces get MTU ${maxMtu} instead of 1500 (raise underlay-mtu in ${inv!.file} to ${1500 + ENCAP_OVERHEAD} to keep it).`, realizes: [UNDERLAY_REF] });
   for (const n of design.nodes)
     if (n.kind === 'router' || n.kind === 'l3-switch') realizeRouter({ lab, switchOf, mac, gatewayOf, add: (o) => logical.push(o), deviate: (d) => deviations.push(d) }, n);
+  // Firewalls last: their ACLs follow the routers' ports, routes and load balancers (firewall-acls.ts).
+  for (const n of design.nodes)
+    if ((n.kind === 'router' || n.kind === 'l3-switch') && n.firewall) realizeFirewallAcls({ design, lab, logical, add: (o) => logical.push(o), deviate: (d) => deviations.push(d), choose: (f, c, why) => b.choose(f, c, why) }, n);
   deviations.push(...ovnDeviations(design, domains, logical));
 
   b.choose('engine', 'ovn', `the design is realised as OVN logical switches and routers over ${inv ? `the machines of ${inv.file} (each joins with "vnetmap chassis join")` : 'simulated chassis'} (--engine ovn)`);
@@ -125,20 +130,17 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
 }
 
 /**
- * What the OVN engine does not build yet, refused rather than left out (the twin would differ
- * from the design without saying so): a firewall on a logical router (OVN ACLs), services (OVN
- * load balancers, proxies and workloads in chassis namespaces) and exec commands. Firewalls of
+ * What the OVN engine does not build, refused rather than left out (the twin would differ from
+ * the design without saying so): services OVN has no counterpart for (lb-services.ts says which
+ * and why) and exec commands. A router's firewall is OVN ACLs (firewall-acls.ts); firewalls of
  * hosts, servers and VMs are their namespaces' nftables tables, as on the kernel engine.
  */
 function refuseUnbuilt(design: Design): void {
   for (const n of design.nodes) {
     if (!isRouted(n)) continue;
-    const what = [
-      ...((n.kind === 'router' || n.kind === 'l3-switch') && n.firewall ? ['a firewall (OVN ACLs)'] : []),
-      ...(n.services?.length ? ['services (load balancers, proxies, processes)'] : []),
-      ...(n.exec?.length ? ['exec commands'] : []),
-    ];
-    if (what.length) throw new UserError(`the OVN engine does not build ${what.join(' or ')} yet, and ${n.kind} ${n.name} has ${what.length > 1 ? 'them' : 'it'}; build this design with the kernel engine (--engine kernel, the default).`);
+    const services = (n.services ?? []).flatMap((s) => unbuiltService(n, s) ?? []);
+    if (services.length) throw new UserError(`the OVN engine cannot build ${services.join('; ')}. Build this design with the kernel engine (--engine kernel, the default).`);
+    if (n.exec?.length) throw new UserError(`the OVN engine does not build exec commands yet, and ${n.kind} ${n.name} has them; build this design with the kernel engine (--engine kernel, the default).`);
   }
 }
 

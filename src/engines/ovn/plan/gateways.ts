@@ -13,6 +13,7 @@
 import type { Design } from '../../../model/types.js';
 import { ifaceRef } from '../../../plan/refs.js';
 import type { DomainResult } from '../../../semantics/domains.js';
+import { lbServices, vipDev } from './lb-services.js';
 import { isWorkload } from './workloads.js';
 
 export interface Gateways {
@@ -22,10 +23,11 @@ export interface Gateways {
   moved: { node: string; from: string; to: string; why: string }[];
 }
 
-/** The router interfaces that are gateway ports: every `out` of its SNAT and `in` of its port forwards. */
+/** The router interfaces that are gateway ports: every `out` of its SNAT, `in` of its port forwards, and the interface of each load balancer's VIP. */
 export function gatewayDevs(n: Design['nodes'][number]): string[] {
   if (n.kind !== 'router') return [];
-  return [...new Set([...n.nat.snat.map((s) => s.out), ...n.nat.masquerade.map((s) => s.out), ...n.nat.portForwards.map((f) => f.in)])];
+  const vips = lbServices(n).flatMap((s) => vipDev(n, s) ?? []);
+  return [...new Set([...n.nat.snat.map((s) => s.out), ...n.nat.masquerade.map((s) => s.out), ...n.nat.portForwards.map((f) => f.in), ...vips])];
 }
 
 export function placeGateways(d: Design, domains: DomainResult, assign: Map<string, string>): Gateways {

@@ -10,6 +10,7 @@ import { formatIp, formatNet } from '../../../model/ip.js';
 import { shadowedByConnected, type DesignNode } from '../../../model/types.js';
 import { forwardRef, gatewayRef, ifaceRef, masqueradeRef, nodeRef, routeRef, snatRef, sviRef } from '../../../plan/refs.js';
 import type { Deviation } from '../../../plan/types.js';
+import { realizeLbServices } from './lb-services.js';
 import { lbName, lrName, lrpName, routerLspName } from './names.js';
 import type { LoadBalancer, LogicalObject, RouterPort } from './types.js';
 
@@ -50,7 +51,10 @@ export function realizeRouter(c: RouterCtx, n: RouterNode): void {
     }
     c.add({ kind: 'lr-route', lr, prefix: formatNet(r.to), nexthop: formatIp(r.via), realizes: [routeRef(n.name, k)] });
   });
-  if (n.kind === 'router') realizeNat(c, n, lr, ports);
+  if (n.kind === 'router') {
+    realizeNat(c, n, lr, ports);
+    realizeLbServices(c, n, lr, ports);
+  }
 }
 
 

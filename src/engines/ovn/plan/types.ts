@@ -8,7 +8,7 @@
 //    hosts, external networks, servers and VMs, the veths that plug them into br-int, their
 //    addresses and routes, the chassis namespaces and the underlay — so the kernel renderer
 //    and its batching build them (src/render), and kernel `down` finds them by marker.
-import type { Capabilities, Choice, Deviation, EndpointLocation, Plan, Ref } from '../../../plan/types.js';
+import type { Capabilities, Choice, Deviation, EndpointLocation, FwTable, Plan, Ref } from '../../../plan/types.js';
 
 export type { Ref } from '../../../plan/types.js';
 
@@ -43,6 +43,12 @@ export interface LogicalRouter extends Base {
   kind: 'lr';
   name: string;
   node: string;
+  /**
+   * The router's firewall as its ACLs realise it (firewall-acls.ts): the design's input and
+   * forward steps (a logical router sends nothing of its own, so no output chain). The twin's
+   * model reads it back, as the kernel engine's reads its nftables table.
+   */
+  firewall?: FwTable;
 }
 
 export interface RouterPort extends Base {
@@ -77,29 +83,33 @@ export interface RouterNat extends Base {
   port: string;
 }
 
-/** Port forwards of one router: OVN load balancer VIPs on the router. */
+/** Port forwards of one router, or one of its load-balancer services: OVN load balancer VIPs on the router. */
 export interface LoadBalancer extends Base {
   kind: 'lb';
   name: string;
   lr: string;
   protocol: 'tcp' | 'udp';
-  /** "203.0.113.2:8080" -> "192.168.1.11:80". */
+  /** "203.0.113.2:8080" -> "192.168.1.11:80" (a service: "10.0.1.11:80,10.0.1.12:80"). */
   vips: Record<string, string>;
+  /** A `load-balancer` service (lb-services.ts), not port forwards: its name, and what OVN hashes to choose a backend. */
+  service?: { name: string; scheduler: 'sh'; mode: 'nat' };
+  selectionFields?: string[];
 }
 
 /**
- * A port forward's VIP refused on a router's other ports. OVN applies a load balancer on a
- * distributed gateway port to every connection the gateway chassis routes, whichever port it
- * came in by; Linux's DNAT (`iif wan`) only to those arriving through that interface, and an
- * inside client gets "connection refused". These ACLs give the same answer (a TCP reset).
+ * An ACL of a logical switch. A port forward's VIP refused on a router's other ports (to-lport,
+ * reject): OVN applies a load balancer on a distributed gateway port to every connection the
+ * gateway chassis routes, whichever port it came in by; Linux's DNAT (`iif wan`) only to those
+ * arriving through that interface, and an inside client gets "connection refused". A router's
+ * firewall (from-lport, firewall-acls.ts): its rules where the switch's ports send to the router.
  */
 export interface SwitchAcl extends Base {
   kind: 'acl';
   ls: string;
-  direction: 'to-lport';
+  direction: 'to-lport' | 'from-lport';
   priority: number;
   match: string;
-  action: 'reject';
+  action: 'reject' | 'drop' | 'allow-related';
 }
 
 export type LogicalObject = LogicalSwitch | SwitchPort | LogicalRouter | RouterPort | RouterRoute | RouterNat | LoadBalancer | SwitchAcl;

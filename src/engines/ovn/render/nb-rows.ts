@@ -69,7 +69,7 @@ export function nbRows(plan: OvnPlan): NbRow[] {
         add('Logical_Router_Static_Route', keyOf(o), { ip_prefix: o.prefix, nexthop: o.nexthop, external_ids: ext(o.realizes) });
         break;
       case 'lb':
-        add('Load_Balancer', keyOf(o), { name: o.name, protocol: o.protocol, vips: map(o.vips), external_ids: ext(o.realizes) });
+        add('Load_Balancer', keyOf(o), { name: o.name, protocol: o.protocol, vips: map(o.vips), ...(o.selectionFields ? { selection_fields: set(o.selectionFields) } : {}), external_ids: ext(o.realizes) });
         break;
       default:
         break;

@@ -7,6 +7,7 @@
 // two interfaces hear each other exactly when their ports are on one logical switch.
 import { parseCidr, parseIp, type Cidr } from '../../../model/ip.js';
 import { planModel } from '../../../semantics/from-plan.js';
+import { firewallRef, fwFromTable } from '../../../semantics/firewall.js';
 import { indexAddresses, type L2View, type NetIface, type NetModel, type NetNat, type NetNode, type NetRoute } from '../../../semantics/net-model.js';
 import type { LogicalSwitch, OvnPlan, RouterPort } from '../plan/types.js';
 
@@ -38,7 +39,7 @@ export function ovnModel(plan: OvnPlan): OvnModel {
   for (const o of plan.logical) {
     if (o.kind !== 'lr') continue;
     // An OVN router answers ARP only for the addresses of the port that hears it (no proxy ARP).
-    nodes.set(o.node, { name: o.node, forwards: true, ifaces: [], routes: [], nat: [], realizes: o.realizes, arpOwnOnly: true });
+    nodes.set(o.node, { name: o.node, forwards: true, ifaces: [], routes: [], nat: [], realizes: o.realizes, arpOwnOnly: true, ...(o.firewall ? { fw: fwFromTable(o.firewall, [firewallRef(o.node)]) } : {}) });
   }
   const devOf = new Map<string, string>(); // router port name -> dev
   for (const o of plan.logical) {
@@ -60,6 +61,16 @@ export function ovnModel(plan: OvnPlan): OvnModel {
       const from = o.logicalIp === '0.0.0.0/0' ? undefined : parseCidr(o.logicalIp);
       const to = parseIp(o.externalIp);
       n.nat.push({ type: 'snat', out: devOf.get(o.port) ?? o.port, ...(from ? { from } : {}), ...(to !== undefined ? { to } : {}), realizes: o.realizes });
+    } else if (o.kind === 'lb' && o.service) {
+      // A load-balancer service: balanced only through its gateway port (lb-services.ts refuses it elsewhere).
+      const gw = [...lrps.values()].find((p) => p.lr === o.lr && p.gatewayChassis !== undefined && Object.keys(o.vips).some((v) => p.networks.some((x) => x.split('/')[0] === v.split(':')[0])));
+      for (const [vip, backends] of Object.entries(o.vips)) {
+        const [daddr, port] = vip.split(':');
+        const d = parseIp(daddr!);
+        if (d === undefined) continue;
+        const targets = backends.split(',').map((b) => b.split(':')).map(([to, toPort]) => ({ to: parseIp(to!)!, toPort: Number(toPort), weight: 1 }));
+        n.nat.unshift({ type: 'lb', name: o.service.name, daddr: d, protocol: o.protocol, port: Number(port), scheduler: o.service.scheduler, mode: o.service.mode, backends: targets, realizes: o.realizes, ...(gw ? { in: gw.dev } : {}) });
+      }
     } else if (o.kind === 'lb') {
       const gw = [...lrps.values()].find((p) => p.lr === o.lr && p.gatewayChassis !== undefined && Object.keys(o.vips).some((v) => p.networks.some((x) => x.split('/')[0] === v.split(':')[0])));
       for (const [vip, backend] of Object.entries(o.vips)) {
