@@ -20,7 +20,7 @@ import { ovnDeviations } from './deviations.js';
 import { chassisNamespace, lsName, macFor, UNDERLAY_MTU } from './names.js';
 import { realizeRouter } from './routers.js';
 import { realizeFirewallAcls } from './firewall-acls.js';
-import { unbuiltService } from './lb-services.js';
+import { lbDeviations, unbuiltService } from './lb-services.js';
 import { gatewayDevs, placeGateways } from './gateways.js';
 import type { LogicalObject, OvnPlan } from './types.js';
 import { realizeWorkloads } from './workloads.js';
@@ -126,6 +126,9 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
     endpoints: local.endpoints,
   };
   withTwinReach(plan);
+  const lb = lbDeviations(design, plan);
+  plan.deviations.push(...lb);
+  plan.local.deviations.push(...lb);
   return plan;
 }
 

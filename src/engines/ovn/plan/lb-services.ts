@@ -11,13 +11,18 @@
 // service), DR and TUN (the kernel engine refuses them too). Services OVN has no counterpart for
 // (proxies, processes) are refused where the engine checks what it builds (compile.ts).
 import { formatIp } from '../../../model/ip.js';
-import type { DesignNode } from '../../../model/types.js';
+import type { Design, DesignNode } from '../../../model/types.js';
+import type { Deviation } from '../../../plan/types.js';
+import { roundTrip } from '../../../semantics/forward.js';
+import { designModel } from '../../../semantics/from-design.js';
+import type { NetModel } from '../../../semantics/net-model.js';
+import { ovnModel } from '../semantics/model.js';
 import type { LoadBalancerService, NodeService } from '../../../model/types-services.js';
 import { UserError } from '../../../errors.js';
 import { serviceRef } from '../../../plan/refs.js';
 import { routerLspName } from './names.js';
 import type { RouterCtx } from './routers.js';
-import type { RouterPort } from './types.js';
+import type { OvnPlan, RouterPort } from './types.js';
 
 type Router = Extract<DesignNode, { kind: 'router' }>;
 
@@ -66,4 +71,44 @@ export function realizeLbServices(c: RouterCtx, n: Router, lr: string, ports: Ma
       if (ls) c.add({ kind: 'acl', ls, direction: 'to-lport', priority: 1000, match: `outport == "${routerLspName(q.name)}" && ip4.dst == ${formatIp(s.vip)} && ${s.protocol}.dst == ${s.port}`, action: 'reject', realizes: [ref] });
     }
   }
+}
+
+/**
+ * The one way an OVN balancer differs from the design's: it takes connections only through its
+ * gateway port (the VIP's interface), where Linux balances them whichever interface they come
+ * in by. For the clients whose connections the design balances and the twin refuses (or the
+ * reverse), a deviation names them, with the twin's answer (compare.ts matches a balancer's
+ * check by its first backend). None when every client is treated alike.
+ */
+export function lbDeviations(design: Design, plan: OvnPlan): Deviation[] {
+  const routers = design.nodes.filter((n): n is Router => n.kind === 'router' && lbServices(n).length > 0);
+  if (!routers.length) return [];
+  const dm = designModel(design);
+  const tm = ovnModel(plan);
+  const out: Deviation[] = [];
+  for (const n of routers)
+    for (const s of lbServices(n)) {
+      const active = s.backends.filter((b) => b.weight > 0);
+      if (!active.length) continue;
+      const first = dm.byAddr.get(active[0]!.addr)?.[0]?.node ?? formatIp(active[0]!.addr);
+      const lands = (m: NetModel, node: string, src: number) =>
+        active.every((b, i) => {
+          const rt = roundTrip(m, node, src, s.vip, s.protocol, s.port, false, i);
+          return rt.ok && rt.landed!.addr === b.addr && rt.landed!.port === b.port;
+        });
+      const affects: NonNullable<Deviation['affects']> = [];
+      for (const e of tm.endpoints) {
+        if (!dm.nodes.has(e.node)) continue;
+        const twin = lands(tm, e.node, e.addr.ip);
+        if (lands(dm, e.node, e.addr.ip) !== twin) affects.push({ from: e.ref, to: first, reach: twin });
+      }
+      if (affects.length)
+        out.push({
+          code: 'ovn-lb-gateway-only',
+          message: `ovn: router ${n.name}'s load-balancer ${s.name} (${formatIp(s.vip)}:${s.port}) takes connections only through ${vipDev(n, s)}, its gateway port; the router refuses them from its other interfaces, where Linux would balance them too.`,
+          realizes: [serviceRef(n.name, s.index)],
+          affects,
+        });
+    }
+  return out;
 }
