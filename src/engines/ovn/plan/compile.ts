@@ -142,7 +142,7 @@ function refuseUnbuilt(design: Design): void {
   for (const n of design.nodes) {
     if (!isRouted(n)) continue;
     const services = (n.services ?? []).flatMap((s) => unbuiltService(n, s) ?? []);
-    if (services.length) throw new UserError(`the OVN engine cannot build ${services.join('; ')}. Build this design with the kernel engine (--engine kernel, the default).`);
+    if (services.length) throw new UserError(`the OVN engine cannot build ${services.join('; ')}; otherwise build this design with the kernel engine (--engine kernel, the default).`);
     if (n.exec?.length) throw new UserError(`the OVN engine does not build exec commands yet, and ${n.kind} ${n.name} has them; build this design with the kernel engine (--engine kernel, the default).`);
   }
 }

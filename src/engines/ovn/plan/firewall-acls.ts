@@ -116,8 +116,9 @@ export function realizeFirewallAcls(c: FirewallCtx, n: RouterNode): void {
   const filtered = new Set(acls.map((a) => a.ls));
   for (const o of c.logical)
     if (o.kind === 'lsp' && o.routerPort && filtered.has(o.ls) && !ports.some((p) => p.name === o.routerPort)) {
-      const other = c.logical.find((x) => x.kind === 'lrp' && x.name === o.routerPort);
-      throw new UserError(`${where} would be ACLs on logical switch ${o.ls}, which another router's port (${other && other.kind === 'lrp' ? other.lr : o.routerPort}) is on too: OVN does not track connections of packets from a router port, so replies through it could not be let back as the firewall's established state does; put the firewall on a router whose interfaces share no broadcast domain with another router, or build this design with the kernel engine (--engine kernel, the default).`);
+      const lrp = c.logical.find((x): x is RouterPort => x.kind === 'lrp' && x.name === o.routerPort);
+      const other = c.logical.find((x): x is LogicalRouter => x.kind === 'lr' && x.name === lrp?.lr);
+      throw new UserError(`${where} would be ACLs on logical switch ${o.ls}, which ${other ? `${other.node}'s interface ${lrp!.dev}` : `router port ${o.routerPort}`} is on too: OVN does not track connections of packets from a router port, so replies through it could not be let back as the firewall's established state does; put the firewall on a router whose interfaces share no broadcast domain with another router, or build this design with the kernel engine (--engine kernel, the default).`);
     }
   for (const a of acls) c.add(a);
   c.choose(`firewall ${n.name}`, `${acls.length} OVN ACLs`, `OVN filters on switches, not routers, and tracks connections only at the ports of workloads: each rule is from-lport ACLs on ${[...filtered].join(', ')} for packets addressed to ${n.name}'s port MAC there, in the rules' order (priorities), its policies last`);

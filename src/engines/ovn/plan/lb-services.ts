@@ -42,7 +42,7 @@ export const lbServices = (n: DesignNode): LoadBalancerService[] => (n.kind === 
  */
 export function unbuiltService(n: DesignNode, s: NodeService): string | undefined {
   const what = `${n.kind} ${n.name}'s ${s.kind} ${s.name}`;
-  if (s.kind !== 'load-balancer') return `${what}: an OVN twin runs no programs${n.kind === 'router' || n.kind === 'l3-switch' ? ' on a logical router' : ' yet (the kernel engine supervises them)'}, so there is nothing to listen or relay`;
+  if (s.kind !== 'load-balancer') return n.kind === 'router' || n.kind === 'l3-switch' ? `${what}: a logical router runs no programs, so nothing could listen or relay there` : `${what}: the OVN engine does not start supervised programs (proxies, processes) in its workloads' namespaces yet, as the kernel engine does`;
   if (n.kind !== 'router') return `${what}: the OVN engine builds load balancers on routers only (an OVN load balancer lives on a logical router, through a gateway port)`;
   if (s.mode === 'fullnat') return `${what}: FULLNAT needs the balancer to hide the client behind the router's address, and OVN's lb_force_snat_ip does that for every balancer and port forward of a router at once; use mode nat`;
   if (s.mode === 'dr' || s.mode === 'tun') return `${what}: mode ${s.mode} needs IPVS, which OVN does not have (and the kernel engine refuses it too); use mode nat`;
