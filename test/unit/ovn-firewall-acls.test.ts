@@ -178,6 +178,37 @@ links:
   - endpoints: [fw:core, core1:eth0]
 `;
 
+// The firewall filters only what comes in from outside: its inside, a transit link to another
+// router, needs no ACL — and so no refusal (OVN would not track that router's packets).
+const EDGE = `
+name: edge
+nodes:
+  isp: { kind: external, interfaces: { eth0: { address: 198.51.100.10/24 } }, gateway: 198.51.100.1 }
+  pc1: { kind: host, interfaces: { eth0: { address: 10.0.1.11/24 } }, gateway: 10.0.1.1 }
+  core:
+    kind: router
+    interfaces:
+      up: { address: 10.0.0.2/30 }
+      lan: { address: 10.0.1.1/24 }
+    gateway: 10.0.0.1
+  edge:
+    kind: router
+    interfaces:
+      in: { address: 10.0.0.1/30 }
+      wan: { address: 198.51.100.1/24 }
+    routes:
+      - { to: 10.0.1.0/24, via: 10.0.0.2 }
+    firewall:
+      zones: { outside: [wan] }
+      rules:
+        - { action: deny, from: outside, protocol: tcp, port: 23 }
+        - { action: reject, from: outside, to: self }
+links:
+  - endpoints: [isp:eth0, edge:wan]
+  - endpoints: [edge:in, core:up]
+  - endpoints: [core:lan, pc1:eth0]
+`;
+
 describe('a router firewall as OVN ACLs decides every first packet as the design does', () => {
   it('office-farm: port forward, source-hash balancer, inside/outside zones, input policy', () => {
     check(loadDesignFile('examples/office-farm.yaml').design!, 'rtr', 3000);
@@ -189,5 +220,12 @@ describe('a router firewall as OVN ACLs decides every first packet as the design
     const d = loadDesign(FW3, 'fw3.yaml');
     expect(d.errors).toEqual([]);
     check(d.design!, 'fw', 5000);
+  });
+  it('a firewall that filters only one interface: no ACL on the others, so another router may share them', () => {
+    const d = loadDesign(EDGE, 'edge.yaml');
+    expect(d.errors).toEqual([]);
+    check(d.design!, 'edge', 2000);
+    const plan = ovnEngine.compile(d.design!, { capabilities: PRESETS.minimal!, chassis: 2 }) as OvnPlan;
+    expect(new Set(plan.logical.flatMap((o) => (o.kind === 'acl' ? [o.ls] : [])))).toEqual(new Set(['edge.d1']));
   });
 });

@@ -108,6 +108,8 @@ export function realizeFirewallAcls(c: FirewallCtx, n: RouterNode): void {
       acl(BAND.forward - k, [into, ...oif, ...dstMatch(s.match), ...protoMatch(s.match), ...srcMatch(s.match)].join(' && '), s.verdict, s.realizes);
     });
     acl(BAND.forward - MAX_STEPS - 1, into, fw.policy.forward, fw.realizes);
+    // Everything that enters through this interface is accepted: no ACL needed (nor tracking, nor a neighbour's refusal below).
+    if (out.every((a) => a.action === 'allow-related')) continue;
     // The switch must track connections for the replies to pass: OVN does that once one of its ACLs is allow-related.
     if (!out.some((a) => a.action === 'allow-related')) out.push({ kind: 'acl', ls, direction: 'from-lport', priority: 1, match: `ip4 && eth.dst != ${p.mac}`, action: 'allow-related', realizes: fw.realizes });
     acls.push(...out);
