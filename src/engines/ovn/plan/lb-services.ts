@@ -7,8 +7,8 @@
 // a hash of the fields `selection_fields` names — `ip_src` keeps a client on one backend, the
 // design's source hash (`sh`). What it has not, and is refused with what to do: round robin,
 // weights and least connections (OVN hashes; no backend weights, no connection counts), FULLNAT
-// (OVN's `lb_force_snat_ip` takes a whole router, every balancer and port forward on it, not one
-// service), DR and TUN (the kernel engine refuses them too). Services OVN has no counterpart for
+// (OVN's `lb_force_snat_ip` acts only on a gateway router, not on a distributed gateway port:
+// measured, the backend saw the client), DR and TUN (the kernel engine refuses them too). Services OVN has no counterpart for
 // (proxies, processes) are refused where the engine checks what it builds (compile.ts).
 import { formatIp } from '../../../model/ip.js';
 import type { Design, DesignNode } from '../../../model/types.js';
@@ -44,7 +44,7 @@ export function unbuiltService(n: DesignNode, s: NodeService): string | undefine
   const what = `${n.kind} ${n.name}'s ${s.kind} ${s.name}`;
   if (s.kind !== 'load-balancer') return n.kind === 'router' || n.kind === 'l3-switch' ? `${what}: a logical router runs no programs, so nothing could listen or relay there` : `${what}: the OVN engine does not start supervised programs (proxies, processes) in its workloads' namespaces yet, as the kernel engine does`;
   if (n.kind !== 'router') return `${what}: the OVN engine builds load balancers on routers only (an OVN load balancer lives on a logical router, through a gateway port)`;
-  if (s.mode === 'fullnat') return `${what}: FULLNAT needs the balancer to hide the client behind the router's address, and OVN's lb_force_snat_ip does that for every balancer and port forward of a router at once; use mode nat`;
+  if (s.mode === 'fullnat') return `${what}: FULLNAT needs the balancer to hide the client behind the router's address, and OVN's lb_force_snat_ip does that only on a gateway router, not on a router with a distributed gateway port as the OVN engine builds them (measured: the backend saw the client); use mode nat`;
   if (s.mode === 'dr' || s.mode === 'tun') return `${what}: mode ${s.mode} needs IPVS, which OVN does not have (and the kernel engine refuses it too); use mode nat`;
   if (s.scheduler !== 'sh') return `${what}: scheduler ${s.scheduler} — an OVN load balancer chooses a backend by a hash, not in turn or by connection count; use scheduler sh (OVN hashes the client's address)`;
   const weights = new Set(s.backends.filter((b) => b.weight > 0).map((b) => b.weight));
