@@ -2,7 +2,7 @@
 // balancers"): examples/office-farm.yaml on 2 simulated chassis — the firewall as ACLs, the
 // source-hash balancer as an OVN load balancer. verify passes against the design; deleting the
 // ACL of one rule by hand (a mutation of the twin, not of the design) makes exactly that rule's
-// checks fail; `up` puts the row back; `down` leaves nothing. Skipped by name where OVN is missing.
+// checks fail and `status` counts the row missing; `up` puts the row back; `down` leaves nothing. Skipped by name where OVN is missing.
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labDir, readState } from '../../src/apply/state.js';
@@ -38,6 +38,9 @@ describe.skipIf(!ready)(`OVN engine: a router's firewall as ACLs, its load balan
     expect(plan.logical.filter((o) => o.kind === 'lb' && o.service)).toHaveLength(1);
     expect(((await ovnEngine.up(plan, runner, { designFile })).json as { action: string }).action).toBe('created');
 
+    expect((await ovnEngine.status(lab, runner)).ok).toBe(true);
+    // Every row counted, none missing: an up of the running lab has nothing to do.
+    expect(((await ovnEngine.up(plan, runner, { designFile })).json as { action: string }).action).toBe('unchanged');
     const good = await verify(lab);
     expect(failed(good.checks)).toEqual([]);
     expect(good.unexplained).toBe(0);
@@ -53,6 +56,9 @@ describe.skipIf(!ready)(`OVN engine: a router's firewall as ACLs, its load balan
     const acl = rule[0]!;
     expect(acl.kind === 'acl' && acl.ls).toBe(`${lab}.d1`);
     await runner.run([...nbctl, '--wait=hv', '--timeout=20', 'remove', 'Logical_Switch', `${lab}.d1`, 'acls', uuid]);
+    const st = await ovnEngine.status(lab, runner);
+    expect(st.ok).toBe(false);
+    expect(st.text(true)).toContain(`the Northbound holds ${rule.length ? plan.logical.filter((o) => ['ls', 'lr', 'lb', 'acl'].includes(o.kind)).length - 1 : 0} of the lab's`);
     const cut = await verify(lab);
     // Exactly the connections from the inside to isp's tcp/25 now land where the design refuses them.
     expect(failed(cut.checks)).toEqual(['tcp pc1 -> isp 203.0.113.1:25 [firewall:rtr/0]', 'tcp web1 -> isp 203.0.113.1:25 [firewall:rtr/0]', 'tcp web2 -> isp 203.0.113.1:25 [firewall:rtr/0]']);
@@ -60,6 +66,7 @@ describe.skipIf(!ready)(`OVN engine: a router's firewall as ACLs, its load balan
     // up puts the lab's rows back, and the twin is the design's again.
     expect(((await ovnEngine.up(plan, runner, { designFile })).json as { restarted: string[] }).restarted).toContain('northbound rows');
     expect(failed((await verify(lab)).checks)).toEqual([]);
+    expect((await ovnEngine.status(lab, runner)).ok).toBe(true);
 
     const down = (await ovnEngine.down(lab, runner, {})).json as { namespaces: number };
     expect(down.namespaces).toBe(8);

@@ -7,6 +7,7 @@ import { readState } from '../../../apply/state.js';
 import type { Runner } from '../../../exec/runner.js';
 import { connectOvsdb, type Ovsdb, type OvsdbConnect } from '../ovsdb/client.js';
 import { selectOwnOps } from '../render/nb-json.js';
+import { countedRows, COUNTED_TABLES } from '../render/nb-rows.js';
 import { CENTRAL_DAEMONS, CHASSIS_DAEMONS } from '../render/layout.js';
 import { labDaemons } from './daemons.js';
 import type { OvnPlan } from '../plan/types.js';
@@ -76,10 +77,10 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
   try {
     if (central.nb !== null) {
       nb = await connect(`unix:${L.nbSock}`, 2_000);
-      const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'NB_Global', where: [], columns: ['nb_cfg'] }, ...selectOwnOps(lab)], 5_000)) as Rows;
+      const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'NB_Global', where: [], columns: ['nb_cfg'] }, ...selectOwnOps(lab, COUNTED_TABLES)], 5_000)) as Rows;
       nbCfg = r[0]?.rows[0]?.nb_cfg as number | undefined;
-      nbRows = { have: r.slice(1).reduce((n, x) => n + x.rows.length, 0), want: plan.logical.filter((o) => o.kind === 'ls' || o.kind === 'lr' || o.kind === 'lb').length };
-      if (nbRows.have !== nbRows.want) problems.push(`the Northbound holds ${nbRows.have} of the lab's ${nbRows.want} switches, routers and load balancers`);
+      nbRows = { have: r.slice(1).reduce((n, x) => n + x.rows.length, 0), want: countedRows(plan) };
+      if (nbRows.have !== nbRows.want) problems.push(`the Northbound holds ${nbRows.have} of the lab's ${nbRows.want} switches, routers, load balancers and ACLs`);
     }
     if (central.sb !== null) {
       sb = await connect(`unix:${L.sbSock}`, 2_000);
@@ -148,7 +149,7 @@ export function formatOvnStatus(s: OvnStatus, detail: boolean): string {
   const out = [head];
   if (s.designFile) out.push(`  design: ${s.designFile}`);
   const show = (ds: Record<string, number | null>) => Object.entries(ds).map(([d, p]) => `${d} ${p === null ? 'DOWN' : p}`).join(', ');
-  if (s.running) out.push(`  central${s.centralAt ? ` (${s.centralAt})` : ''}: ${show(s.central)}${s.nbRows ? `; northbound: ${s.nbRows.have}/${s.nbRows.want} root rows, nb_cfg ${s.nbCfg}` : ''}`);
+  if (s.running) out.push(`  central${s.centralAt ? ` (${s.centralAt})` : ''}: ${show(s.central)}${s.nbRows ? `; northbound: ${s.nbRows.have}/${s.nbRows.want} rows (switches, routers, balancers, ACLs), nb_cfg ${s.nbCfg}` : ''}`);
   for (const c of s.chassis) {
     const daemons = c.machine ? (c.machine.joined ? `joined${c.machine.hostname ? ` from host ${c.machine.hostname}` : ''}` : 'NOT JOINED') : show(c.daemons);
     out.push(`  ${c.name} (${c.machine ? 'machine, ' : ''}${c.encapIp}) ${c.healthy ? 'healthy' : 'UNHEALTHY'}: ${daemons}; ports ${c.portsUp}/${c.ports} up${c.applied !== undefined ? `, applied nb_cfg ${c.applied}` : ''}`);

@@ -28,7 +28,7 @@ import { centralNamespace } from '../plan/names.js';
 import type { OvnPlan } from '../plan/types.js';
 import { chassisSteps, centralSteps, chassisConfigArgs, simulatedRun, type DaemonStep } from '../render/daemons.js';
 import { insertOps, deleteOps, selectOwnOps } from '../render/nb-json.js';
-import { nbRows, ROOT_TABLES } from '../render/nb-rows.js';
+import { countedRows, COUNTED_TABLES, nbRows } from '../render/nb-rows.js';
 import { bump, waitConverged, waitRegistered, type Converged } from './converge.js';
 import { daemonPid, labDaemons, stopDaemons } from './daemons.js';
 import { downLocked } from './down.js';
@@ -264,9 +264,9 @@ async function repair(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts
   const sb = await connect(`unix:${L.sbSock}`);
   try {
     // Root rows of the lab and its ACLs (a firewall's rule is one of them): as many as planned, or written again whole.
-    const res = (await nb.transact('OVN_Northbound', selectOwnOps(plan.lab, [...ROOT_TABLES, 'ACL']))) as { rows: unknown[] }[];
+    const res = (await nb.transact('OVN_Northbound', selectOwnOps(plan.lab, COUNTED_TABLES))) as { rows: unknown[] }[];
     const have = res.reduce((n, r) => n + r.rows.length, 0);
-    const want = plan.logical.filter((o) => o.kind === 'ls' || o.kind === 'lr' || o.kind === 'lb' || o.kind === 'acl').length;
+    const want = countedRows(plan);
     let rowsFixed = false;
     if (have !== want) {
       await nb.transact('OVN_Northbound', [...deleteOps(plan.lab), ...insertOps(nbRows(plan)), ...(plan.inventory ? partOps(plan) : [])]);

@@ -23,6 +23,13 @@ export interface NbRow {
 
 export const REALIZES_KEY = 'vnetmap-realizes';
 export const ROOT_TABLES = ['Logical_Switch', 'Logical_Router', 'Load_Balancer'] as const;
+/**
+ * What `up` and `status` count of a lab's rows: its root rows, and its ACLs (a firewall's rules:
+ * kept by their switch, but one can be removed alone, and the twin then lets through what the
+ * design drops).
+ */
+export const COUNTED_TABLES = [...ROOT_TABLES, 'ACL'] as const;
+export const countedRows = (plan: OvnPlan): number => plan.logical.filter((o) => o.kind === 'ls' || o.kind === 'lr' || o.kind === 'lb' || o.kind === 'acl').length;
 
 const set = (xs: Atom[]): Value => ['set', xs];
 const map = (kv: Record<string, string>): Value => ['map', Object.entries(kv)];
