@@ -8,8 +8,9 @@
 // design's source hash (`sh`). What it has not, and is refused with what to do: round robin,
 // weights and least connections (OVN hashes; no backend weights, no connection counts), FULLNAT
 // (OVN's `lb_force_snat_ip` acts only on a gateway router, not on a distributed gateway port:
-// measured, the backend saw the client), DR and TUN (the kernel engine refuses them too). Services OVN has no counterpart for
-// (proxies, processes) are refused where the engine checks what it builds (compile.ts).
+// measured, the backend saw the client), DR and TUN (the kernel engine refuses them too).
+// Proxies and processes on a router are refused (a logical router runs no programs); a host's
+// services are the kernel engine's, in its namespace on its chassis (plan/services.ts).
 import { formatIp } from '../../../model/ip.js';
 import type { Design, DesignNode } from '../../../model/types.js';
 import type { Deviation } from '../../../plan/types.js';
@@ -42,7 +43,10 @@ export const lbServices = (n: DesignNode): LoadBalancerService[] => (n.kind === 
  */
 export function unbuiltService(n: DesignNode, s: NodeService): string | undefined {
   const what = `${n.kind} ${n.name}'s ${s.kind} ${s.name}`;
-  if (s.kind !== 'load-balancer') return n.kind === 'router' || n.kind === 'l3-switch' ? `${what}: a logical router runs no programs, so nothing could listen or relay there` : `${what}: the OVN engine does not start supervised programs (proxies, processes) in its workloads' namespaces yet, as the kernel engine does`;
+  const router = n.kind === 'router' || n.kind === 'l3-switch';
+  // A workload is a namespace on its chassis, as on the kernel engine: its services are the kernel engine's (plan/services.ts).
+  if (!router) return undefined;
+  if (s.kind !== 'load-balancer') return `${what}: a logical router runs no programs, so nothing could listen or relay there`;
   if (n.kind !== 'router') return `${what}: the OVN engine builds load balancers on routers only (an OVN load balancer lives on a logical router, through a gateway port)`;
   if (s.mode === 'fullnat') return `${what}: FULLNAT needs the balancer to hide the client behind the router's address, and OVN's lb_force_snat_ip does that only on a gateway router, not on a router with a distributed gateway port as the OVN engine builds them (measured: the backend saw the client); use mode nat`;
   if (s.mode === 'dr' || s.mode === 'tun') return `${what}: mode ${s.mode} needs IPVS, which OVN does not have (and the kernel engine refuses it too); use mode nat`;
