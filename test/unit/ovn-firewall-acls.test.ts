@@ -229,3 +229,48 @@ describe('a router firewall as OVN ACLs decides every first packet as the design
     expect(new Set(plan.logical.flatMap((o) => (o.kind === 'acl' ? [o.ls] : [])))).toEqual(new Set(['edge.d1']));
   });
 });
+
+describe('what the OVN twin of a firewall or balancer declares', () => {
+  it('an output chain is left out, and says so (ovn-firewall-no-output)', () => {
+    const d = loadDesign(EDGE.replace('      zones: { outside: [wan] }', '      zones: { outside: [wan] }\n      output: drop'), 'edge.yaml');
+    expect(d.errors).toEqual([]);
+    const plan = ovnEngine.compile(d.design!, { capabilities: PRESETS.minimal!, chassis: 2 }) as OvnPlan;
+    expect(plan.deviations.find((x) => x.code === 'ovn-firewall-no-output')?.message).toContain('policy drop');
+    expect(ovnEngine.compare(d.design!, plan).bugs).toEqual([]);
+  });
+
+  it('a balancer whose clients on a third interface are refused: ovn-lb-gateway-only names them, and the comparison finds no bug', () => {
+    const d = loadDesign(
+      `
+name: lb3
+nodes:
+  client: { kind: external, interfaces: { eth0: { address: 198.51.100.10/24 } }, gateway: 198.51.100.1 }
+  dmzpc: { kind: host, interfaces: { eth0: { address: 10.0.2.10/24 } }, gateway: 10.0.2.1 }
+  lvs:
+    kind: router
+    interfaces:
+      wan: { address: [198.51.100.1/24, 198.51.100.80/24] }
+      lan: { address: 10.0.1.1/24 }
+      dmz: { address: 10.0.2.1/24 }
+    services:
+      - { kind: load-balancer, name: web, vip: 198.51.100.80, port: 80, scheduler: sh, mode: nat, backends: [{ address: 10.0.1.11 }, { address: 10.0.1.12 }] }
+  web1: { kind: host, interfaces: { eth0: { address: 10.0.1.11/24 } }, gateway: 10.0.1.1 }
+  web2: { kind: host, interfaces: { eth0: { address: 10.0.1.12/24 } }, gateway: 10.0.1.1 }
+  sw: { kind: switch }
+links:
+  - endpoints: [client:eth0, lvs:wan]
+  - endpoints: [dmzpc:eth0, lvs:dmz]
+  - endpoints: [lvs:lan, sw:p1]
+  - endpoints: [sw:p2, web1:eth0]
+  - endpoints: [sw:p3, web2:eth0]
+`,
+      'lb3.yaml',
+    );
+    expect(d.errors).toEqual([]);
+    const plan = ovnEngine.compile(d.design!, { capabilities: PRESETS.minimal!, chassis: 2 }) as OvnPlan;
+    expect(plan.deviations.find((x) => x.code === 'ovn-lb-gateway-only')?.affects).toEqual([{ from: 'iface:dmzpc/eth0', to: 'web1', reach: false }]);
+    const cmp = ovnEngine.compare(d.design!, plan);
+    expect(cmp.bugs).toEqual([]);
+    expect(cmp.differences.some((x) => x.kind === 'tcp' && x.explainedBy === 'ovn-lb-gateway-only')).toBe(true);
+  });
+});
