@@ -81,7 +81,13 @@ export function realizeFirewallAcls(c: FirewallCtx, n: RouterNode): void {
     const mine = (s: FwStep) => !s.match.iif || s.match.iif.includes(p.dev);
     const into = `eth.dst == ${p.mac} && ip4`;
     const out: SwitchAcl[] = [];
-    const acl = (priority: number, match: string, verdict: 'accept' | 'drop' | 'reject', realizes: string[]) => out.push({ kind: 'acl', ls, direction: 'from-lport', priority, match, action: ACTION[verdict], realizes });
+    // Called in falling priority: an ACL whose match an earlier one has already is shadowed by it (a rule after a VIP's decision, say).
+    const seen = new Set<string>();
+    const acl = (priority: number, match: string, verdict: 'accept' | 'drop' | 'reject', realizes: string[]) => {
+      if (seen.has(match)) return;
+      seen.add(match);
+      out.push({ kind: 'acl', ls, direction: 'from-lport', priority, match, action: ACTION[verdict], realizes });
+    };
     // Translated connections: each rule decided on the backend's address and port.
     for (const v of vips.filter((x) => x.dev === p.dev)) {
       const head = `${into} && ip4.dst == ${formatIp(v.addr)} && ${v.protocol}.dst == ${v.port}`;
