@@ -14,7 +14,11 @@ export function deleteOps(lab: string): Op[] {
   return ROOT_TABLES.map((table) => ({ op: 'delete', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]] }));
 }
 
-/** Counts the lab's root rows, or the rows of the tables given (a select per table; of `_uuid`: OVSDB drops duplicate rows from a select's answer, and ACLs have no name). */
+/**
+ * Counts the lab's root rows, or the rows of the tables given (a select per table). By _uuid: a
+ * select of some columns returns equal rows once (RFC 7047), and not every table has a name
+ * column (ACLs have none).
+ */
 export function selectOwnOps(lab: string, tables: readonly string[] = ROOT_TABLES): Op[] {
   return tables.map((table) => ({ op: 'select', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]], columns: ['_uuid'] }));
 }
