@@ -128,15 +128,6 @@ table inet vnetmap-fw {
     tcp dport 80 accept comment "firewall:web/0"
     icmp type echo-request accept comment "firewall:web/1"
   }
-  chain forward {
-    type filter hook forward priority filter; policy accept;
-    ct state established,related accept
-  }
-  chain output {
-    type filter hook output priority filter; policy accept;
-    ct state established,related accept
-    oifname "lo" accept
-  }
 }
 VNETMAP_EOF
 echo "vnetmap office: hosts" >&2
