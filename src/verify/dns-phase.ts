@@ -4,9 +4,9 @@
 // design gives it (for a DHCP pool client, the address it leased: verify put it in the design,
 // dhcp-phase.ts) wherever the design lets the host reach that server on UDP port 53, and must go
 // unanswered where it does not.
-import { formatIp, parseIp } from '../model/ip.js';
+import { dnsAnswers } from '../model/dns-names.js';
+import { parseIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
-import { isRouted } from '../model/types.js';
 import type { DaemonObj } from '../plan/types.js';
 import { netnsFile } from '../exec/netns.js';
 import { resolvFiles } from '../render/hosts.js';
@@ -16,19 +16,8 @@ import { designModel } from '../semantics/from-design.js';
 import { check, type PhaseContext } from './checks.js';
 import { FIRST, probeDns } from './prober.js';
 
-/** The names a DNS service on `server` answers, with the address each must resolve to. */
-export function expectedNames(d: Design, server: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const n of d.nodes) {
-    if (!isRouted(n)) continue;
-    // Fixed and reserved addresses are in the service's hosts file; pool clients are known to the
-    // dnsmasq that leased them (by the name they send, their node's).
-    const i = [...n.interfaces.filter((x) => !x.dhcp || x.lease?.reserved !== undefined || x.lease?.server === server), ...(n.kind === 'l3-switch' ? n.svis : [])].find((x) => x.addresses.length);
-    if (i) out.set(n.name, formatIp(i.addresses[0]!.ip));
-  }
-  for (const n of d.nodes) if (isRouted(n)) for (const [name, ip] of Object.entries(n.hosts)) if (!out.has(name)) out.set(name, ip);
-  return out;
-}
+/** The names a DNS service on `server` answers, with the address each must resolve to (model/dns-names.ts). */
+export const expectedNames = dnsAnswers;
 
 /** Up to this many lookups, every name is asked from every namespace; beyond, a sample (dnsSample). */
 export const DNS_ALL_MAX = 20_000;

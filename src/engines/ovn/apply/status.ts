@@ -7,6 +7,8 @@ import { readState } from '../../../apply/state.js';
 import type { Runner } from '../../../exec/runner.js';
 import { connectOvsdb, type Ovsdb, type OvsdbConnect } from '../ovsdb/client.js';
 import { selectOwnOps } from '../render/nb-json.js';
+import { ROOT_KINDS } from '../render/nb-rows.js';
+import { formatLease, leaseStatus, type LeaseStatus } from '../../../apply/leases.js';
 import { CENTRAL_DAEMONS, CHASSIS_DAEMONS } from '../render/layout.js';
 import { labDaemons } from './daemons.js';
 import type { OvnPlan } from '../plan/types.js';
@@ -47,6 +49,8 @@ export interface OvnStatus {
   placement?: { cut: number; loads: Record<string, number> };
   missingNamespaces: string[];
   healthy: boolean;
+  /** DHCP clients and the leases they hold from OVN's native DHCP (apply/leases.ts). */
+  leases?: LeaseStatus[];
   /** What is wrong, one sentence each. */
   problems: string[];
 }
@@ -78,8 +82,8 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
       nb = await connect(`unix:${L.nbSock}`, 2_000);
       const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'NB_Global', where: [], columns: ['nb_cfg'] }, ...selectOwnOps(lab)], 5_000)) as Rows;
       nbCfg = r[0]?.rows[0]?.nb_cfg as number | undefined;
-      nbRows = { have: r.slice(1).reduce((n, x) => n + x.rows.length, 0), want: plan.logical.filter((o) => o.kind === 'ls' || o.kind === 'lr' || o.kind === 'lb').length };
-      if (nbRows.have !== nbRows.want) problems.push(`the Northbound holds ${nbRows.have} of the lab's ${nbRows.want} switches, routers and load balancers`);
+      nbRows = { have: r.slice(1).reduce((n, x) => n + x.rows.length, 0), want: plan.logical.filter((o) => ROOT_KINDS.has(o.kind)).length };
+      if (nbRows.have !== nbRows.want) problems.push(`the Northbound holds ${nbRows.have} of the lab's ${nbRows.want} root rows (switches, routers, load balancers, DHCP options, DNS records)`);
     }
     if (central.sb !== null) {
       sb = await connect(`unix:${L.sbSock}`, 2_000);
@@ -134,9 +138,15 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
     chassis,
     placement: { cut: plan.placement.cut, loads: plan.placement.loads },
     missingNamespaces,
+    ...leasesOf(plan),
     healthy: !problems.length,
     problems,
   };
+}
+
+function leasesOf(plan: OvnPlan): { leases?: LeaseStatus[] } {
+  const leases = leaseStatus(plan.local);
+  return leases.length ? { leases } : {};
 }
 
 const nodesOn = (plan: OvnPlan, chassis: string): string[] =>
@@ -156,6 +166,7 @@ export function formatOvnStatus(s: OvnStatus, detail: boolean): string {
     out.push(`    nodes: ${c.nodes.length > 12 ? `${c.nodes.slice(0, 10).join(', ')} … (${c.nodes.length} in all)` : c.nodes.join(', ') || '(none)'}`);
   }
   if (s.placement) out.push(`  placement: ${s.placement.cut} design links cross chassis; loads ${Object.entries(s.placement.loads).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  for (const l of s.leases ?? []) out.push(`  ${formatLease(l)}`);
   for (const p of s.problems) out.push(`  problem: ${p}`);
   return out.join('\n');
 }

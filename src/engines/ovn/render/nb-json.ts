@@ -16,7 +16,7 @@ export function deleteOps(lab: string): Op[] {
 
 /** Counts the lab's root rows (a select per table). */
 export function selectOwnOps(lab: string): Op[] {
-  return ROOT_TABLES.map((table) => ({ op: 'select', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]], columns: ['name'] }));
+  return ROOT_TABLES.map((table) => ({ op: 'select', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]], columns: ['_uuid'] }));
 }
 
 /**
