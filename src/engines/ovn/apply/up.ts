@@ -21,7 +21,7 @@ import { preflight } from '../../../apply/preflight.js';
 import { runSteps } from '../../../apply/run-steps.js';
 import { readState, writeState } from '../../../apply/state.js';
 import { renderSteps } from '../../../render/render.js';
-import { isFile, isSpawn, type CommandStep } from '../../../render/steps.js';
+import { isFile, isSpawn, type CommandStep, type Step } from '../../../render/steps.js';
 import { LEASE_WAIT_MS } from '../../../apply/apply.js';
 import { waitForLeases } from '../../../apply/leases.js';
 import type { DaemonIdentity } from '../../../apply/state.js';
@@ -183,7 +183,7 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
     const target = await commit();
     const committed = Date.now();
     const converged = await timed('converge', () => waitConverged(nb!, sb!, target, { ...waitOptions(plan, opts), since: committed }));
-    const leases = clients.length ? await timed('dhcp', async () => (await runSteps(clients, runner, { onSpawn }), waitForLeases(plan.local, LEASE_WAIT_MS))) : undefined;
+    const leases = clients.length ? await timed('dhcp', () => startClients(plan, runner, clients, onSpawn)) : undefined;
     writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.local.strategy, plan: plan.local, appliedAt: new Date().toISOString(), identities, engine: 'ovn', ovn: plan, ...(Object.keys(daemons).length ? { daemons } : {}) });
     writeJournal({ ...journal, phase: 'done' });
     return { phases, converged, ...(leases ? { leases } : {}) };
@@ -260,6 +260,15 @@ async function startChassis(plan: OvnPlan, runner: Runner, name: string, mode: '
   return started;
 }
 
+/** Start the DHCP clients and wait for their leases: how long from the first start to the last lease, and who has none. */
+async function startClients(plan: OvnPlan, runner: Runner, steps: Step[], onSpawn: (name: string, id: DaemonIdentity) => void): Promise<NonNullable<OvnUpResult['leases']>> {
+  const t = Date.now();
+  await runSteps(steps, runner, { onSpawn });
+  const names = new Set(steps.flatMap((s) => (isSpawn(s) ? [s.spawn.name] : [])));
+  const r = await waitForLeases({ ...plan.local, objects: plan.local.objects.filter((o) => o.kind === 'daemon' && names.has(o.name)) }, LEASE_WAIT_MS);
+  return { ...r, ms: Date.now() - t };
+}
+
 /**
  * The kernel part's daemons (a DNS server's dnsmasq, the DHCP clients) that are no longer the
  * processes `up` started: started again, servers before clients, and the clients' leases waited for.
@@ -270,10 +279,13 @@ async function restartLocalDaemons(plan: OvnPlan, runner: Runner): Promise<{ res
   const dead = plan.local.objects.filter((o): o is DaemonObj => o.kind === 'daemon' && !daemonRunning(st.daemons?.[o.name], o.namespace));
   if (!dead.length) return { restarted: [] };
   const daemons = { ...st.daemons };
-  await runSteps(daemonSteps(plan.local, dead), runner, { onSpawn: (name, id) => (daemons[name] = id) });
+  const steps = daemonSteps(plan.local, dead);
+  const onSpawn = (name: string, id: DaemonIdentity) => (daemons[name] = id);
+  // Servers first, then the clients, which lease once they run.
+  await runSteps(steps.filter((s) => !(isSpawn(s) && s.late)), runner, { onSpawn });
+  const clients = steps.filter((s) => isSpawn(s) && s.late);
+  const leases = clients.length ? await startClients(plan, runner, clients, onSpawn) : undefined;
   writeState({ ...st, daemons });
-  const clients = dead.filter((d) => d.role === 'dhcp-client');
-  const leases = clients.length ? await waitForLeases({ ...plan.local, objects: clients }, LEASE_WAIT_MS) : undefined;
   return { restarted: dead.map((d) => `daemon ${d.name}`), ...(leases ? { leases } : {}) };
 }
 
