@@ -7,9 +7,8 @@
 import { dnsAnswers } from '../model/dns-names.js';
 import { parseIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
-import type { DaemonObj } from '../plan/types.js';
 import { netnsFile } from '../exec/netns.js';
-import { resolvFiles } from '../render/hosts.js';
+import { dnsServices, resolvFiles } from '../render/hosts.js';
 import { namesPath } from '../render/steps.js';
 import { roundTrip } from '../semantics/forward.js';
 import { designModel } from '../semantics/from-design.js';
@@ -38,7 +37,7 @@ export function dnsSample(i: number, n: number, names: number, own: number | und
 }
 
 export async function dnsPhase(c: PhaseContext, design: Design, all = false): Promise<void> {
-  const services = c.plan.objects.filter((o): o is DaemonObj & { dns: NonNullable<DaemonObj['dns']> } => o.kind === 'daemon' && !!o.dns);
+  const services = dnsServices(c.plan);
   if (!services.length) return;
   const files = resolvFiles(c.plan);
   const nodeOfNs = (ns: string) => c.nodeOf(ns);
@@ -46,7 +45,7 @@ export async function dnsPhase(c: PhaseContext, design: Design, all = false): Pr
   // Hosts, routers, servers: namespaces with addresses of their own (a switch's has none to ask from).
   const withAddress = new Set(c.live.map((l) => l.loc.namespace));
   const sources = files.filter((f) => withAddress.has(f.namespace)).map((f) => ({ ns: f.namespace, node: nodeOfNs(f.namespace), server: /^nameserver (\S+)$/m.exec(f.content)?.[1] }));
-  const names = [...new Set(services.flatMap((s) => [...expectedNames(design, s.dns.node).keys()]))].sort();
+  const names = [...new Set(services.flatMap((s) => [...expectedNames(design, s.node).keys()]))].sort();
   const index = new Map(names.map((n, j) => [n, j]));
   const asks = sources.map((s, i) => dnsSample(i, sources.length, names.length, index.get(s.node), all));
   const lookups = asks.reduce((x, a) => x + a.length, 0);
@@ -58,12 +57,12 @@ export async function dnsPhase(c: PhaseContext, design: Design, all = false): Pr
   const model = designModel(design);
   const addrOf = new Map(c.live.map((l) => [l.ep.node, l.ep.addr.ip] as const));
   sources.forEach((s, i) => {
-    const service = services.find((x) => s.server && x.dns.addresses.includes(s.server));
-    const want = service ? expectedNames(design, service.dns.node) : new Map<string, string>();
+    const service = services.find((x) => s.server && x.addresses.includes(s.server));
+    const want = service ? expectedNames(design, service.node) : new Map<string, string>();
     const src = addrOf.get(s.node);
     const server = s.server ? parseIp(s.server) : undefined;
     // The design decides whether this host's queries reach the server and come back.
-    const reach = src !== undefined && server !== undefined && (s.node === service?.dns.node || roundTrip(model, s.node, src, server, 'udp', 53, false).ok);
+    const reach = src !== undefined && server !== undefined && (s.node === service?.node || roundTrip(model, s.node, src, server, 'udp', 53, false).ok);
     const error = r.failed ?? r.errors.get(i);
     asks[i]!.forEach((j) => {
       const name = names[j]!;

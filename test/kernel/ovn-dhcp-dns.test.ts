@@ -11,15 +11,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labDir, readState } from '../../src/apply/state.js';
+import { deleteRows, failedChecks, ovnVerify } from './ovn-verify.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
-import { layoutOf } from '../../src/engines/ovn/apply/paths.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
-import { connectOvsdb } from '../../src/engines/ovn/ovsdb/client.js';
 import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
-import { LAB_KEY } from '../../src/engines/ovn/plan/names.js';
-import { loadOrThrow } from '../../src/cli/expect.js';
 import { packageRoot } from '../../src/package-root.js';
-import { verifyLive, type Check, type CheckKind } from '../../src/verify/verify.js';
 import { example, isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
 
 const FILE = join(packageRoot(), 'test', 'fixtures', 'dhcp-lab.yaml');
@@ -29,23 +25,6 @@ afterAll(async () => {
   for (const l of labs) await ovnEngine.down(l, runner, {}).catch(() => undefined);
 });
 
-async function verify(lab: string, kinds?: CheckKind[]) {
-  const st = readState(lab)!;
-  const design = loadOrThrow(st.designFile);
-  return verifyLive(st.plan, design, runner, { comparison: (d, p) => ovnEngine.compare(d, { ...st.ovn!, local: p }), ...(kinds ? { kinds } : {}) });
-}
-const failed = (cs: Check[]) => cs.filter((c) => !c.ok).map((c) => `${c.kind} ${c.from} -> ${c.to}`).sort();
-
-/** Deletes the lab's rows of one Northbound table (a hand mutation, as `ovn-nbctl destroy` would). */
-async function deleteRows(lab: string, table: string): Promise<number> {
-  const nb = await connectOvsdb(`unix:${layoutOf(lab).nbSock}`);
-  try {
-    const r = (await nb.transact('OVN_Northbound', [{ op: 'delete', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]] }])) as { count: number }[];
-    return r[0]!.count;
-  } finally {
-    nb.close();
-  }
-}
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const t = Date.now();
@@ -71,8 +50,8 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
     expect(text).toContain('lease: pc1 eth0: 192.168.1.100/24 router 192.168.1.1');
     expect(text).toContain('lease: pc3 eth0: 192.168.2.100/24 router 192.168.2.1');
 
-    const good = await verify(lab);
-    expect(failed(good.checks)).toEqual([]);
+    const good = await ovnVerify(lab);
+    expect(failedChecks(good.checks)).toEqual([]);
     expect(good.unexplained).toBe(0);
     expect(good.checks.filter((c) => c.kind === 'dhcp' && c.ok)).toHaveLength(3);
     const answered = good.checks.filter((c) => c.kind === 'dns' && c.expected && c.ok);
@@ -83,13 +62,13 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
     const dnsmasq = readState(lab)!.daemons!['dnsmasq-dhcpsrv']!.pid;
     process.kill(dnsmasq, 'SIGTERM');
     await until('dnsmasq-dhcpsrv stopped', () => !existsSync(`/proc/${dnsmasq}`));
-    const noServer = failed((await verify(lab, ['dns'])).checks);
+    const noServer = failedChecks((await ovnVerify(lab, ['dns'])).checks);
     expect(noServer.length).toBeGreaterThan(0);
     expect(noServer.filter((c) => !c.startsWith('dns dhcpsrv ->'))).toEqual([]);
 
     // Mutation 1: the DNS row goes as well. Now the hosts' lookups find no answer either.
     expect(await deleteRows(lab, 'DNS')).toBe(1);
-    const dnsFailed = failed((await verify(lab, ['dns'])).checks);
+    const dnsFailed = failedChecks((await ovnVerify(lab, ['dns'])).checks);
     expect(dnsFailed.some((c) => c.startsWith('dns pc1 ->'))).toBe(true);
     expect(dnsFailed.some((c) => c.startsWith('dns pc3 ->'))).toBe(true);
 
@@ -100,15 +79,15 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
     await new Promise((r) => setTimeout(r, 300));
     process.kill(pid, 'SIGUSR1'); // udhcpc: renew, i.e. discover again
     await new Promise((r) => setTimeout(r, 1500));
-    const noDhcp = await verify(lab, ['dhcp']);
-    expect(failed(noDhcp.checks)).toEqual(['dhcp pc1/eth0 -> pool 192.168.1.100-192.168.1.109']);
+    const noDhcp = await ovnVerify(lab, ['dhcp']);
+    expect(failedChecks(noDhcp.checks)).toEqual(['dhcp pc1/eth0 -> pool 192.168.1.100-192.168.1.109']);
     expect((await ovnEngine.status(lab, runner)).ok).toBe(false); // the Northbound misses rows
 
     // up puts the rows back and starts the dnsmasq again; pc1, still asking, leases again.
     expect((await ovnEngine.up(plan, runner, { designFile })).json).toMatchObject({ action: 'repaired', restarted: ['northbound rows', 'daemon dnsmasq-dhcpsrv'] });
-    await until('pc1 leases again', async () => failed((await verify(lab, ['dhcp'])).checks).length === 0, 15_000);
-    const again = await verify(lab);
-    expect(failed(again.checks)).toEqual([]);
+    await until('pc1 leases again', async () => failedChecks((await ovnVerify(lab, ['dhcp'])).checks).length === 0, 15_000);
+    const again = await ovnVerify(lab);
+    expect(failedChecks(again.checks)).toEqual([]);
 
     const down = (await ovnEngine.down(lab, runner, {})).json as { nbRows: number };
     expect(down.nbRows).toBe(2 + 2 + 1 + 1); // switches, router, DHCP options, DNS
@@ -124,8 +103,8 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
     labs.push(lab);
     const { plan, designFile } = await ovnPlanFromFile(example('office-dhcp'), { lab, chassis: '2' }, runner);
     expect((await ovnEngine.up(plan, runner, { designFile })).json).toMatchObject({ action: 'created', leases: { clients: 4, missing: [] } });
-    const r = await verify(lab);
-    expect(failed(r.checks)).toEqual([]);
+    const r = await ovnVerify(lab);
+    expect(failedChecks(r.checks)).toEqual([]);
     expect(r.unexplained).toBe(0);
     expect(r.checks.filter((c) => c.kind === 'dhcp')).toHaveLength(4);
     // internet cannot reach infra in the design: OVN has no DNS row on its switch, and it gets no answer.

@@ -72,6 +72,28 @@ describe('DHCP and DNS on the OVN engine (dhcp-lab)', () => {
   });
 });
 
+describe('DHCP and DNS of an L3 switch on the OVN engine (dns-router): the rows are the whole service', () => {
+  const { design, plan } = compile('test/fixtures/dns-router.yaml');
+
+  it('goldens: plan, explanation, Northbound transaction; no mapping bug', async () => {
+    await golden(join(OUT, 'dns-router.json'), JSON.stringify(plan, null, 2) + '\n');
+    await golden(join(OUT, 'dns-router.explain.txt'), ovnEngine.explain(plan, design));
+    await golden(join(OUT, 'dns-router.nb.json'), JSON.stringify(insertOps(nbRows(plan)), null, 1) + '\n');
+    expect(ovnEngine.compare(design, plan).bugs).toEqual([]);
+  });
+
+  it('no dnsmasq; the plan lists the service, and each host\'s resolv.conf names the SVI of its own VLAN', () => {
+    expect(plan.local.objects.filter((o) => o.kind === 'daemon' && o.role !== 'dhcp-client')).toEqual([]);
+    expect(plan.local.dns).toEqual([{ node: 'core', addresses: ['192.168.10.1', '192.168.20.1'], domain: 'corp.test' }]);
+    const resolv = new Map(resolvFiles(plan.local).map((f) => [f.namespace, f.content]));
+    expect(resolv.get('vn-dns-router-pc1')).toMatch(/^nameserver 192\.168\.10\.1$/m);
+    expect(resolv.get('vn-dns-router-srv')).toMatch(/^nameserver 192\.168\.20\.1$/m);
+    const dns = plan.logical.find((o) => o.kind === 'dns');
+    // Pool clients too (core leases them), and every simple name with the domain, as dnsmasq's expand-hosts does.
+    expect(dns?.kind === 'dns' && dns.records).toMatchObject({ pc1: '192.168.10.100', 'pc1.corp.test': '192.168.10.100', pc3: '192.168.20.33', intranet: '192.168.20.10', 'intranet.corp.test': '192.168.20.10' });
+  });
+});
+
 describe('designs OVN cannot build faithfully are refused, saying what to do', () => {
   const refused = readdirSync(OUT).filter((f) => f.startsWith('refuse-') && f.endsWith('.yaml')).sort();
   it.each(refused)('%s', async (f) => {

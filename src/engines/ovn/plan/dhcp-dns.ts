@@ -14,6 +14,8 @@
 //    dnsmasq (DNS only: OVN does the DHCP) for what OVN does not answer: its own lookups, which
 //    cross no switch, and names OVN does not hold (dnsmasq says they do not exist, as in the
 //    design; it would not otherwise know the pool clients, so its hosts file names them too).
+//    A DNS service on a router or L3 switch is the DNS rows alone (a logical router runs no
+//    program); the plan lists it (Plan.dns) so that hosts' resolv.conf and verify find it.
 // What OVN cannot reproduce is refused by name (refuseDhcpDns); what it reproduces differently
 // is a deviation, so `plan --explain` says it.
 import { formatIp, formatNet } from '../../../model/ip.js';
@@ -42,18 +44,14 @@ export interface DhcpDnsCtx {
 const hasServices = (d: Design): boolean => d.nodes.some((n) => isRouted(n) && (n.dhcp || n.dns || n.interfaces.some((i) => i.dhcp)));
 
 /**
- * What OVN cannot build faithfully, refused before anything is compiled: DNS on a router or L3
- * switch (a logical router runs no program, and the hosts' resolv.conf would name an address
- * nothing answers for their own node), more than one DNS service (OVN answers a query from every
- * DNS row of the switch, whichever server it was sent to), and DHCP served or relayed by a node
- * with a firewall (OVN answers at the client's port, before any firewall could drop the request).
+ * What OVN cannot build faithfully, refused before anything is compiled: more than one DNS
+ * service (OVN answers a query from every DNS row of the switch, whichever server it was sent
+ * to), and DHCP served or relayed by a node with a firewall (OVN answers at the client's port,
+ * before any firewall could drop the request).
  */
 export function refuseDhcpDns(d: Design): void {
   if (!hasServices(d)) return;
   const dns = d.nodes.filter((n) => isRouted(n) && n.dns);
-  const routed = dns.filter((n) => n.kind === 'router' || n.kind === 'l3-switch');
-  if (routed.length)
-    throw new UserError(`the OVN engine answers DNS in its logical switches (OVN's DNS table) for a DNS service on a server or host; ${routed.map((n) => `${n.kind} ${n.name}`).join(', ')} ha${routed.length > 1 ? 've' : 's'} "dns:", and an OVN logical router runs no program that could answer what the switches do not. Move "dns:" to a server (or host) of the design, or build it with the kernel engine (leave out --engine ovn).`);
   if (dns.length > 1)
     throw new UserError(`the OVN engine answers DNS in its logical switches, from every DNS row a switch has, whichever server a query is sent to; the design has ${dns.length} DNS services (${dns.map((n) => n.name).join(', ')}), which OVN cannot keep apart. Keep one "dns:" service, or build it with the kernel engine (leave out --engine ovn).`);
   const view = dhcpView(d);
@@ -108,9 +106,10 @@ function realizeDhcp(c: DhcpDnsCtx): Deviation | undefined {
   }
   if (!rows.size) return undefined;
   const servers = [...rows.keys()].map((ps) => `${ps.scope.node} ${ps.scope.dev}`);
+  const relayed = view.clients.some((cl) => cl.relay && cl.iface.lease);
   return {
     code: 'ovn-dhcp-native',
-    message: `ovn: OVN's native DHCP answers each client at its own switch port, instead of the design's DHCP server${servers.length > 1 ? 's' : ''} (${servers.join(', ')}; relays are not crossed), and it gives each port one address, which vnetmap chose: ${given.join(', ')}. The clients still lease it with a DHCP client; OVN's switch answers ARP for those addresses itself.`,
+    message: `ovn: OVN's native DHCP answers each client at its own switch port, instead of the design's DHCP server${servers.length > 1 ? 's' : ''} (${servers.join(', ')}${relayed ? '; requests cross no relay' : ''}), and it gives each port one address, which vnetmap chose: ${given.join(', ')}. The clients still lease it with a DHCP client; OVN's switch answers ARP for those addresses itself.`,
     realizes: [...new Set([...rows.values()].flatMap((r) => r.realizes))],
   };
 }
@@ -139,25 +138,32 @@ function scopeOptions(c: DhcpDnsCtx, ps: PlacedScope, relay: ReturnType<typeof d
   return out;
 }
 
-function realizeDns(c: DhcpDnsCtx, local: Plan, n: Extract<DesignNode, { kind: 'host' | 'server' | 'external' | 'vm' | 'router' | 'l3-switch' }>): Deviation {
+type DnsNode = Extract<DesignNode, { kind: 'host' | 'server' | 'external' | 'vm' | 'router' | 'l3-switch' }>;
+
+function realizeDns(c: DhcpDnsCtx, local: Plan, n: DnsNode): Deviation {
   const d = c.design;
-  const server = n.interfaces.filter((i) => !i.dhcp).flatMap((i) => i.addresses)[0];
+  // The addresses it answers on: fixed addresses of its interfaces, then its SVIs' (plan/dhcp-dns.ts nodeAddresses).
+  const own = [...n.interfaces.filter((i) => !i.dhcp).flatMap((i) => i.addresses), ...(n.kind === 'l3-switch' ? n.svis.flatMap((s) => s.addresses) : [])];
+  const addresses = own.map((a) => formatIp(a.ip));
   const domain = n.dns!.domain;
   const answers = dnsAnswers(d, n.name);
   const records: Record<string, string> = {};
   for (const [name, ip] of answers) records[name] = ip;
-  if (domain) for (const x of d.nodes) if (answers.has(x.name) && !records[`${x.name}.${domain}`]) records[`${x.name}.${domain}`] = answers.get(x.name)!;
-  // The switches of the hosts whose queries reach the server, as the design routes (and filters) them.
+  // With a domain, dnsmasq answers every simple name with the domain too (expand-hosts).
+  if (domain) for (const [name, ip] of answers) if (!name.includes('.') && !records[`${name}.${domain}`]) records[`${name}.${domain}`] = ip;
+  // The switches of the hosts whose queries reach the server, as the design routes (and filters)
+  // them, to the address their resolv.conf names first (render/hosts.ts: one on their own subnet).
   const model = designModel(d);
   const served = new Map<string, string[]>();
   const cut = new Map<string, string[]>();
   for (const x of d.nodes) {
     if (!isRouted(x) || x.kind === 'router' || x.kind === 'l3-switch' || x.name === n.name) continue;
-    const own = x.interfaces.filter((i) => i.addresses.length);
-    const src = own[0]?.addresses[0]?.ip;
-    if (src === undefined || server === undefined) continue;
-    const reach = roundTrip(model, x.name, src, server.ip, 'udp', 53, false).ok;
-    for (const i of own) {
+    const ifs = x.interfaces.filter((i) => i.addresses.length);
+    const src = ifs[0]?.addresses[0]?.ip;
+    const asked = own.find((a) => ifs.some((i) => i.addresses.some((b) => b.network === a.network && b.prefix === a.prefix))) ?? own[0];
+    if (src === undefined || asked === undefined) continue;
+    const reach = roundTrip(model, x.name, src, asked.ip, 'udp', 53, false).ok;
+    for (const i of ifs) {
       const ls = c.switchOf(ifaceRef(x.name, i.name));
       if (ls) (reach ? served : cut).set(ls, [...((reach ? served : cut).get(ls) ?? []), x.name]);
     }
@@ -169,23 +175,31 @@ function realizeDns(c: DhcpDnsCtx, local: Plan, n: Extract<DesignNode, { kind: '
   }
   const switches = [...served.keys()].sort();
   c.logical.push({ kind: 'dns', name: `${c.lab}.dns.${n.name}`, records, switches, realizes: [`dns:${n.name}`] } satisfies DnsRecords);
-  // The server's own lookups: a dnsmasq in its namespace that answers only them.
+  const service = { node: n.name, addresses, ...(domain ? { domain } : {}) };
+  const where = `OVN's DNS table, on ${switches.join(', ') || 'no switch'}: the hosts there reach ${n.name} in the design`;
   const ns = local.objects.find((o) => o.kind === 'netns' && o.node === n.name);
-  const addresses = [...n.interfaces.filter((i) => !i.dhcp).flatMap((i) => i.addresses)].map((a) => formatIp(a.ip));
-  if (ns && ns.kind === 'netns') {
-    const devs = n.interfaces.filter((i) => i.addresses.length).map((i) => i.name);
-    const conf = [
-      `# vnetmap lab ${d.name}: dnsmasq of ${n.name} (DNS; OVN's logical switches answer the names they hold first); only this file configures it`,
-      ...dnsmasqListening(devs),
-      ...(domain ? [`domain=${domain}`, `local=/${domain}/`] : []),
-      '',
-    ].join('\n');
-    const hosts = [`# vnetmap lab ${d.name}: the names ${n.name} answers (OVN's DNS table holds the same)`, ...Object.entries(records).map(([name, ip]) => `${ip}\t${name}`)].join('\n') + '\n';
-    local.objects.push({ kind: 'daemon', namespace: ns.name, name: `dnsmasq-${n.name}`, argv: DNSMASQ(['--addn-hosts={dir}/hosts']), files: [{ name: 'dnsmasq.conf', content: conf }, { name: 'hosts', content: hosts }], role: 'dns', dns: { node: n.name, addresses, ...(domain ? { domain } : {}) }, realizes: [nodeRef(n.name), `dns:${n.name}`] } satisfies DaemonObj);
+  if (!ns || ns.kind !== 'netns') {
+    // A logical router runs no program: the service is the DNS rows alone.
+    local.dns = [...(local.dns ?? []), service];
+    return {
+      code: 'ovn-dns-native',
+      message: `ovn: OVN's logical switches answer the DNS queries of their hosts for ${n.name}'s ${Object.keys(records).length} names themselves (${where}), whatever address a query is sent to; ${n.name} is a logical router and runs no DNS server, so a query for another name gets "port unreachable" from it where the design's would say the name does not exist.`,
+      realizes: [`dns:${n.name}`, nodeRef(n.name)],
+    };
   }
+  // A server or host keeps the design's dnsmasq (DNS only) for what OVN does not answer.
+  const devs = n.interfaces.filter((i) => i.addresses.length).map((i) => i.name);
+  const conf = [
+    `# vnetmap lab ${d.name}: dnsmasq of ${n.name} (DNS; OVN's logical switches answer the names they hold first); only this file configures it`,
+    ...dnsmasqListening(devs),
+    ...(domain ? [`domain=${domain}`, `local=/${domain}/`] : []),
+    '',
+  ].join('\n');
+  const hosts = [`# vnetmap lab ${d.name}: the names ${n.name} answers (OVN's DNS table holds the same)`, ...Object.entries(records).map(([name, ip]) => `${ip}\t${name}`)].join('\n') + '\n';
+  local.objects.push({ kind: 'daemon', namespace: ns.name, name: `dnsmasq-${n.name}`, argv: DNSMASQ(['--addn-hosts={dir}/hosts']), files: [{ name: 'dnsmasq.conf', content: conf }, { name: 'hosts', content: hosts }], role: 'dns', dns: service, realizes: [nodeRef(n.name), `dns:${n.name}`] } satisfies DaemonObj);
   return {
     code: 'ovn-dns-native',
-    message: `ovn: OVN's logical switches answer the DNS queries of their hosts for ${n.name}'s ${Object.keys(records).length} names themselves (OVN's DNS table, on ${switches.join(', ') || 'no switch'}: the hosts there reach ${n.name} in the design), whatever address a query is sent to, so those never reach ${n.name}; its dnsmasq answers the rest (other names, and ${n.name}'s own lookups).`,
+    message: `ovn: OVN's logical switches answer the DNS queries of their hosts for ${n.name}'s ${Object.keys(records).length} names themselves (${where}), whatever address a query is sent to, so those never reach ${n.name}; its dnsmasq answers the rest (other names, and ${n.name}'s own lookups).`,
     realizes: [`dns:${n.name}`, nodeRef(n.name)],
   };
 }
