@@ -62,6 +62,7 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
     const dnsmasq = readState(lab)!.daemons!['dnsmasq-dhcpsrv']!.pid;
     process.kill(dnsmasq, 'SIGTERM');
     await until('dnsmasq-dhcpsrv stopped', () => !existsSync(`/proc/${dnsmasq}`));
+    expect((await ovnEngine.status(lab, runner)).text(true)).toContain('problem: daemon dnsmasq-dhcpsrv (node:dhcpsrv, dns:dhcpsrv) is not running');
     const noServer = failedChecks((await ovnVerify(lab, ['dns'])).checks);
     expect(noServer.length).toBeGreaterThan(0);
     expect(noServer.filter((c) => !c.startsWith('dns dhcpsrv ->'))).toEqual([]);

@@ -11,6 +11,7 @@ import { ROOT_KINDS } from '../render/nb-rows.js';
 import { formatLease, leaseStatus, type LeaseStatus } from '../../../apply/leases.js';
 import { CENTRAL_DAEMONS, CHASSIS_DAEMONS } from '../render/layout.js';
 import { labDaemons } from './daemons.js';
+import { daemonRunning } from '../../../apply/daemons.js';
 import type { OvnPlan } from '../plan/types.js';
 import { layoutOf } from './paths.js';
 import type { DriftItem } from '../../../verify/diagnose.js';
@@ -51,6 +52,8 @@ export interface OvnStatus {
   healthy: boolean;
   /** DHCP clients and the leases they hold from OVN's native DHCP (apply/leases.ts). */
   leases?: LeaseStatus[];
+  /** Daemons of the kernel part (a DNS server's dnsmasq, DHCP clients) that are not the processes `up` started. */
+  deadDaemons?: { name: string; namespace: string | null; realizes: string[] }[];
   /** What is wrong, one sentence each. */
   problems: string[];
 }
@@ -70,6 +73,9 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
   // An inventory's namespaces are on its machines, where `vnetmap chassis status` looks.
   const missingNamespaces = plan.inventory ? [] : plan.local.objects.flatMap((o) => (o.kind === 'netns' && nsIdentity(o.name) === undefined ? [o.name] : []));
   for (const ns of missingNamespaces) problems.push(`namespace ${ns} is missing`);
+  // The kernel part's daemons: started by `up`, which starts them again when they are gone.
+  const deadDaemons = plan.local.objects.flatMap((o) => (o.kind === 'daemon' && !missingNamespaces.includes(o.namespace ?? '') && !daemonRunning(st?.daemons?.[o.name], o.namespace) ? [{ name: o.name, namespace: o.namespace, realizes: o.realizes }] : []));
+  for (const d of deadDaemons) problems.push(`daemon ${d.name} (${d.realizes.join(', ')}) is not running; "vnetmap up" starts it again`);
   let nb: Ovsdb | undefined;
   let sb: Ovsdb | undefined;
   let nbCfg: number | undefined;
@@ -139,6 +145,7 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
     placement: { cut: plan.placement.cut, loads: plan.placement.loads },
     missingNamespaces,
     ...leasesOf(plan),
+    ...(deadDaemons.length ? { deadDaemons } : {}),
     healthy: !problems.length,
     problems,
   };
@@ -185,6 +192,7 @@ export function ovnDrift(s: OvnStatus): DriftItem[] {
     else if (c.portsUp < c.ports) out.push({ kind: 'different', object: `chassis ${c.name}`, detail: `${c.ports - c.portsUp} of its ${c.ports} ports are not up`, namespace: c.namespace });
   }
   for (const [d, p] of Object.entries(s.central)) if (p === null) out.push({ kind: 'different', object: `OVN central`, detail: `${d} is not running` });
+  for (const d of s.deadDaemons ?? []) out.push({ kind: 'missing', object: `daemon ${d.name}`, detail: 'not running', namespace: d.namespace, realizes: d.realizes });
   return out;
 }
 
