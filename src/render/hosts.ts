@@ -25,7 +25,8 @@ export function hostsFiles(plan: Plan): { namespace: string; content: string }[]
   const extra = new Map<string, { name: string; ip: string }[]>();
   for (const o of plan.objects) if (o.kind === 'hosts') pushTo(extra, o.namespace, ...o.entries);
   const namespaces = plan.objects.flatMap((o) => (o.kind === 'netns' && (o.node || extra.has(o.name)) ? [o.name] : []));
-  if (!primary.size && !extra.size) return [];
+  // No name to write (every host leases from a pool): still a file where a DNS service names them, for resolv.conf beside it.
+  if (!primary.size && !extra.size && !dnsServices(plan).length) return [];
   // Most namespaces get the same text: build it once (N copies of N lines would be N² memory).
   const lines = [hostsHeader(plan.lab), '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
   for (const [name, ip] of [...primary].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`${ip}\t${name}`);

@@ -94,6 +94,13 @@ describe('DHCP and DNS of an L3 switch on the OVN engine (dns-router): the rows 
   });
 });
 
+it('every host leasing from a pool of a router that answers DNS still gets a resolv.conf naming it', () => {
+  const { plan } = compile(join(OUT, 'all-dhcp-router.yaml'));
+  const files = resolvFiles(plan.local);
+  expect(files.map((f) => f.namespace).sort()).toEqual(['vn-all-dhcp-h1', 'vn-all-dhcp-h2']);
+  for (const f of files) expect(f.content).toContain('nameserver 10.20.0.1');
+});
+
 describe('designs OVN cannot build faithfully are refused, saying what to do', () => {
   const refused = readdirSync(OUT).filter((f) => f.startsWith('refuse-') && f.endsWith('.yaml')).sort();
   it.each(refused)('%s', async (f) => {
