@@ -74,7 +74,7 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
   const missingNamespaces = plan.inventory ? [] : plan.local.objects.flatMap((o) => (o.kind === 'netns' && nsIdentity(o.name) === undefined ? [o.name] : []));
   for (const ns of missingNamespaces) problems.push(`namespace ${ns} is missing`);
   // The kernel part's daemons: started by `up`, which starts them again when they are gone.
-  const deadDaemons = plan.local.objects.flatMap((o) => (o.kind === 'daemon' && !missingNamespaces.includes(o.namespace ?? '') && !daemonRunning(st?.daemons?.[o.name], o.namespace) ? [{ name: o.name, namespace: o.namespace, realizes: o.realizes }] : []));
+  const deadDaemons = plan.inventory ? [] : plan.local.objects.flatMap((o) => (o.kind === 'daemon' && !missingNamespaces.includes(o.namespace ?? '') && !daemonRunning(st?.daemons?.[o.name], o.namespace) ? [{ name: o.name, namespace: o.namespace, realizes: o.realizes }] : []));
   for (const d of deadDaemons) problems.push(`daemon ${d.name} (${d.realizes.join(', ')}) is not running; "vnetmap up" starts it again`);
   let nb: Ovsdb | undefined;
   let sb: Ovsdb | undefined;
@@ -152,6 +152,8 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
 }
 
 function leasesOf(plan: OvnPlan): { leases?: LeaseStatus[] } {
+  // An inventory's clients run on its machines, their lease files there (`vnetmap chassis status`).
+  if (plan.inventory) return {};
   const leases = leaseStatus(plan.local);
   return leases.length ? { leases } : {};
 }

@@ -275,7 +275,8 @@ async function startClients(plan: OvnPlan, runner: Runner, steps: Step[], onSpaw
  */
 async function restartLocalDaemons(plan: OvnPlan, runner: Runner): Promise<{ restarted: string[]; leases?: OvnUpResult['leases'] }> {
   const st = readState(plan.lab);
-  if (!st) return { restarted: [] };
+  // An inventory's daemons run on its machines: each starts its own (`vnetmap chassis join` again).
+  if (!st || plan.inventory) return { restarted: [] };
   const dead = plan.local.objects.filter((o): o is DaemonObj => o.kind === 'daemon' && !daemonRunning(st.daemons?.[o.name], o.namespace));
   if (!dead.length) return { restarted: [] };
   const daemons = { ...st.daemons };
