@@ -36,7 +36,7 @@ interface Results {
   machine: unknown;
   load: string;
   nbWrite: { ports: number; nbctlMs: number[]; jsonRpcMs: number[] }[];
-  scale?: { shape: string; hosts: number; chassis: number; upWallS: number[]; commitToPortsUpMs: number[]; stages: Record<string, number>[]; firstPingMs: number[]; downWallS: number[] }[];
+  scale?: { shape: string; hosts: number; chassis: number; upWallS: number[]; commitToPortsUpMs: number[]; commitToBoundMs?: number[]; stages: Record<string, number>[]; firstPingMs: number[]; downWallS: number[] }[];
   dataplane: { path: string; gbits: number[] }[];
 }
 
@@ -169,23 +169,24 @@ async function scale(): Promise<Results['scale']> {
 }
 
 async function scaleOne(shape: string, yaml: (lab: string) => string): Promise<ScaleRow> {
-  const res: ScaleRow = { shape, hosts: HOSTS, chassis: CHASSIS, upWallS: [], commitToPortsUpMs: [], stages: [], firstPingMs: [], downWallS: [] };
+  const res: ScaleRow = { shape, hosts: HOSTS, chassis: CHASSIS, upWallS: [], commitToPortsUpMs: [], commitToBoundMs: [], stages: [], firstPingMs: [], downWallS: [] };
   for (let r = 0; r < REPS; r++) {
     const lab = labName('ovn');
     const file = writeDesign(lab, yaml(lab));
     const up = await timed(['node', BIN, 'up', file, '--engine', 'ovn', '--chassis', String(CHASSIS), '--json']);
     try {
       if (up.code !== 0) throw new Error(`up failed: ${up.stderr.slice(0, 400)}`);
-      const j = JSON.parse(up.stdout) as { phases: { phase: string; ms: number }[]; converged: { portsMs: number } };
+      const j = JSON.parse(up.stdout) as { phases: { phase: string; ms: number }[]; converged: { portsMs: number; boundMs?: number } };
       res.upWallS.push(up.seconds);
       res.commitToPortsUpMs.push(j.converged.portsMs);
+      if (j.converged.boundMs !== undefined) res.commitToBoundMs!.push(j.converged.boundMs);
       res.stages.push(Object.fromEntries(j.phases.map((p) => [p.phase, p.ms])));
       res.firstPingMs.push(await firstPing(lab));
     } finally {
       const down = await timed(['node', BIN, 'down', lab]);
       res.downWallS.push(down.seconds);
     }
-    log(`scale ${shape} / ${CHASSIS} chassis: up ${res.upWallS.at(-1)} s (commit -> ports up ${res.commitToPortsUpMs.at(-1)} ms), first ping ${res.firstPingMs.at(-1)} ms, down ${res.downWallS.at(-1)} s`);
+    log(`scale ${shape} / ${CHASSIS} chassis: up ${res.upWallS.at(-1)} s (commit -> ports bound ${res.commitToBoundMs!.at(-1)} ms, up ${res.commitToPortsUpMs.at(-1)} ms), first ping ${res.firstPingMs.at(-1)} ms, down ${res.downWallS.at(-1)} s`);
   }
   return res;
 }
@@ -240,7 +241,8 @@ function report(r: Results): string {
   for (const s of r.scale ?? []) {
     const stages = Object.keys(s.stages[0] ?? {}).map((k) => `${k} ${m(s.stages.map((x) => x[k] ?? 0))}`).join(', ');
     lines.push(
-      `| ${s.hosts.toLocaleString('en')} hosts, ${s.shape}, over ${s.chassis} chassis: \`up\`, Northbound commit to every port up | ${m(s.commitToPortsUpMs)} ms | < 5 s |`,
+      ...(s.commitToBoundMs?.length ? [`| ${s.hosts.toLocaleString('en')} hosts, ${s.shape}, over ${s.chassis} chassis: \`up\`, Northbound commit to every port bound (claimed by its chassis) | ${m(s.commitToBoundMs)} ms | < 5 s |`] : []),
+      `| ${s.hosts.toLocaleString('en')} hosts, ${s.shape}, over ${s.chassis} chassis: \`up\`, Northbound commit to every port up (bound and its flows installed) | ${m(s.commitToPortsUpMs)} ms | < 5 s |`,
       `| … \`up\` wall time (stages in ms: ${stages}) | ${m(s.upWallS)} s | |`,
       `| … a new port's first ping after its Northbound commit | ${m(s.firstPingMs)} ms | < 100 ms |`,
       `| … full teardown (\`vnetmap down\`, wall) | ${m(s.downWallS)} s | < 3 s |`,

@@ -3,7 +3,8 @@
 // that re-applying replaces it whole. Each chain first accepts what the semantics lets through
 // before any rule (semantics/firewall.ts): packets of accepted connections (stateful) and
 // loopback traffic; then the design's rules in order, each carrying its design ref as comment;
-// then the chain's policy (reject as a last rule: nft policies are accept or drop only).
+// then the chain's policy (reject as a last rule: nft policies are accept or drop only). A chain
+// whose policy accepts and that has no rule is left out.
 import type { FwRuleObj, NftObj } from '../plan/types.js';
 
 const q = (s: string): string => JSON.stringify(s);
@@ -43,12 +44,17 @@ export function renderFirewallNft(obj: NftObj): string {
   const fw = obj.filter!;
   const chain = (name: 'input' | 'forward' | 'output'): string[] => {
     const policy = fw.policy[name];
+    const rules = fw.rules.filter((r) => r.chain === name);
+    // A chain that accepts by policy and has no rule of the design decides nothing: left out.
+    // Each base chain costs a netfilter hook in the namespace (a third of a table's load time
+    // here), and most firewalls of hosts filter only what comes in.
+    if (policy === 'accept' && !rules.length) return [];
     const lines = [
       `  chain ${name} {`,
       `    type filter hook ${name} priority filter; policy ${policy === 'accept' ? 'accept' : 'drop'};`,
       ...(fw.stateful ? ['    ct state established,related accept'] : []),
       ...(name === 'input' ? ['    iifname "lo" accept'] : name === 'output' ? ['    oifname "lo" accept'] : []),
-      ...fw.rules.filter((r) => r.chain === name).flatMap(ruleLines).map((l) => `    ${l}`),
+      ...rules.flatMap(ruleLines).map((l) => `    ${l}`),
       ...(policy === 'reject' ? ['    meta l4proto tcp reject with tcp reset', '    reject'] : []),
       `  }`,
     ];

@@ -109,7 +109,7 @@ afterAll(() => {
 
 const key = (c: Check) => `${c.kind} ${c.from} -> ${c.to}`;
 
-describe('mutation suite: verify kills every mutation of the live twin', () => {
+describe.concurrent('mutation suite: verify kills every mutation of the live twin', () => {
   for (const c of cases) {
     if ('skip' in c) {
       it.skip(`${c.title} (skipped: ${c.skip})`, () => undefined);

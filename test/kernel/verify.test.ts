@@ -138,7 +138,7 @@ const CASES: [string, string, string?][] = [
 const PLANNED: { title: string; b: Built | string }[] = [];
 for (const [name, strategy, mode] of CASES) PLANNED.push({ title: `${name} × ${strategy}${mode ? ` (${mode})` : ''}`, b: await build(name, strategy, mode) });
 
-describe('verify passes on every twin this kernel can build, and live equals offline', () => {
+describe.concurrent('verify passes on every twin this kernel can build, and live equals offline', () => {
   for (const { title, b } of PLANNED) {
     const skip = typeof b === 'string' ? b : undefined;
     it.skipIf(!!skip)(`${title}${skip ? ` (skipped: ${skip})` : ''}`, async () => {
@@ -229,7 +229,7 @@ const BREAKS: Break[] = [
 const BROKEN: { br: Break; b: Built | string }[] = [];
 for (const br of BREAKS) BROKEN.push({ br, b: await build(br.example, br.strategy, br.mode) });
 
-describe('verify catches twins broken behind its back, pair by pair', () => {
+describe.concurrent('verify catches twins broken behind its back, pair by pair', () => {
   for (const { br, b } of BROKEN) {
     const skip = typeof b === 'string' ? b : undefined;
     it.skipIf(!!skip)(`${br.title} in ${br.example} × ${br.strategy}${skip ? ` (skipped: ${skip})` : ''}`, async () => {

@@ -101,15 +101,6 @@ table inet vnetmap-fw {
     tcp dport 80 accept comment "firewall:web/0"
     icmp type echo-request accept comment "firewall:web/1"
   }
-  chain forward {
-    type filter hook forward priority filter; policy accept;
-    ct state established,related accept
-  }
-  chain output {
-    type filter hook output priority filter; policy accept;
-    ct state established,related accept
-    oifname "lo" accept
-  }
 }
 VNETMAP_EOF
 # NAT of vn-golden-rtr (2 rules)
@@ -147,11 +138,6 @@ table inet vnetmap-fw {
     iifname "lan" oifname "wan" accept comment "firewall:rtr/1"
     iifname "wan" oifname "lan" ct status dnat accept comment "firewall:rtr/2"
     iifname "wan" oifname "lan" drop comment "firewall:rtr/3"
-  }
-  chain output {
-    type filter hook output priority filter; policy accept;
-    ct state established,related accept
-    oifname "lo" accept
   }
 }
 VNETMAP_EOF

@@ -12,6 +12,11 @@ export interface Converged {
   chassisMs: number;
   /** ms from `since` until every workload port was up. */
   portsMs: number;
+  /**
+   * ms from `since` until every workload port was bound (its Southbound Port_Binding claimed by
+   * a chassis), before its flows are installed; where it was measured.
+   */
+  boundMs?: number;
 }
 
 interface Rows {
@@ -42,6 +47,7 @@ export async function waitConverged(nb: Ovsdb, sb: Ovsdb, target: number, o: Wai
   const t0 = o.since ?? Date.now();
   let chassisMs: number | undefined;
   let portsMs: number | undefined;
+  let boundMs: number | undefined;
   let late: string[] = o.chassis;
   let down = o.ports;
   for (let round = 0; ; round++) {
@@ -51,12 +57,19 @@ export async function waitConverged(nb: Ovsdb, sb: Ovsdb, target: number, o: Wai
       late = o.chassis.filter((c) => (cfg.get(c) ?? -1) < target);
       if (!late.length) chassisMs = Date.now() - t0;
     }
+    if (boundMs === undefined) {
+      // Northbound copies a port's external_ids (the lab's mark) to its Port_Binding. The name
+      // is asked for too: a select of some columns returns equal rows once (4 chassis, 4 rows).
+      const res = (await sb.transact('OVN_Southbound', [{ op: 'select', table: 'Port_Binding', where: [['external_ids', 'includes', ['map', [[LAB_KEY, o.lab]]]], ['type', '==', '']], columns: ['logical_port', 'chassis'] }])) as Rows[];
+      const rows = res[0]!.rows;
+      if (rows.length >= o.ports && rows.every((r) => Array.isArray(r.chassis) && r.chassis[0] === 'uuid')) boundMs = Date.now() - t0;
+    }
     if (portsMs === undefined) {
       const res = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [['external_ids', 'includes', ['map', [[LAB_KEY, o.lab]]]], ['type', '==', ''], ['up', '!=', true]], columns: ['name'] }])) as Rows[];
       down = res[0]!.rows.length;
       if (!down) portsMs = Date.now() - t0;
     }
-    if (chassisMs !== undefined && portsMs !== undefined) return { chassisMs, portsMs };
+    if (chassisMs !== undefined && portsMs !== undefined) return { chassisMs, portsMs, ...(boundMs !== undefined ? { boundMs } : {}) };
     if (Date.now() - t0 > o.timeoutMs) {
       const lateText = late.map((c) => `${c}${o.why?.(c) ? ` (${o.why(c)})` : ''}`).join(', ');
       throw new ToolError(

@@ -14,7 +14,10 @@ export function deleteOps(lab: string): Op[] {
   return ROOT_TABLES.map((table) => ({ op: 'delete', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]] }));
 }
 
-/** Counts the lab's root rows (a select per table). */
+/**
+ * Counts the lab's root rows (a select per table). By _uuid: a select of some columns returns
+ * equal rows once (RFC 7047), and not every table has a name column.
+ */
 export function selectOwnOps(lab: string): Op[] {
   return ROOT_TABLES.map((table) => ({ op: 'select', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]], columns: ['_uuid'] }));
 }
