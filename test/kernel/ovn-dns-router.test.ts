@@ -3,7 +3,8 @@
 // DNS rows are the whole service. Every client leases during `up`, verify passes (each host
 // asks the SVI of its own VLAN, and OVN's switch answers), a name OVN does not hold is refused
 // by the router ("port unreachable", the deviation says so), deleting the DNS row makes verify
-// fail, and `down` leaves nothing. Skipped by name where OVN or busybox are missing.
+// fail, and `down` leaves nothing. The exported script builds the same: its clients, started
+// before the Northbound rows, lease once OVN answers. Skipped by name where OVN or busybox are missing.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,28 @@ describe.skipIf(!ready)(`DHCP and DNS of an L3 switch on the OVN engine${ready ?
     expect(bad.some((c) => c.startsWith('dns pc1 ->'))).toBe(true);
     expect(bad.some((c) => c.startsWith('dns srv ->'))).toBe(true);
 
+    await ovnEngine.down(lab, runner, {});
+    const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
+    expect(readdirSync('/var/run/netns').filter(named)).toEqual([]);
+    expect(existsSync('/etc/netns') ? readdirSync('/etc/netns').filter(named) : []).toEqual([]);
+    expect(processesNaming(labDir(lab))).toEqual([]);
+  }, 90_000);
+
+  it('the exported script: every client leases from OVN and names resolve; vnetmap down removes it', async () => {
+    const lab = uniqueLab();
+    labs.push(lab);
+    const { plan } = await ovnPlanFromFile(FILE, { lab, chassis: '2' }, runner);
+    const up = await runner.run(['bash', '-s', 'up'], { input: ovnEngine.script(plan), allowFail: true, timeoutMs: 90_000 });
+    expect(up.code, up.stderr.slice(-500)).toBe(0);
+    const addr = async (node: string) => (await runner.run(['ip', '-n', `vn-${lab}-${node}`, '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { allowFail: true })).stdout;
+    // udhcpc retries every second, then rests two: its lease comes a few seconds after the rows.
+    const want = { pc1: '192.168.10.100/24', pc2: '192.168.20.100/24', pc3: '192.168.20.33/24' };
+    for (let t = Date.now(); Date.now() - t < 15_000; await new Promise((r) => setTimeout(r, 200))) {
+      const got = await Promise.all(Object.keys(want).map(addr));
+      if (Object.values(want).every((a, i) => got[i]!.includes(` ${a} `))) break;
+    }
+    for (const [node, a] of Object.entries(want)) expect(await addr(node)).toContain(` ${a} `);
+    expect(await ask(`vn-${lab}-pc3`, '192.168.20.1', 'pc1.corp.test')).toBe('answers 1');
     await ovnEngine.down(lab, runner, {});
     const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
     expect(readdirSync('/var/run/netns').filter(named)).toEqual([]);
