@@ -7,16 +7,16 @@
 // DHCP options deleted and a client re-leasing: no lease); `up` puts the rows back and starts
 // the dnsmasq again, verify passes, and `down` leaves nothing behind.
 // Skipped by name where OVN, dnsmasq or busybox are missing (scripts/setup.sh installs them).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labDir, readState } from '../../src/apply/state.js';
-import { deleteRows, failedChecks, ovnVerify } from './ovn-verify.js';
+import { readState } from '../../src/apply/state.js';
+import { deleteRows, failedChecks, leftovers, NOTHING, ovnVerify } from './ovn-verify.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
 import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
 import { packageRoot } from '../../src/package-root.js';
-import { example, isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
+import { example, isRoot, runner, uniqueLab } from './realize-helpers.js';
 
 const FILE = join(packageRoot(), 'test', 'fixtures', 'dhcp-lab.yaml');
 const ready = isRoot && ['/usr/sbin/dnsmasq', '/usr/bin/busybox'].every(existsSync) && (await ovnInstalled(runner));
@@ -92,11 +92,7 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
 
     const down = (await ovnEngine.down(lab, runner, {})).json as { nbRows: number };
     expect(down.nbRows).toBe(2 + 2 + 1 + 1); // switches, router, DHCP options, DNS
-    const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
-    expect(readdirSync('/var/run/netns').filter(named)).toEqual([]);
-    expect(existsSync('/etc/netns') ? readdirSync('/etc/netns').filter(named) : []).toEqual([]);
-    expect(processesNaming(labDir(lab))).toEqual([]);
-    expect(existsSync(labDir(lab))).toBe(false);
+    expect(leftovers(lab)).toEqual(NOTHING);
   }, 120_000);
 
   it('examples/office-dhcp.yaml (VLANs, an L3 switch relaying to the DHCP/DNS server, NAT): verify passes; down leaves nothing', async () => {
@@ -112,8 +108,6 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
     expect(r.checks.filter((c) => c.kind === 'dns' && c.from === 'internet').every((c) => !c.expected && c.ok)).toBe(true);
     expect(r.checks.filter((c) => c.kind === 'dns' && c.expected).length).toBeGreaterThan(20);
     await ovnEngine.down(lab, runner, {});
-    const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
-    expect(readdirSync('/var/run/netns').filter(named)).toEqual([]);
-    expect(processesNaming(labDir(lab))).toEqual([]);
+    expect(leftovers(lab)).toEqual(NOTHING);
   }, 90_000);
 });

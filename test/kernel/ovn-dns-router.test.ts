@@ -5,16 +5,15 @@
 // by the router ("port unreachable", the deviation says so), deleting the DNS row makes verify
 // fail, and `down` leaves nothing. The exported script builds the same: its clients, started
 // before the Northbound rows, lease once OVN answers. Skipped by name where OVN or busybox are missing.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labDir } from '../../src/apply/state.js';
-import { deleteRows, failedChecks, ovnVerify } from './ovn-verify.js';
+import { deleteRows, failedChecks, leftovers, NOTHING, ovnVerify } from './ovn-verify.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
 import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
 import { packageRoot } from '../../src/package-root.js';
-import { isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
+import { isRoot, runner, uniqueLab } from './realize-helpers.js';
 
 const FILE = join(packageRoot(), 'test', 'fixtures', 'dns-router.yaml');
 const ready = isRoot && existsSync('/usr/bin/busybox') && (await ovnInstalled(runner));
@@ -60,10 +59,7 @@ describe.skipIf(!ready)(`DHCP and DNS of an L3 switch on the OVN engine${ready ?
     expect(bad.some((c) => c.startsWith('dns srv ->'))).toBe(true);
 
     await ovnEngine.down(lab, runner, {});
-    const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
-    expect(readdirSync('/var/run/netns').filter(named)).toEqual([]);
-    expect(existsSync('/etc/netns') ? readdirSync('/etc/netns').filter(named) : []).toEqual([]);
-    expect(processesNaming(labDir(lab))).toEqual([]);
+    expect(leftovers(lab)).toEqual(NOTHING);
   }, 90_000);
 
   it('the exported script: every client leases from OVN and names resolve; vnetmap down removes it', async () => {
@@ -82,9 +78,6 @@ describe.skipIf(!ready)(`DHCP and DNS of an L3 switch on the OVN engine${ready ?
     for (const [node, a] of Object.entries(want)) expect(await addr(node)).toContain(` ${a} `);
     expect(await ask(`vn-${lab}-pc3`, '192.168.20.1', 'pc1.corp.test')).toBe('answers 1');
     await ovnEngine.down(lab, runner, {});
-    const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
-    expect(readdirSync('/var/run/netns').filter(named)).toEqual([]);
-    expect(existsSync('/etc/netns') ? readdirSync('/etc/netns').filter(named) : []).toEqual([]);
-    expect(processesNaming(labDir(lab))).toEqual([]);
+    expect(leftovers(lab)).toEqual(NOTHING);
   }, 90_000);
 });
