@@ -30,7 +30,7 @@ import { roundTrip } from '../../../semantics/forward.js';
 import { designModel } from '../../../semantics/from-design.js';
 import { UserError } from '../../../errors.js';
 import { lrpName, vifName } from './names.js';
-import type { DhcpOptions, DnsRecords, LogicalObject, SwitchPort } from './types.js';
+import type { DhcpOptions, DnsRecords, LogicalObject } from './types.js';
 
 export interface DhcpDnsCtx {
   lab: string;
@@ -68,8 +68,8 @@ export function refuseDhcpDns(d: Design): void {
 
 /**
  * Adds the DHCP_Options and DNS rows, points the clients' ports at them, and swaps the kernel
- * engine's dnsmasq daemons in `local` (DHCP servers, DNS answering everyone) for a DNS server's
- * own resolver. Returns the deviations that say so.
+ * engine's dnsmasq daemons in `local` (DHCP servers and relays, DNS) for a DNS server's dnsmasq
+ * that answers DNS only (none for a router). Returns the deviations that say so.
  */
 export function realizeDhcpDns(c: DhcpDnsCtx, local: Plan): Deviation[] {
   if (!hasServices(c.design)) return [];
@@ -81,6 +81,9 @@ export function realizeDhcpDns(c: DhcpDnsCtx, local: Plan): Deviation[] {
   if (dnsNode && isRouted(dnsNode)) deviations.push(realizeDns(c, local, dnsNode));
   return deviations;
 }
+
+/** Clients the deviation names one by one. */
+const SHOWN = 8;
 
 function realizeDhcp(c: DhcpDnsCtx): Deviation | undefined {
   const view = dhcpView(c.design);
@@ -100,16 +103,18 @@ function realizeDhcp(c: DhcpDnsCtx): Deviation | undefined {
       c.logical.push(row);
     }
     const mac = port.addresses[0]!;
-    (port as SwitchPort).addresses = [`${mac} ${formatIp(addr.ip)}`];
+    port.addresses = [`${mac} ${formatIp(addr.ip)}`];
     port.dhcp = row.name;
     given.push(`${cl.node} ${cl.iface.name} ${formatIp(addr.ip)} (${lease.reserved !== undefined ? 'reserved' : `pool ${lease.pools}`})`);
   }
   if (!rows.size) return undefined;
   const servers = [...rows.keys()].map((ps) => `${ps.scope.node} ${ps.scope.dev}`);
   const relayed = view.clients.some((cl) => cl.relay && cl.iface.lease);
+  // A big lab's clients are many: the first few here, every one on its switch port (`vnetmap plan`).
+  const shown = given.length > SHOWN + 1 ? [...given.slice(0, SHOWN), `and ${given.length - SHOWN} more (each on its switch port: vnetmap plan --engine ovn)`] : given;
   return {
     code: 'ovn-dhcp-native',
-    message: `ovn: OVN's native DHCP answers each client at its own switch port, instead of the design's DHCP server${servers.length > 1 ? 's' : ''} (${servers.join(', ')}${relayed ? '; requests cross no relay' : ''}), and it gives each port one address, which vnetmap chose: ${given.join(', ')}. The clients still lease it with a DHCP client; OVN's switch answers ARP for those addresses itself.`,
+    message: `ovn: OVN's native DHCP answers each client at its own switch port, instead of the design's DHCP server${servers.length > 1 ? 's' : ''} (${servers.join(', ')}${relayed ? '; requests cross no relay' : ''}), and it gives each port one address, which vnetmap chose: ${shown.join(', ')}. The clients still lease it with a DHCP client; OVN's switch answers ARP for those addresses itself.`,
     realizes: [...new Set([...rows.values()].flatMap((r) => r.realizes))],
   };
 }
