@@ -186,9 +186,9 @@ async function build(plan: Plan, scope: Scope, identities: Record<string, string
         if (previous === 'netns') Object.assign(identities, (journal.identities = nsIdentities(scope.create)));
         writeJournal({ ...journal, phase: (phase = next) });
       },
-      onSpawn: (name, id) => {
-        daemons[name] = id;
-        writeJournal({ ...journal, phase, daemons: (journal.daemons = { ...journal.daemons, [name]: id }) });
+      onSpawn: (started) => {
+        Object.assign(daemons, started);
+        writeJournal({ ...journal, phase, daemons: (journal.daemons = { ...journal.daemons, ...started }) });
       },
     });
     if (phases.length === 1 && phases[0]!.phase === 'netns') Object.assign(identities, nsIdentities(scope.create));

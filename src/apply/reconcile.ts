@@ -58,9 +58,9 @@ export async function reconcile(runner: Runner, st: LabState, drift: Drift[], op
       phases = await runSteps(repair.steps, runner, {
         ...opts,
         onPhase: (phase) => writeJournal({ ...journal, phase }),
-        onSpawn: (name, id) => {
-          daemons[name] = id;
-          writeJournal({ ...journal, daemons: (journal.daemons = { ...journal.daemons, [name]: id }) });
+        onSpawn: (started) => {
+          Object.assign(daemons, started);
+          writeJournal({ ...journal, daemons: (journal.daemons = { ...journal.daemons, ...started }) });
         },
       });
     } catch (e) {

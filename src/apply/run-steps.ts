@@ -1,7 +1,7 @@
 // Running rendered steps phase by phase: independent per-namespace commands several at a time
 // through the runner's fan-out, the rest in order, hosts files written while the configuration
 // runs. `up` (apply.ts) and the repair of drift (reconcile.ts) both go through here.
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InterruptedError } from '../errors.js';
 import { runAll, type Runner } from '../exec/runner.js';
@@ -33,8 +33,11 @@ export interface RunStepsOptions {
   /** Stop between steps; `interrupted` is the message of the InterruptedError thrown then. */
   signal?: AbortSignal;
   interrupted?: string;
-  /** Told of each daemon started, with its identity (the lab's state records it). */
-  onSpawn?: (name: string, id: DaemonIdentity) => void;
+  /**
+   * Told of the daemons of a wave once they have started, with their identities (the journal
+   * and the lab's state record them: one write for the wave, not one per daemon).
+   */
+  onSpawn?: (started: Record<string, DaemonIdentity>) => void;
 }
 
 function phaseGroups(steps: Step[]): Step[][] {
@@ -62,6 +65,7 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
   const phases: PhaseTime[] = [];
   let phase: Phase | undefined;
   let done = 0;
+  const made = new Set<string>(); // directories this run has made (runFile)
   for (const group of groups) {
     const previous = phase;
     phase = group[0]!.phase;
@@ -71,8 +75,8 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
       stop();
       opts.onProgress?.(done, steps.length, group.length > 1 ? `${group.length} steps: ${group[0]!.why} ...` : group[0]!.why);
       const cmds = group.filter(isCommand);
-      const running = Promise.all([runAll(runner, cmds.filter((s) => !s.mayFail), PARALLELISM), ...cmds.filter((s) => s.mayFail).map((s) => runStep(s, runner))]).then(() => undefined);
-      const filesMs = phase === alongside ? await writeWhile(files, running) : undefined;
+      const running = Promise.all([runAll(runner, cmds.filter((s) => !s.mayFail), PARALLELISM), ...cmds.filter((s) => s.mayFail).map((s) => runStep(s, runner, made))]).then(() => undefined);
+      const filesMs = phase === alongside ? await writeWhile(files, running, made) : undefined;
       await running;
       done += group.length + (filesMs !== undefined ? files.length : 0);
       phases.push({ phase, steps: group.length, ms: Date.now() - t });
@@ -83,7 +87,7 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
       if (isSpawn(s)) continue;
       stop();
       opts.onProgress?.(done, steps.length, s.why);
-      await runStep(s, runner);
+      await runStep(s, runner, made);
       done++;
     }
     // Daemons start together, each settling on its own (~150 ms): one after another, 100 DHCP
@@ -98,8 +102,9 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
       if (wave === after) await waitReady(first.filter((s) => s.spawn.ready && after.some((a) => a.spawn.after!.includes(s.spawn.name))));
       stop();
       opts.onProgress?.(done, steps.length, wave.length > 1 ? `${wave.length} daemons: ${wave[0]!.why} ...` : wave[0]!.why);
-      const started = await spawnDaemons(wave, runner);
-      started.forEach((r, i) => 'pid' in r && opts.onSpawn?.(wave[i]!.spawn.name, identityOf(r.pid)));
+      const started = await spawnDaemons(wave, runner, made);
+      const ids = Object.fromEntries(started.flatMap((r, i) => ('pid' in r ? [[wave[i]!.spawn.name, identityOf(r.pid)] as const] : [])));
+      if (Object.keys(ids).length) opts.onSpawn?.(ids);
       done += wave.length;
       const failed = started.find((r): r is { error: ToolError } => 'error' in r);
       if (failed) throw failed.error;
@@ -111,10 +116,10 @@ export async function runSteps(steps: Step[], runner: Runner, opts: RunStepsOpti
 }
 
 /** Write `files` while `running` goes on (it is awaited before a write error is let through); the ms spent writing. */
-async function writeWhile(files: FileStep[], running: Promise<void>): Promise<number> {
+async function writeWhile(files: FileStep[], running: Promise<void>, made: Set<string>): Promise<number> {
   const t = Date.now();
   try {
-    for (const f of files) runFile(f);
+    for (const f of files) runFile(f, made);
   } catch (e) {
     await running.catch(() => undefined);
     throw e;
@@ -122,14 +127,18 @@ async function writeWhile(files: FileStep[], running: Promise<void>): Promise<nu
   return Date.now() - t;
 }
 
-/** Write beside, then rename over: a file that was a hard link of another is replaced, not rewritten through the link. */
-function runFile(s: FileStep): void {
-  mkdirSync(dirname(s.path), { recursive: true });
+/**
+ * Write beside, then rename over: a file that was a hard link of another is replaced, not
+ * rewritten through the link. Directories made once per run (`made`); the file beside is
+ * truncated by the write, not removed first: for a few hundred files (hosts, resolv.conf, DHCP
+ * hooks) the removals and recursive mkdirs of files that did not exist took seconds of `up`.
+ */
+function runFile(s: FileStep, made: Set<string>): void {
+  madeDir(dirname(s.path), made);
   const tmp = `${s.path}.vnetmap-${process.pid}`;
-  rmSync(tmp, { force: true });
   try {
     if (typeof s.content === 'string') writeFileSync(tmp, s.content, s.executable ? { mode: 0o755 } : {});
-    else linkSync(s.content.sameAs, tmp);
+    else linkBeside(s.content.sameAs, tmp);
     renameSync(tmp, s.path);
   } catch (e) {
     rmSync(tmp, { force: true }); // a full disk must not leave half a file behind
@@ -137,10 +146,27 @@ function runFile(s: FileStep): void {
   }
 }
 
+function madeDir(dir: string, made: Set<string>): void {
+  if (made.has(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  made.add(dir);
+}
+
+/** A hard link at `tmp`, over one a killed run of the same pid left there. */
+function linkBeside(target: string, tmp: string): void {
+  try {
+    linkSync(target, tmp);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    unlinkSync(tmp);
+    linkSync(target, tmp);
+  }
+}
+
 /** Start daemons together (Runner.spawnMany, else one spawnDetached each): a pid for each once it has settled, or why not. */
-async function spawnDaemons(wave: SpawnStep[], runner: Runner): Promise<({ pid: number } | { error: ToolError })[]> {
+async function spawnDaemons(wave: SpawnStep[], runner: Runner, made: Set<string>): Promise<({ pid: number } | { error: ToolError })[]> {
   for (const s of wave) {
-    mkdirSync(dirname(s.spawn.log), { recursive: true });
+    madeDir(dirname(s.spawn.log), made);
     for (const f of s.spawn.clear ?? []) rmSync(f, { force: true });
   }
   if (runner.spawnMany) return runner.spawnMany(wave.map((s) => ({ argv: s.spawn.argv, log: s.spawn.log })));
@@ -176,7 +202,7 @@ const readLog = (path: string): string => {
   }
 };
 
-async function runStep(s: CommandStep | FileStep, runner: Runner): Promise<void> {
-  if (isFile(s)) runFile(s);
+async function runStep(s: CommandStep | FileStep, runner: Runner, made: Set<string>): Promise<void> {
+  if (isFile(s)) runFile(s, made);
   else await runner.run(s.argv, { ...(s.input !== undefined ? { input: s.input } : {}), ...(s.mayFail ? { allowFail: true } : {}) });
 }
