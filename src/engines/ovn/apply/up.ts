@@ -144,8 +144,8 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
     const steps = all.filter((s) => !clients.includes(s));
     const offload = steps.filter((s): s is CommandStep => s.phase === 'offload' && !isFile(s));
     const daemons: Record<string, DaemonIdentity> = {};
-    const onSpawn = (name: string, id: DaemonIdentity) => {
-      daemons[name] = id;
+    const onSpawn = (started: Record<string, DaemonIdentity>) => {
+      Object.assign(daemons, started);
       writeJournal({ ...journal, daemons: (journal.daemons = { ...daemons }) });
     };
     await timed('local', () =>
@@ -261,7 +261,7 @@ async function startChassis(plan: OvnPlan, runner: Runner, name: string, mode: '
 }
 
 /** Start the DHCP clients and wait for their leases: how long from the first start to the last lease, and who has none. */
-async function startClients(plan: OvnPlan, runner: Runner, steps: Step[], onSpawn: (name: string, id: DaemonIdentity) => void): Promise<NonNullable<OvnUpResult['leases']>> {
+async function startClients(plan: OvnPlan, runner: Runner, steps: Step[], onSpawn: (started: Record<string, DaemonIdentity>) => void): Promise<NonNullable<OvnUpResult['leases']>> {
   const t = Date.now();
   await runSteps(steps, runner, { onSpawn });
   const names = new Set(steps.flatMap((s) => (isSpawn(s) ? [s.spawn.name] : [])));
@@ -281,7 +281,7 @@ async function restartLocalDaemons(plan: OvnPlan, runner: Runner): Promise<{ res
   if (!dead.length) return { restarted: [] };
   const daemons = { ...st.daemons };
   const steps = daemonSteps(plan.local, dead);
-  const onSpawn = (name: string, id: DaemonIdentity) => (daemons[name] = id);
+  const onSpawn = (started: Record<string, DaemonIdentity>) => void Object.assign(daemons, started);
   // Servers first, then the clients, which lease once they run.
   await runSteps(steps.filter((s) => !(isSpawn(s) && s.late)), runner, { onSpawn });
   const clients = steps.filter((s) => isSpawn(s) && s.late);
