@@ -58,6 +58,12 @@ export function leaseStatus(plan: Plan): LeaseStatus[] {
   });
 }
 
+/** "lease: pc1 eth0: 192.168.10.147/24 router 192.168.10.1, 3600 s (from core vlan10, pool …)", as `status` shows it. */
+export function formatLease(l: LeaseStatus): string {
+  const got = l.ip ? `${l.ip}/${l.prefix ?? '?'}${l.router ? ` router ${l.router}` : ''}${l.seconds ? `, ${l.seconds} s` : ''}${l.fits ? '' : ` - NOT ${l.terms}`}` : 'no lease';
+  return `lease: ${l.node} ${l.iface}: ${got} (from ${l.server}, ${l.terms})`;
+}
+
 /** Wait until every DHCP client of the plan holds a lease, at most `timeoutMs`: how long it took, and who has none. */
 export async function waitForLeases(plan: Plan, timeoutMs: number): Promise<{ clients: number; ms: number; missing: string[] }> {
   const t0 = Date.now();

@@ -7,6 +7,7 @@ import { labMarker } from '../plan/names.js';
 import type { Plan } from '../plan/types.js';
 import { FRR_DIR } from '../plan/frr.js';
 import type { Scope } from '../render/scope.js';
+import { dnsServices } from '../render/hosts.js';
 import { listNamespaces, loAlias, ovsAvailable, rootLinks } from './discover.js';
 import { namesDirConflict } from './names-dir.js';
 import { requireRoot } from './root.js';
@@ -42,7 +43,7 @@ export async function preflight(plan: Plan, scope: Scope, runner: Runner): Promi
     throw new UserError(`namespace ${ns} already exists and is not vnetmap's (no marker); rename or delete it, or choose another lab name with --lab.`);
   }
   // Hosts files (and resolv.conf where the design has DNS) are written for every namespace of the lab, on every run.
-  const files: ('hosts' | 'resolv.conf')[] = plan.objects.some((o) => o.kind === 'daemon' && o.dns) ? ['hosts', 'resolv.conf'] : ['hosts'];
+  const files: ('hosts' | 'resolv.conf')[] = dnsServices(plan).length ? ['hosts', 'resolv.conf'] : ['hosts'];
   for (const o of plan.objects) {
     const conflict = o.kind === 'netns' ? namesDirConflict(plan.lab, o.name, files) : undefined;
     if (conflict) throw new UserError(conflict);

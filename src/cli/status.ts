@@ -5,6 +5,7 @@ import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
 import { listLabs, readState } from '../apply/state.js';
 import { labStatus, type LabStatus } from '../apply/status.js';
+import { formatLease } from '../apply/leases.js';
 import { readMember } from '../engines/ovn/chassis/member.js';
 import { formatMemberStatus, memberStatus } from '../engines/ovn/chassis/status.js';
 import { withLabLock } from '../apply/lock.js';
@@ -27,10 +28,7 @@ function show(s: LabStatus, detail: boolean): string {
   for (const c of s.cuts ?? []) out.push(`  link down: ${c.end} (${c.ref}, ${c.namespace ?? '(root)'}/${c.dev}) since ${c.at}; "vnetmap link ${s.lab} ${c.end} up" brings it back`);
   for (const i of s.impairments ?? []) out.push(`  impaired: ${i.end} (${i.namespace ?? '(root)'}/${i.dev}): ${impairmentText(i.impairment)} (tc ${i.qdisc})`);
   for (const d of s.daemons ?? []) out.push(`  daemon ${d.name} (${d.realizes.join(', ')}): ${d.running ? `running, pid ${d.pid}` : 'NOT RUNNING'}; ${d.argv.join(' ')}; log ${d.log}`);
-  for (const l of s.leases ?? []) {
-    const got = l.ip ? `${l.ip}/${l.prefix ?? '?'}${l.router ? ` router ${l.router}` : ''}${l.seconds ? `, ${l.seconds} s` : ''}${l.fits ? '' : ` - NOT ${l.terms}`}` : 'no lease';
-    out.push(`  lease: ${l.node} ${l.iface}: ${got} (from ${l.server}, ${l.terms})`);
-  }
+  for (const l of s.leases ?? []) out.push(`  ${formatLease(l)}`);
   for (const d of s.drift) out.push(`  drift: ${d.kind} ${d.object}: ${d.detail}`);
   return out.join('\n');
 }

@@ -18,6 +18,8 @@ import { loadOrThrow } from './expect.js';
 import { designWithCuts, planWithCuts } from '../semantics/cuts.js';
 import { ovnEngine } from '../engines/ovn/index.js';
 import { engineNamed } from '../engines/index.js';
+import type { Design } from '../model/types.js';
+import type { Plan } from '../plan/types.js';
 
 export function register(program: Command): void {
   program
@@ -70,7 +72,8 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
     drift: () => engineNamed(st.engine).drift(lab, runner),
     // An OVN lab's twin is compared with the design by its own engine; it is probed in the
     // namespaces of its kernel part, on whichever chassis.
-    ...(st.engine === 'ovn' && st.ovn ? { comparison: ovnEngine.compare(design, st.ovn) } : {}),
+    // With DHCP clients, the comparison is made with their leases in the design and the kernel part.
+    ...(st.engine === 'ovn' && st.ovn ? { comparison: (d: Design, p: Plan) => ovnEngine.compare(d, { ...st.ovn!, local: p }) } : {}),
   });
   if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
   else process.stdout.write(formatVerify(report));

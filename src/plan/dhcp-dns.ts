@@ -16,7 +16,13 @@ import type { DaemonObj } from './types.js';
 type RoutedNode = Extract<DesignNode, Routed>;
 
 /** dnsmasq: in the foreground, reading only our file; {dir} is the daemon's own directory. */
-const DNSMASQ = (extra: string[]): string[] => ['dnsmasq', '--keep-in-foreground', '--conf-file={dir}/dnsmasq.conf', ...extra];
+export const DNSMASQ = (extra: string[]): string[] => ['dnsmasq', '--keep-in-foreground', '--conf-file={dir}/dnsmasq.conf', ...extra];
+
+/**
+ * The lines every dnsmasq of the twin starts with: no system files, in the foreground as root,
+ * logging to its log, answering only on these interfaces of its namespace (as they come and go).
+ */
+export const dnsmasqListening = (devs: string[]): string[] => ['no-resolv', 'no-hosts', 'no-poll', 'bind-dynamic', 'user=root', 'pid-file=', 'log-facility=-', ...devs.map((d) => `interface=${d}`)];
 
 export function realizeDhcpDns(ctx: Ctx, n: RoutedNode, where: Where): void {
   const view = dhcpView(ctx.design);
@@ -113,14 +119,7 @@ function dnsmasqOf(ctx: Ctx, n: RoutedNode, where: Where, scopes: PlacedScope[],
     const dhcp = (byNs.get(ns) ?? []).length > 0;
     const conf = [
       `# vnetmap lab ${ctx.design.name}: dnsmasq of ${n.name} (${[dhcp ? 'DHCP' : '', dns ? 'DNS' : ''].filter(Boolean).join(' and ')}); only this file configures it`,
-      'no-resolv',
-      'no-hosts',
-      'no-poll',
-      'bind-dynamic',
-      'user=root',
-      'pid-file=',
-      'log-facility=-',
-      ...[...set].sort().map((d) => `interface=${d}`),
+      ...dnsmasqListening([...set].sort()),
       ...(dns ? [...(n.dns!.domain ? [`domain=${n.dns!.domain}`, `local=/${n.dns!.domain}/`, 'expand-hosts'] : [])] : ['port=0']),
       ...(dhcp ? ['dhcp-authoritative', 'no-ping', ...byNs.get(ns)!] : []),
       '',

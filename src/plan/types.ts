@@ -442,6 +442,11 @@ export interface Plan {
   deviations: Deviation[];
   /** Where each endpoint interface of the design lives in the twin, for exec/verify/trace. */
   endpoints: EndpointLocation[];
+  /**
+   * DNS services the twin answers without a daemon of this plan (the OVN engine's DNS table for
+   * a router's `dns:`): hosts' resolv.conf name them and verify asks them, as a dnsmasq's `dns`.
+   */
+  dns?: NonNullable<DaemonObj['dns']>[];
 }
 
 export interface EndpointLocation {

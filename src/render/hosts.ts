@@ -25,7 +25,8 @@ export function hostsFiles(plan: Plan): { namespace: string; content: string }[]
   const extra = new Map<string, { name: string; ip: string }[]>();
   for (const o of plan.objects) if (o.kind === 'hosts') pushTo(extra, o.namespace, ...o.entries);
   const namespaces = plan.objects.flatMap((o) => (o.kind === 'netns' && (o.node || extra.has(o.name)) ? [o.name] : []));
-  if (!primary.size && !extra.size) return [];
+  // No name to write (every host leases from a pool): still a file where a DNS service names them, for resolv.conf beside it.
+  if (!primary.size && !extra.size && !dnsServices(plan).length) return [];
   // Most namespaces get the same text: build it once (N copies of N lines would be N² memory).
   const lines = [hostsHeader(plan.lab), '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
   for (const [name, ip] of [...primary].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`${ip}\t${name}`);
@@ -42,29 +43,32 @@ export type NamesFile = 'hosts' | 'resolv.conf';
 /** resolv.conf holds at most three name servers (glibc's MAXNS). */
 const MAXNS = 3;
 
+/** The plan's DNS services: its daemons' (dnsmasq), and those it answers without one (Plan.dns). */
+export const dnsServices = (plan: Plan): NonNullable<DaemonObj['dns']>[] => [...plan.objects.flatMap((o) => (o.kind === 'daemon' && o.dns ? [o.dns] : [])), ...(plan.dns ?? [])];
+
 /**
  * /etc/netns/<ns>/resolv.conf of every namespace that gets a hosts file, when the plan has DNS
  * services: their addresses, those on one of the namespace's own subnets first, and their domains
  * to search.
  */
 export function resolvFiles(plan: Plan): { namespace: string; content: string }[] {
-  const services = plan.objects.filter((o): o is DaemonObj & { dns: NonNullable<DaemonObj['dns']> } => o.kind === 'daemon' && !!o.dns);
+  const services = dnsServices(plan);
   if (!services.length) return [];
   const nets = new Map<string, { network: number; prefix: number }[]>();
   for (const e of plan.endpoints) for (const a of e.addresses) {
     const c = parseCidr(a);
     if (c) (nets.get(e.namespace) ?? nets.set(e.namespace, []).get(e.namespace)!).push(c);
   }
-  const search = [...new Set(services.flatMap((s) => (s.dns.domain ? [s.dns.domain] : [])))];
+  const search = [...new Set(services.flatMap((s) => (s.domain ? [s.domain] : [])))];
   return hostsFiles(plan).map(({ namespace }) => {
     const own = nets.get(namespace) ?? [];
     const near = (ip: string) => own.some((c) => contains(c, parseIp(ip) ?? -1));
     const servers: string[] = [];
     for (const s of services) {
-      const here = s.dns.addresses.find(near);
+      const here = s.addresses.find(near);
       if (here) servers.push(here);
     }
-    for (const s of services) if (!s.dns.addresses.some(near) && s.dns.addresses[0]) servers.push(s.dns.addresses[0]);
+    for (const s of services) if (!s.addresses.some(near) && s.addresses[0]) servers.push(s.addresses[0]);
     const lines = [hostsHeader(plan.lab), ...[...new Set(servers)].slice(0, MAXNS).map((ip) => `nameserver ${ip}`), ...(search.length ? [`search ${search.join(' ')}`] : []), 'options timeout:1 attempts:2'];
     return { namespace, content: lines.join('\n') + '\n' };
   });

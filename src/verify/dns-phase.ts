@@ -4,31 +4,19 @@
 // design gives it (for a DHCP pool client, the address it leased: verify put it in the design,
 // dhcp-phase.ts) wherever the design lets the host reach that server on UDP port 53, and must go
 // unanswered where it does not.
-import { formatIp, parseIp } from '../model/ip.js';
+import { dnsAnswers } from '../model/dns-names.js';
+import { parseIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
-import { isRouted } from '../model/types.js';
-import type { DaemonObj } from '../plan/types.js';
 import { netnsFile } from '../exec/netns.js';
-import { resolvFiles } from '../render/hosts.js';
+import { dnsServices, resolvFiles } from '../render/hosts.js';
 import { namesPath } from '../render/steps.js';
 import { roundTrip } from '../semantics/forward.js';
 import { designModel } from '../semantics/from-design.js';
 import { check, type PhaseContext } from './checks.js';
 import { FIRST, probeDns } from './prober.js';
 
-/** The names a DNS service on `server` answers, with the address each must resolve to. */
-export function expectedNames(d: Design, server: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const n of d.nodes) {
-    if (!isRouted(n)) continue;
-    // Fixed and reserved addresses are in the service's hosts file; pool clients are known to the
-    // dnsmasq that leased them (by the name they send, their node's).
-    const i = [...n.interfaces.filter((x) => !x.dhcp || x.lease?.reserved !== undefined || x.lease?.server === server), ...(n.kind === 'l3-switch' ? n.svis : [])].find((x) => x.addresses.length);
-    if (i) out.set(n.name, formatIp(i.addresses[0]!.ip));
-  }
-  for (const n of d.nodes) if (isRouted(n)) for (const [name, ip] of Object.entries(n.hosts)) if (!out.has(name)) out.set(name, ip);
-  return out;
-}
+/** The names a DNS service on `server` answers, with the address each must resolve to (model/dns-names.ts). */
+export const expectedNames = dnsAnswers;
 
 /** Up to this many lookups, every name is asked from every namespace; beyond, a sample (dnsSample). */
 export const DNS_ALL_MAX = 20_000;
@@ -49,7 +37,7 @@ export function dnsSample(i: number, n: number, names: number, own: number | und
 }
 
 export async function dnsPhase(c: PhaseContext, design: Design, all = false): Promise<void> {
-  const services = c.plan.objects.filter((o): o is DaemonObj & { dns: NonNullable<DaemonObj['dns']> } => o.kind === 'daemon' && !!o.dns);
+  const services = dnsServices(c.plan);
   if (!services.length) return;
   const files = resolvFiles(c.plan);
   const nodeOfNs = (ns: string) => c.nodeOf(ns);
@@ -57,7 +45,7 @@ export async function dnsPhase(c: PhaseContext, design: Design, all = false): Pr
   // Hosts, routers, servers: namespaces with addresses of their own (a switch's has none to ask from).
   const withAddress = new Set(c.live.map((l) => l.loc.namespace));
   const sources = files.filter((f) => withAddress.has(f.namespace)).map((f) => ({ ns: f.namespace, node: nodeOfNs(f.namespace), server: /^nameserver (\S+)$/m.exec(f.content)?.[1] }));
-  const names = [...new Set(services.flatMap((s) => [...expectedNames(design, s.dns.node).keys()]))].sort();
+  const names = [...new Set(services.flatMap((s) => [...expectedNames(design, s.node).keys()]))].sort();
   const index = new Map(names.map((n, j) => [n, j]));
   const asks = sources.map((s, i) => dnsSample(i, sources.length, names.length, index.get(s.node), all));
   const lookups = asks.reduce((x, a) => x + a.length, 0);
@@ -69,12 +57,12 @@ export async function dnsPhase(c: PhaseContext, design: Design, all = false): Pr
   const model = designModel(design);
   const addrOf = new Map(c.live.map((l) => [l.ep.node, l.ep.addr.ip] as const));
   sources.forEach((s, i) => {
-    const service = services.find((x) => s.server && x.dns.addresses.includes(s.server));
-    const want = service ? expectedNames(design, service.dns.node) : new Map<string, string>();
+    const service = services.find((x) => s.server && x.addresses.includes(s.server));
+    const want = service ? expectedNames(design, service.node) : new Map<string, string>();
     const src = addrOf.get(s.node);
     const server = s.server ? parseIp(s.server) : undefined;
     // The design decides whether this host's queries reach the server and come back.
-    const reach = src !== undefined && server !== undefined && (s.node === service?.dns.node || roundTrip(model, s.node, src, server, 'udp', 53, false).ok);
+    const reach = src !== undefined && server !== undefined && (s.node === service?.node || roundTrip(model, s.node, src, server, 'udp', 53, false).ok);
     const error = r.failed ?? r.errors.get(i);
     asks[i]!.forEach((j) => {
       const name = names[j]!;

@@ -67,8 +67,9 @@ export interface VerifyOptions {
   /**
    * What the design means against what the twin was built as, when the caller has it already
    * (the OVN engine compares the design with its own plan); default: compare(design, plan).
+   * A function is given the design and plan with the DHCP clients' leases in place (dhcp-phase.ts).
    */
-  comparison?: Comparison;
+  comparison?: Comparison | ((design: Design, plan: Plan) => Comparison);
   /** Throws when the lab is no longer the one the plan describes (lab-check.ts): called before, between and after the phases. */
   intact?: () => void;
   /** Where to say what is being probed, for long runs (the CLI: stderr, on a terminal or with --progress). */
@@ -101,7 +102,7 @@ export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runn
   const { plan, design, checks: leaseChecks } = await leasePhase(plannedAs, designed, runner);
   if (leaseChecks.length) progress(`dhcp: ${leaseChecks.length} clients read in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   // A comparison made beforehand holds the addresses the design assumed, not the leases.
-  const cmp = opts.comparison && !leaseChecks.length ? opts.comparison : compare(design, plan);
+  const cmp = typeof opts.comparison === 'function' ? opts.comparison(design, plan) : opts.comparison && !leaseChecks.length ? opts.comparison : compare(design, plan);
   const locs = new Map(plan.endpoints.map((l) => [l.ref, l]));
   const live: Live[] = cmp.design.endpoints.flatMap((ep) => {
     const loc = locs.get(ep.ref);

@@ -38,6 +38,7 @@ export const ovnEngine: Engine<OvnPlan> = {
         ? `lab ${r.lab} is up to date (every chassis healthy, every port up)`
         : `lab ${r.lab} ${r.action} (engine ovn): ${r.chassis} chassis, ${r.ports} ports, ${r.namespaces} namespaces in ${r.ms} ms${r.converged ? `; every port up ${r.converged.portsMs} ms after the Northbound commit` : ''}`,
       ...r.restarted.map((d) => `  restarted: ${d}`),
+      ...(r.leases ? [`  dhcp: ${r.leases.clients - r.leases.missing.length} of ${r.leases.clients} clients leased from OVN in ${r.leases.ms} ms${r.leases.missing.length ? `; no lease yet: ${r.leases.missing.join(', ')} (see vnetmap status ${r.lab}, and the log in its daemon directory)` : ''}`] : []),
       ...Object.entries(plan.placement.assign).length ? [`  placement: ${plan.chassis.map((c) => `${c.name}: ${Object.entries(plan.placement.assign).filter(([, x]) => x === c.name).map(([n]) => n).join(', ') || '-'}`).join('; ')}`] : [],
       ...plan.deviations.map((d) => `  note: ${d.message}`),
     ];

@@ -8,8 +8,10 @@ import type { Runner } from '../../../exec/runner.js';
 import { connectOvsdb, type Ovsdb, type OvsdbConnect } from '../ovsdb/client.js';
 import { selectOwnOps } from '../render/nb-json.js';
 import { countedRows, COUNTED_TABLES } from '../render/nb-rows.js';
+import { formatLease, leaseStatus, type LeaseStatus } from '../../../apply/leases.js';
 import { CENTRAL_DAEMONS, CHASSIS_DAEMONS } from '../render/layout.js';
 import { labDaemons } from './daemons.js';
+import { daemonRunning } from '../../../apply/daemons.js';
 import type { OvnPlan } from '../plan/types.js';
 import { layoutOf } from './paths.js';
 import type { DriftItem } from '../../../verify/diagnose.js';
@@ -48,6 +50,10 @@ export interface OvnStatus {
   placement?: { cut: number; loads: Record<string, number> };
   missingNamespaces: string[];
   healthy: boolean;
+  /** DHCP clients and the leases they hold from OVN's native DHCP (apply/leases.ts). */
+  leases?: LeaseStatus[];
+  /** Daemons of the kernel part (a DNS server's dnsmasq, DHCP clients) that are not the processes `up` started. */
+  deadDaemons?: { name: string; namespace: string | null; realizes: string[] }[];
   /** What is wrong, one sentence each. */
   problems: string[];
 }
@@ -67,6 +73,9 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
   // An inventory's namespaces are on its machines, where `vnetmap chassis status` looks.
   const missingNamespaces = plan.inventory ? [] : plan.local.objects.flatMap((o) => (o.kind === 'netns' && nsIdentity(o.name) === undefined ? [o.name] : []));
   for (const ns of missingNamespaces) problems.push(`namespace ${ns} is missing`);
+  // The kernel part's daemons: started by `up`, which starts them again when they are gone.
+  const deadDaemons = plan.inventory ? [] : plan.local.objects.flatMap((o) => (o.kind === 'daemon' && !missingNamespaces.includes(o.namespace ?? '') && !daemonRunning(st?.daemons?.[o.name], o.namespace) ? [{ name: o.name, namespace: o.namespace, realizes: o.realizes }] : []));
+  for (const d of deadDaemons) problems.push(`daemon ${d.name} (${d.realizes.join(', ')}) is not running; "vnetmap up" starts it again`);
   let nb: Ovsdb | undefined;
   let sb: Ovsdb | undefined;
   let nbCfg: number | undefined;
@@ -80,7 +89,7 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
       const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'NB_Global', where: [], columns: ['nb_cfg'] }, ...selectOwnOps(lab, COUNTED_TABLES)], 5_000)) as Rows;
       nbCfg = r[0]?.rows[0]?.nb_cfg as number | undefined;
       nbRows = { have: r.slice(1).reduce((n, x) => n + x.rows.length, 0), want: countedRows(plan) };
-      if (nbRows.have !== nbRows.want) problems.push(`the Northbound holds ${nbRows.have} of the lab's ${nbRows.want} switches, routers, load balancers and ACLs`);
+      if (nbRows.have !== nbRows.want) problems.push(`the Northbound holds ${nbRows.have} of the lab's ${nbRows.want} rows it counts (switches, routers, load balancers, DHCP options, DNS records, ACLs)`);
     }
     if (central.sb !== null) {
       sb = await connect(`unix:${L.sbSock}`, 2_000);
@@ -135,9 +144,18 @@ export async function statusOvn(lab: string, _runner: Runner, connect: OvsdbConn
     chassis,
     placement: { cut: plan.placement.cut, loads: plan.placement.loads },
     missingNamespaces,
+    ...leasesOf(plan),
+    ...(deadDaemons.length ? { deadDaemons } : {}),
     healthy: !problems.length,
     problems,
   };
+}
+
+function leasesOf(plan: OvnPlan): { leases?: LeaseStatus[] } {
+  // An inventory's clients run on its machines, their lease files there (`vnetmap chassis status`).
+  if (plan.inventory) return {};
+  const leases = leaseStatus(plan.local);
+  return leases.length ? { leases } : {};
 }
 
 const nodesOn = (plan: OvnPlan, chassis: string): string[] =>
@@ -157,6 +175,7 @@ export function formatOvnStatus(s: OvnStatus, detail: boolean): string {
     out.push(`    nodes: ${c.nodes.length > 12 ? `${c.nodes.slice(0, 10).join(', ')} … (${c.nodes.length} in all)` : c.nodes.join(', ') || '(none)'}`);
   }
   if (s.placement) out.push(`  placement: ${s.placement.cut} design links cross chassis; loads ${Object.entries(s.placement.loads).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  for (const l of s.leases ?? []) out.push(`  ${formatLease(l)}`);
   for (const p of s.problems) out.push(`  problem: ${p}`);
   return out.join('\n');
 }
@@ -175,6 +194,7 @@ export function ovnDrift(s: OvnStatus): DriftItem[] {
     else if (c.portsUp < c.ports) out.push({ kind: 'different', object: `chassis ${c.name}`, detail: `${c.ports - c.portsUp} of its ${c.ports} ports are not up`, namespace: c.namespace });
   }
   for (const [d, p] of Object.entries(s.central)) if (p === null) out.push({ kind: 'different', object: `OVN central`, detail: `${d} is not running` });
+  for (const d of s.deadDaemons ?? []) out.push({ kind: 'missing', object: `daemon ${d.name}`, detail: 'not running', namespace: d.namespace, realizes: d.realizes });
   return out;
 }
 

@@ -9,7 +9,8 @@
 //  2. every chassis starts its daemons (chassis side by side), its ports already configured,
 //     and registers in the Southbound;
 //  3. the Northbound rows, one JSON-RPC transaction (with the change number the chassis report);
-//  4. the wait until each chassis applied the transaction and every workload port is up.
+//  4. the wait until each chassis applied the transaction and every workload port is up;
+//  5. the DHCP clients (busybox udhcpc), now that OVN answers them, and the wait for their leases.
 import { existsSync, mkdirSync } from 'node:fs';
 import { EnvironmentError, environmentMessage, ToolError, UserError } from '../../../errors.js';
 import type { Runner } from '../../../exec/runner.js';
@@ -20,7 +21,13 @@ import { preflight } from '../../../apply/preflight.js';
 import { runSteps } from '../../../apply/run-steps.js';
 import { readState, writeState } from '../../../apply/state.js';
 import { renderSteps } from '../../../render/render.js';
-import { isFile, type CommandStep } from '../../../render/steps.js';
+import { isFile, isSpawn, type CommandStep, type Step } from '../../../render/steps.js';
+import { LEASE_WAIT_MS } from '../../../apply/apply.js';
+import { waitForLeases } from '../../../apply/leases.js';
+import type { DaemonIdentity } from '../../../apply/state.js';
+import { daemonRunning } from '../../../apply/daemons.js';
+import { daemonSteps } from '../../../render/daemons.js';
+import type { DaemonObj } from '../../../plan/types.js';
 import { txOffAll } from './offload.js';
 import { fullScope, namespacesOf } from '../../../render/scope.js';
 import { connectOvsdb, type Ovsdb, type OvsdbConnect } from '../ovsdb/client.js';
@@ -65,6 +72,8 @@ export interface OvnUpResult {
   phases: { phase: string; ms: number }[];
   /** From the Northbound commit: until every chassis applied it, until every port was up. */
   converged?: Converged;
+  /** DHCP clients: how long `up` waited for their leases from OVN, and those that got none. */
+  leases?: { clients: number; ms: number; missing: string[] };
 }
 
 export function upOvn(plan: OvnPlan, runner: Runner, opts: OvnUpOptions): Promise<OvnUpResult> {
@@ -129,10 +138,19 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
     mkdirSync(L.central, { recursive: true });
     for (const c of plan.chassis) mkdirSync(L.chassis(c.name), { recursive: true });
     let central: Promise<void> | undefined;
-    const steps = renderSteps(plan.local, scope);
+    const all = renderSteps(plan.local, scope);
+    // DHCP clients start once OVN answers them (step 5): before, each would wait out its retries.
+    const clients = all.filter((s) => isSpawn(s) && s.late);
+    const steps = all.filter((s) => !clients.includes(s));
     const offload = steps.filter((s): s is CommandStep => s.phase === 'offload' && !isFile(s));
+    const daemons: Record<string, DaemonIdentity> = {};
+    const onSpawn = (started: Record<string, DaemonIdentity>) => {
+      Object.assign(daemons, started);
+      writeJournal({ ...journal, daemons: (journal.daemons = { ...daemons }) });
+    };
     await timed('local', () =>
       runSteps(steps.filter((s) => s.phase !== 'offload'), runner, {
+        onSpawn,
         ...(opts.signal ? { signal: opts.signal } : {}),
         interrupted: `interrupted; lab "${plan.lab}" was removed again.`,
         onPhase: (phase, previous) => {
@@ -165,9 +183,10 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
     const target = await commit();
     const committed = Date.now();
     const converged = await timed('converge', () => waitConverged(nb!, sb!, target, { ...waitOptions(plan, opts), since: committed }));
-    writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.local.strategy, plan: plan.local, appliedAt: new Date().toISOString(), identities, engine: 'ovn', ovn: plan });
+    const leases = clients.length ? await timed('dhcp', () => startClients(plan, runner, clients, onSpawn)) : undefined;
+    writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.local.strategy, plan: plan.local, appliedAt: new Date().toISOString(), identities, engine: 'ovn', ovn: plan, ...(Object.keys(daemons).length ? { daemons } : {}) });
     writeJournal({ ...journal, phase: 'done' });
-    return { phases, converged };
+    return { phases, converged, ...(leases ? { leases } : {}) };
   } catch (e) {
     nb?.close();
     sb?.close();
@@ -241,6 +260,36 @@ async function startChassis(plan: OvnPlan, runner: Runner, name: string, mode: '
   return started;
 }
 
+/** Start the DHCP clients and wait for their leases: how long from the first start to the last lease, and who has none. */
+async function startClients(plan: OvnPlan, runner: Runner, steps: Step[], onSpawn: (started: Record<string, DaemonIdentity>) => void): Promise<NonNullable<OvnUpResult['leases']>> {
+  const t = Date.now();
+  await runSteps(steps, runner, { onSpawn });
+  const names = new Set(steps.flatMap((s) => (isSpawn(s) ? [s.spawn.name] : [])));
+  const r = await waitForLeases({ ...plan.local, objects: plan.local.objects.filter((o) => o.kind === 'daemon' && names.has(o.name)) }, LEASE_WAIT_MS);
+  return { ...r, ms: Date.now() - t };
+}
+
+/**
+ * The kernel part's daemons (a DNS server's dnsmasq, the DHCP clients) that are no longer the
+ * processes `up` started: started again, servers before clients, and the clients' leases waited for.
+ */
+async function restartLocalDaemons(plan: OvnPlan, runner: Runner): Promise<{ restarted: string[]; leases?: OvnUpResult['leases'] }> {
+  const st = readState(plan.lab);
+  // An inventory's daemons run on its machines: each starts its own (`vnetmap chassis join` again).
+  if (!st || plan.inventory) return { restarted: [] };
+  const dead = plan.local.objects.filter((o): o is DaemonObj => o.kind === 'daemon' && !daemonRunning(st.daemons?.[o.name], o.namespace));
+  if (!dead.length) return { restarted: [] };
+  const daemons = { ...st.daemons };
+  const steps = daemonSteps(plan.local, dead);
+  const onSpawn = (started: Record<string, DaemonIdentity>) => void Object.assign(daemons, started);
+  // Servers first, then the clients, which lease once they run.
+  await runSteps(steps.filter((s) => !(isSpawn(s) && s.late)), runner, { onSpawn });
+  const clients = steps.filter((s) => isSpawn(s) && s.late);
+  const leases = clients.length ? await startClients(plan, runner, clients, onSpawn) : undefined;
+  writeState({ ...st, daemons });
+  return { restarted: dead.map((d) => `daemon ${d.name}`), ...(leases ? { leases } : {}) };
+}
+
 /** A running lab with an unchanged plan: start what died, put back missing rows, wait until it works. */
 async function repair(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts: OvnUpOptions, result: (a: OvnUpResult['action'], r: Partial<OvnUpResult>) => OvnUpResult): Promise<OvnUpResult> {
   const L = layoutOf(plan.lab);
@@ -277,8 +326,9 @@ async function repair(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts
     const converged = plan.inventory
       ? await waitMachines(nb, sb, target, plan, { timeoutMs: inventoryTimeout(plan, opts), since, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) })
       : await waitConverged(nb, sb, target, { ...waitOptions(plan, opts), since });
-    const action = restarted.length || rowsFixed ? 'repaired' : 'unchanged';
-    return result(action, { restarted: rowsFixed ? [...restarted, 'northbound rows'] : restarted, converged });
+    const local = await restartLocalDaemons(plan, runner);
+    const action = restarted.length || rowsFixed || local.restarted.length ? 'repaired' : 'unchanged';
+    return result(action, { restarted: [...restarted, ...(rowsFixed ? ['northbound rows'] : []), ...local.restarted], converged, ...(local.leases ? { leases: local.leases } : {}) });
   } finally {
     nb.close();
     sb.close();

@@ -24,6 +24,7 @@ import { lbDeviations, unbuiltService } from './lb-services.js';
 import { gatewayDevs, placeGateways } from './gateways.js';
 import type { LogicalObject, OvnPlan } from './types.js';
 import { realizeWorkloads } from './workloads.js';
+import { realizeDhcpDns, refuseDhcpDns } from './dhcp-dns.js';
 import { ovnModel } from '../semantics/model.js';
 import { pairResult } from '../../../semantics/reachability.js';
 
@@ -43,7 +44,7 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   const inv = opts.inventory;
   if (!inv && (!Number.isInteger(opts.chassis) || opts.chassis < 1 || opts.chassis > MAX_CHASSIS)) throw new UserError(`--chassis ${opts.chassis}: use a whole number from 1 to ${MAX_CHASSIS}.`);
   refuseUnbuilt(design);
-  refuseServices(design);
+  refuseDhcpDns(design);
   // OSPF and BGP run as FRR daemons in the kernel engine's router namespaces; an OVN logical
   // router runs no programs (docs/routing.md, docs/ovn.md).
   const routing = design.nodes.filter((n) => (n.kind === 'router' || n.kind === 'l3-switch') && n.routing && (n.routing.ospf || n.routing.bgp));
@@ -101,6 +102,8 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
   b.choose('placement', placed.method, `${placed.cut} of ${design.links.length} design links cross chassis`);
   for (const m of gateways.moved) b.choose(`placement ${m.node}`, m.to, `${m.node} is ${m.why}: OVN sends what a chassis routes out of a gateway port through that chassis, and never back through the tunnel it came in by (placement gave ${m.from})`);
   const local = b.finish('faithful', opts.capabilities);
+  // DHCP and DNS as OVN's DHCP_Options and DNS rows (dhcp-dns.ts); the clients' udhcpc stays in local.
+  deviations.push(...realizeDhcpDns({ lab, design, switchOf, logical }, local));
   const assign: Record<string, string> = {};
   for (const n of design.nodes) {
     // A router is where its gateway ports are (it has no other place: it is flows on every chassis).
@@ -170,24 +173,4 @@ function withTwinReach(plan: OvnPlan): void {
 /** Design links whose two ends are on different chassis, after the gateway rule moved nodes (place()'s measure). */
 function cutOf(d: Design, where: Map<string, string>): number {
   return d.links.filter((l) => where.get(l.ends[0].node) !== where.get(l.ends[1].node)).length;
-}
-
-/**
- * DHCP and DNS (docs/dhcp-dns.md) are not realised on OVN yet: OVN's native DHCP answers each
- * logical port with the one address its port lists (no pools, no relay), and its logical routers
- * run no program that could serve DNS. A twin that quietly gave the hosts fixed addresses would
- * not be the design's, so the engine refuses it, naming what it cannot do.
- */
-function refuseServices(design: Design): void {
-  const what: string[] = [];
-  for (const n of design.nodes) {
-    if (!isRouted(n)) continue;
-    for (const s of n.dhcp?.scopes ?? []) what.push(`DHCP on ${n.name} ${s.dev}`);
-    for (const r of n.dhcp?.relays ?? []) what.push(`a DHCP relay on ${n.name} ${r.dev}`);
-    if (n.dns) what.push(`DNS on ${n.name}`);
-  }
-  for (const n of design.nodes) if (isRouted(n)) for (const i of n.interfaces) if (i.dhcp) what.push(`"address: dhcp" on ${n.name} ${i.name}`);
-  if (!what.length) return;
-  const shown = what.length > 4 ? [...what.slice(0, 4), `${what.length - 4} more`] : what;
-  throw new UserError(`the OVN engine does not realise DHCP and DNS services yet (${shown.join(', ')}): OVN's native DHCP gives each logical port one fixed address, with no pools or relays, and its logical routers run no DNS server. Use the kernel engine (leave out --engine ovn), or give the hosts fixed addresses and leave out "dhcp:" and "dns:".`);
 }

@@ -30,6 +30,10 @@ export function describeLogical(o: LogicalObject): string {
       return `load balancer ${o.name} on ${o.lr} (${o.protocol}): ${Object.entries(o.vips).map(([v, b]) => `${v} -> ${b}`).join(', ')}`;
     case 'acl':
       return `ACL on ${o.ls} (${o.direction}, ${o.priority}): ${o.match} => ${o.action}`;
+    case 'dhcp':
+      return `DHCP options ${o.name} for ${o.cidr}: ${Object.entries(o.options).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+    case 'dns':
+      return `DNS records ${o.name} on ${o.switches.join(', ') || '(no switch)'}: ${Object.keys(o.records).length} names`;
   }
 }
 
@@ -85,7 +89,7 @@ const local = (o: PlanObject): string => describe(o);
 export function explainOvn(plan: OvnPlan, cmp?: Comparison): string {
   const out = [`${plan.lab} on engine ovn: ${describeChassis(plan)}, for capabilities ${describeCapabilities(plan.capabilities)}.`];
   const counts = new Map<string, number>();
-  const names: Record<string, [string, string]> = { ls: ['logical switch', 'logical switches'], lsp: ['switch port', 'switch ports'], lr: ['logical router', 'logical routers'], lrp: ['router port', 'router ports'], 'lr-route': ['static route', 'static routes'], nat: ['SNAT rule', 'SNAT rules'], lb: ['load balancer', 'load balancers'], acl: ['ACL', 'ACLs'] };
+  const names: Record<string, [string, string]> = { ls: ['logical switch', 'logical switches'], lsp: ['switch port', 'switch ports'], lr: ['logical router', 'logical routers'], lrp: ['router port', 'router ports'], 'lr-route': ['static route', 'static routes'], nat: ['SNAT rule', 'SNAT rules'], lb: ['load balancer', 'load balancers'], acl: ['ACL', 'ACLs'], dhcp: ['DHCP options row', 'DHCP options rows'], dns: ['DNS row', 'DNS rows'] };
   for (const o of plan.logical) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   const netns = plan.local.objects.filter((o) => o.kind === 'netns').length;
   out.push(`It writes ${[...counts].map(([k, n]) => `${n} ${names[k]?.[n === 1 ? 0 : 1] ?? k}`).join(', ') || 'nothing'} to the Northbound database, binds ${plan.bindings.length} workload port${plan.bindings.length === 1 ? '' : 's'}, and makes ${netns} namespaces${plan.inventory ? `, each on the machine its node runs on (made by that machine's "vnetmap chassis join", from its part of this plan: docs/ovn-inventory.md)` : ` (${plan.chassis.length} chassis, the underlay and the central part included)`}.`);

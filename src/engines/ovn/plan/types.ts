@@ -37,6 +37,8 @@ export interface SwitchPort extends Base {
   /** VIF: the design node and interface behind it. */
   node?: string;
   dev?: string;
+  /** A DHCP client's port: the `dhcp` object (DHCP_Options) OVN answers it from (dhcp-dns.ts). */
+  dhcp?: string;
 }
 
 export interface LogicalRouter extends Base {
@@ -112,7 +114,27 @@ export interface SwitchAcl extends Base {
   action: 'reject' | 'drop' | 'allow-related';
 }
 
-export type LogicalObject = LogicalSwitch | SwitchPort | LogicalRouter | RouterPort | RouterRoute | RouterNat | LoadBalancer | SwitchAcl;
+/** A DHCP scope as OVN's native DHCP: one DHCP_Options row; the ports of its clients name it (dhcp-dns.ts). */
+export interface DhcpOptions extends Base {
+  kind: 'dhcp';
+  /** Unique in the plan (`<lab>.dhcp.<node>.<dev>`); no column of its own in the Northbound. */
+  name: string;
+  cidr: string;
+  /** DHCP_Options options: server_id, server_mac, lease_time, router, dns_server, domain_name. */
+  options: Record<string, string>;
+}
+
+/** A DNS service's names as OVN's DNS table: one DNS row, on the logical switches of the hosts it serves (dhcp-dns.ts). */
+export interface DnsRecords extends Base {
+  kind: 'dns';
+  /** Unique in the plan (`<lab>.dns.<node>`); no column of its own in the Northbound. */
+  name: string;
+  records: Record<string, string>;
+  /** The logical switches whose dns_records name it. */
+  switches: string[];
+}
+
+export type LogicalObject = LogicalSwitch | SwitchPort | LogicalRouter | RouterPort | RouterRoute | RouterNat | LoadBalancer | SwitchAcl | DhcpOptions | DnsRecords;
 export type LogicalKind = LogicalObject['kind'];
 
 /** One chassis: a hypervisor running ovsdb-server, ovs-vswitchd and ovn-controller. */

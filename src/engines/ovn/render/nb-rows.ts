@@ -5,9 +5,9 @@
 // disagree. Every row carries external_ids:vnetmap-lab (what `down` removes) and the design
 // elements it realises (vnetmap-realizes), so `ovn-nbctl list` shows provenance.
 //
-// Only logical switches, routers and load balancers are root rows; ports, routes, NAT, ACLs
-// and gateway-chassis rows live as long as a root row refers to them, so removing the lab's
-// three kinds of root rows removes everything.
+// Only logical switches, routers, load balancers, DHCP options and DNS records are root rows;
+// ports, routes, NAT, ACLs and gateway-chassis rows live as long as a root row refers to them,
+// so removing the lab's root rows (by marker) removes everything.
 import { LAB_KEY } from '../plan/names.js';
 import type { LogicalObject, OvnPlan, Ref } from '../plan/types.js';
 
@@ -22,14 +22,16 @@ export interface NbRow {
 }
 
 export const REALIZES_KEY = 'vnetmap-realizes';
-export const ROOT_TABLES = ['Logical_Switch', 'Logical_Router', 'Load_Balancer'] as const;
+export const ROOT_TABLES = ['Logical_Switch', 'Logical_Router', 'Load_Balancer', 'DHCP_Options', 'DNS'] as const;
+/** Logical objects that are root rows (what `up` counts to see whether the lab's rows are all there). */
+export const ROOT_KINDS: ReadonlySet<LogicalObject['kind']> = new Set(['ls', 'lr', 'lb', 'dhcp', 'dns']);
 /**
  * What `up` and `status` count of a lab's rows: its root rows, and its ACLs (a firewall's rules:
  * kept by their switch, but one can be removed alone, and the twin then lets through what the
  * design drops).
  */
 export const COUNTED_TABLES = [...ROOT_TABLES, 'ACL'] as const;
-export const countedRows = (plan: OvnPlan): number => plan.logical.filter((o) => o.kind === 'ls' || o.kind === 'lr' || o.kind === 'lb' || o.kind === 'acl').length;
+export const countedRows = (plan: OvnPlan): number => plan.logical.filter((o) => ROOT_KINDS.has(o.kind) || o.kind === 'acl').length;
 
 const set = (xs: Atom[]): Value => ['set', xs];
 const map = (kv: Record<string, string>): Value => ['map', Object.entries(kv)];
@@ -51,9 +53,19 @@ export function nbRows(plan: OvnPlan): NbRow[] {
     for (const o of plan.logical) if (o.kind === kind && parent(o) === of) out.push(ref(idOf(o)));
     return set(out);
   };
+  const dnsRecordsOf = (ls: string): Record<string, Value> => {
+    const ids = plan.logical.flatMap((o) => (o.kind === 'dns' && o.switches.includes(ls) ? [ref(idOf(o))] : []));
+    return ids.length ? { dns_records: set(ids) } : {};
+  };
   const keyOf = (o: LogicalObject): string => `${o.kind} ${'name' in o ? o.name : plan.logical.indexOf(o)}`;
   const idOf = (o: LogicalObject): string => ids.get(keyOf(o))!;
-  // Children first, so that nbctl's `--id=@row` names exist before a parent uses them.
+  // Children first, so that nbctl's `--id=@row` names exist before a parent uses them:
+  // DHCP options and DNS records (dhcp-dns.ts) before the ports and switches naming them.
+  for (const o of plan.logical) {
+    if (o.kind === 'dhcp') add('DHCP_Options', keyOf(o), { cidr: o.cidr, options: map(o.options), external_ids: ext(o.realizes) });
+    if (o.kind === 'dns') add('DNS', keyOf(o), { records: map(o.records), external_ids: ext(o.realizes) });
+  }
+  const dhcps = new Map(plan.logical.flatMap((o) => (o.kind === 'dhcp' ? [[o.name, o] as const] : [])));
   for (const o of plan.logical) {
     switch (o.kind) {
       case 'lsp':
@@ -61,6 +73,7 @@ export function nbRows(plan: OvnPlan): NbRow[] {
           name: o.name,
           addresses: set(o.addresses),
           ...(o.routerPort ? { type: 'router', options: map({ 'router-port': o.routerPort }) } : {}),
+          ...(o.dhcp && dhcps.has(o.dhcp) ? { dhcpv4_options: set([ref(idOf(dhcps.get(o.dhcp)!))]) } : {}),
           external_ids: ext(o.realizes),
         });
         break;
@@ -94,6 +107,7 @@ export function nbRows(plan: OvnPlan): NbRow[] {
         name: o.name,
         ports: children('lsp', (x) => (x.kind === 'lsp' ? x.ls : undefined), o.name),
         acls: children('acl', (x) => (x.kind === 'acl' ? x.ls : undefined), o.name),
+        ...dnsRecordsOf(o.name),
         external_ids: ext(o.realizes),
       });
     if (o.kind === 'lr')
