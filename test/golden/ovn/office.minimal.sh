@@ -279,6 +279,8 @@ down() {
     for u in $(ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock --bare --columns=_uuid find Logical_Switch external_ids:vnetmap-lab="$LAB"); do ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock destroy Logical_Switch "$u"; done
     for u in $(ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock --bare --columns=_uuid find Logical_Router external_ids:vnetmap-lab="$LAB"); do ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock destroy Logical_Router "$u"; done
     for u in $(ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock --bare --columns=_uuid find Load_Balancer external_ids:vnetmap-lab="$LAB"); do ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock destroy Load_Balancer "$u"; done
+    for u in $(ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock --bare --columns=_uuid find DHCP_Options external_ids:vnetmap-lab="$LAB"); do ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock destroy DHCP_Options "$u"; done
+    for u in $(ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock --bare --columns=_uuid find DNS external_ids:vnetmap-lab="$LAB"); do ovn-nbctl --db=unix:/run/vnetmap/office/ovn/central/nb.sock destroy DNS "$u"; done
   fi
   stop_daemons
   down_namespaces
