@@ -54,8 +54,11 @@ function clientDaemon(n: RoutedNode, iface: string, p: Place, lease: NonNullable
  * the gateway from DHCP.
  */
 export function clientHook(route: boolean): string {
-  // Few processes: a hundred clients start at once on machines with two CPUs. Shell builtins
-  // read the old lease; one `ip -batch` sets address and route; `mv` makes the lease file whole.
+  // Few processes: a hundred clients start at once on machines with two CPUs, and every program
+  // started costs milliseconds there. Shell builtins read the old lease; the address this hook
+  // set is remembered in `addr` (not cleared when the client is started again, unlike the
+  // lease), so a first start flushes nothing and runs no program; one `ip -batch` sets address
+  // and route; `mv` makes the lease file whole.
   return [
     '#!/bin/sh',
     '# vnetmap: DHCP client hook (busybox udhcpc -s). Sets the leased address on $interface in',
@@ -65,9 +68,11 @@ export function clientHook(route: boolean): string {
     'if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v; done < "$dir/lease"; fi',
     'case "$1" in',
     'deconfig)',
-    '  # At start and after a lost lease: the interface holds no address but the lease\'s.',
-    '  ip -4 addr flush dev "$interface"',
-    '  rm -f "$dir/lease"',
+    "  # At start and after a lost lease: the interface holds no address but the lease's.",
+    '  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then',
+    '    ip -4 addr flush dev "$interface"',
+    '    rm -f "$dir/lease" "$dir/addr"',
+    '  fi',
     '  ;;',
     'bound|renew)',
     '  {',
@@ -75,6 +80,7 @@ export function clientHook(route: boolean): string {
     '    echo "addr replace $ip/${mask:-24} dev $interface"',
     ...(route ? ['    if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi'] : []),
     '  } | ip -batch -',
+    '  echo "$ip" > "$dir/addr"',
     '  printf "ip=%s\\nmask=%s\\nrouter=%s\\ndns=%s\\ndomain=%s\\nlease=%s\\nserverid=%s\\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"',
     '  mv "$dir/lease.new" "$dir/lease"',
     '  ;;',

@@ -213,8 +213,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -222,6 +224,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -247,8 +250,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -256,6 +261,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -281,8 +287,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -290,6 +298,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;

@@ -251,8 +251,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -260,6 +262,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -285,8 +288,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -294,6 +299,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -319,8 +325,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -328,6 +336,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -353,8 +362,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -362,6 +373,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;

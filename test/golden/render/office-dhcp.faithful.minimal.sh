@@ -356,8 +356,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -365,6 +367,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -390,8 +393,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -399,6 +404,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -424,8 +430,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -433,6 +441,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
@@ -458,8 +467,10 @@ if [ -e "$dir/lease" ]; then while IFS== read -r k v; do [ "$k" = ip ] && old=$v
 case "$1" in
 deconfig)
   # At start and after a lost lease: the interface holds no address but the lease's.
-  ip -4 addr flush dev "$interface"
-  rm -f "$dir/lease"
+  if [ -e "$dir/addr" ] || [ -e "$dir/lease" ]; then
+    ip -4 addr flush dev "$interface"
+    rm -f "$dir/lease" "$dir/addr"
+  fi
   ;;
 bound|renew)
   {
@@ -467,6 +478,7 @@ bound|renew)
     echo "addr replace $ip/${mask:-24} dev $interface"
     if [ -n "$router" ]; then echo "route replace default via ${router%% *} dev $interface"; fi
   } | ip -batch -
+  echo "$ip" > "$dir/addr"
   printf "ip=%s\nmask=%s\nrouter=%s\ndns=%s\ndomain=%s\nlease=%s\nserverid=%s\n" "$ip" "$mask" "$router" "$dns" "$domain" "$lease" "$serverid" > "$dir/lease.new"
   mv "$dir/lease.new" "$dir/lease"
   ;;
