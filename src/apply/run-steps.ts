@@ -130,15 +130,17 @@ async function writeWhile(files: FileStep[], running: Promise<void>, made: Set<s
 /**
  * Write beside, then rename over: a file that was a hard link of another is replaced, not
  * rewritten through the link. Directories made once per run (`made`); the file beside is
- * truncated by the write, not removed first: for a few hundred files (hosts, resolv.conf, DHCP
- * hooks) the removals and recursive mkdirs of files that did not exist took seconds of `up`.
+ * created exclusively and removed first only where one is left over: for a few hundred files
+ * (hosts, resolv.conf, DHCP hooks) removals of files that were not there and recursive mkdirs
+ * took seconds of `up`.
  */
 function runFile(s: FileStep, made: Set<string>): void {
   madeDir(dirname(s.path), made);
   const tmp = `${s.path}.vnetmap-${process.pid}`;
+  const content = s.content;
   try {
-    if (typeof s.content === 'string') writeFileSync(tmp, s.content, s.executable ? { mode: 0o755 } : {});
-    else linkBeside(s.content.sameAs, tmp);
+    if (typeof content === 'string') besideOnce(tmp, () => writeFileSync(tmp, content, { flag: 'wx', ...(s.executable ? { mode: 0o755 } : {}) }));
+    else besideOnce(tmp, () => linkSync(content.sameAs, tmp));
     renameSync(tmp, s.path);
   } catch (e) {
     rmSync(tmp, { force: true }); // a full disk must not leave half a file behind
@@ -152,14 +154,17 @@ function madeDir(dir: string, made: Set<string>): void {
   made.add(dir);
 }
 
-/** A hard link at `tmp`, over one a killed run of the same pid left there. */
-function linkBeside(target: string, tmp: string): void {
+/**
+ * Make the file beside (`make` creates it exclusively): where a killed run of the same pid left
+ * one, it is removed first, never written through (it may be a hard link of another file).
+ */
+function besideOnce(tmp: string, make: () => void): void {
   try {
-    linkSync(target, tmp);
+    make();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     unlinkSync(tmp);
-    linkSync(target, tmp);
+    make();
   }
 }
 
