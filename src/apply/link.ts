@@ -4,11 +4,12 @@
 // expectation follows a cut (semantics/cuts.ts) in `verify` as in `expect --down`. Where the
 // twin runs routing daemons, setting a link down or up waits until their routes are the
 // converged ones again and says how long that took.
-import { UserError, EnvironmentError, ToolError } from '../errors.js';
+import { UserError, EnvironmentError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import type { Design } from '../model/types.js';
 import { endRef } from '../plan/refs.js';
 import type { Plan, VethObj } from '../plan/types.js';
+import { probeNetem } from './probe.js';
 import { execIn } from '../render/steps.js';
 import { isEmpty, netemOnly, tcClear, tcSet, type Impairment } from '../render/tc.js';
 import { designWithCuts, type Cut } from '../semantics/cuts.js';
@@ -106,7 +107,7 @@ export async function impairLink(lab: string, spec: string, imp: Impairment, des
     writeState({ ...st, impairments: others });
     return undefined;
   }
-  const netem = await hasNetem(runner, e);
+  const netem = await probeNetem(runner);
   if (!netem && netemOnly(imp).length) {
     throw new EnvironmentError(`this kernel has no netem (the sch_netem qdisc), which ${netemOnly(imp).join(', ')} need${netemOnly(imp).length > 1 ? '' : 's'}; --rate works without it (tbf). Load it (modprobe sch_netem) or use a kernel built with CONFIG_NET_SCH_NETEM.`);
   }
@@ -114,14 +115,6 @@ export async function impairLink(lab: string, spec: string, imp: Impairment, des
   const rec: ImpairmentState = { end: e.end, namespace: e.namespace, dev: e.dev, impairment: imp, qdisc: netem ? 'netem' : 'tbf' };
   writeState({ ...st, impairments: [...others, rec] });
   return rec;
-}
-
-/** Whether this kernel has netem: a netem qdisc tried on the device itself (replaced by what is asked right after). */
-async function hasNetem(runner: Runner, e: LinkEnd): Promise<boolean> {
-  const r = await runner.run(execIn(e.namespace, ['tc', 'qdisc', 'replace', 'dev', e.dev, 'root', 'netem']), { allowFail: true });
-  if (r.code === 0) return true;
-  if (/unknown|not supported|No such file/i.test(r.stderr)) return false;
-  throw new ToolError(['tc', 'qdisc', 'replace', 'dev', e.dev, 'root', 'netem'], r.code, r.stderr);
 }
 
 function stateOf(lab: string): LabState {

@@ -18,6 +18,17 @@ export function probeCapabilities(runner: Runner): Promise<Capabilities> {
   return cached;
 }
 
+let netem: Promise<boolean> | undefined;
+
+/**
+ * Whether this kernel has netem (sch_netem), which delay, jitter, loss and corruption on a link
+ * need: a netem qdisc tried on the loopback of a throwaway namespace, once per process.
+ */
+export function probeNetem(runner: Runner): Promise<boolean> {
+  netem ??= runner.run(inThrowawayNs(['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem']), { allowFail: true }).then((r) => r.code === 0);
+  return netem;
+}
+
 /** argv running a program in a fresh, unnamed network namespace that ends with it. */
 const inThrowawayNs = (argv: string[]): string[] => ['unshare', '--net', '--', ...argv];
 

@@ -9,7 +9,7 @@ import { nodeNamespace, labNodes } from '../apply/exec.js';
 import { withLabLock } from '../apply/lock.js';
 import { checkedLab, listLabs, readState, type LabState } from '../apply/state.js';
 import { labStatus } from '../apply/status.js';
-import { capturePlace } from '../cli/capture.js';
+import { capturePlace } from '../apply/capture-place.js';
 import { graphs } from '../diagram/draw.js';
 import { allNodes } from '../diagram/graph.js';
 import { UserError } from '../errors.js';

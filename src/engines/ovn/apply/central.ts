@@ -22,8 +22,7 @@ import type { OvnPlan } from '../plan/types.js';
 import { centralSteps } from '../render/daemons.js';
 import { deleteOps, insertOps } from '../render/nb-json.js';
 import { nbRows } from '../render/nb-rows.js';
-import { LAB_KEY } from '../plan/names.js';
-import { bump, type Converged } from './converge.js';
+import { bump, chassisConfigs, portsNotUp, type Converged } from './converge.js';
 import { labDaemons, stopDaemons } from './daemons.js';
 import { layoutOf } from './paths.js';
 import { joinCommand } from './status.js';
@@ -82,8 +81,6 @@ export async function buildCentral(plan: OvnPlan, runner: Runner, o: CentralOpti
   }
 }
 
-type Rows = { rows: Record<string, unknown>[] }[];
-
 /**
  * Until every machine has joined, applied Northbound change `target`, and every workload port is
  * up; progress each time a machine joins or catches up, and every 10 s. Times out naming the
@@ -96,13 +93,11 @@ export async function waitMachines(nb: Ovsdb, sb: Ovsdb, target: number, plan: O
   let saidAt = 0;
   let chassisMs: number | undefined;
   for (let round = 0; ; round++) {
-    const r = (await sb.transact('OVN_Southbound', [{ op: 'select', table: 'Chassis_Private', where: [], columns: ['name', 'nb_cfg'] }])) as Rows;
-    const cfg = new Map(r[0]!.rows.map((x) => [x.name as string, x.nb_cfg as number]));
+    const cfg = await chassisConfigs(sb);
     const missing = names.filter((n) => !cfg.has(n));
     const behind = names.filter((n) => cfg.has(n) && cfg.get(n)! < target);
     if (!missing.length && !behind.length) chassisMs ??= Date.now() - t0;
-    const p = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [['external_ids', 'includes', ['map', [[LAB_KEY, plan.lab]]]], ['type', '==', ''], ['up', '!=', true]], columns: ['name'] }])) as Rows;
-    const down = p[0]!.rows.length;
+    const down = await portsNotUp(nb, plan.lab);
     if (chassisMs !== undefined && !down) return { chassisMs, portsMs: Date.now() - t0 };
     const why = missing.length
       ? `waiting for ${missing.join(', ')} to join (${names.length - missing.length} of ${names.length} joined); ${missing.length === 1 ? 'on it' : 'on each'}, run: ${joinCommand(plan, missing.length === 1 ? missing[0]! : 'NAME')}`

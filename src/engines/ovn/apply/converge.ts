@@ -4,8 +4,7 @@
 // says which chassis and ports are late instead of hanging.
 import { ToolError } from '../../../errors.js';
 import type { Ovsdb } from '../ovsdb/client.js';
-import { bumpOps } from '../render/nb-json.js';
-import { LAB_KEY } from '../plan/names.js';
+import { bumpOps, ownedBy } from '../render/nb-json.js';
 
 export interface Converged {
   /** ms from `since` (the Northbound commit) until every chassis had applied it. */
@@ -52,21 +51,19 @@ export async function waitConverged(nb: Ovsdb, sb: Ovsdb, target: number, o: Wai
   let down = o.ports;
   for (let round = 0; ; round++) {
     if (chassisMs === undefined) {
-      const res = (await sb.transact('OVN_Southbound', [{ op: 'select', table: 'Chassis_Private', where: [], columns: ['name', 'nb_cfg'] }])) as Rows[];
-      const cfg = new Map(res[0]!.rows.map((r) => [r.name as string, r.nb_cfg as number]));
+      const cfg = await chassisConfigs(sb);
       late = o.chassis.filter((c) => (cfg.get(c) ?? -1) < target);
       if (!late.length) chassisMs = Date.now() - t0;
     }
     if (boundMs === undefined) {
       // Northbound copies a port's external_ids (the lab's mark) to its Port_Binding. The name
       // is asked for too: a select of some columns returns equal rows once (4 chassis, 4 rows).
-      const res = (await sb.transact('OVN_Southbound', [{ op: 'select', table: 'Port_Binding', where: [['external_ids', 'includes', ['map', [[LAB_KEY, o.lab]]]], ['type', '==', '']], columns: ['logical_port', 'chassis'] }])) as Rows[];
+      const res = (await sb.transact('OVN_Southbound', [{ op: 'select', table: 'Port_Binding', where: [ownedBy(o.lab), ['type', '==', '']], columns: ['logical_port', 'chassis'] }])) as Rows[];
       const rows = res[0]!.rows;
       if (rows.length >= o.ports && rows.every((r) => Array.isArray(r.chassis) && r.chassis[0] === 'uuid')) boundMs = Date.now() - t0;
     }
     if (portsMs === undefined) {
-      const res = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [['external_ids', 'includes', ['map', [[LAB_KEY, o.lab]]]], ['type', '==', ''], ['up', '!=', true]], columns: ['name'] }])) as Rows[];
-      down = res[0]!.rows.length;
+      down = await portsNotUp(nb, o.lab);
       if (!down) portsMs = Date.now() - t0;
     }
     if (chassisMs !== undefined && portsMs !== undefined) return { chassisMs, portsMs, ...(boundMs !== undefined ? { boundMs } : {}) };
@@ -82,6 +79,18 @@ export async function waitConverged(nb: Ovsdb, sb: Ovsdb, target: number, o: Wai
     // Fast at first (a small lab converges in tens of milliseconds), then gentler.
     await new Promise((r) => setTimeout(r, round < 40 ? 10 : 50));
   }
+}
+
+/** Each registered chassis's nb_cfg: the last Northbound change it has applied. */
+export async function chassisConfigs(sb: Ovsdb): Promise<Map<string, number>> {
+  const res = (await sb.transact('OVN_Southbound', [{ op: 'select', table: 'Chassis_Private', where: [], columns: ['name', 'nb_cfg'] }])) as Rows[];
+  return new Map(res[0]!.rows.map((r) => [r.name as string, r.nb_cfg as number]));
+}
+
+/** How many of the lab's workload ports (VIFs) are not up yet. */
+export async function portsNotUp(nb: Ovsdb, lab: string): Promise<number> {
+  const res = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [ownedBy(lab), ['type', '==', ''], ['up', '!=', true]], columns: ['name'] }])) as Rows[];
+  return res[0]!.rows.length;
 }
 
 /** Until every chassis of the lab has its row in the Southbound (its ovn-controller connected and registered). */

@@ -20,6 +20,7 @@ import { connectOvsdb, type Ovsdb, type OvsdbConnect } from '../ovsdb/client.js'
 import { decodePart, PART_KEY, type ChassisPart } from '../inventory/part.js';
 import { DEFAULT_NB_PORT } from '../inventory/schema.js';
 import { LAB_KEY } from '../plan/names.js';
+import { ownedBy } from '../render/nb-json.js';
 import { chassisSteps, type ChassisRun } from '../render/daemons.js';
 import { daemonPid } from '../apply/daemons.js';
 import { txOffAll } from '../apply/offload.js';
@@ -221,7 +222,7 @@ async function waitOwnPorts(nb: Ovsdb, part: ChassisPart, timeoutMs: number, sin
   const mine = new Set(part.bindings.map((b) => b.lsp));
   let said = false;
   for (let round = 0; ; round++) {
-    const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [['external_ids', 'includes', ['map', [[LAB_KEY, part.lab]]]], ['type', '==', '']], columns: ['name', 'up'] }])) as Rows;
+    const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [ownedBy(part.lab), ['type', '==', '']], columns: ['name', 'up'] }])) as Rows;
     const down = r[0]!.rows.filter((x) => mine.has(x.name as string) && x.up !== true).map((x) => x.name as string);
     if (!down.length) return Date.now() - since;
     if (Date.now() - since > timeoutMs)

@@ -4,7 +4,7 @@
 import { nsIdentity } from '../../../apply/identity.js';
 import { namespacesOf } from '../../../render/scope.js';
 import { connectOvsdb, type OvsdbConnect } from '../ovsdb/client.js';
-import { LAB_KEY } from '../plan/names.js';
+import { ownedBy } from '../render/nb-json.js';
 import { CHASSIS_DAEMONS } from '../render/layout.js';
 import { daemonPid } from '../apply/daemons.js';
 import { memberLayout, readMember } from './member.js';
@@ -40,7 +40,7 @@ export async function memberStatus(lab: string, connect: OvsdbConnect = connectO
   else
     try {
       const mine = new Set(st.part.bindings.map((b) => b.lsp));
-      const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]], ['type', '==', '']], columns: ['name', 'up'] }], 5_000)) as { rows: { name: string; up: unknown }[] }[];
+      const r = (await nb.transact('OVN_Northbound', [{ op: 'select', table: 'Logical_Switch_Port', where: [ownedBy(lab), ['type', '==', '']], columns: ['name', 'up'] }], 5_000)) as { rows: { name: string; up: unknown }[] }[];
       portsUp = r[0]!.rows.filter((x) => mine.has(x.name) && x.up === true).length;
       if (portsUp < mine.size) problems.push(`${mine.size - portsUp} of its ${mine.size} ports are not up`);
     } catch (e) {

@@ -5,13 +5,16 @@ import { ROOT_TABLES, type NbRow } from './nb-rows.js';
 
 export type Op = Record<string, unknown>;
 
+/** The OVSDB condition "this row is the lab's" (its external_ids hold the lab's mark). */
+export const ownedBy = (lab: string): unknown[] => ['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]];
+
 export function insertOps(rows: NbRow[]): Op[] {
   return rows.map((r) => ({ op: 'insert', table: r.table, 'uuid-name': r.id, row: r.row }));
 }
 
 /** Deletes every root row of the lab (their ports, routes, NAT, ACLs go with them). */
 export function deleteOps(lab: string): Op[] {
-  return ROOT_TABLES.map((table) => ({ op: 'delete', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]] }));
+  return ROOT_TABLES.map((table) => ({ op: 'delete', table, where: [ownedBy(lab)] }));
 }
 
 /**
@@ -20,7 +23,7 @@ export function deleteOps(lab: string): Op[] {
  * column (ACLs have none).
  */
 export function selectOwnOps(lab: string, tables: readonly string[] = ROOT_TABLES): Op[] {
-  return tables.map((table) => ({ op: 'select', table, where: [['external_ids', 'includes', ['map', [[LAB_KEY, lab]]]]], columns: ['_uuid'] }));
+  return tables.map((table) => ({ op: 'select', table, where: [ownedBy(lab)], columns: ['_uuid'] }));
 }
 
 /**
