@@ -2,9 +2,12 @@
 // vnetmap writes only `hosts` and (where the design has a DNS service) `resolv.conf` there, each
 // marked by its first line (render/hosts.ts); everything else in the directory, and a file
 // without the mark, belongs to whoever put it there. `up` refuses to overwrite such a file, and
-// `down` removes only our files and then the directory if nothing else is left in it.
+// `down` removes only our files and then the directory if nothing else is left in it. A run
+// killed while writing leaves the file it writes beside (`hosts.vnetmap-PID`, then renamed over
+// `hosts`: run-steps.ts); such a file is ours when it is empty (killed between create and write)
+// or starts with our mark.
 import { lstatSync, readSync, openSync, closeSync } from 'node:fs';
-import { open, rmdir, stat, unlink } from 'node:fs/promises';
+import { lstat, open, readdir, rmdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostsHeader } from '../render/hosts.js';
 import { namesPath } from '../render/steps.js';
@@ -64,12 +67,24 @@ function lstatOrUndefined(p: string): ReturnType<typeof lstatSync> | undefined {
 export async function removeNamesDir(lab: string, ns: string, seen = new Map<string, boolean>()): Promise<void> {
   for (const name of FILES) await removeOurs(lab, namesPath(ns, name), seen);
   // Only an empty directory goes: a resolv.conf (or anything else) put there stays, with its directory.
-  await rmdir(dirname(namesPath(ns, 'hosts'))).catch(() => undefined);
+  const dir = dirname(namesPath(ns, 'hosts'));
+  const gone = await rmdir(dir).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOTEMPTY');
+  if (gone) return;
+  const beside = (await readdir(dir).catch(() => [] as string[])).filter((f) => BESIDE.test(f));
+  if (!beside.length) return;
+  for (const f of beside) await removeOurs(lab, `${dir}/${f}`, seen, true);
+  await rmdir(dir).catch(() => undefined);
 }
 
-async function removeOurs(lab: string, file: string, seen: Map<string, boolean>): Promise<void> {
+/** The name of a file a run writes beside one of ours before renaming it over (run-steps.ts). */
+const BESIDE = /^(hosts|resolv\.conf)\.vnetmap-\d+$/;
+
+async function removeOurs(lab: string, file: string, seen: Map<string, boolean>, emptyIsOurs = false): Promise<void> {
   try {
-    const s = await stat(file);
+    const s = await lstat(file); // a link named like ours is not ours
+    if (!s.isFile()) return;
+    // An empty file (a killed run's file beside) is judged by its name, never cached by inode.
+    if (s.size === 0) return void (emptyIsOurs && (await unlink(file)));
     const key = `${s.dev}:${s.ino}`;
     let ours = seen.get(key);
     if (ours === undefined) {
@@ -77,7 +92,7 @@ async function removeOurs(lab: string, file: string, seen: Map<string, boolean>)
       try {
         const head = Buffer.alloc(HEAD);
         const { bytesRead } = await fh.read(head, 0, HEAD, 0);
-        ours = s.isFile() && startsWithHeader(head.subarray(0, bytesRead), lab);
+        ours = startsWithHeader(head.subarray(0, bytesRead), lab);
       } finally {
         await fh.close();
       }

@@ -6,6 +6,7 @@ import { applyPlan } from '../../src/apply/apply.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { UserError } from '../../src/errors.js';
 import { netnsName } from '../../src/plan/names.js';
+import { hostsHeader } from '../../src/render/hosts.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, ovsRunning, runner, uniqueLab } from '../kernel/realize-helpers.js';
 
 const labs: string[] = [];
@@ -61,6 +62,25 @@ describe.skipIf(!isRoot)(`what the user made stays as it is${isRoot ? '' : ' (sk
     expect(readFileSync(`${dir}/resolv.conf`, 'utf8')).toBe('nameserver 192.168.1.1\n');
     expect(existsSync(`${dir}/hosts`)).toBe(false);
     expect(existsSync(`/etc/netns/${netnsName(lab, 'pc2')}`)).toBe(false);
+  });
+
+  it("a run killed while writing a hosts file leaves the file beside: down removes it when it is ours (empty or marked), not the user's", async () => {
+    const lab = uniqueLab();
+    labs.push(lab);
+    const plan = await examplePlan('network-a', 'faithful', lab);
+    await applyPlan(plan, runner, { designFile: example('network-a') });
+    const [d1, d2, d3] = ['pc1', 'pc2', 'pc3'].map((n) => `/etc/netns/${netnsName(lab, n)}`) as [string, string, string];
+    paths.push(d3);
+    writeFileSync(`${d1}/hosts.vnetmap-999999`, ''); // killed between create and write
+    writeFileSync(`${d2}/resolv.conf.vnetmap-999998`, `${hostsHeader(lab)}\nnameserver 192.168.1`); // killed mid-write
+    writeFileSync(`${d3}/hosts.vnetmap-999997`, '10.0.0.1 mine\n'); // named like ours, but the user's
+    writeFileSync(`${d3}/hosts.vnetmap-x`, ''); // not a name vnetmap writes
+    await destroyLab(lab, runner);
+    expect(existsSync(d1)).toBe(false);
+    expect(existsSync(d2)).toBe(false);
+    expect(readFileSync(`${d3}/hosts.vnetmap-999997`, 'utf8')).toBe('10.0.0.1 mine\n');
+    expect(existsSync(`${d3}/hosts.vnetmap-x`)).toBe(true);
+    expect(existsSync(`${d3}/hosts`)).toBe(false);
   });
 
   it.skipIf(!ovsUp)("an OVS bridge of the user's with a name the lab would use: up refuses, the bridge stays", async () => {
