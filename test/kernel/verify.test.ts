@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { applyPlan } from '../../src/apply/apply.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { formatIp } from '../../src/model/ip.js';
 import type { Design } from '../../src/model/types.js';
@@ -73,7 +74,7 @@ async function build(name: string, strategy: string, macvlanMode?: string): Prom
   try {
     const lab = uniqueLab();
     const file = name === 'network-a-hairpin-nat' ? hairpinNatDesign() : name === 'redirect' ? redirectDesign() : example(name);
-    const { plan, design } = await planFromFile(file, { lab, strategy, ...(macvlanMode ? { macvlanMode } : {}) }, runner);
+    const { plan, design } = await planFromDesignFile(kernelEngine, file, { lab, strategy, ...(macvlanMode ? { macvlanMode } : {}) }, runner);
     if (plan.objects.some((o) => o.kind === 'ovs-bridge') && !ovs) return 'Open vSwitch not running';
     return { plan, design, file };
   } catch (e) {
@@ -372,7 +373,7 @@ describe('verify and the kernel input backlog', () => {
   it.skipIf(!!skip).each([1000, 2])(`frames dropped in every pass, backlog %i: failures are inconclusive, never passes${skip ? ` (skipped: ${skip})` : ''}`, async (limit) => {
     const { design, file } = a.b as Built;
     const lab = uniqueLab();
-    const { plan: fresh } = await planFromFile(file, { lab, strategy: 'faithful' }, runner);
+    const { plan: fresh } = await planFromDesignFile(kernelEngine, file, { lab, strategy: 'faithful' }, runner);
     labs.push(lab);
     const backlog = readFileSync('/proc/sys/net/core/netdev_max_backlog', 'utf8');
     try {
