@@ -13,7 +13,6 @@ import { applyPlan } from '../../src/apply/apply.js';
 import { planFromDesignFile } from '../../src/engines/index.js';
 import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
-import { formatIp } from '../../src/model/ip.js';
 import type { Design } from '../../src/model/types.js';
 import type { Plan } from '../../src/plan/types.js';
 import { compare } from '../../src/semantics/compare.js';
@@ -23,7 +22,7 @@ import { pair, reachability } from '../../src/semantics/reachability.js';
 import { formatVerify } from '../../src/verify/report.js';
 import { checkTo } from '../../src/verify/tcp-phase.js';
 import { verifyLive, type Check, type VerifyReport } from '../../src/verify/verify.js';
-import { example, isRoot, leftovers, NOTHING, ovsRunning, runner, uniqueLab } from './realize-helpers.js';
+import { example, isRoot, leftovers, NOTHING, nsOf, ovsRunning, runner, uniqueLab } from './realize-helpers.js';
 
 const labs: string[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'vnetmap-verify-'));
@@ -182,7 +181,6 @@ interface Break {
   unreachable?: string[];
 }
 
-const nsOf = (p: Plan, node: string) => p.objects.find((o) => o.kind === 'netns' && o.node === node)!.name as string;
 const rootEndOf = (p: Plan, ref: string) => {
   const v = p.objects.find((o) => o.kind === 'veth' && o.realizes.includes(ref));
   if (v?.kind !== 'veth') throw new Error(`no veth for ${ref}`);
@@ -317,8 +315,9 @@ describe('verify in waves of the neighbour table', () => {
       expect(failed(report)).toEqual([]);
       const offline = predict(design, plan, report.checks);
       expect(report.checks.filter((c) => offline.has(key(c)) && c.observed !== offline.get(key(c))).map(key)).toEqual([]);
-      const note = report.notes.find((x) => / went in \d+ waves/.test(x));
-      expect(note, report.notes.join('\n')).toBeDefined();
+      const notes = report.notes ?? [];
+      const note = notes.find((x) => / went in \d+ waves/.test(x));
+      expect(note, notes.join('\n')).toBeDefined();
       expect(Number(/went in (\d+) waves/.exec(note!)![1])).toBeGreaterThan(2);
       // Emptied after the last wave: of the dozens of neighbours the probes made the twin learn,
       // at most a straggler or two is left (learned from a packet still in flight, such as a
