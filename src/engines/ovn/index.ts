@@ -7,6 +7,7 @@ import type { Engine } from '../engine.js';
 import { downOvn } from './apply/down.js';
 import { formatOvnStatus, ovnDrift, statusOvn } from './apply/status.js';
 import { upOvn } from './apply/up.js';
+import { execFailure } from '../../apply/workloads.js';
 import { compileOvn, DEFAULT_CHASSIS } from './plan/compile.js';
 import { describeChassis, explainOvn, ovnTable } from './plan/explain.js';
 import type { OvnPlan } from './plan/types.js';
@@ -63,8 +64,10 @@ export const ovnEngine: Engine<OvnPlan> = {
       ...Object.entries(plan.placement.assign).length ? [`  placement: ${plan.chassis.map((c) => `${c.name}: ${Object.entries(plan.placement.assign).filter(([, x]) => x === c.name).map(([n]) => n).join(', ') || '-'}`).join('; ')}`] : [],
     ];
     const detail = plan.deviations.map((d) => `  note: ${d.message}`);
+    const failed = r.exec.filter((x) => x.code !== 0);
+    if (r.exec.length) detail.push(`  exec: ${r.exec.length - failed.length} of ${r.exec.length} command(s) succeeded`);
     if (r.action === 'created' || r.action === 'updated') detail.push(`  try: vnetmap status ${r.lab} · vnetmap verify ${r.lab} · vnetmap exec ${r.lab} NODE -- ping ... · vnetmap down ${r.lab}`);
-    return { lab: r.lab, text, detail, json: { ...r, deviations: plan.deviations.map((d) => d.code), placement: plan.placement.assign } };
+    return { lab: r.lab, text, detail, errors: failed.map(execFailure), json: { ...r, deviations: plan.deviations.map((d) => d.code), placement: plan.placement.assign } };
   },
   async down(lab, runner, opts) {
     const r = await downOvn(lab, runner, opts);
