@@ -74,5 +74,15 @@ export async function reconcile(runner: Runner, st: LabState, drift: Drift[], op
   const next: LabState = { ...(readState(plan.lab) ?? st), ...(nft ? { nft } : {}), daemons, appliedAt: new Date().toISOString() };
   writeState(next);
   writeJournal({ ...journal, phase: 'done' });
-  return { repaired: repair.repaired, left: repair.left, remaining: await currentDrift(runner, next), commands: repair.steps.length, phases };
+  const remaining = await currentDrift(runner, next);
+  // `ipvsadm -R` exits with the status of its last line only: an IPVS service still drifted
+  // after its repair was not repaired, whatever the exit status said.
+  const unrepaired = (d: Drift): boolean => d.what === 'ipvs' && remaining.some((r) => r.what === 'ipvs' && r.object === d.object);
+  return {
+    repaired: repair.repaired.filter((d) => !unrepaired(d)),
+    left: [...repair.left, ...repair.repaired.filter(unrepaired).map((d) => ({ drift: d, why: `ipvsadm did not change it; see "vnetmap status ${plan.lab}" and ipvsadm -Ln in ${d.namespace}` }))],
+    remaining,
+    commands: repair.steps.length,
+    phases,
+  };
 }
