@@ -73,7 +73,10 @@ const object = (ns: string, key: string): string => `${ns} ipvs ${key}`;
 export function ipvsDrift(ns: string, planned: IpvsObj[], res: SeenCommand | undefined, out: Drift[]): void {
   if (!res) return;
   if (res.code !== 0) {
-    const why = res.stderr.trim().split('\n')[0] || `exit ${res.code ?? 'timeout'}`;
+    // ipvsadm's own line ("Can't initialize ipvs: Protocol not available") rather than the
+    // modprobe it tried first.
+    const errs = res.stderr.trim().split('\n').filter(Boolean);
+    const why = errs.find((l) => /\bipvs\b/i.test(l)) ?? errs[0] ?? `exit ${res.code ?? 'timeout'}`;
     for (const o of planned) out.push({ kind: 'missing', what: 'ipvs', object: object(ns, ipvsKey(o.protocol, o.vip, o.port)), detail: `load balancer ${o.name}: IPVS table unreadable (ipvsadm -Sn: ${why}); ${o.backends.length} real server(s) planned`, namespace: ns, key: ipvsKey(o.protocol, o.vip, o.port), realizes: o.realizes });
     return;
   }

@@ -113,7 +113,7 @@ describe('IPVS drift', () => {
   });
 
   it('a table ipvsadm cannot read: every planned service missing, saying why', () => {
-    const d = drift('', 2, "Can't initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?\n");
+    const d = drift('', 2, "modprobe: FATAL: Module ip_vs not found in directory /lib/modules/6.18.44\nCan't initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?\n");
     expect(d.map((x) => `${x.kind} ${x.key}: ${x.detail}`)).toEqual([
       "missing tcp 198.51.100.80:80: load balancer web: IPVS table unreadable (ipvsadm -Sn: Can't initialize ipvs: Protocol not available); 2 real server(s) planned",
       "missing tcp 198.51.100.80:81: load balancer sticky: IPVS table unreadable (ipvsadm -Sn: Can't initialize ipvs: Protocol not available); 2 real server(s) planned",
