@@ -9,6 +9,7 @@
 import type { SeenCommand } from '../observe/namespace.js';
 import { hostPort, ipvsKey, parseIpvsSave, type SeenIpvsService } from '../observe/ipvs.js';
 import type { IpvsObj } from '../plan/types.js';
+import type { Repair } from '../render/repair.js';
 import type { Drift } from './drift.js';
 
 /** What of a virtual service differs: the service's own settings, real servers ("addr:port") to add, edit or remove. */
@@ -98,4 +99,17 @@ export function ipvsDrift(ns: string, planned: IpvsObj[], res: SeenCommand | und
     if (keys.has(s.key)) continue;
     out.push({ kind: 'extra', what: 'ipvs', object: object(ns, s.key), detail: `IPVS virtual service not in the plan (${s.servers.length} real server(s))`, namespace: ns, key: s.key });
   }
+}
+
+/**
+ * What a repair really repaired, judged by the lab read again afterwards (`remaining`): `ipvsadm
+ * -R` exits with the status of its last line only, so an IPVS service that still differs was
+ * not repaired, whatever the exit status said; it is reported as left.
+ */
+export function ipvsStillDrifted(lab: string, repair: Pick<Repair, 'repaired' | 'left'>, remaining: readonly Drift[]): Pick<Repair, 'repaired' | 'left'> {
+  const still = (d: Drift): boolean => d.what === 'ipvs' && remaining.some((r) => r.what === 'ipvs' && r.object === d.object);
+  return {
+    repaired: repair.repaired.filter((d) => !still(d)),
+    left: [...repair.left, ...repair.repaired.filter(still).map((d) => ({ drift: d, why: `ipvsadm did not change it; see "vnetmap status ${lab}" and ipvsadm -Ln in ${d.namespace}` }))],
+  };
 }

@@ -8,6 +8,7 @@ import type { Runner } from '../exec/runner.js';
 import type { Plan } from '../plan/types.js';
 import { repairSteps, type Repair } from '../render/repair.js';
 import { labDrift, type Drift } from './drift.js';
+import { ipvsStillDrifted } from './ipvs-drift.js';
 import { writeJournal, type Journal } from './journal.js';
 import { stopProcessesIn } from './lab-processes.js';
 import { nftListings, observeLab } from './observe-lab.js';
@@ -75,14 +76,5 @@ export async function reconcile(runner: Runner, st: LabState, drift: Drift[], op
   writeState(next);
   writeJournal({ ...journal, phase: 'done' });
   const remaining = await currentDrift(runner, next);
-  // `ipvsadm -R` exits with the status of its last line only: an IPVS service still drifted
-  // after its repair was not repaired, whatever the exit status said.
-  const unrepaired = (d: Drift): boolean => d.what === 'ipvs' && remaining.some((r) => r.what === 'ipvs' && r.object === d.object);
-  return {
-    repaired: repair.repaired.filter((d) => !unrepaired(d)),
-    left: [...repair.left, ...repair.repaired.filter(unrepaired).map((d) => ({ drift: d, why: `ipvsadm did not change it; see "vnetmap status ${plan.lab}" and ipvsadm -Ln in ${d.namespace}` }))],
-    remaining,
-    commands: repair.steps.length,
-    phases,
-  };
+  return { ...ipvsStillDrifted(plan.lab, repair, remaining), remaining, commands: repair.steps.length, phases };
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labDrift, type Drift } from '../../src/apply/drift.js';
-import { ipvsDrift } from '../../src/apply/ipvs-drift.js';
+import { ipvsDrift, ipvsStillDrifted } from '../../src/apply/ipvs-drift.js';
 import { queries, type LabObservation } from '../../src/apply/observe-lab.js';
 import { loadDesign } from '../../src/model/load.js';
 import { IPVS_SAVE_ARGV, parseIpvsSave } from '../../src/observe/ipvs.js';
@@ -151,4 +151,12 @@ describe('IPVS repair (golden ipvsadm lines)', () => {
   it('a real server edited, one added, a service edited: -e, -d, -E', repair('edited', swap(swap(swap(UP, '-a -u 198.51.100.80:5353 -r 10.0.1.11:53 -m -w 3', '-a -u 198.51.100.80:5353 -r 10.0.1.11:53 -g -w 5'), '-a -u 198.51.100.80:5353 -r 10.0.1.12:53 -m -w 1', '-a -u 198.51.100.80:5353 -r 10.0.1.12:53 -m -w 1\n-a -u 198.51.100.80:5353 -r 10.0.1.99:53 -m -w 1'), '-A -t 198.51.100.80:81 -s sh', '-A -t 198.51.100.80:81 -s rr -p 300')));
   it('a service deleted comes back whole; services not in the plan go', repair('services', lines(UP, '-A -t 198.51.100.80:80 -s rr', '-a -t 198.51.100.80:80 -r 10.0.1.11:80 -m -w 1', '-a -t 198.51.100.80:80 -r 10.0.1.12:80 -m -w 1') + '-A -t 198.51.100.80:443 -s rr\n-A -f 5 -6 -s rr\n'));
   it('no drift, no step', () => expect(repairSteps(plan, drift(UP)).steps).toEqual([]));
+  it('a service that still differs after the repair (ipvsadm -R: the last line\'s status only) is left, not repaired', () => {
+    const before = drift(lines(UP, '-a -t 198.51.100.80:80 -r 10.0.1.12:80 -m -w 1', '-a -t 198.51.100.80:81 -r 10.0.1.12:80 -m -w 1'));
+    const r = repairSteps(plan, before);
+    const after = drift(lines(UP, '-a -t 198.51.100.80:81 -r 10.0.1.12:80 -m -w 1'));
+    const settled = ipvsStillDrifted('golden', r, after);
+    expect(settled.repaired.map((d) => d.key)).toEqual(['tcp 198.51.100.80:80']);
+    expect(settled.left.map((l) => `${l.drift.key}: ${l.why}`)).toEqual([`tcp 198.51.100.80:81: ipvsadm did not change it; see "vnetmap status golden" and ipvsadm -Ln in ${lvs}`]);
+  });
 });
