@@ -19,6 +19,8 @@ import type { IpvsObj, Plan } from '../../src/plan/types.js';
 import { renderIpvs } from '../../src/render/ipvs.js';
 import { repairSteps } from '../../src/render/repair.js';
 import { stepText } from '../../src/render/script.js';
+import { check } from '../../src/verify/checks.js';
+import { diagnose } from '../../src/verify/diagnose.js';
 import { golden } from '../helpers/golden.js';
 
 /** The web farm with two more IPVS services (sh on 81, a UDP one on 5353), on a kernel with IPVS. */
@@ -135,6 +137,16 @@ describe('IPVS drift', () => {
     }
     const obs: LabObservation = { owned: { namespaces: [...namespaces.keys()], rootLinks: [], ovsBridges: [], listed: [] }, namespaces, ovsUp: false, flows: new Map(), hosts: new Map(), daemons: new Map() };
     expect(labDrift(plan, obs).filter((d) => d.what === 'ipvs').map((d) => `${d.kind} ${d.object}: ${d.detail}`)).toEqual([`different ${lvs} ipvs tcp 198.51.100.80:81: load balancer sticky: real server 10.0.1.11:80 missing`]);
+  });
+});
+
+describe('verify', () => {
+  it('a failed connection through the VIP is explained by the drifted IPVS service on its path', () => {
+    const d = drift(lines(UP, '-a -t 198.51.100.80:80 -r 10.0.1.12:80 -m -w 1'));
+    const checks = [check('tcp', 'client', 'lvs 198.51.100.80:80 -> web2:80', true, false), check('ping', 'web1', 'web2', true, false)];
+    diagnose(checks, plan, d);
+    expect(checks[0]!.explanation).toEqual([`${lvs} ipvs tcp 198.51.100.80:80: load balancer web: real server 10.0.1.12:80 missing`]);
+    expect(checks[1]!.explanation![0]).toMatch(/^no drift on this pair's path/);
   });
 });
 
