@@ -4,7 +4,7 @@
 // comparison names exactly that change, with the load balancer's `realizes`; the repair's
 // ipvsadm lines (golden files) touch exactly it. test/kernel/ipvs-drift.test.ts does the same on
 // a kernel with ip_vs.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labDrift, type Drift } from '../../src/apply/drift.js';
@@ -85,6 +85,17 @@ describe('ipvsadm -Sn, read', () => {
     expect(renderIpvs(services).replace(/^-C\n/, '')).toBe(UP);
     expect(drift(UP)).toEqual([]);
     expect(drift('')).toHaveLength(3);
+  });
+});
+
+// The format above is the one this machine's ipvsadm prints: its save (-S) format strings are
+// in the binary (it cannot run here: no ip_vs). A newer ipvsadm that printed otherwise fails this.
+const IPVSADM = ['/usr/sbin/ipvsadm', '/sbin/ipvsadm'].find((f) => existsSync(f));
+describe.skipIf(!IPVSADM)(`the installed ipvsadm's save format${IPVSADM ? '' : ' (skipped: ipvsadm is not installed)'}`, () => {
+  it('prints services, options and real servers in the words the reader knows', () => {
+    const bin = readFileSync(IPVSADM!).toString('latin1');
+    // Each format as compiled in, with its end: NUL, or a newline then NUL.
+    for (const f of ['-A %s -s %s\0', ' -p %u\0', ' -M %s\0', ' --pe %s\0', ' ops\0', '-f %d -6\0', '-a %s -r %s %s -w %d\n\0', '-a %s -r %s %s -w %d --tun-type %s --tun-port %d %s\n\0', '%s%s%s:%u\0']) expect(bin, JSON.stringify(f)).toContain(f);
   });
 });
 
