@@ -45,8 +45,8 @@ export const FORWARD_KEY = 'net.ipv4.ip_forward';
  * What to read in each namespace of the plan (and in the root namespace, under null). Commands
  * come in a fixed order, which drift.ts relies on: each planned nft table's listing, then the
  * bridge VLAN table where the plan has VLAN-filtering ports, then the IPVS table (`ipvsadm -Sn`)
- * where the plan has IPVS services — run by the observer inside the namespace, like the nft
- * listings: no process of its own per namespace.
+ * where the plan has IPVS services. The observer runs them inside the namespace (one program
+ * each, started by the one observer process of the lab: bench/results/ipvs-observe.md).
  */
 export function queries(plan: Plan): Map<string | null, NamespaceQuery> {
   const q = new Map<string | null, NamespaceQuery>();

@@ -1,7 +1,7 @@
 // Drift -> the commands that repair exactly it (reconcile): re-create a deleted veth, bring a
 // device up again, put back an address, a route, a sysctl, an nft table, an OVS port, an IPVS
-// service or real server; delete
-// what the plan does not have in the lab's own namespaces. Pure, like the rest of render/:
+// service or real server; delete what the plan does not have in the lab's own namespaces.
+// Pure, like the rest of render/:
 // src/apply/reconcile.ts runs the steps. Namespaces that are missing altogether are not
 // repaired here: `up` rebuilds them, with their links (apply/diff.ts).
 import type { Drift } from '../apply/drift.js';
