@@ -3,6 +3,8 @@
 // read from what it left. The CLI reaches both only through this interface.
 import { describe, expect, it } from 'vitest';
 import { checkEngineOptions, engineNamed } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
+import { ovnEngine } from '../../src/engines/ovn/index.js';
 import { loadDesignFile } from '../../src/model/load.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
 import { compile } from '../../src/plan/compile.js';
@@ -55,7 +57,7 @@ describe('engines', () => {
   });
 
   it('a running lab: its plan from its state, a label, the live comparison, and what each engine can do that the other cannot', () => {
-    const k = engineNamed('kernel');
+    const k = kernelEngine;
     const kp = k.compile(design, { capabilities: PRESETS.minimal!, strategy: 'compact' });
     const st = { lab: 'x', designFile: '/x.yaml', strategy: 'compact' as const, plan: kp, appliedAt: 'now' };
     expect(k.planOf(st)).toBe(kp);
@@ -63,7 +65,7 @@ describe('engines', () => {
     expect(k.compareLive(design, kp, kp).differences).toEqual(compare(design, kp).differences);
     expect(typeof k.withCuts).toBe('function');
     expect(k.graph).toBeUndefined();
-    const o = engineNamed('ovn');
+    const o = ovnEngine;
     const op = o.compile(design, { capabilities: PRESETS.minimal!, chassis: 3 });
     expect(() => o.planOf({ ...st, engine: 'ovn', plan: o.probed(op) })).toThrow(/keeps no OVN plan/);
     expect(o.planOf({ ...st, engine: 'ovn', plan: o.probed(op), ovn: op })).toBe(op);
