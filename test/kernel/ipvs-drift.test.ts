@@ -8,6 +8,7 @@
 // table it cannot read is reported, not taken for an empty one.
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
+import { cliPath } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { probeCapabilities } from '../../src/apply/probe.js';
 import { readState, writeState } from '../../src/apply/state.js';
@@ -57,6 +58,10 @@ describe.skipIf(!caps?.ipvs)(`IPVS drift: status names it, up repairs it${caps?.
       expect(d.detail).toMatch(detail);
       expect(d.namespace).toBe(lvs);
       if (d.kind !== 'extra') expect(d.realizes).toEqual(['service:lvs/0']);
+      // The command line says it too, and exits 1.
+      const cli = await runner.run(['node', cliPath(), 'status', lab], { allowFail: true });
+      expect(cli.code).toBe(1);
+      expect(cli.stdout).toContain(`drift: ${d.kind} ${d.object}: ${d.detail}`);
       const res = await applyPlan(plan, runner, { designFile: example('web-farm') });
       expect(res.action).toBe('repaired');
       expect(res.repaired.map((x) => x.object)).toEqual([d.object]);
@@ -85,6 +90,9 @@ describe.skipIf(!caps || caps.ipvs)(`IPVS drift where the kernel has no ip_vs${c
     const drift = (await labStatus(bare, runner)).drift;
     expect(drift.map((d) => `${d.kind} ${d.what} ${d.object}: ${d.detail}`)).toEqual([`missing ipvs ${lvs} ipvs tcp ${SVC}: load balancer web: IPVS table unreadable (ipvsadm -Sn: Can't initialize ipvs: Protocol not available); 1 real server(s) planned`]);
     expect(drift[0]!.realizes).toEqual(['service:lvs/0']);
+    const cli = await runner.run(['node', cliPath(), 'status', bare], { allowFail: true });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain(`drift: missing ${lvs} ipvs tcp ${SVC}: load balancer web: IPVS table unreadable`);
     await destroyLab(bare, runner);
     expect(await leftovers(bare)).toEqual(NOTHING);
   });
