@@ -4,14 +4,17 @@
 // reported "created" for a lab that was gone. The lock is a flock(2) on
 // /run/vnetmap/.locks/<lab>.lock (src/exec/flock.ts): the kernel releases it when its holder
 // dies, so a crash never leaves a lab locked and a reused pid never blocks anyone.
-// The lock files stay: deleting one while another process waits on it would let a third take a
-// lock on a new file of the same name.
+// A lab's lock file goes with the lab: the run that removed the lab (`down`, or an `up` that
+// failed and rolled back) deletes it while it still holds it. Whoever waited on that file then
+// holds a lock on a file no one else opens, sees it is no longer the one at the path
+// (HeldLock.current) and takes the lock again on the new file, so two runs never hold the lab
+// at once. (They used to stay, one per lab ever built: thousands under /run after a test run.)
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BusyError, InterruptedError } from '../errors.js';
-import { takeFlock } from '../exec/flock.js';
-import { STATE_ROOT, checkedLab, writeJsonAtomic } from './state.js';
+import { takeFlock, type HeldLock } from '../exec/flock.js';
+import { STATE_ROOT, checkedLab, labDir, writeJsonAtomic } from './state.js';
 
 export const LOCK_DIR = (): string => join(STATE_ROOT, '.locks');
 
@@ -49,13 +52,20 @@ export async function withLabLock<T>(lab: string, opts: LockOptions, fn: () => P
   mkdirSync(LOCK_DIR(), { recursive: true });
   const file = join(LOCK_DIR(), `${lab}.lock`);
   const shared = opts.shared ?? false;
-  let lock = await takeFlock(file, { shared, waitMs: 0 });
-  if (!lock) {
-    const busy = `lab "${lab}" is busy: ${describeHolder(lab)}`;
-    if (opts.wait === false) throw new BusyError(`${busy}; try again when it is done (or leave out --no-wait to wait for it).`);
-    opts.onWait?.(`${busy}; waiting for it (Ctrl-C to stop)`);
-    lock = await takeFlock(file, { shared, ...(opts.signal ? { signal: opts.signal } : {}) });
-    if (!lock) throw new InterruptedError(`stopped while waiting for lab "${lab}" (${describeHolder(lab)}); nothing was changed.`);
+  let said = false;
+  let lock: HeldLock | undefined;
+  for (;;) {
+    lock = await takeFlock(file, { shared, waitMs: 0 });
+    if (!lock) {
+      const busy = `lab "${lab}" is busy: ${describeHolder(lab)}`;
+      if (opts.wait === false) throw new BusyError(`${busy}; try again when it is done (or leave out --no-wait to wait for it).`);
+      if (!said) opts.onWait?.(`${busy}; waiting for it (Ctrl-C to stop)`);
+      said = true;
+      lock = await takeFlock(file, { shared, ...(opts.signal ? { signal: opts.signal } : {}) });
+      if (!lock) throw new InterruptedError(`stopped while waiting for lab "${lab}" (${describeHolder(lab)}); nothing was changed.`);
+    }
+    if (lock.current()) break;
+    await lock.release(); // the lab's run before removed this file: lock the one at the path now
   }
   const me: Holder = { pid: process.pid, what: opts.what, since: new Date().toISOString() };
   try {
@@ -67,7 +77,19 @@ export async function withLabLock<T>(lab: string, opts: LockOptions, fn: () => P
     return await held.run(new Set([...mine, lab]), fn);
   } finally {
     if (readHolder(lab)?.pid === process.pid) rmSync(holderPath(lab), { force: true });
+    // The lab is gone (down, or a rolled-back up): so is its lock file, and what a killed holder left.
+    if (!shared && !existsSync(labDir(lab))) removeLockFiles(lab, file);
     await lock.release();
+  }
+}
+
+/** The lab's lock file and holder files left half-written by killed runs; only the exclusive holder calls it. */
+function removeLockFiles(lab: string, file: string): void {
+  try {
+    for (const f of readdirSync(LOCK_DIR())) if (f.startsWith(`${lab}.holder.`) && f.endsWith('.tmp')) rmSync(join(LOCK_DIR(), f), { force: true });
+    rmSync(file, { force: true });
+  } catch {
+    // a lock file left is harmless: the next run locks it
   }
 }
 

@@ -8,6 +8,7 @@
 // exits (flock also dies with vnetmap: dieWithParent) — a lock can never outlive its holder,
 // unlike a pid written in a file (pids are reused).
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { dieWithParent } from './parent-death.js';
 
 /** flock's exit code when the lock was busy (-n) or the wait timed out (-w). */
@@ -16,6 +17,11 @@ const BUSY = 75;
 export interface HeldLock {
   /** Release the lock; resolves once the holder process has exited. */
   release(): Promise<void>;
+  /**
+   * Whether the file locked is still the one at its path: a run that removes a lock file (under
+   * the lock) leaves those that waited on it holding a lock on a file no one else will open.
+   */
+  current(): boolean;
 }
 
 export interface FlockOptions {
@@ -48,6 +54,7 @@ export function takeFlock(file: string, opts: FlockOptions = {}): Promise<HeldLo
           child.stdin.end();
           await exited;
         },
+        current: () => child.pid !== undefined && holdsFile(child.pid, file),
       });
     });
     child.on('close', (code) => {
@@ -58,4 +65,29 @@ export function takeFlock(file: string, opts: FlockOptions = {}): Promise<HeldLo
     });
     child.stdin.write('locked\n');
   });
+}
+
+/** Does process `pid` (flock, which keeps the locked file open) hold the file now at `file`? */
+function holdsFile(pid: number, file: string): boolean {
+  let want;
+  try {
+    want = statSync(file);
+  } catch {
+    return false; // removed meanwhile
+  }
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return true; // cannot look (no /proc): as before lock files were removed, take it as the one
+  }
+  for (const fd of fds) {
+    try {
+      const s = statSync(`/proc/${pid}/fd/${fd}`);
+      if (s.ino === want.ino && s.dev === want.dev) return true;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return false;
 }

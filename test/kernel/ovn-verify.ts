@@ -3,6 +3,8 @@
 // the Northbound (the lab's rows of one table deleted, as `ovn-nbctl destroy` would), and what a
 // lab left on the host after `down`.
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCK_DIR } from '../../src/apply/lock.js';
 import { labDir, readState } from '../../src/apply/state.js';
 import { layoutOf } from '../../src/engines/ovn/apply/paths.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
@@ -31,14 +33,15 @@ export async function deleteRows(lab: string, table: string): Promise<number> {
   }
 }
 
-/** What the lab left on the host: its namespaces (workloads, chassis), /etc/netns directories, processes naming its directory, the directory. */
-export function leftovers(lab: string): { namespaces: string[]; etcNetns: string[]; processes: number[]; dir: boolean } {
+/** What the lab left on the host: its namespaces (workloads, chassis), /etc/netns directories, processes naming its directory, the directory, its lock file. */
+export function leftovers(lab: string): { namespaces: string[]; etcNetns: string[]; processes: number[]; dir: boolean; lock: boolean } {
   const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
   return {
     namespaces: existsSync('/var/run/netns') ? readdirSync('/var/run/netns').filter(named) : [],
     etcNetns: existsSync('/etc/netns') ? readdirSync('/etc/netns').filter(named) : [],
     processes: processesNaming(labDir(lab)),
     dir: existsSync(labDir(lab)),
+    lock: existsSync(join(LOCK_DIR(), `${lab}.lock`)),
   };
 }
-export const NOTHING = { namespaces: [], etcNetns: [], processes: [], dir: false };
+export const NOTHING = { namespaces: [], etcNetns: [], processes: [], dir: false, lock: false };

@@ -9,10 +9,10 @@
 //  - the exported script's twin, removed by `vnetmap down`;
 //  - a SIGKILLed `up`, at two moments: `down` leaves nothing.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../../src/apply/design.js';
-import { labDir, readState } from '../../src/apply/state.js';
+import { readState } from '../../src/apply/state.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { layoutOf } from '../../src/engines/ovn/apply/paths.js';
 import { daemonPid } from '../../src/engines/ovn/apply/daemons.js';
@@ -21,7 +21,8 @@ import { ovnEngine } from '../../src/engines/ovn/index.js';
 import { planFromDesignFile } from '../../src/engines/index.js';
 import { verifyLive, type Check, type CheckKind } from '../../src/verify/verify.js';
 import { loadOrThrow } from '../../src/cli/expect.js';
-import { example, isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
+import { example, isRoot, runner, uniqueLab } from './realize-helpers.js';
+import { leftovers, NOTHING } from './ovn-verify.js';
 
 const BIN = cliPath();
 const ready = isRoot && existsSync(BIN) && (await ovnInstalled(runner));
@@ -32,14 +33,6 @@ afterAll(async () => {
 const cli = (...args: string[]) => runner.run(['node', BIN, ...args], { allowFail: true, timeoutMs: 90_000 });
 
 /** Everything of the lab on the host, by name and by run directory: namespaces, processes, files. */
-function leftovers(lab: string): { namespaces: string[]; processes: number[]; dir: boolean; etcNetns: string[] } {
-  const named = (n: string) => n.startsWith(`vn-${lab}-`) || n.startsWith(`vn-${lab}.`);
-  const namespaces = existsSync('/var/run/netns') ? readdirSync('/var/run/netns').filter(named) : [];
-  const dir = labDir(lab);
-  const processes = processesNaming(dir);
-  return { namespaces, processes, dir: existsSync(dir), etcNetns: existsSync('/etc/netns') ? readdirSync('/etc/netns').filter(named) : [] };
-}
-const NOTHING = { namespaces: [], processes: [], dir: false, etcNetns: [] };
 
 /** verify as the CLI runs it on an OVN lab (`kinds`: fewer probes where a fault makes the rest wait out timeouts). */
 async function verify(lab: string, kinds?: CheckKind[]) {

@@ -8,6 +8,7 @@ import { planFromDesignFile } from '../../src/engines/index.js';
 import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { findOwned, listNamespaces, rootLinks } from '../../src/apply/discover.js';
 import { labDir } from '../../src/apply/state.js';
+import { LOCK_DIR } from '../../src/apply/lock.js';
 import type { Plan } from '../../src/plan/types.js';
 import { netnsName } from '../../src/plan/names.js';
 
@@ -62,6 +63,8 @@ export interface Leftovers {
   ovsBridges: string[];
   etcNetns: string[];
   stateDir: boolean;
+  /** Its lock file (/run/vnetmap/.locks/LAB.lock), which goes with the lab. */
+  lockFile: boolean;
 }
 
 /** Everything of the lab still on the host, by marker AND by name, so a marker bug cannot hide leftovers. */
@@ -71,10 +74,10 @@ export async function leftovers(lab: string): Promise<Leftovers> {
   const named = (await listNamespaces(runner)).filter((n) => n.startsWith(prefix));
   const links = (await rootLinks(runner)).filter((l) => l.alias?.startsWith(`vnetmap:${lab}:`)).map((l) => l.name);
   const etc = existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith(prefix)) : [];
-  return { namespaces: [...new Set([...owned.namespaces, ...named])], rootLinks: links, ovsBridges: owned.ovsBridges, etcNetns: etc, stateDir: existsSync(labDir(lab)) };
+  return { namespaces: [...new Set([...owned.namespaces, ...named])], rootLinks: links, ovsBridges: owned.ovsBridges, etcNetns: etc, stateDir: existsSync(labDir(lab)), lockFile: existsSync(join(LOCK_DIR(), `${lab}.lock`)) };
 }
 
-export const NOTHING: Leftovers = { namespaces: [], rootLinks: [], ovsBridges: [], etcNetns: [], stateDir: false };
+export const NOTHING: Leftovers = { namespaces: [], rootLinks: [], ovsBridges: [], etcNetns: [], stateDir: false, lockFile: false };
 
 export async function ovsRunning(): Promise<boolean> {
   return (await runner.run(['ovs-vsctl', '--timeout=3', 'show'], { allowFail: true })).code === 0;

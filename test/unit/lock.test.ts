@@ -2,7 +2,7 @@
 // with --no-wait and says who holds it, a holder that dies releases it, nested calls of one
 // run do not wait for themselves, and lab names never escape the state directory.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +86,37 @@ describe('per-lab lock', () => {
     expect(await withLabLock('lk5', { what: 'up', wait: false }, async () => 'ran').catch((e: unknown) => e)).toBeInstanceOf(BusyError);
     h.kill();
     await h.gone;
+  });
+
+  it('the lock file goes with the lab; runs that waited on the removed file take turns on the new one, never two at once', async () => {
+    const { existsSync, mkdirSync, readdirSync } = await import('node:fs');
+    const { labDir } = await import('../../src/apply/state.js');
+    const file = join(LOCK_DIR(), 'lk6.lock');
+    // A lab that exists keeps its lock file; once it is gone, the exclusive holder removes it.
+    mkdirSync(labDir('lk6'), { recursive: true });
+    await withLabLock('lk6', { what: 'up' }, async () => undefined);
+    expect(existsSync(file)).toBe(true);
+    rmSync(labDir('lk6'), { recursive: true });
+    writeFileSync(join(LOCK_DIR(), 'lk6.holder.999999.tmp'), '{'); // a killed run's half-written holder file
+    await withLabLock('lk6', { what: 'status', shared: true }, async () => undefined);
+    expect(existsSync(file)).toBe(true); // a shared holder never removes it
+    // Runs of a lab that is gone: each removes the file as it ends, while others wait on it.
+    const spans: [number, number][] = [];
+    const run = (hold: number) => withLabLock('lk6', { what: 'down' }, async () => {
+      const t = performance.now();
+      await sleep(hold);
+      spans.push([t, performance.now()]);
+    });
+    const runs = [run(150)];
+    for (let i = 0; i < 6; i++) {
+      await sleep(40);
+      runs.push(run(30 + 10 * i));
+    }
+    await Promise.all(runs);
+    expect(spans).toHaveLength(7);
+    spans.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+    expect(readdirSync(LOCK_DIR()).filter((f) => f.startsWith('lk6.'))).toEqual([]);
   });
 
   it('lab names that are not lab names never reach the file system', async () => {
