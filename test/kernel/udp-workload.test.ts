@@ -1,0 +1,56 @@
+// A UDP workload on the real kernel (test/fixtures/udp-workload.yaml): socat reads udp/5353 in srv
+// and never answers; the design's firewall on gw keeps pc1 out. verify passes: pc2, gw and srv
+// itself reach the port (their datagrams read by socat, counted in srv's Udp InDatagrams), pc1 does
+// not (nothing of it arrives in srv). Then, behind vnetmap's back, srv's own nftables drops pc2's
+// datagrams: verify names exactly pc2, whose datagrams arrive in srv but reach no socket. Then the
+// process is killed: every source the design lets in fails, saying nothing listens on udp/5353.
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/apply/apply.js';
+import { planFromFile } from '../../src/apply/design.js';
+import { destroyLab } from '../../src/apply/destroy.js';
+import { readState } from '../../src/apply/state.js';
+import { verifyLive } from '../../src/verify/verify.js';
+import { isRoot, leftovers, NOTHING, nsOf, runner, uniqueLab } from './realize-helpers.js';
+
+const FILE = 'test/fixtures/udp-workload.yaml';
+const lab = uniqueLab();
+afterAll(async () => {
+  await destroyLab(lab, runner).catch(() => undefined);
+});
+
+describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (skipped: needs root)'}`, () => {
+  it('verify proves delivery to the socket, names a pair a firewall blocks, and a dead process', async () => {
+    const { plan, design } = await planFromFile(FILE, { lab, strategy: 'faithful' }, runner);
+    await applyPlan(plan, runner, { designFile: FILE });
+    const udp = async () => {
+      const r = await verifyLive(plan, design, runner, { kinds: ['udp'] });
+      return r.checks.filter((c) => c.to.includes('[service:srv/0]')).map((c) => `${c.from} ${c.expected}/${c.observed}${c.ok ? '' : ' FAIL'} ${c.detail ?? c.error ?? ''}`).sort();
+    };
+    const ok = await udp();
+    expect(ok.filter((c) => c.includes('FAIL'))).toEqual([]);
+    const line = (from: string, all: string[]) => all.find((c) => c.startsWith(`${from} `)) ?? `${from}: no check`;
+    // Every source the design lets in: its datagrams arrived in srv and socat read them.
+    for (const from of ['pc2', 'gw/lan', 'gw/dmz', 'srv']) expect(line(from, ok)).toMatch(new RegExp(`^${from} true/true 3/3 datagrams arrived in srv from 10\\.77\\.\\d\\.\\d+ on \\S+ and were read from 0\\.0\\.0\\.0:5353 \\(socat, pid \\d+\\) \\(Udp InDatagrams \\+\\d`));
+    expect(line('pc1', ok)).toBe('pc1 false/false not reached: none of its datagrams arrived in srv (no answer, no ICMP error: dropped on the way)');
+
+    // srv's own input firewall drops pc2's datagrams: they arrive, no socket takes them.
+    const srv = nsOf(plan, 'srv');
+    try {
+      await runner.run(['ip', 'netns', 'exec', srv, 'nft', 'add table inet udptest; add chain inet udptest in { type filter hook input priority -10; }; add rule inet udptest in ip saddr 10.77.1.12 udp dport 5353 drop']);
+      const blocked = await udp();
+      expect(blocked.filter((c) => c.includes('FAIL'))).toEqual([expect.stringMatching(/^pc2 true\/false FAIL not delivered: 3\/3 datagrams arrived in srv from 10\.77\.1\.12 on \S+, but no socket received them/)]);
+    } finally {
+      await runner.run(['ip', 'netns', 'exec', srv, 'nft', 'delete table inet udptest'], { allowFail: true });
+    }
+
+    // The process dies: nothing listens.
+    const collector = readState(lab)!.daemons!['srv.collector']!;
+    process.kill(collector.pid, 'SIGKILL');
+    const dead = await udp();
+    expect(dead.filter((c) => c.includes('FAIL')).map((c) => c.replace(/ \(.*$/, ''))).toEqual(['gw/dmz true/false FAIL nothing listens on udp/5353 in srv', 'gw/lan true/false FAIL nothing listens on udp/5353 in srv', 'pc2 true/false FAIL nothing listens on udp/5353 in srv', 'srv true/false FAIL nothing listens on udp/5353 in srv']);
+    expect(line('pc1', dead)).toMatch(/^pc1 false\/false not reached: .*; nothing listens on udp\/5353 in srv either$/);
+
+    await destroyLab(lab, runner);
+    expect(await leftovers(lab)).toEqual(NOTHING);
+  }, 60_000);
+});
