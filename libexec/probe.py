@@ -29,7 +29,7 @@
 #    open: a TCP connection to a workload's own port, answered "OPEN" once accepted)
 #   {"kind": "udp-open", "servers": [{"netns": file, "port": 5353, "addr": address}],
 #    "sends": [{"server": i, "netns": file, "src": address, "addr": address, "port": 5353}],
-#    "token": "...", "count": 3, "timeout_ms": 500, "settle_ms": 40}  (a workload's UDP port: see udp_open())
+#    "token": "...", "count": 3, "timeout_ms": 500, "settle_ms": 40, "flush": [netns files]}  (a workload's UDP port: see udp_open())
 # pacing: "interval_us" (between two sends, all sources together), "timeout_ms" (first wait),
 #   "tries", "backoff" (each next wait is the previous times this), "deadline_ms".
 # Output (stdout, JSON): per kind, see ping(), arp(), tcp(). A failure that concerns one source,
@@ -759,7 +759,8 @@ class Watch:
 
     def state(self, port, addr):
         mine, every = self.sockets(port, addr)
-        return {'snmp': snmp_udp(self.snmp), 'rxq': sum(x[2] for x in mine), 'drops': sum(x[3] for x in mine), 'stale': sum(x[2] for x in every)}
+        return {'snmp': snmp_udp(self.snmp), 'rxq': sum(x[2] for x in mine), 'drops': sum(x[3] for x in mine),
+                'queues': {x[4]: x[2] for x in every}, 'mine': {x[4] for x in mine}}
 
     def arrivals(self, token, tag, seen, port=None):
         """Every IPv4 packet waiting: ours (by token, of this phase's tag) into seen[k], every other UDP
@@ -920,8 +921,13 @@ def udp_open(place, q):
         g = box.get(k, {'arrived': 0})
         win.update({key: g[key] for key in ('arrived', 'from', 'dev', 'replies', 'replyFrom', 'icmp') if key in g})
         win.update({key: box[key] for key in ('others', 'othersPort', 'othersMulti')})
+        # Datagrams waiting from before that may have been read in the window: on the port's
+        # sockets, and on any socket whose queue changed (with no other arrival, nothing else
+        # was queued to it: a queue that did not change was not read). Any other arrival: all.
+        qb, qa = before['queues'], after['queues']
+        stale = sum(b for ino, b in qb.items() if box['others'] or ino in before['mine'] or qa.get(ino) != b)
         win.update({
-            'stale': before['stale'],
+            'stale': stale,
             'dIn': after['snmp']['InDatagrams'] - before['snmp']['InDatagrams'],
             'dNoPorts': after['snmp']['NoPorts'] - before['snmp']['NoPorts'],
             'dInErrors': after['snmp']['InErrors'] - before['snmp']['InErrors'],
@@ -933,6 +939,10 @@ def udp_open(place, q):
         s.close()
     for w in spaces.values():
         w.close()
+    # As tcp(): where verify pings in waves of the neighbour table, leave it as roomy as it was.
+    for _ in range(2 if q.get('flush') else 0):
+        time.sleep(STRAGGLERS)
+        flush(place, q['flush'])
     return {'servers': servers, 'sends': out}
 
 

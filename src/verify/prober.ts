@@ -188,6 +188,8 @@ export interface UdpOpenRequest {
   /** Datagrams per client, in the arrival phase and again in its window. */
   count: number;
   timeoutMs: number;
+  /** Namespace files whose neighbour caches to empty afterwards. */
+  flush?: string[];
 }
 
 export interface UdpOpenResult {
@@ -198,7 +200,7 @@ export interface UdpOpenResult {
 
 export async function probeUdpOpen(runner: Runner, q: UdpOpenRequest): Promise<UdpOpenResult> {
   // The arrival phase waits timeoutMs at most, each window timeoutMs and a settle: bound by both.
-  const { out, failed } = await run<Omit<UdpOpenResult, 'failed'>>(runner, { kind: 'udp-open', servers: q.servers, sends: q.sends, token: q.token, count: q.count, timeout_ms: q.timeoutMs }, 10_000 + q.timeoutMs * (2 + q.sends.length));
+  const { out, failed } = await run<Omit<UdpOpenResult, 'failed'>>(runner, { kind: 'udp-open', servers: q.servers, sends: q.sends, token: q.token, count: q.count, timeout_ms: q.timeoutMs, flush: q.flush ?? [] }, 10_000 + q.timeoutMs * (2 + q.sends.length));
   if (!out) return { failed: failed!, servers: q.servers.map(() => ({ error: failed! })), sends: q.sends.map(() => ({ error: failed! })) };
   return out;
 }

@@ -37,7 +37,10 @@ export interface UdpWindowSeen extends UdpPhaseSeen {
   others: number;
   othersPort: number;
   othersMulti: number;
-  /** Bytes waiting on any UDP socket of the namespace when the window began (they may be read in it). */
+  /**
+   * Bytes waiting from before the window that may have been read in it: on the port's sockets and
+   * on every socket whose queue changed (all sockets, where other datagrams arrived meanwhile).
+   */
   stale: number;
   /** Moves of Udp InDatagrams (datagrams read), NoPorts, InErrors. */
   dIn: number;

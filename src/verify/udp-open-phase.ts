@@ -51,7 +51,7 @@ export async function udpOpenPhase(c: PhaseContext, probes: UdpProbe[], checkTo:
       if (!serverAt.has(key)) serverAt.set(key, servers.push({ netns: netnsFile(ns), port: p.t.port, addr: formatIp(p.t.addr) }) - 1);
       return [{ i, send: { server: serverAt.get(key)!, netns: netnsFile(p.a.loc.namespace), src: p.a.src, addr: formatIp(p.t.addr), port: p.t.port } }];
     });
-    const r = await probeUdpOpen(c.runner, { servers, sends: sends.map((s) => s.send), token, count: COUNT, timeoutMs: 500 });
+    const r = await probeUdpOpen(c.runner, { servers, sends: sends.map((s) => s.send), token, count: COUNT, timeoutMs: 500, ...(c.neighTight ? { flush: c.spaces.map(netnsFile) } : {}) });
     sends.forEach(({ i, send }, j) => {
       const server = r.servers[send.server] ?? { error: r.failed ?? 'the prober gave no answer for this server' };
       listening[i] = !!server.sockets?.length;

@@ -1,7 +1,8 @@
 // A UDP workload on the real kernel (test/fixtures/udp-workload.yaml): socat reads udp/5353 in srv
 // and never answers; the design's firewall on gw keeps pc1 out. verify passes: pc2, gw and srv
 // itself reach the port (their datagrams read by socat, counted in srv's Udp InDatagrams), pc1 does
-// not (nothing of it arrives in srv). Then, behind vnetmap's back, srv's own nftables drops pc2's
+// not (nothing of it arrives in srv); a second process binds udp/5354 and never reads (what
+// arrives waits in its socket's queue). Then, behind vnetmap's back, srv's own nftables drops pc2's
 // datagrams: verify names exactly pc2, whose datagrams arrive in srv but reach no socket. Then the
 // process is killed: every source the design lets in fails, saying nothing listens on udp/5353.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { applyPlan } from '../../src/apply/apply.js';
 import { planFromFile } from '../../src/apply/design.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { readState } from '../../src/apply/state.js';
-import { verifyLive } from '../../src/verify/verify.js';
+import { verifyLive, type Check } from '../../src/verify/verify.js';
 import { isRoot, leftovers, NOTHING, nsOf, runner, uniqueLab } from './realize-helpers.js';
 
 const FILE = 'test/fixtures/udp-workload.yaml';
@@ -22,15 +23,19 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
   it('verify proves delivery to the socket, names a pair a firewall blocks, and a dead process', async () => {
     const { plan, design } = await planFromFile(FILE, { lab, strategy: 'faithful' }, runner);
     await applyPlan(plan, runner, { designFile: FILE });
+    let last: Check[] = [];
     const udp = async () => {
-      const r = await verifyLive(plan, design, runner, { kinds: ['udp'] });
-      return r.checks.filter((c) => c.to.includes('[service:srv/0]')).map((c) => `${c.from} ${c.expected}/${c.observed}${c.ok ? '' : ' FAIL'} ${c.detail ?? c.error ?? ''}`).sort();
+      last = (await verifyLive(plan, design, runner, { kinds: ['udp'] })).checks;
+      return last.filter((c) => c.to.includes('[service:srv/0]')).map((c) => `${c.from} ${c.expected}/${c.observed}${c.ok ? '' : ' FAIL'} ${c.detail ?? c.error ?? ''}`).sort();
     };
     const ok = await udp();
     expect(ok.filter((c) => c.includes('FAIL'))).toEqual([]);
     const line = (from: string, all: string[]) => all.find((c) => c.startsWith(`${from} `)) ?? `${from}: no check`;
     // Every source the design lets in: its datagrams arrived in srv and socat read them.
     for (const from of ['pc2', 'gw/lan', 'gw/dmz', 'srv']) expect(line(from, ok)).toMatch(new RegExp(`^${from} true/true 3/3 datagrams arrived in srv from 10\\.77\\.\\d\\.\\d+ on \\S+ and were read from 0\\.0\\.0\\.0:5353 \\(socat, pid \\d+\\) \\(Udp InDatagrams \\+\\d`));
+    // The sink never reads: its socket's queue grew by what pc2 sent.
+    const sink = last.find((c) => c.from === 'pc2' && c.to.includes('[service:srv/1]'));
+    expect([sink?.ok, sink?.detail]).toEqual([true, expect.stringMatching(/^3\/3 datagrams arrived in srv from 10\.77\.1\.12 on eth0 and wait unread on 0\.0\.0\.0:5354 \(python3, pid \d+\) \(its receive queue grew by \d+ bytes\)$/)]);
     expect(line('pc1', ok)).toBe('pc1 false/false not reached: none of its datagrams arrived in srv (no answer, no ICMP error: dropped on the way)');
 
     // srv's own input firewall drops pc2's datagrams: they arrive, no socket takes them.
@@ -47,6 +52,7 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
     const collector = readState(lab)!.daemons!['srv.collector']!;
     process.kill(collector.pid, 'SIGKILL');
     const dead = await udp();
+    expect(last.filter((c) => c.to.includes('[service:srv/1]') && !c.ok)).toEqual([]);
     expect(dead.filter((c) => c.includes('FAIL')).map((c) => c.replace(/ \(.*$/, ''))).toEqual(['gw/dmz true/false FAIL nothing listens on udp/5353 in srv', 'gw/lan true/false FAIL nothing listens on udp/5353 in srv', 'pc2 true/false FAIL nothing listens on udp/5353 in srv', 'srv true/false FAIL nothing listens on udp/5353 in srv']);
     expect(line('pc1', dead)).toMatch(/^pc1 false\/false not reached: .*; nothing listens on udp\/5353 in srv either$/);
 

@@ -29,9 +29,11 @@ describe('port: udp/N of a process', () => {
     expect(errors).toEqual([]);
     const r = reachability(designModel(design!));
     const t = r.tcp.filter((x) => x.kind === 'process');
-    expect(t.map((x) => [x.protocol, x.node, x.port, x.rule])).toEqual([['udp', 'srv', 5353, 'service:srv/0']]);
-    const from = (name: string) => t[0]!.fromClass.get(r.classOf.get(r.endpoints.find((e) => e.name === name)!.ref)!);
-    expect(['pc1', 'pc2', 'srv'].map(from)).toEqual([false, true, true]);
+    expect(t.map((x) => [x.protocol, x.node, x.port, x.rule])).toEqual([['udp', 'srv', 5353, 'service:srv/0'], ['udp', 'srv', 5354, 'service:srv/1']]);
+    const from = (k: number) => (name: string) => t[k]!.fromClass.get(r.classOf.get(r.endpoints.find((e) => e.name === name)!.ref)!);
+    expect(['pc1', 'pc2', 'srv'].map(from(0))).toEqual([false, true, true]);
+    // The rule denies udp/5353 only: the sink on 5354 is reached from pc1 too.
+    expect(['pc1', 'pc2', 'srv'].map(from(1))).toEqual([true, true, true]);
     // The same port over TCP is not what the rule denies.
     const tcp = reachability(designModel(loadDesign(readFileSync(FIXTURE, 'utf8').replace('port: udp/5353', 'port: tcp/5353')).design!));
     const tt = tcp.tcp.find((x) => x.kind === 'process')!;
