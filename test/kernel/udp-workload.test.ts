@@ -1,10 +1,11 @@
 // A UDP workload on the real kernel (test/fixtures/udp-workload.yaml): socat reads udp/5353 in srv
-// and never answers; the design's firewall on gw keeps pc1 out. verify passes: pc2, gw and srv
-// itself reach the port (their datagrams read by socat, counted in srv's Udp InDatagrams), pc1 does
-// not (nothing of it arrives in srv); a second process binds udp/5354 and never reads (what
-// arrives waits in its socket's queue). Then, behind vnetmap's back, srv's own nftables drops pc2's
-// datagrams: verify names exactly pc2, whose datagrams arrive in srv but reach no socket. Then the
-// process is killed: every source the design lets in fails, saying nothing listens on udp/5353.
+// and never answers; the design's firewall on gw rejects pc1's datagrams to it. verify passes:
+// pc2, gw and srv itself reach the port (their datagrams read by socat, counted in srv's Udp
+// InDatagrams), pc1 does not (nothing of it arrives in srv; it got gw's ICMP error); a second
+// process binds udp/5354 and never reads (what arrives waits in its socket's queue). Then, behind
+// vnetmap's back, srv's own nftables drops pc2's datagrams and rejects gw's: verify names exactly
+// those two, whose datagrams arrive in srv but reach no socket. Then the collector is killed:
+// every source the design lets in fails, saying nothing listens on udp/5353.
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { planFromFile } from '../../src/apply/design.js';
@@ -36,14 +37,18 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
     // The sink never reads: its socket's queue grew by what pc2 sent.
     const sink = last.find((c) => c.from === 'pc2' && c.to.includes('[service:srv/1]'));
     expect([sink?.ok, sink?.detail]).toEqual([true, expect.stringMatching(/^3\/3 datagrams arrived in srv from 10\.77\.1\.12 on eth0 and wait unread on 0\.0\.0\.0:5354 \(python3, pid \d+\) \(its receive queue grew by \d+ bytes\)$/)]);
-    expect(line('pc1', ok)).toBe('pc1 false/false not reached: none of its datagrams arrived in srv (no answer, no ICMP error: dropped on the way)');
+    expect(line('pc1', ok)).toBe('pc1 false/false not reached: none of its datagrams arrived in srv (ICMP port unreachable from 10.77.1.1)');
 
-    // srv's own input firewall drops pc2's datagrams: they arrive, no socket takes them.
+    // srv's own input firewall drops pc2's datagrams and rejects gw's (ICMP port unreachable, as
+    // if nothing listened): they arrive, no socket takes them, and the counters say so.
     const srv = nsOf(plan, 'srv');
     try {
-      await runner.run(['ip', 'netns', 'exec', srv, 'nft', 'add table inet udptest; add chain inet udptest in { type filter hook input priority -10; }; add rule inet udptest in ip saddr 10.77.1.12 udp dport 5353 drop']);
+      await runner.run(['ip', 'netns', 'exec', srv, 'nft', 'add table inet udptest; add chain inet udptest in { type filter hook input priority -10; }; add rule inet udptest in ip saddr 10.77.1.12 udp dport 5353 drop; add rule inet udptest in ip saddr 10.77.2.1 udp dport 5353 reject']);
       const blocked = await udp();
-      expect(blocked.filter((c) => c.includes('FAIL'))).toEqual([expect.stringMatching(/^pc2 true\/false FAIL not delivered: 3\/3 datagrams arrived in srv from 10\.77\.1\.12 on \S+, but no socket received them/)]);
+      expect(blocked.filter((c) => c.includes('FAIL'))).toEqual([
+        expect.stringMatching(/^gw\/dmz true\/false FAIL not delivered: 3\/3 datagrams arrived in srv from 10\.77\.2\.1 on eth0, but no socket received them/),
+        expect.stringMatching(/^pc2 true\/false FAIL not delivered: 3\/3 datagrams arrived in srv from 10\.77\.1\.12 on eth0, but no socket received them/),
+      ]);
     } finally {
       await runner.run(['ip', 'netns', 'exec', srv, 'nft', 'delete table inet udptest'], { allowFail: true });
     }
