@@ -68,6 +68,8 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
     ...(progress ? { progress } : {}),
     // A lab gone or rebuilt before, during or after the probes is an error, not a verdict.
     intact: () => assertLab(st, 'verify stopped'),
+    // A workload's UDP socket must be held by the process up started.
+    ...(st.daemons ? { daemons: st.daemons } : {}),
     // Failed checks are explained by what differs between the live twin and its plan.
     drift: () => engineNamed(st.engine).drift(lab, runner),
     // An OVN lab's twin is compared with the design by its own engine; it is probed in the

@@ -151,6 +151,7 @@ export async function verify(lab: string, body: Record<string, unknown>, runner:
     verifyLive(st.plan, design, runner, {
       sample,
       concurrency: 16,
+      ...(st.daemons ? { daemons: st.daemons } : {}),
       drift: () => engineNamed(st.engine).drift(lab, runner),
       // An OVN lab's twin is compared with the design by its own engine, as `vnetmap verify` does.
       ...(st.engine === 'ovn' && st.ovn ? { comparison: ovnEngine.compare(design, st.ovn) } : {}),

@@ -57,10 +57,31 @@ export interface UdpSendSeen {
   window?: UdpWindowSeen;
 }
 
-export type UdpVerdict = { reached: boolean; detail: string } | { unclear: string } | { error: string };
+/** `wrong`: reached, but the socket that took the datagrams is not the declared workload's. */
+export type UdpVerdict = { reached: boolean; detail: string; wrong?: boolean } | { unclear: string } | { error: string };
+
+/**
+ * The declared workload as `up` started it (the lab's state), where known: `holds` says whether
+ * it (or a child of it) holds a socket bound to the port.
+ */
+export interface UdpOwner {
+  name: string;
+  pid: number;
+  running: boolean;
+  holds: boolean;
+}
 
 /** What a client's probe of `node`'s udp/port proves. */
-export function udpVerdict(server: UdpServerSeen, seen: UdpSendSeen, node: string, port: number): UdpVerdict {
+export function udpVerdict(server: UdpServerSeen, seen: UdpSendSeen, node: string, port: number, owner?: UdpOwner): UdpVerdict {
+  const v = evidence(server, seen, node, port);
+  if (!owner || !('reached' in v)) return v;
+  if (!v.reached) return owner.running ? v : { reached: false, detail: `${v.detail}; the workload ${owner.name} (pid ${owner.pid}) is not running` };
+  if (owner.holds) return v;
+  const who = owner.running ? `not by the workload ${owner.name} (pid ${owner.pid}) or a child of it` : `while the workload ${owner.name} (pid ${owner.pid}) is not running`;
+  return { reached: true, wrong: true, detail: `${v.detail}; but that socket is held ${who}` };
+}
+
+function evidence(server: UdpServerSeen, seen: UdpSendSeen, node: string, port: number): UdpVerdict {
   const err = seen.error ?? server.error;
   if (err) return { error: err };
   const sockets = server.sockets ?? [];

@@ -11,7 +11,9 @@ import { formatIp } from '../model/ip.js';
 import type { TcpCheck } from '../semantics/reachability.js';
 import { check, type Live, type PhaseContext } from './checks.js';
 import { probeUdpOpen } from './prober.js';
-import { udpVerdict, type UdpVerdict } from './udp-evidence.js';
+import { processStart } from '../apply/daemons.js';
+import { lineage } from './proc.js';
+import { udpVerdict, type UdpOwner, type UdpServerSeen, type UdpVerdict } from './udp-evidence.js';
 
 /** Datagrams per client, per phase. */
 const COUNT = 3;
@@ -30,10 +32,19 @@ export async function udpOpenPhase(c: PhaseContext, probes: UdpProbe[], checkTo:
   if (!probes.length) return;
   const token = `vnetmap-udp-${randomBytes(4).toString('hex')}`;
   // The process runs in its node's namespace: the daemon that realizes the service, else the node's endpoint's.
-  const nsOf = (t: TcpCheck): string | undefined =>
-    c.plan.objects.flatMap((o) => (o.kind === 'daemon' && o.realizes.includes(t.rule) && o.namespace !== null ? [o.namespace] : []))[0] ?? c.plan.endpoints.find((l) => l.node === t.node)?.namespace;
+  const daemonOf = (t: TcpCheck) => c.plan.objects.flatMap((o) => (o.kind === 'daemon' && o.realizes.includes(t.rule) && o.namespace !== null ? [o] : []))[0];
+  const nsOf = (t: TcpCheck): string | undefined => daemonOf(t)?.namespace ?? c.plan.endpoints.find((l) => l.node === t.node)?.namespace;
+  // The workload as up started it, where the caller knows (the lab's state): the socket must be its own, or a child's.
+  const ownerOf = (t: TcpCheck, server: UdpServerSeen): UdpOwner | undefined => {
+    const name = daemonOf(t)?.name;
+    const id = name !== undefined ? c.daemons?.[name] : undefined;
+    if (!name || !id) return undefined;
+    const pids = (server.sockets ?? []).flatMap((x) => x.holders.map((h) => Number(h.split(' ')[0])));
+    return { name, pid: id.pid, running: !!id.start && processStart(id.pid) === id.start, holds: pids.some((p) => lineage(p).includes(id.pid)) };
+  };
   const verdicts: (UdpVerdict | undefined)[] = probes.map(() => undefined);
   const listening: boolean[] = probes.map(() => false);
+  const owners: (UdpOwner | undefined)[] = probes.map(() => undefined);
   let pending = probes.map((_, i) => i);
   for (let round = 1; pending.length; round++) {
     if (round > 1) await new Promise((r) => setTimeout(r, 1000));
@@ -55,14 +66,17 @@ export async function udpOpenPhase(c: PhaseContext, probes: UdpProbe[], checkTo:
     sends.forEach(({ i, send }, j) => {
       const server = r.servers[send.server] ?? { error: r.failed ?? 'the prober gave no answer for this server' };
       listening[i] = !!server.sockets?.length;
-      verdicts[i] = udpVerdict(server, r.sends[j] ?? { error: r.failed ?? 'the prober gave no answer for this client' }, probes[i]!.t.node, probes[i]!.t.port);
+      owners[i] = ownerOf(probes[i]!.t, server);
+      verdicts[i] = udpVerdict(server, r.sends[j] ?? { error: r.failed ?? 'the prober gave no answer for this client' }, probes[i]!.t.node, probes[i]!.t.port, owners[i]);
     });
     pending = pending.filter((i) => {
       const v = verdicts[i]!;
       if ('error' in v) return false;
       if ('unclear' in v) return round < TRIES;
-      // Not reached where the design says it is: nothing listens yet (a workload starting), or a second look.
-      return !v.reached && probes[i]!.expected && round < (listening[i] ? BLOCKED_TRIES : TRIES);
+      // Not reached where the design says it is: nothing listens yet (a workload starting; not
+      // worth waiting for where it is known to have died), or a second look.
+      const starting = !listening[i] && owners[i]?.running !== false;
+      return !v.reached && probes[i]!.expected && round < (starting ? TRIES : BLOCKED_TRIES);
     });
   }
   probes.forEach((p, i) => {
@@ -70,6 +84,6 @@ export async function udpOpenPhase(c: PhaseContext, probes: UdpProbe[], checkTo:
     const to = checkTo(p.t);
     if ('error' in v) c.add(check('udp', p.a.ep.name, to, p.expected, false, { error: v.error }));
     else if ('unclear' in v) c.add(check('udp', p.a.ep.name, to, p.expected, false, { error: `unclear after ${TRIES} tries: ${v.unclear}` }));
-    else c.add(check('udp', p.a.ep.name, to, p.expected, v.reached, { detail: v.detail }));
+    else c.add(check('udp', p.a.ep.name, to, p.expected, v.reached, { detail: v.detail, wrong: !!v.wrong }));
   });
 }

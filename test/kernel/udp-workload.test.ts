@@ -5,7 +5,9 @@
 // process binds udp/5354 and never reads (what arrives waits in its socket's queue). Then, behind
 // vnetmap's back, srv's own nftables drops pc2's datagrams and rejects gw's: verify names exactly
 // those two, whose datagrams arrive in srv but reach no socket. Then the collector is killed:
-// every source the design lets in fails, saying nothing listens on udp/5353.
+// every source the design lets in fails, saying nothing listens on udp/5353; and another socat
+// that takes the port is not taken for the workload (its datagrams are read, the check fails).
+import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { planFromFile } from '../../src/apply/design.js';
@@ -26,7 +28,7 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
     await applyPlan(plan, runner, { designFile: FILE });
     let last: Check[] = [];
     const udp = async () => {
-      last = (await verifyLive(plan, design, runner, { kinds: ['udp'] })).checks;
+      last = (await verifyLive(plan, design, runner, { kinds: ['udp'], daemons: readState(lab)!.daemons! })).checks;
       return last.filter((c) => c.to.includes('[service:srv/0]')).map((c) => `${c.from} ${c.expected}/${c.observed}${c.ok ? '' : ' FAIL'} ${c.detail ?? c.error ?? ''}`).sort();
     };
     const ok = await udp();
@@ -59,7 +61,17 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
     const dead = await udp();
     expect(last.filter((c) => c.to.includes('[service:srv/1]') && !c.ok)).toEqual([]);
     expect(dead.filter((c) => c.includes('FAIL')).map((c) => c.replace(/ \(.*$/, ''))).toEqual(['gw/dmz true/false FAIL nothing listens on udp/5353 in srv', 'gw/lan true/false FAIL nothing listens on udp/5353 in srv', 'pc2 true/false FAIL nothing listens on udp/5353 in srv', 'srv true/false FAIL nothing listens on udp/5353 in srv']);
-    expect(line('pc1', dead)).toMatch(/^pc1 false\/false not reached: .*; nothing listens on udp\/5353 in srv either$/);
+    expect(line('pc1', dead)).toMatch(/^pc1 false\/false not reached: .*; nothing listens on udp\/5353 in srv either; the workload srv\.collector \(pid \d+\) is not running$/);
+
+    // Another program takes the port: the datagrams are read, but not by the workload.
+    const rogue = spawn('ip', ['netns', 'exec', srv, 'socat', '-T', '30', '-u', 'UDP-RECV:5353', '-'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const taken = await udp();
+      expect(line('pc2', taken)).toMatch(/^pc2 true\/true FAIL 3\/3 datagrams arrived in srv .* were read from 0\.0\.0\.0:5353 \(socat, pid \d+\) .*; but that socket is held while the workload srv\.collector \(pid \d+\) is not running$/);
+    } finally {
+      rogue.kill('SIGKILL');
+    }
 
     await destroyLab(lab, runner);
     expect(await leftovers(lab)).toEqual(NOTHING);

@@ -70,4 +70,12 @@ describe('what the server namespace shows proves delivery, or says why not', () 
     expect(v({ others: 2 })).toHaveProperty('unclear');
     expect(udpVerdict({ error: 'cannot watch x' }, {}, 'srv', 5353)).toEqual({ error: 'cannot watch x' });
   });
+  it('where the lab knows the workload, the socket must be its own (or a child\'s)', () => {
+    const owner = { name: 'srv.collector', pid: 4242, running: true, holds: true };
+    const read = { arrival: { arrived: 3 }, window: { ...base, dIn: 3 } };
+    expect(udpVerdict(server, read, 'srv', 5353, owner)).toMatchObject({ reached: true, detail: expect.not.stringContaining('but') });
+    expect(udpVerdict(server, read, 'srv', 5353, { ...owner, holds: false })).toMatchObject({ reached: true, wrong: true, detail: expect.stringMatching(/; but that socket is held not by the workload srv\.collector \(pid 4242\) or a child of it$/) });
+    expect(udpVerdict(server, read, 'srv', 5353, { ...owner, holds: false, running: false })).toMatchObject({ wrong: true, detail: expect.stringMatching(/held while the workload srv\.collector \(pid 4242\) is not running$/) });
+    expect(udpVerdict({ sockets: [] }, { arrival: { arrived: 3 }, window: { ...base, dNoPorts: 3 } }, 'srv', 5353, { ...owner, holds: false, running: false })).toMatchObject({ reached: false, detail: expect.stringMatching(/^nothing listens on udp\/5353 in srv .*; the workload srv\.collector \(pid 4242\) is not running$/) });
+  });
 });
