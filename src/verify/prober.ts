@@ -199,8 +199,8 @@ export interface UdpOpenResult {
 }
 
 export async function probeUdpOpen(runner: Runner, q: UdpOpenRequest): Promise<UdpOpenResult> {
-  // The arrival phase waits timeoutMs at most, each window timeoutMs and a settle: bound by both.
-  const { out, failed } = await run<Omit<UdpOpenResult, 'failed'>>(runner, { kind: 'udp-open', servers: q.servers, sends: q.sends, token: q.token, count: q.count, timeout_ms: q.timeoutMs, flush: q.flush ?? [] }, 10_000 + q.timeoutMs * (2 + q.sends.length));
+  // The arrival phase waits ~timeoutMs, each window at most timeoutMs and a settle (40 ms): twice that bounds a stuck run.
+  const { out, failed } = await run<Omit<UdpOpenResult, 'failed'>>(runner, { kind: 'udp-open', servers: q.servers, sends: q.sends, token: q.token, count: q.count, timeout_ms: q.timeoutMs, flush: q.flush ?? [] }, 10_000 + 2 * (q.timeoutMs + 100) * (2 + q.sends.length));
   if (!out) return { failed: failed!, servers: q.servers.map(() => ({ error: failed! })), sends: q.sends.map(() => ({ error: failed! })) };
   return out;
 }
