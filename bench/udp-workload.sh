@@ -46,7 +46,7 @@ for N in "${@:-20 100}"; do
     for r in 1 2; do
       t0=$(date +%s.%N)
       read_ok=$(/usr/bin/python3 -I -S libexec/probe.py <<<"$q" | /usr/bin/python3 -c "import json, sys; s = json.load(sys.stdin)['sends']; print(sum(1 for x in s if x.get('window', {}).get('dIn', 0) > x.get('window', {}).get('others', 0)))")
-      echo "clients $n, run $r: $(echo "$(date +%s.%N) - $t0" | bc) s, proven read $read_ok / $n"
+      echo "clients $n, run $r: $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s, proven read $read_ok / $n"
     done
     cleanup
     trap - EXIT
