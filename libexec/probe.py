@@ -864,13 +864,13 @@ def udp_open(place, q):
             g = got.setdefault(k, {'arrived': 0})
             for said in icmp_errors(clients[k]):
                 g['icmp'] = said
-            while True:
+            for _ in range(256):
                 try:
                     _data, peer = clients[k].recvfrom(65535)
                 except (BlockingIOError, InterruptedError):
                     break
                 except OSError:
-                    continue  # the error an ICMP message set: read from the error queue above
+                    continue  # the error an ICMP message set (reported once): read from the error queue above
                 g['replies'] = g.get('replies', 0) + 1
                 g['replyFrom'] = '%s:%d' % peer
 
