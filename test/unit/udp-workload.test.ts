@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDesign, loadDesignFile } from '../../src/model/load.js';
 import { designModel } from '../../src/semantics/from-design.js';
 import { reachability } from '../../src/semantics/reachability.js';
+import { traceOffline } from '../../src/semantics/trace.js';
 import { udpVerdict, type UdpServerSeen, type UdpWindowSeen } from '../../src/verify/udp-evidence.js';
 import { readFileSync } from 'node:fs';
 
@@ -39,6 +40,13 @@ describe('port: udp/N of a process', () => {
     const tt = tcp.tcp.find((x) => x.kind === 'process')!;
     expect(tt.protocol).toBe('tcp');
     expect(tt.fromClass.get(tcp.classOf.get(tcp.endpoints.find((e) => e.name === 'pc1')!.ref)!)).toBe(true);
+  });
+  it('trace --udp: the rule that rejects pc1, the process that takes pc2\'s datagram', () => {
+    const d = loadDesignFile(FIXTURE).design!;
+    const no = traceOffline(d, 'pc1', 'srv', { udpPort: 5353 });
+    expect([no.proto, no.to, no.verdict, no.why]).toEqual(['udp', '10.77.2.10:5353', 'dropped', expect.stringContaining('firewall')]);
+    const yes = traceOffline(d, 'pc2', 'srv', { udpPort: 5353 });
+    expect([yes.verdict, yes.landed, yes.request.find((h) => h.action === 'deliver')?.detail]).toEqual(['delivered', 'srv 10.77.2.10:5353', expect.stringContaining('process collector serves udp/5353')]);
   });
 });
 
