@@ -27,12 +27,15 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
     const { plan, design } = await planFromFile(FILE, { lab, strategy: 'faithful' }, runner);
     await applyPlan(plan, runner, { designFile: FILE });
     let last: Check[] = [];
+    let unexplained = -1;
     const udp = async () => {
-      last = (await verifyLive(plan, design, runner, { kinds: ['udp'], daemons: readState(lab)!.daemons! })).checks;
+      const r = await verifyLive(plan, design, runner, { kinds: ['udp'], daemons: readState(lab)!.daemons! });
+      [last, unexplained] = [r.checks, r.unexplained];
       return last.filter((c) => c.to.includes('[service:srv/0]')).map((c) => `${c.from} ${c.expected}/${c.observed}${c.ok ? '' : ' FAIL'} ${c.detail ?? c.error ?? ''}`).sort();
     };
     const ok = await udp();
     expect(ok.filter((c) => c.includes('FAIL'))).toEqual([]);
+    expect(unexplained).toBe(0); // the twin's semantics (read from its plan) agrees with the design's
     const line = (from: string, all: string[]) => all.find((c) => c.startsWith(`${from} `)) ?? `${from}: no check`;
     // Every source the design lets in: its datagrams arrived in srv and socat read them.
     for (const from of ['pc2', 'gw/lan', 'gw/dmz', 'srv']) expect(line(from, ok)).toMatch(new RegExp(`^${from} true/true 3/3 datagrams arrived in srv from 10\\.77\\.\\d\\.\\d+ on \\S+ and were read from 0\\.0\\.0\\.0:5353 \\(socat, pid \\d+\\) \\(Udp InDatagrams \\+\\d`));

@@ -6,6 +6,9 @@ import { loadDesign, loadDesignFile } from '../../src/model/load.js';
 import { designModel } from '../../src/semantics/from-design.js';
 import { reachability } from '../../src/semantics/reachability.js';
 import { traceOffline } from '../../src/semantics/trace.js';
+import { compare } from '../../src/semantics/compare.js';
+import { compile } from '../../src/plan/compile.js';
+import { PRESETS } from '../../src/plan/capabilities.js';
 import { udpVerdict, type UdpServerSeen, type UdpWindowSeen } from '../../src/verify/udp-evidence.js';
 import { readFileSync } from 'node:fs';
 
@@ -40,6 +43,11 @@ describe('port: udp/N of a process', () => {
     const tt = tcp.tcp.find((x) => x.kind === 'process')!;
     expect(tt.protocol).toBe('tcp');
     expect(tt.fromClass.get(tcp.classOf.get(tcp.endpoints.find((e) => e.name === 'pc1')!.ref)!)).toBe(true);
+  });
+  it('the twin agrees: a workload that runs socat is a workload, not a relay', () => {
+    const d = loadDesignFile(FIXTURE).design!;
+    const c = compare(d, compile(d, { strategy: 'faithful', capabilities: PRESETS.minimal! }));
+    expect([c.bugs, c.differences]).toEqual([[], []]);
   });
   it('trace --udp: the rule that rejects pc1, the process that takes pc2\'s datagram', () => {
     const d = loadDesignFile(FIXTURE).design!;
