@@ -1,19 +1,18 @@
-// From a design file and command-line choices to a Plan: load (every problem at once), pick
-// capabilities (probe this machine by default, or a preset), compile. Shared by up/down/status.
+// A design file loaded (every problem at once) with this machine's capabilities (probed by
+// default, or a preset) and the lab's name: what every engine compiles from
+// (src/engines/index.ts planFromDesignFile). Also the packaged example and the lab of an argument.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
-import type { MacvlanMode, Strategy } from '../model/limits.js';
-import { LAB_NAME_RE, MACVLAN_MODES, STRATEGIES } from '../model/limits.js';
+import { LAB_NAME_RE } from '../model/limits.js';
 import { checkedLab as checkLabName } from './state.js';
 import { loadDesignFile } from '../model/load.js';
 import { quickRead } from '../model/quick-read.js';
 import type { Problem } from '../model/problems.js';
 import type { Design } from '../model/types.js';
 import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
-import { compile } from '../plan/compile.js';
-import type { Capabilities, Plan } from '../plan/types.js';
+import type { Capabilities } from '../plan/types.js';
 import { packageRoot } from '../package-root.js';
 import { probeCapabilities } from './probe.js';
 
@@ -27,12 +26,10 @@ export function cliPath(root: string = packageRoot()): string {
   return join(root, pj.bin.vnetmap);
 }
 
+/** The lab's name (default: the design's) and the capabilities to plan for (default: probe this machine). */
 export interface PlanOptions {
   lab?: string;
-  strategy?: string;
-  macvlanMode?: string;
   capabilities?: string;
-  vms?: string;
 }
 
 export { checkedLab as checkLabName } from './state.js';
@@ -50,24 +47,6 @@ export function loadDesignOrThrow(file: string): { design: Design; warnings: Pro
   return { design: r.design, warnings: r.warnings };
 }
 
-export async function planFromFile(file: string, opts: PlanOptions, runner: Runner): Promise<{ plan: Plan; design: Design; warnings: Problem[]; designFile: string }> {
-  const designFile = resolve(file);
-  if (opts.strategy && !(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of: ${STRATEGIES.join(', ')}.`);
-  if (opts.macvlanMode && !(MACVLAN_MODES as readonly string[]).includes(opts.macvlanMode)) throw new UserError(`unknown macvlan mode "${opts.macvlanMode}"; use one of: ${MACVLAN_MODES.join(', ')}.`);
-  if (opts.vms && opts.vms !== 'netns' && opts.vms !== 'qemu') throw new UserError(`--vms must be netns or qemu.`);
-  const { design, warnings, lab, capabilities } = await loadAndProbe(designFile, opts, runner);
-  const plan = compile(
-    { ...design, name: lab },
-    {
-      capabilities,
-      ...(opts.strategy ? { strategy: opts.strategy as Strategy } : {}),
-      ...(opts.macvlanMode ? { macvlanMode: opts.macvlanMode as MacvlanMode } : {}),
-      ...(opts.vms ? { vms: opts.vms as 'netns' | 'qemu' } : {}),
-    },
-  );
-  return { plan, design, warnings, designFile };
-}
-
 /**
  * The design (every problem at once), the lab's name and this machine's capabilities. The
  * probe's processes run while this thread reads the design (a large design takes a good part
@@ -75,7 +54,7 @@ export async function planFromFile(file: string, opts: PlanOptions, runner: Runn
  * to finish before reporting: it must not be cut short with its OVS trial bridge up. Both
  * engines plan through here.
  */
-export async function loadAndProbe(designFile: string, opts: Pick<PlanOptions, 'lab' | 'capabilities'>, runner: Runner): Promise<{ design: Design; warnings: Problem[]; lab: string; capabilities: Capabilities }> {
+export async function loadAndProbe(designFile: string, opts: PlanOptions, runner: Runner): Promise<{ design: Design; warnings: Problem[]; lab: string; capabilities: Capabilities }> {
   const probing = capabilitiesFor(opts.capabilities, runner);
   let loaded: { design: Design; warnings: Problem[] };
   let lab: string;

@@ -11,10 +11,11 @@ import { namesPath } from '../render/steps.js';
 import { indexByNamespace, inNs, type NsIndex } from '../render/index-ns.js';
 import { rootAlias } from '../render/render.js';
 import { OVS_LAB_KEY } from '../render/ovs.js';
+import { ipvsDrift, type IpvsParts } from './ipvs-drift.js';
 import { FORWARD_KEY, nftKey, type LabObservation } from './observe-lab.js';
 
 /** The kind of object that drifted: what `up` has to do to repair it. */
-export type DriftWhat = 'netns' | 'device' | 'address' | 'route' | 'sysctl' | 'nft' | 'hosts' | 'offload' | 'bridge-vlans' | 'ovs-bridge' | 'ovs-port' | 'ovs-flows' | 'daemon';
+export type DriftWhat = 'netns' | 'device' | 'address' | 'route' | 'sysctl' | 'nft' | 'hosts' | 'offload' | 'bridge-vlans' | 'ovs-bridge' | 'ovs-port' | 'ovs-flows' | 'daemon' | 'ipvs';
 
 export interface Drift {
   kind: 'missing' | 'extra' | 'different';
@@ -26,12 +27,14 @@ export interface Drift {
   /** Where (null: the root namespace; absent for Open vSwitch). */
   namespace?: Netns;
   dev?: string;
-  /** The address, route destination, sysctl key, nft table, OVS bridge or port concerned. */
+  /** The address, route destination, sysctl key, nft table, OVS bridge or port, IPVS service ("tcp 10.0.0.1:80") concerned. */
   key?: string;
   /** Design elements of the planned object (absent for extra objects). */
   realizes?: Ref[];
   /** A device that differs in what only re-creating it changes (its kind, macvlan mode, VLAN id, bridge options, port isolation). */
   recreate?: true;
+  /** An IPVS service that differs: what of it (ipvs-drift.ts), which is all its repair touches. */
+  ipvs?: IpvsParts;
 }
 
 interface Want {
@@ -123,7 +126,7 @@ export const LEARNED = new Set(['zebra', 'bgp', 'ospf']);
 
 const norm = (to: string): string => (to === 'default' || to.includes('/') ? to : `${to}/32`);
 
-/** Drift of the lab's namespaces: devices, addresses, routes, sysctls, nft, offload, bridge VLANs. */
+/** Drift of the lab's namespaces: devices, addresses, routes, sysctls, nft, offload, bridge VLANs, IPVS. */
 function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns: string, seen: SeenNamespace, nftSnapshot: Record<string, string> | undefined, out: Drift[]): void {
   const want = wanted.get(ns) ?? new Map<string, Want>();
   const have = new Map(seen.links.map((l) => [l.name, l]));
@@ -176,6 +179,9 @@ function namespaceDrift(idx: NsIndex, wanted: Map<Netns, Map<string, Want>>, ns:
   for (const t of seen.tables) if (!nfts.some((o) => `${o.family ?? 'ip'} ${o.table}` === t)) out.push({ kind: 'extra', what: 'nft', object: `${ns} nft table ${t}`, detail: 'nftables table not in the plan', namespace: ns, key: t });
   const bvl = inNs(idx, ns, 'bridge-port').filter((p) => p.vlans?.length);
   if (bvl.length && cmds[c]) bridgeVlanDrift(ns, bvl, cmds[c]!.stdout, out);
+  // The IPVS table's listing comes after the bridge VLANs' (observe-lab.ts, queries).
+  const ipvs = inNs(idx, ns, 'ipvs');
+  if (ipvs.length) ipvsDrift(ns, ipvs, cmds[c + (bvl.length ? 1 : 0)], out);
   for (const w of want.values()) {
     if (!w.txOff || !have.has(w.name)) continue;
     if (seen.txcsum[w.name] === true) out.push({ kind: 'different', what: 'offload', object: at(ns, w.name), detail: 'TX checksum offload is on (planned off: TCP through the OVS userspace datapath fails with it)', namespace: ns, dev: w.name, realizes: w.realizes });

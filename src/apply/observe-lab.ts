@@ -10,6 +10,7 @@ import { daemonRunning } from './daemons.js';
 import { observeNamespaces } from '../exec/observer.js';
 import type { Runner } from '../exec/runner.js';
 import type { NamespaceQuery, SeenNamespace } from '../observe/namespace.js';
+import { IPVS_SAVE_ARGV } from '../observe/ipvs.js';
 import { ovsQueryArgv, parseOvs, type SeenOvs } from '../observe/ovs.js';
 import type { Plan } from '../plan/types.js';
 import { namesFiles } from '../render/hosts.js';
@@ -43,11 +44,14 @@ export const FORWARD_KEY = 'net.ipv4.ip_forward';
 /**
  * What to read in each namespace of the plan (and in the root namespace, under null). Commands
  * come in a fixed order, which drift.ts relies on: each planned nft table's listing, then the
- * bridge VLAN table where the plan has VLAN-filtering ports.
+ * bridge VLAN table where the plan has VLAN-filtering ports, then the IPVS table (`ipvsadm -Sn`)
+ * where the plan has IPVS services. The observer runs them inside the namespace (one program
+ * each, started by the one observer process of the lab: bench/results/ipvs-observe.md).
  */
 export function queries(plan: Plan): Map<string | null, NamespaceQuery> {
   const q = new Map<string | null, NamespaceQuery>();
   const vlans = new Set<string>();
+  const ipvs = new Set<string>();
   const get = (ns: string | null): NamespaceQuery => {
     let x = q.get(ns);
     if (!x) q.set(ns, (x = { namespace: ns, sysctls: ns === null ? [] : [FORWARD_KEY], txcsum: [], commands: [] }));
@@ -60,8 +64,10 @@ export function queries(plan: Plan): Map<string | null, NamespaceQuery> {
       for (const e of [o.a, o.b]) if (e.txOff) get(e.namespace).txcsum!.push(e.name);
     } else if (o.kind === 'nft' && o.namespace !== null) get(o.namespace).commands!.push(nftListArgv(o));
     else if (o.kind === 'bridge-port' && o.vlans?.length && o.namespace !== null) vlans.add(o.namespace);
+    else if (o.kind === 'ipvs') ipvs.add(o.namespace);
   }
   for (const ns of vlans) get(ns).commands!.push(BRIDGE_VLANS_ARGV);
+  for (const ns of ipvs) get(ns).commands!.push(IPVS_SAVE_ARGV);
   get(null);
   return q;
 }

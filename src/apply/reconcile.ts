@@ -8,6 +8,7 @@ import type { Runner } from '../exec/runner.js';
 import type { Plan } from '../plan/types.js';
 import { repairSteps, type Repair } from '../render/repair.js';
 import { labDrift, type Drift } from './drift.js';
+import { ipvsStillDrifted } from './ipvs-drift.js';
 import { writeJournal, type Journal } from './journal.js';
 import { stopProcessesIn } from './lab-processes.js';
 import { nftListings, observeLab } from './observe-lab.js';
@@ -74,5 +75,6 @@ export async function reconcile(runner: Runner, st: LabState, drift: Drift[], op
   const next: LabState = { ...(readState(plan.lab) ?? st), ...(nft ? { nft } : {}), daemons, appliedAt: new Date().toISOString() };
   writeState(next);
   writeJournal({ ...journal, phase: 'done' });
-  return { repaired: repair.repaired, left: repair.left, remaining: await currentDrift(runner, next), commands: repair.steps.length, phases };
+  const remaining = await currentDrift(runner, next);
+  return { ...ipvsStillDrifted(plan.lab, repair, remaining), remaining, commands: repair.steps.length, phases };
 }

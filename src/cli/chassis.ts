@@ -7,6 +7,7 @@ import { ProcessRunner } from '../exec/runner.js';
 import { requireRoot } from '../apply/root.js';
 import { checkLabName } from '../apply/design.js';
 import { joinChassis, type JoinOptions } from '../engines/ovn/chassis/join.js';
+import { execFailure } from '../apply/workloads.js';
 import { leaveChassis } from '../engines/ovn/chassis/leave.js';
 import { memberStatus, formatMemberStatus } from '../engines/ovn/chassis/status.js';
 
@@ -41,6 +42,10 @@ export function register(program: Command): void {
       if (o.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       const what = r.action === 'unchanged' ? 'is already a chassis of' : r.action === 'rejoined' ? 'joined again' : 'joined';
       process.stdout.write(`${r.name} ${what} lab ${r.lab} (${r.datapath} datapath): ${r.nodes.length} nodes (${r.nodes.join(', ') || 'none'}), ${r.ports} ports up ${r.portsMs} ms after its daemons started; ${r.ms} ms in all\n  leave with: vnetmap chassis leave --lab ${r.lab}\n`);
+      const failed = r.exec.filter((x) => x.code !== 0);
+      if (r.exec.length) process.stdout.write(`  exec: ${r.exec.length - failed.length} of ${r.exec.length} command(s) succeeded\n`);
+      for (const x of failed) process.stderr.write(`vnetmap: ${execFailure(x)}\n`);
+      if (failed.length) process.exitCode = 1;
     });
   chassis
     .command('leave')

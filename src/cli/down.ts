@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
-import { destroyLab, type DownResult } from '../apply/destroy.js';
 import { listLabs, readState } from '../apply/state.js';
 import { readMember } from '../engines/ovn/chassis/member.js';
 import { leaveChassis } from '../engines/ovn/chassis/leave.js';
@@ -11,8 +10,7 @@ import { UserError } from '../errors.js';
 import { noteKernelCleanup } from './kernel-note.js';
 import { designHere } from './find-design.js';
 import { requireRoot } from '../apply/root.js';
-import { engineOfLab } from '../engines/index.js';
-import { ovnEngine } from '../engines/ovn/index.js';
+import { engineNamed, engineOfLab } from '../engines/index.js';
 
 interface Opts {
   lab?: string;
@@ -51,13 +49,8 @@ export function register(program: Command): void {
             results.push({ json: r, text: `${r.name} left lab ${lab}: ${r.daemons} daemons, ${r.namespaces} namespaces removed (${r.ms} ms)` });
             if (!readState(lab)) continue;
           }
-          if (engineOfLab(lab) === 'ovn') {
-            const out = await ovnEngine.down(lab, new ProcessRunner(), lockOpts);
-            results.push({ json: out.json, text: out.text.join('\n') });
-            continue;
-          }
-          const res: DownResult = await destroyLab(lab, new ProcessRunner(), lockOpts);
-          results.push({ json: res, text: !res.namespaces && !res.rootLinks && !res.ovsBridges ? `lab ${res.lab}: nothing to remove` : `lab ${res.lab} removed: ${res.namespaces} namespaces, ${res.ovsBridges} OVS bridges (${res.ms} ms)` });
+          const out = await engineNamed(engineOfLab(lab)).down(lab, new ProcessRunner(), lockOpts);
+          results.push({ json: out.json, text: out.text.join('\n') });
         }
       } finally {
         process.off('SIGINT', stop);

@@ -10,14 +10,10 @@ import { UserError } from '../errors.js';
 import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
 import { PRESET_NAMES } from '../plan/capabilities.js';
-import { compile } from '../plan/compile.js';
 import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
 import { ENGINES } from '../engines/engine.js';
-import { checkEngineOptions } from '../engines/index.js';
-import { ovnEngine } from '../engines/ovn/index.js';
-import { ovnGraph } from '../engines/ovn/diagram.js';
-import { chassisCount } from '../engines/ovn/plan-file.js';
+import { checkEngineOptions, engineNamed } from '../engines/index.js';
 
 interface Opts {
   strategy?: Strategy;
@@ -72,17 +68,12 @@ export function register(program: Command): void {
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
       const format = formatOf(opts.output, opts.format);
       checkEngineOptions(opts);
-      if (opts.engine === 'ovn' && opts.trace) throw new UserError('--trace draws a packet through Linux objects; with --engine ovn, use "vnetmap expect --engine ovn" for what reaches what.');
-      const ovn = opts.engine === 'ovn' && opts.side !== 'design' ? ovnEngine.compile(loaded.design, { capabilities: await resolveCapabilities(opts.capabilities), chassis: chassisCount(opts.chassis) }) : undefined;
-      const plan =
-        opts.side === 'design' || ovn
-          ? undefined
-          : compile(loaded.design, {
-              capabilities: await resolveCapabilities(opts.capabilities),
-              vms: opts.vms,
-              ...(opts.strategy ? { strategy: opts.strategy } : {}),
-              ...(opts.macvlanMode ? { macvlanMode: opts.macvlanMode } : {}),
-            });
+      const engine = engineNamed(opts.engine);
+      if (opts.trace && engine.graph) throw new UserError(`--trace draws a packet through Linux objects; the ${engine.name} engine draws its twin its own way: use "vnetmap expect --engine ${engine.name}" for what reaches what.`);
+      const twin = opts.side === 'design' ? undefined : engine.compile(loaded.design, engine.request(loaded.design, await resolveCapabilities(opts.capabilities), opts));
+      // The engine's own picture of its twin, or the diagram of its Linux objects.
+      const own = twin && engine.graph ? engine.graph(twin, loaded.design) : undefined;
+      const plan = twin && !own ? engine.probed(twin) : undefined;
       let trace: { from: string; to: string; tcpPort?: number } | undefined;
       if (opts.trace) {
         if (opts.trace.length !== 2) throw new UserError('--trace takes two endpoints: SRC DST (for example --trace pc1 internet).');
@@ -92,7 +83,7 @@ export function register(program: Command): void {
       }
       // Loaded on demand: elkjs is a large bundle every other command would pay for at start-up.
       const { draw } = await import('../diagram/draw.js');
-      const text = await draw(loaded.design, plan, format, opts.side, trace, { group: opts.group, ...(ovn ? { twin: ovnGraph(ovn, loaded.design) } : {}) });
+      const text = await draw(loaded.design, plan, format, opts.side, trace, { group: opts.group, ...(own ? { twin: own } : {}) });
       if (opts.output) {
         writeFileSync(opts.output, text);
         process.stderr.write(`vnetmap: wrote ${opts.output} (${format}, ${opts.side === 'both' ? 'design and twin' : opts.side})\n`);

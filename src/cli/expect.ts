@@ -4,21 +4,17 @@
 // difference no deviation explains (exit 1 when there is one).
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
+import { MACVLAN_MODES, STRATEGIES } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
 import type { Design } from '../model/types.js';
 import { PRESET_NAMES } from '../plan/capabilities.js';
-import { compile } from '../plan/compile.js';
 import { predict } from '../semantics/prediction.js';
-import { designWithCuts, planWithCuts, type Cut } from '../semantics/cuts.js';
+import { designWithCuts, type Cut } from '../semantics/cuts.js';
 import { findLinkEnd } from '../apply/link.js';
-import type { Plan } from '../plan/types.js';
 import { designArg } from './find-design.js';
 import { resolveCapabilities } from './plan.js';
 import { ENGINES } from '../engines/engine.js';
-import { checkEngineOptions } from '../engines/index.js';
-import { ovnEngine } from '../engines/ovn/index.js';
-import { chassisCount } from '../engines/ovn/plan-file.js';
+import { checkEngineOptions, engineNamed } from '../engines/index.js';
 
 export function register(program: Command): void {
   program
@@ -34,38 +30,28 @@ export function register(program: Command): void {
     .option('--chassis <n>', 'with --engine ovn: how many chassis to simulate')
     .action(async (given: string | undefined, opts: { strategy?: string; macvlanMode?: string; capabilities: string; json?: boolean; engine?: string; chassis?: string; down?: string[] }) => {
       const d = loadOrThrow(designArg(given, 'expect'));
-      if (opts.down?.length && opts.engine === 'ovn') throw new UserError('--down follows cuts in the kernel engine\'s twin; leave out --engine ovn.');
-      if (opts.engine !== undefined && !(ENGINES as readonly string[]).includes(opts.engine)) throw new UserError(`unknown engine "${opts.engine}"; use ${ENGINES.join(' or ')}.`);
       checkEngineOptions(opts);
-      if (opts.engine === 'ovn') {
-        const plan = ovnEngine.compile(d, { capabilities: await resolveCapabilities(opts.capabilities), chassis: chassisCount(opts.chassis) });
-        const p = predict(d, undefined, ovnEngine.twin(d, plan));
+      // The twin is predicted when an engine or a strategy is named (a strategy is the kernel engine's).
+      const engine = opts.engine !== undefined || opts.strategy !== undefined ? engineNamed(opts.engine) : undefined;
+      if (opts.down?.length && engine && !engine.withCuts) throw new UserError(`--down follows cuts in the twin offline, which the ${engine.name} engine's twin cannot; leave out --engine ${engine.name}.`);
+      if (engine) {
+        const plan = engine.compile(d, engine.request(d, await resolveCapabilities(opts.capabilities), opts));
+        const cuts = (opts.down ?? []).map((spec) => cutOf(findLinkEnd(d, engine.probed(plan), spec)));
+        const cut = designWithCuts(d, cuts);
+        const p = predict(cut, undefined, engine.twin(cut, cuts.length ? engine.withCuts!(plan, cuts) : plan));
         process.stdout.write(opts.json ? JSON.stringify(p.json, null, 2) + '\n' : p.text);
         process.exitCode = p.bugs.length ? 1 : 0;
         return;
       }
-      let plan;
-      if (opts.strategy !== undefined) {
-        if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new UserError(`unknown strategy "${opts.strategy}"; use one of ${STRATEGIES.join(', ')}.`);
-        const caps = await resolveCapabilities(opts.capabilities);
-        const mode = opts.macvlanMode;
-        if (mode !== undefined && !(MACVLAN_MODES as readonly string[]).includes(mode)) throw new UserError(`unknown macvlan mode "${mode}"; use one of ${MACVLAN_MODES.join(', ')}.`);
-        plan = compile(d, { strategy: opts.strategy as Strategy, capabilities: caps, ...(mode ? { macvlanMode: mode as MacvlanMode } : {}) });
-      }
-      const p = predict(...withCuts(d, plan, opts.down ?? []));
+      const p = predict(designWithCuts(d, (opts.down ?? []).map((spec) => cutOf(designEnd(d, spec)))));
       process.stdout.write(opts.json ? JSON.stringify(p.json, null, 2) + '\n' : p.text);
       process.exitCode = p.bugs.length ? 1 : 0;
     });
 }
 
-/** The design and plan as they behave with the link ends `down` set down (semantics/cuts.ts). */
-function withCuts(d: Design, plan: Plan | undefined, down: string[]): [Design, Plan | undefined] {
-  if (!down.length) return [d, plan];
-  const cuts: Cut[] = down.map((spec) => {
-    const e = plan ? findLinkEnd(d, plan, spec) : designEnd(d, spec);
-    return { ref: e.ref, end: e.end, namespace: e.namespace, dev: e.dev, ...(e.peer ? { peer: e.peer } : {}), at: '' };
-  });
-  return [designWithCuts(d, cuts), plan ? planWithCuts(plan, cuts) : undefined];
+/** A link end set down, as the semantics takes it (semantics/cuts.ts). */
+function cutOf(e: { ref: string; end: string; namespace: string | null; dev: string; peer?: Cut['peer'] }): Cut {
+  return { ref: e.ref, end: e.end, namespace: e.namespace, dev: e.dev, ...(e.peer ? { peer: e.peer } : {}), at: '' };
 }
 
 /** A link end of the design alone (no twin device). */

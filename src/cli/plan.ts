@@ -1,6 +1,6 @@
-// vnetmap plan FILE: compile a design into the plan of Linux objects for its twin and show
-// it as a table (default), the compiler's reasons (--explain), JSON (--json) or a bash
-// script (--script). Compiling is pure; only the default capability probe touches the host.
+// vnetmap plan FILE: compile a design into the plan of its twin (the kernel engine's Linux
+// objects, or the OVN engine's logical network) and show it as a table (default), the
+// compiler's reasons (--explain), JSON (--json) or a bash script (--script). Compiling is pure; only the default capability probe touches the host.
 import { Command, Option } from 'commander';
 import { probeCapabilities } from '../apply/probe.js';
 import { UserError } from '../errors.js';
@@ -8,17 +8,10 @@ import { ProcessRunner } from '../exec/runner.js';
 import { MACVLAN_MODES, STRATEGIES, type MacvlanMode, type Strategy } from '../model/limits.js';
 import { loadDesignFile } from '../model/load.js';
 import { PRESETS, PRESET_NAMES } from '../plan/capabilities.js';
-import { compile } from '../plan/compile.js';
 import { designArg } from './find-design.js';
-import { explainPlan } from '../plan/explain.js';
-import { planJson } from '../plan/json.js';
-import { planTable } from '../plan/table.js';
 import type { Capabilities } from '../plan/types.js';
-import { renderScript } from '../render/script.js';
 import { ENGINES } from '../engines/engine.js';
-import { checkEngineOptions } from '../engines/index.js';
-import { ovnEngine } from '../engines/ovn/index.js';
-import { chassisCount, inventoryOrThrow } from '../engines/ovn/plan-file.js';
+import { checkEngineOptions, engineNamed } from '../engines/index.js';
 import { DEFAULT_CHASSIS } from '../engines/ovn/plan/compile.js';
 
 interface Opts {
@@ -72,26 +65,13 @@ export function register(program: Command): void {
       const loaded = loadDesignFile(file);
       if (!loaded.design) throw new UserError(`${file} has ${loaded.errors.length} error(s); fix them first (vnetmap validate ${file}).`, loaded.errors);
       checkEngineOptions(opts);
+      const engine = engineNamed(opts.engine);
       const capabilities = await resolveCapabilities(opts.capabilities);
-      if (opts.engine === 'ovn') {
-        if (opts.inventory !== undefined && opts.chassis !== undefined) throw new UserError('--chassis simulates chassis on this machine, --inventory names real machines: give one of the two.');
-        if (opts.inventory !== undefined && opts.script) throw new UserError('--script builds a twin on this machine; with --inventory each machine builds its own part ("vnetmap chassis join"): leave out --script.');
-        const inventory = opts.inventory !== undefined ? inventoryOrThrow(opts.inventory, loaded.design) : undefined;
-        const ovn = ovnEngine.compile(loaded.design, { capabilities, chassis: chassisCount(opts.chassis), ...(inventory ? { inventory } : {}) });
-        process.stdout.write(opts.json ? JSON.stringify(ovn, null, 2) + '\n' : opts.script ? ovnEngine.script(ovn) : opts.explain ? ovnEngine.explain(ovn, loaded.design) : ovnEngine.table(loaded.design, ovn));
-        process.exitCode = 0;
-        return;
-      }
-      const plan = compile(loaded.design, {
-        capabilities,
-        vms: opts.vms,
-        ...(opts.strategy ? { strategy: opts.strategy } : {}),
-        ...(opts.macvlanMode ? { macvlanMode: opts.macvlanMode } : {}),
-      });
-      if (opts.json) process.stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
-      else if (opts.script) process.stdout.write(renderScript(plan));
-      else if (opts.explain) process.stdout.write(explainPlan(plan, loaded.design));
-      else process.stdout.write(planTable(loaded.design, plan));
+      const plan = engine.compile(loaded.design, engine.request(loaded.design, capabilities, opts));
+      if (opts.json) process.stdout.write(JSON.stringify(engine.json(plan), null, 2) + '\n');
+      else if (opts.script) process.stdout.write(engine.script(plan));
+      else if (opts.explain) process.stdout.write(engine.explain(plan, loaded.design));
+      else process.stdout.write(engine.table(loaded.design, plan));
       process.exitCode = 0;
     });
 }

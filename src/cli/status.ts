@@ -4,34 +4,11 @@ import { note } from '../exec/verbosity.js';
 import { ProcessRunner } from '../exec/runner.js';
 import { labFromArg } from '../apply/design.js';
 import { listLabs, readState } from '../apply/state.js';
-import { labStatus, type LabStatus } from '../apply/status.js';
-import { formatLease } from '../apply/leases.js';
 import { readMember } from '../engines/ovn/chassis/member.js';
 import { formatMemberStatus, memberStatus } from '../engines/ovn/chassis/status.js';
 import { withLabLock } from '../apply/lock.js';
 import { requireRoot } from '../apply/root.js';
-import { impairmentText } from '../render/tc.js';
-import { engineOfLab } from '../engines/index.js';
-import { ovnEngine } from '../engines/ovn/index.js';
-
-function show(s: LabStatus, detail: boolean): string {
-  const cut = s.cuts?.length ? `, ${s.cuts.length} link${s.cuts.length > 1 ? 's' : ''} down` : '';
-  const head = `${s.lab}: ${s.running ? `up (${s.strategy}, since ${s.appliedAt})` : 'no state (crashed or removed)'}, ${s.namespaces.filter((n) => n.exists).length} namespaces${cut}, ${s.drift.length ? `${s.drift.length} drift` : 'no drift'}`;
-  if (!detail) return head;
-  const out = [head];
-  if (s.designFile) out.push(`  design: ${s.designFile}`);
-  for (const n of s.namespaces) {
-    out.push(`  ${n.name}${n.node ? ` (${n.role} ${n.node})` : n.role ? ` (${n.role})` : ''}${n.exists ? '' : ' MISSING'}`);
-    for (const l of n.interfaces) if (l.name !== 'lo') out.push(`    ${l.name.padEnd(10)} ${l.up ? 'up  ' : 'down'} ${l.master ? `master ${l.master} ` : ''}${l.addresses.join(' ')}`);
-  }
-  if (s.ovsBridges.length) out.push(`  ovs bridges: ${s.ovsBridges.join(' ')}`);
-  for (const c of s.cuts ?? []) out.push(`  link down: ${c.end} (${c.ref}, ${c.namespace ?? '(root)'}/${c.dev}) since ${c.at}; "vnetmap link ${s.lab} ${c.end} up" brings it back`);
-  for (const i of s.impairments ?? []) out.push(`  impaired: ${i.end} (${i.namespace ?? '(root)'}/${i.dev}): ${impairmentText(i.impairment)} (tc ${i.qdisc})`);
-  for (const d of s.daemons ?? []) out.push(`  daemon ${d.name} (${d.realizes.join(', ')}): ${d.running ? `running, pid ${d.pid}` : 'NOT RUNNING'}; ${d.argv.join(' ')}; log ${d.log}`);
-  for (const l of s.leases ?? []) out.push(`  ${formatLease(l)}`);
-  for (const d of s.drift) out.push(`  drift: ${d.kind} ${d.object}: ${d.detail}`);
-  return out.join('\n');
-}
+import { engineNamed, engineOfLab } from '../engines/index.js';
 
 export function register(program: Command): void {
   program
@@ -56,9 +33,7 @@ export function register(program: Command): void {
               const m = await memberStatus(l);
               return { lab: l, ok: m.healthy, text: (detail: boolean) => (detail ? formatMemberStatus(m) : formatMemberStatus(m).split('\n')[0]!), json: m };
             }
-            if (engineOfLab(l) === 'ovn') return ovnEngine.status(l, runner);
-            const s = await labStatus(l, runner);
-            return { lab: l, ok: s.running && !s.drift.length, text: (detail: boolean) => show(s, detail), json: s };
+            return engineNamed(engineOfLab(l)).status(l, runner);
           }),
         ),
       );

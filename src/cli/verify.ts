@@ -13,13 +13,9 @@ import { formatVerify, verifyJson } from '../verify/report.js';
 import { verifyHtmlReport } from '../verify/report-html.js';
 import { assertLab, assertProber, assertRoot } from '../verify/lab-check.js';
 import { ALL_PAIRS_MAX, DEFAULT_SAMPLE } from '../verify/sample.js';
-import { verifyLive, type CheckKind } from '../verify/verify.js';
+import type { CheckKind } from '../verify/verify.js';
 import { loadOrThrow } from './expect.js';
-import { designWithCuts, planWithCuts } from '../semantics/cuts.js';
-import { ovnEngine } from '../engines/ovn/index.js';
-import { engineNamed } from '../engines/index.js';
-import type { Design } from '../model/types.js';
-import type { Plan } from '../plan/types.js';
+import { verifyLab } from '../engines/verify-lab.js';
 
 export function register(program: Command): void {
   program
@@ -58,24 +54,14 @@ async function verifyCommand(lab: string, opts: { json?: boolean; concurrency: s
   const runner = new ProcessRunner();
   const progress = opts.progress || (!opts.json && process.stderr.isTTY && !isQuiet()) ? (line: string) => process.stderr.write(`verify: ${line}\n`) : undefined;
   // Links cut on purpose (vnetmap link ... down): the expectation follows them.
-  const design = designWithCuts(loadOrThrow(st.designFile), st.cuts ?? []);
-  const plan = planWithCuts(st.plan, st.cuts ?? []);
   if (st.cuts?.length && progress) progress(`${st.cuts.length} link(s) down on purpose: ${st.cuts.map((c) => c.end).join(', ')}; expecting what the network does without them`);
-  const report = await verifyLive(plan, design, runner, {
+  const { report, plan, design } = await verifyLab(st, loadOrThrow(st.designFile), runner, {
     concurrency,
     ...(kinds ? { kinds: kinds as CheckKind[] } : {}),
     ...(sample !== undefined ? { sample } : {}),
     ...(progress ? { progress } : {}),
     // A lab gone or rebuilt before, during or after the probes is an error, not a verdict.
     intact: () => assertLab(st, 'verify stopped'),
-    // A workload's UDP socket must be held by the process up started.
-    ...(st.daemons ? { daemons: st.daemons } : {}),
-    // Failed checks are explained by what differs between the live twin and its plan.
-    drift: () => engineNamed(st.engine).drift(lab, runner),
-    // An OVN lab's twin is compared with the design by its own engine; it is probed in the
-    // namespaces of its kernel part, on whichever chassis.
-    // With DHCP clients, the comparison is made with their leases in the design and the kernel part.
-    ...(st.engine === 'ovn' && st.ovn ? { comparison: (d: Design, p: Plan) => ovnEngine.compare(d, { ...st.ovn!, local: p }) } : {}),
   });
   if (opts.json) process.stdout.write(JSON.stringify(verifyJson(report), null, 2) + '\n');
   else process.stdout.write(formatVerify(report));

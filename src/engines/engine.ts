@@ -9,6 +9,13 @@
 //   table / explain / json / script: the plan as text (plan, plan --explain, --json, --script)
 //   model / compare / twin: the plan for the semantics engine (expect, plan --explain, verify)
 //   up / down / status: the only side effects, through a Runner, under the lab's lock
+//
+// The CLI goes through this interface for every engine (engineNamed, engineOfLab); what one
+// engine has and another lacks is an optional member (withCuts, graph), refused by name where
+// it is missing, never a test of the engine's name.
+import type { LabState } from '../apply/state.js';
+import type { DiagramGraph } from '../diagram/graph.js';
+import type { Cut } from '../semantics/cuts.js';
 import type { DriftItem } from '../verify/diagnose.js';
 import type { Runner } from '../exec/runner.js';
 import type { MacvlanMode, Strategy } from '../model/limits.js';
@@ -46,6 +53,17 @@ export interface CompileRequest {
   inventory?: Inventory;
 }
 
+/** The command line's engine choices, as given (each engine reads its own: request()). */
+export interface EngineOptions {
+  strategy?: string;
+  macvlanMode?: string;
+  vms?: string;
+  chassis?: string;
+  inventory?: string;
+  /** Whether the plan is for an exported script (the OVN engine refuses one for an inventory). */
+  script?: boolean;
+}
+
 export interface UpRequest {
   designFile: string;
   force?: boolean;
@@ -54,6 +72,8 @@ export interface UpRequest {
   onWait?: (message: string) => void;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, why: string) => void;
+  /** A line to show now, whatever the terminal (ovn: what each machine of an inventory must run, and who has joined). */
+  onNote?: (message: string) => void;
   /** ovn: the deadline for convergence (with an inventory: for the machines to join). */
   timeoutMs?: number;
 }
@@ -62,6 +82,10 @@ export interface UpRequest {
 export interface Outcome {
   lab: string;
   text: string[];
+  /** Further lines (notes, hints) that -q leaves out. */
+  detail?: string[];
+  /** Lines for stderr: what went wrong although the lab is built (a failed `exec:` command); the exit code is then 1. */
+  errors?: string[];
   json: unknown;
 }
 
@@ -75,6 +99,8 @@ export interface StatusOutcome {
 
 export interface Engine<P extends EnginePlan = EnginePlan> {
   readonly name: EngineName;
+  /** The compile request from the command line's choices (a UserError on a bad one); the design for what names its nodes (an inventory). */
+  request(design: Design, capabilities: Capabilities, o: EngineOptions): CompileRequest;
   compile(design: Design, req: CompileRequest): P;
   table(design: Design, plan: P): string;
   explain(plan: P, design?: Design): string;
@@ -88,6 +114,16 @@ export interface Engine<P extends EnginePlan = EnginePlan> {
   twin(design: Design, plan: P): TwinComparison;
   /** The kernel objects holding the endpoints: verify's probes enter their namespaces. */
   probed(plan: P): Plan;
+  /** The plan of a running lab, from its state (a UserError where the state lacks it). */
+  planOf(state: LabState): P;
+  /** How the twin is built, in a few words: "faithful", "ovn, 3 simulated chassis". */
+  label(plan: P): string;
+  /** Design vs the running twin for verify: `probed` is the plan's kernel part as verify probes it (links cut on purpose, DHCP leases). */
+  compareLive(design: Design, plan: P, probed: Plan): Comparison;
+  /** The plan with link ends set down ("vnetmap link LAB A:p1 down"); absent where the engine's twin cannot follow cuts offline. */
+  withCuts?(plan: P, cuts: Cut[]): P;
+  /** The twin's diagram, where the engine draws its own; absent: the diagram of probed(plan). */
+  graph?(plan: P, design: Design): DiagramGraph;
   up(plan: P, runner: Runner, req: UpRequest): Promise<Outcome>;
   down(lab: string, runner: Runner, opts: { wait?: boolean; onWait?: (m: string) => void; signal?: AbortSignal }): Promise<Outcome>;
   status(lab: string, runner: Runner): Promise<StatusOutcome>;

@@ -1,12 +1,14 @@
 // Drift -> the commands that repair exactly it (reconcile): re-create a deleted veth, bring a
-// device up again, put back an address, a route, a sysctl, an nft table, an OVS port; delete
-// what the plan does not have in the lab's own namespaces. Pure, like the rest of render/:
+// device up again, put back an address, a route, a sysctl, an nft table, an OVS port, an IPVS
+// service or real server; delete what the plan does not have in the lab's own namespaces.
+// Pure, like the rest of render/:
 // src/apply/reconcile.ts runs the steps. Namespaces that are missing altogether are not
 // repaired here: `up` rebuilds them, with their links (apply/diff.ts).
 import type { Drift } from '../apply/drift.js';
 import type { DaemonObj, Netns, OvsPortObj, Plan, PlanObject, VethObj } from '../plan/types.js';
 import { daemonSteps } from './daemons.js';
 import { namesFiles } from './hosts.js';
+import { ipvsRepairLines } from './ipvs.js';
 import { indexByNamespace, inNs } from './index-ns.js';
 import { nftWhy, renderNft } from './nft.js';
 import { ovsBridgeArgv, ovsHairpinFlows } from './ovs.js';
@@ -53,6 +55,7 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
   const sysctls = new Map<Netns, { key: string; value: string; optional?: true | undefined }[]>();
   const nftAgain = new Set<PlanObject>();
   const nftDrop = new Map<Netns, string[]>();
+  const ipvs = new Map<string, Drift[]>(); // drifted IPVS services by namespace
   const offload = new Set<string>();
   const vlanPorts = new Set<string>();
   const ovsBridges = new Set<string>();
@@ -142,6 +145,9 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
         else nftAgain.add(planned);
         break;
       }
+      case 'ipvs':
+        push(ipvs, x.namespace!, x);
+        break;
       case 'offload':
         offload.add(key(ns, x.dev));
         break;
@@ -242,6 +248,12 @@ export function repairSteps(plan: Plan, drift: readonly Drift[]): Repair {
     }
   }
   for (const o of nftAgain) if (o.kind === 'nft') steps.push({ phase: 'nft', argv: execIn(o.namespace, ['nft', '-f', '-']), input: renderNft(o), why: `${nftWhy(o, o.namespace)} as planned` });
+  // One ipvsadm -R per namespace: its lines run in order (a service before its real servers),
+  // which separate commands in the parallel nft phase would not.
+  for (const [ns, ds] of ipvs) {
+    const lines = ipvsRepairLines(inNs(idx, ns, 'ipvs'), ds);
+    if (lines.length) steps.push({ phase: 'nft', argv: execIn(ns, ['ipvsadm', '-R']), input: lines.join('\n') + '\n', why: `IPVS services of ${ns} as planned (${ds.map((d) => d.key).join(', ')})` });
+  }
   for (const h of namesFiles(plan)) if (hosts.has(h.namespace)) steps.push({ phase: 'hosts', path: namesPath(h.namespace, h.file), content: h.content, why: `${h.file === 'hosts' ? 'names' : 'name servers'} for ${h.namespace}` });
   // A daemon that others reach through it (FRR's zebra) is started again with them: they would
   // otherwise wait for their own reconnection timers.

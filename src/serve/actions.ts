@@ -8,7 +8,6 @@
 import { nodeNamespace, labNodes } from '../apply/exec.js';
 import { withLabLock } from '../apply/lock.js';
 import { checkedLab, listLabs, readState, type LabState } from '../apply/state.js';
-import { labStatus } from '../apply/status.js';
 import { capturePlace } from '../apply/capture-place.js';
 import { graphs } from '../diagram/draw.js';
 import { allNodes } from '../diagram/graph.js';
@@ -18,9 +17,8 @@ import type { Runner } from '../exec/runner.js';
 import { loadDesignFile } from '../model/load.js';
 import type { Design } from '../model/types.js';
 import { traceOffline } from '../semantics/trace.js';
-import { verifyLive } from '../verify/verify.js';
 import { engineNamed } from '../engines/index.js';
-import { ovnEngine } from '../engines/ovn/index.js';
+import { verifyLab } from '../engines/verify-lab.js';
 
 /** How long verify waits for the lab (status reads of open pages hold it shortly, shared). */
 const VERIFY_WAIT_MS = 15_000;
@@ -62,27 +60,24 @@ export const reading = <T>(lab: string, what: string, fn: () => T | Promise<T>):
 
 const shared = (what: string) => ({ what: `serve ${what}`, shared: true, wait: false });
 
-export async function statusOf(lab: string, runner: Runner) {
-  if (readState(lab)?.engine === 'ovn') return withLabLock(lab, shared('status'), () => ovnStatusOf(lab, runner));
-  const s = await withLabLock(lab, shared('status'), () => labStatus(lab, runner));
-  return {
-    lab: s.lab,
-    running: s.running,
-    strategy: s.strategy,
-    appliedAt: s.appliedAt,
-    namespaces: s.namespaces.length,
-    missing: s.namespaces.filter((n) => !n.exists).map((n) => n.name),
-    drift: s.drift.map((d) => ({ kind: d.kind, object: d.object, detail: d.detail, namespace: d.namespace, dev: d.dev, refs: d.realizes ?? [] })),
-  };
-}
-
-/** An OVN lab's status from its engine (chassis, daemons, Northbound), in the same shape. */
-async function ovnStatusOf(lab: string, runner: Runner) {
-  const st = ownedLab(lab);
-  const s = await ovnEngine.status(lab, runner);
-  const namespaces = new Set(st.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : []))).size;
-  const drift = s.ok ? [] : [{ kind: 'different', object: lab, detail: s.text(false), namespace: undefined, dev: undefined, refs: [] as string[] }];
-  return { lab, running: true, strategy: 'ovn', appliedAt: st.appliedAt, namespaces, missing: [] as string[], drift };
+/** A lab's status for the page: its engine's drift (missing namespaces marked on the diagram). */
+export function statusOf(lab: string, runner: Runner) {
+  return withLabLock(lab, shared('status'), async () => {
+    const st = ownedLab(lab);
+    const engine = engineNamed(st.engine);
+    const drift = await engine.drift(lab, runner);
+    const namespaces = new Set(st.plan.objects.flatMap((o) => (o.kind === 'netns' ? [o.name] : []))).size;
+    const missing = drift.flatMap((d) => (d.kind === 'missing' && d.namespace && d.object === `netns ${d.namespace}` ? [d.namespace] : []));
+    return {
+      lab,
+      running: true,
+      strategy: engine.label(engine.planOf(st)),
+      appliedAt: st.appliedAt,
+      namespaces,
+      missing,
+      drift: drift.map((d) => ({ kind: d.kind, object: d.object, detail: d.detail, namespace: d.namespace, dev: d.dev, refs: d.realizes ?? [] })),
+    };
+  });
 }
 
 /** ping from a node to another node of the same lab (its first address), a few packets, bounded in time. */
@@ -147,16 +142,7 @@ export async function verify(lab: string, body: Record<string, unknown>, runner:
   const sample = bounded(body.sample, LIMITS.verifySample, 4, 'sample');
   // Exclusive, as `vnetmap verify`: waits a little for the status reads of open pages, not for an up.
   const lock = { what: 'serve verify', signal: AbortSignal.timeout(VERIFY_WAIT_MS) };
-  const r = await withLabLock(lab, lock, () =>
-    verifyLive(st.plan, design, runner, {
-      sample,
-      concurrency: 16,
-      ...(st.daemons ? { daemons: st.daemons } : {}),
-      drift: () => engineNamed(st.engine).drift(lab, runner),
-      // An OVN lab's twin is compared with the design by its own engine, as `vnetmap verify` does.
-      ...(st.engine === 'ovn' && st.ovn ? { comparison: ovnEngine.compare(design, st.ovn) } : {}),
-    }),
-  );
+  const { report: r } = await withLabLock(lab, lock, () => verifyLab(st, design, runner, { sample, concurrency: 16 }));
   const nodes = new Set(labNodes(lab));
   // Checks name endpoints "pc1/eth0", or "gw 203.0.113.2:8080 -> pc1:80" for port forwards: their nodes.
   const nodesIn = (ep: string) => (ep.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((n) => nodes.has(n));

@@ -3,7 +3,7 @@
 // trace, capture from the node clicked; verify) and the live status. Scripts and styles come
 // from /static, so the page works with a Content-Security-Policy of 'self' only.
 import { layouts } from '../diagram/draw.js';
-import { ovnGraph } from '../engines/ovn/diagram.js';
+import { engineNamed, labLabel } from '../engines/index.js';
 import { diagramFragment } from '../diagram/html.js';
 import { composeSvg, esc } from '../diagram/svg.js';
 import type { LabState } from '../apply/state.js';
@@ -41,8 +41,10 @@ export async function labPage(st: LabState): Promise<string> {
   if (hit?.appliedAt !== st.appliedAt) {
     const design = labDesign(st);
     // Without its design file (moved or broken since up), the twin alone.
-    // An OVN lab's twin is drawn by its engine (logical switches and routers over chassis).
-    const ls = design ? await layouts(design, st.plan, 'both', undefined, st.ovn ? { twin: ovnGraph(st.ovn, design) } : {}) : [];
+    // The twin as its engine draws it (an OVN lab's: logical switches and routers over chassis).
+    const engine = engineNamed(st.engine);
+    const plan = engine.planOf(st);
+    const ls = design ? await layouts(design, engine.probed(plan), 'both', undefined, engine.graph ? { twin: engine.graph(plan, design) } : {}) : [];
     hit = { appliedAt: st.appliedAt, svgs: ls.map((l) => composeSvg([l])) };
     cache.set(st.lab, hit);
   }
@@ -59,7 +61,7 @@ export async function labPage(st: LabState): Promise<string> {
   ].join('');
   return page(
     st.lab,
-    `<header><h1>${esc(st.lab)} <span id="vn-status" class="vn-badge">…</span></h1><p>${esc(st.strategy)}, up since ${esc(st.appliedAt)} · ${esc(st.designFile)} · click a node, then ping, trace or capture from it; scroll to zoom, drag to pan</p></header>` +
+    `<header><h1>${esc(st.lab)} <span id="vn-status" class="vn-badge">…</span></h1><p>${esc(labLabel(st))}, up since ${esc(st.appliedAt)} · ${esc(st.designFile)} · click a node, then ping, trace or capture from it; scroll to zoom, drag to pan</p></header>` +
       bar +
       '<pre id="vn-out"></pre><pre id="vn-drift"></pre>' +
       `<main>${f.body || '<p>the design file no longer loads: no diagram.</p>'}</main>`,

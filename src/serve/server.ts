@@ -15,6 +15,7 @@ import { labNodes } from '../apply/exec.js';
 import { capture, ownedLab, ping, reading, statusOf, trace, verify } from './actions.js';
 import { SERVE_CSS, SERVE_JS } from './client.js';
 import { DIAGRAM_CSS, indexPage, labPage } from './pages.js';
+import { labLabel } from '../engines/index.js';
 
 export interface ServeOptions {
   host: string;
@@ -166,6 +167,6 @@ export function serveServer(o: ServeOptions): Server {
 function labList(): { lab: string; strategy: string; appliedAt: string }[] {
   return listLabs().flatMap((lab) => {
     const st = readState(lab);
-    return st ? [{ lab, strategy: st.strategy, appliedAt: st.appliedAt }] : [];
+    return st ? [{ lab, strategy: labLabel(st), appliedAt: st.appliedAt }] : [];
   });
 }

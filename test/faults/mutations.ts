@@ -84,7 +84,7 @@ const outOfRange = byExample(({ name, data }) => {
   const out: BadDesign[] = [];
   const BAD: Record<string, number[]> = { vlan: [0, 4095, -1, 99999], native: [0, 5000], mtu: [0, 67, 65536], port: [0, 65536], 'to-port': [-5], 'sriov-vfs': [-1] };
   for (const l of leaves(data)) {
-    const key = l.path.findLast((s) => typeof s === 'string') as string;
+    const key = l.path.filter((s): s is string => typeof s === 'string').at(-1) ?? '';
     const isTrunk = l.path.at(-2) === 'trunk';
     for (const v of (isTrunk ? [4095] : BAD[key]) ?? []) out.push({ id: `range/${name}/${l.path.join('.')}=${v}`, text: stringify(set(data, l.path, v)) });
   }

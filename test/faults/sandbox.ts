@@ -14,7 +14,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderSteps } from '../../src/render/render.js';
-import { isFile } from '../../src/render/steps.js';
+import { isFile, isSpawn } from '../../src/render/steps.js';
 import type { Plan } from '../../src/plan/types.js';
 
 export interface Call {
@@ -117,6 +117,8 @@ export function expectedRun(plan: Plan): { calls: Call[]; files: Map<string, str
   const calls: Call[] = [{ argv: ['id', '-u'], stdin: '' }];
   const files = new Map<string, string>();
   for (const s of renderSteps(plan)) {
+    // The sandbox has no stubs for what starts a daemon (setsid, seq, sleep): callers leave such plans out.
+    if (isSpawn(s)) throw new Error(`expectedRun: ${s.why}: the sandbox cannot run daemons; leave out plans that start them`);
     if (!isFile(s)) {
       calls.push({ argv: s.argv, stdin: s.input ?? '' });
       continue;

@@ -62,13 +62,13 @@ export function trickyDesign(s: TrickyShape, lab: string): string {
     used.add(name);
     return `${sw}:${name}`;
   };
-  const vlans = s.vlans;
+  const vlans: number[] = s.vlans;
   const vlanOf = (k: number) => vlans[k % vlans.length]!;
   const subnet = (v: number) => vlans.indexOf(v) + 1;
   const trunk = s.aware ? (s.native && vlans.length > 1 ? { trunk: vlans.slice(1), native: vlans[0] } : { trunk: vlans }) : {};
   const mac = (a: number, b: number) => `02:00:${a.toString(16).padStart(2, '0')}:00:00:${b.toString(16).padStart(2, '0')}`;
 
-  const sws = s.switches.map((x, i) => ({ ...x, name: node(x.name, 'sw') }));
+  const sws = s.switches.map((x) => ({ ...x, name: node(x.name, 'sw') }));
   sws.forEach((x, i) => {
     nodes[x.name] = { kind: 'switch', 'vlan-aware': s.aware, stp: x.stp, ...(i === 0 ? { label: s.label } : {}) };
     if (i > 0) links.push({ endpoints: [port(x.name, x.up), port(sws[i - 1]!.name, x.down)], ...trunk, ...(x.mtu ? { mtu: x.mtu } : {}) });

@@ -4,7 +4,8 @@
 // deviation says otherwise; then the lab is removed and nothing of it is left.
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { STRATEGIES } from '../../src/model/limits.js';
 import type { Design } from '../../src/model/types.js';
@@ -26,7 +27,7 @@ const ovs = isRoot ? await ovsRunning() : false;
 async function build(strategy: string): Promise<{ plan: Plan; design: Design } | string> {
   if (!isRoot) return 'needs root';
   try {
-    const { plan, design } = await planFromFile(example('hypervisors'), { lab: uniqueLab(), strategy }, runner);
+    const { plan, design } = await planFromDesignFile(kernelEngine, example('hypervisors'), { lab: uniqueLab(), strategy }, runner);
     if (plan.objects.some((o) => o.kind === 'ovs-bridge') && !ovs) return 'Open vSwitch not running';
     return { plan, design };
   } catch (e) {

@@ -11,7 +11,8 @@ import { applyPlan } from '../../src/apply/apply.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { readState } from '../../src/apply/state.js';
 import { labStatus } from '../../src/apply/status.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { loadDesignFile } from '../../src/model/load.js';
 import { packageRoot } from '../../src/package-root.js';
 import { verifyLive } from '../../src/verify/verify.js';
@@ -36,7 +37,7 @@ describe.skipIf(!hasTools)(`DHCP and DNS in the twin${hasTools ? '' : ' (skipped
   it('leases during up, shows leases, resolves names, verifies, and fails where the twin breaks', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan } = await planFromFile(FILE, { lab, strategy: 'faithful' }, runner);
+    const { plan } = await planFromDesignFile(kernelEngine, FILE, { lab, strategy: 'faithful' }, runner);
     const design = { ...loadDesignFile(FILE).design!, name: lab };
     const res = await applyPlan(plan, runner, { designFile: FILE });
     expect(res.leases).toMatchObject({ clients: 3, missing: [] });

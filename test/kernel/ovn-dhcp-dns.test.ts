@@ -14,7 +14,7 @@ import { readState } from '../../src/apply/state.js';
 import { deleteRows, failedChecks, leftovers, NOTHING, ovnVerify } from './ovn-verify.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
-import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
 import { packageRoot } from '../../src/package-root.js';
 import { example, isRoot, runner, uniqueLab } from './realize-helpers.js';
 
@@ -38,7 +38,7 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
   it('OVN leases every client and answers the names; verify passes, fails after the rows are deleted, passes after up; down leaves nothing', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan, designFile } = await ovnPlanFromFile(FILE, { lab, chassis: '2' }, runner);
+    const { plan, designFile } = await planFromDesignFile(ovnEngine, FILE, { lab, chassis: '2' }, runner);
     const up = (await ovnEngine.up(plan, runner, { designFile })).json as { action: string; leases: { clients: number; missing: string[] } };
     expect(up.action).toBe('created');
     expect(up.leases).toMatchObject({ clients: 3, missing: [] });
@@ -98,7 +98,7 @@ describe.skipIf(!ready)(`DHCP and DNS on the OVN engine${ready ? '' : ' (skipped
   it('examples/office-dhcp.yaml (VLANs, an L3 switch relaying to the DHCP/DNS server, NAT): verify passes; down leaves nothing', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan, designFile } = await ovnPlanFromFile(example('office-dhcp'), { lab, chassis: '2' }, runner);
+    const { plan, designFile } = await planFromDesignFile(ovnEngine, example('office-dhcp'), { lab, chassis: '2' }, runner);
     expect((await ovnEngine.up(plan, runner, { designFile })).json).toMatchObject({ action: 'created', leases: { clients: 4, missing: [] } });
     const r = await ovnVerify(lab);
     expect(failedChecks(r.checks)).toEqual([]);

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deleteRows, failedChecks, leftovers, NOTHING, ovnVerify } from './ovn-verify.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
-import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
 import { packageRoot } from '../../src/package-root.js';
 import { isRoot, runner, uniqueLab } from './realize-helpers.js';
 
@@ -40,7 +40,7 @@ describe.skipIf(!ready)(`DHCP and DNS of an L3 switch on the OVN engine${ready ?
   it('OVN alone serves DHCP and DNS of a logical router; verify passes, fails without the DNS row; down leaves nothing', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan, designFile } = await ovnPlanFromFile(FILE, { lab, chassis: '2' }, runner);
+    const { plan, designFile } = await planFromDesignFile(ovnEngine, FILE, { lab, chassis: '2' }, runner);
     expect(plan.local.objects.filter((o) => o.kind === 'daemon' && o.role !== 'dhcp-client')).toEqual([]); // no dnsmasq anywhere
     expect((await ovnEngine.up(plan, runner, { designFile })).json).toMatchObject({ action: 'created', leases: { clients: 3, missing: [] } });
     const good = await ovnVerify(lab);
@@ -65,7 +65,7 @@ describe.skipIf(!ready)(`DHCP and DNS of an L3 switch on the OVN engine${ready ?
   it('the exported script: every client leases from OVN and names resolve; vnetmap down removes it', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan } = await ovnPlanFromFile(FILE, { lab, chassis: '2' }, runner);
+    const { plan } = await planFromDesignFile(ovnEngine, FILE, { lab, chassis: '2' }, runner);
     const up = await runner.run(['bash', '-s', 'up'], { input: ovnEngine.script(plan), allowFail: true, timeoutMs: 90_000 });
     expect(up.code, up.stderr.slice(-500)).toBe(0);
     const addr = async (node: string) => (await runner.run(['ip', '-n', `vn-${lab}-${node}`, '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { allowFail: true })).stdout;

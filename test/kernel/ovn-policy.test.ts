@@ -10,7 +10,7 @@ import { loadOrThrow } from '../../src/cli/expect.js';
 import { layoutOf } from '../../src/engines/ovn/apply/paths.js';
 import { ovnInstalled } from '../../src/engines/ovn/apply/preflight.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
-import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
 import { verifyLive, type Check, type CheckKind } from '../../src/verify/verify.js';
 import { example, isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
 
@@ -31,7 +31,7 @@ describe.skipIf(!ready)(`OVN engine: a router's firewall as ACLs, its load balan
   it('office-farm on 2 chassis: verify = design; one rule\'s ACL deleted fails exactly its checks; up puts it back; down leaves nothing', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan, designFile } = await ovnPlanFromFile(example('office-farm'), { lab, chassis: '2' }, runner);
+    const { plan, designFile } = await planFromDesignFile(ovnEngine, example('office-farm'), { lab, chassis: '2' }, runner);
     // Rule 1 (reject inside → outside tcp/25) is one ACL, on the inside switch.
     const rule = plan.logical.filter((o) => o.kind === 'acl' && o.realizes.includes('firewall:rtr/0'));
     expect(rule).toHaveLength(1);
@@ -79,7 +79,7 @@ describe.skipIf(!ready)(`OVN engine: a router's firewall as ACLs, its load balan
   it('services of hosts (a process, a TCP proxy, an nftables balancer) run in their namespaces on the chassis: verify = design; down stops them', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan, designFile } = await ovnPlanFromFile('test/fixtures/ovn-host-services.yaml', { lab, chassis: '2' }, runner);
+    const { plan, designFile } = await planFromDesignFile(ovnEngine, 'test/fixtures/ovn-host-services.yaml', { lab, chassis: '2' }, runner);
     expect(((await ovnEngine.up(plan, runner, { designFile })).json as { action: string }).action).toBe('created');
     const pids = async (node: string) => (await runner.run(['ip', 'netns', 'pids', `vn-${lab}-${node}`])).stdout.split('\n').filter(Boolean).map(Number);
     const started = [...(await pids('web1')), ...(await pids('relay'))];

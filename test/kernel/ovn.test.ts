@@ -18,7 +18,7 @@ import { layoutOf } from '../../src/engines/ovn/apply/paths.js';
 import { daemonPid } from '../../src/engines/ovn/apply/daemons.js';
 import type { ChassisDaemon } from '../../src/engines/ovn/render/layout.js';
 import { ovnEngine } from '../../src/engines/ovn/index.js';
-import { ovnPlanFromFile } from '../../src/engines/ovn/plan-file.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
 import { verifyLive, type Check, type CheckKind } from '../../src/verify/verify.js';
 import { loadOrThrow } from '../../src/cli/expect.js';
 import { example, isRoot, processesNaming, runner, uniqueLab } from './realize-helpers.js';
@@ -61,7 +61,7 @@ describe.skipIf(!ready)(`OVN engine, chassis simulated in namespaces${ready ? ''
   it('network A on 2 chassis: verify = design; a dead ovs-vswitchd cuts off exactly its chassis\'s nodes, a dead ovn-controller leaves the data plane; up repairs; down leaves nothing', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    const { plan, designFile } = await ovnPlanFromFile(example('network-a'), { lab, chassis: '2' }, runner);
+    const { plan, designFile } = await planFromDesignFile(ovnEngine, example('network-a'), { lab, chassis: '2' }, runner);
     const up = (await ovnEngine.up(plan, runner, { designFile })).json as { action: string; converged: { portsMs: number } };
     expect(up.action).toBe('created');
     expect((await ovnEngine.status(lab, runner)).ok).toBe(true);

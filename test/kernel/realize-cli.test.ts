@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { cliPath } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { ToolError } from '../../src/errors.js';
 import type { Plan } from '../../src/plan/types.js';
-import { planFromFile } from '../../src/apply/design.js';
 import { renderScript } from '../../src/render/script.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, runner, uniqueLab } from './realize-helpers.js';
 
@@ -102,7 +103,7 @@ describe.skipIf(!ready)(`vnetmap up/status/exec/down${ready ? '' : ' (skipped: n
     const lab = uniqueLab();
     const r = await cli('up', 'examples/network-b.yaml', '--lab', lab, '--strategy', 'ovs', '--capabilities', 'minimal', '--script');
     expect(r.code, r.stderr).toBe(0);
-    const plan = (await planFromFile(example('network-b'), { lab, strategy: 'ovs', capabilities: 'minimal' }, runner)).plan;
+    const plan = (await planFromDesignFile(kernelEngine, example('network-b'), { lab, strategy: 'ovs', capabilities: 'minimal' }, runner)).plan;
     expect(r.stdout).toBe(renderScript(plan));
     expect(await leftovers(lab)).toEqual(NOTHING); // printing builds nothing
   });

@@ -3,7 +3,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessRunner, type Runner } from '../../src/exec/runner.js';
-import { planFromFile, packageRoot } from '../../src/apply/design.js';
+import { packageRoot } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { findOwned, listNamespaces, rootLinks } from '../../src/apply/discover.js';
 import { labDir } from '../../src/apply/state.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -23,7 +25,7 @@ export function uniqueLab(): string {
 export const example = (name: string): string => join(packageRoot(), 'examples', `${name}.yaml`);
 
 export async function examplePlan(name: string, strategy: string, lab: string): Promise<Plan> {
-  return (await planFromFile(example(name), { lab, strategy }, runner)).plan;
+  return (await planFromDesignFile(kernelEngine, example(name), { lab, strategy }, runner)).plan;
 }
 
 /** The namespace a design node lives in (its own, or a shared one under compact). */

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { listNamespaces } from '../../src/apply/discover.js';
 import { labStatus } from '../../src/apply/status.js';
@@ -124,11 +125,11 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
     // The design is edited in place, as people do: the same file, new content.
     const changed = join(dir, 'network-a-edited.yaml');
     writeFileSync(changed, readFileSync(example('network-a'), 'utf8'));
-    const first = (await planFromFile(changed, { lab, strategy: 'faithful' }, runner)).plan;
+    const first = (await planFromDesignFile(kernelEngine, changed, { lab, strategy: 'faithful' }, runner)).plan;
     await applyPlan(first, runner, { designFile: changed });
     const pc1Before = await ifindex(nsOf(first, 'pc1'), 'eth0');
     writeFileSync(changed, readFileSync(example('network-a'), 'utf8').replace('192.168.1.12/24', '192.168.1.22/24'));
-    const second = (await planFromFile(changed, { lab, strategy: 'faithful' }, runner)).plan;
+    const second = (await planFromDesignFile(kernelEngine, changed, { lab, strategy: 'faithful' }, runner)).plan;
     const res = await applyPlan(second, runner, { designFile: changed });
     expect(res.action).toBe('updated');
     expect(res.rebuilt).toEqual([netnsName(lab, 'pc2')]);
@@ -145,11 +146,11 @@ describe.skipIf(!isRoot)(`ownership and updates${isRoot ? '' : ' (skipped: needs
     const lab = newLab();
     const changed = join(dir, 'network-b-edited.yaml');
     writeFileSync(changed, readFileSync(example('network-b'), 'utf8'));
-    const first = (await planFromFile(changed, { lab, strategy: 'ovs' }, runner)).plan;
+    const first = (await planFromDesignFile(kernelEngine, changed, { lab, strategy: 'ovs' }, runner)).plan;
     await applyPlan(first, runner, { designFile: changed });
     expect(await ping(nsOf(first, 'pc5'), '192.168.30.1')).toBe(true);
     writeFileSync(changed, readFileSync(example('network-b'), 'utf8').replace('[pc5:eth0, sw-right:p3], vlan: 30', '[pc5:eth0, sw-right:p3], vlan: 10'));
-    const second = (await planFromFile(changed, { lab, strategy: 'ovs' }, runner)).plan;
+    const second = (await planFromDesignFile(kernelEngine, changed, { lab, strategy: 'ovs' }, runner)).plan;
     const res = await applyPlan(second, runner, { designFile: changed });
     expect(res.rebuilt).toEqual([netnsName(lab, 'pc5')]);
     // pc5 keeps its 192.168.30.x address but now sits in VLAN 10: cut off from its gateway.
@@ -192,7 +193,7 @@ links:
       const lab = newLab();
       const f = join(dir, `mv-${mode}.yaml`);
       writeFileSync(f, MV);
-      const plan = (await planFromFile(f, { lab, strategy: 'macvtap', macvlanMode: mode }, runner)).plan;
+      const plan = (await planFromDesignFile(kernelEngine, f, { lab, strategy: 'macvtap', macvlanMode: mode }, runner)).plan;
       expect(plan.objects.filter((o) => o.kind === 'macvlan').length).toBe(2);
       await applyPlan(plan, runner, { designFile: f });
       expect((await labStatus(lab, runner)).drift).toEqual([]);

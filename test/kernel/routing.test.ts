@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { impairLink, setLink } from '../../src/apply/link.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { readState } from '../../src/apply/state.js';
 import { labStatus } from '../../src/apply/status.js';
 import { FRR_DIR } from '../../src/plan/frr.js';
@@ -33,7 +34,7 @@ async function r1ToLan3(): Promise<string[] | undefined> {
 
 describe.skipIf(!isRoot || !hasFrr)(`OSPF in the twin (${!hasFrr ? 'skipped: FRR is not installed' : 'FRR'})`, () => {
   beforeAll(async () => {
-    const r = await planFromFile(example('ospf-triangle'), { lab, strategy: 'faithful' }, runner);
+    const r = await planFromDesignFile(kernelEngine, example('ospf-triangle'), { lab, strategy: 'faithful' }, runner);
     plan = r.plan;
     design = r.design;
     await applyPlan(plan, runner, { designFile: r.designFile });
@@ -93,7 +94,7 @@ describe.skipIf(!isRoot || !hasFrr)(`BGP in the twin (${!hasFrr ? 'skipped: FRR 
   }, 30_000);
 
   it('sessions come up and policies (prepend, local-pref, prefix list) choose the paths the semantics chose', async () => {
-    const r = await planFromFile(example('bgp-three-as'), { lab: bgpLab, strategy: 'faithful' }, runner);
+    const r = await planFromDesignFile(kernelEngine, example('bgp-three-as'), { lab: bgpLab, strategy: 'faithful' }, runner);
     await applyPlan(r.plan, runner, { designFile: r.designFile });
     const v = await verifyLive(r.plan, r.design, runner, { kinds: ['route', 'ping'], neigh: false, backlog: false, convergeMs: 30_000 });
     expect(v.checks.filter((c) => !c.ok)).toEqual([]);

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { processStart } from '../../src/apply/daemons.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { readState } from '../../src/apply/state.js';
 import { labStatus } from '../../src/apply/status.js';
@@ -36,7 +37,7 @@ function design(): string {
 describe.skipIf(!isRoot)(`services on the real kernel${isRoot ? '' : ' (skipped: needs root)'}`, () => {
   it('up, verify, two breaks verify names, down', async () => {
     const file = design();
-    const { plan, design: d } = await planFromFile(file, { lab, strategy: 'faithful' }, runner);
+    const { plan, design: d } = await planFromDesignFile(kernelEngine, file, { lab, strategy: 'faithful' }, runner);
     const res = await applyPlan(plan, runner, { designFile: file });
     expect(res.exec.map((x) => `${x.node} ${x.argv.join(' ')} ${x.code}`).sort()).toEqual(['web1 sysctl -qw net.ipv4.tcp_fin_timeout=15 0', 'web2 sh -c exit 3 3', 'web2 true 0']);
     const ok = await verifyLive(plan, d, runner, { concurrency: 32, kinds: ['tcp', 'udp'] });

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { setLink } from '../../src/apply/link.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { probeCapabilities } from '../../src/apply/probe.js';
 import { readState } from '../../src/apply/state.js';
 import { labStatus } from '../../src/apply/status.js';
@@ -26,7 +27,7 @@ afterAll(async () => {
 async function build(file: string) {
   const lab = uniqueLab();
   labs.push(lab);
-  const r = await planFromFile(file, { lab, strategy: 'faithful' }, runner);
+  const r = await planFromDesignFile(kernelEngine, file, { lab, strategy: 'faithful' }, runner);
   await applyPlan(r.plan, runner, { designFile: r.designFile });
   return { lab, ...r };
 }

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
-import { cliPath, packageRoot, planFromFile } from '../../src/apply/design.js';
+import { cliPath, packageRoot } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { readState } from '../../src/apply/state.js';
 import { main } from '../../src/cli/main.js';
@@ -31,7 +33,7 @@ const twoSites = join(packageRoot(), 'test', 'fixtures', 'two-sites.yaml');
 async function up(file: string, strategy = 'faithful') {
   const lab = uniqueLab();
   labs.push(lab);
-  const { plan, design } = await planFromFile(file, { lab, strategy }, runner);
+  const { plan, design } = await planFromDesignFile(kernelEngine, file, { lab, strategy }, runner);
   await applyPlan(plan, runner, { designFile: file });
   return { lab, plan, design };
 }

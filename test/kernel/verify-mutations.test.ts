@@ -13,7 +13,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
-import { packageRoot, planFromFile } from '../../src/apply/design.js';
+import { packageRoot } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { labStatus } from '../../src/apply/status.js';
 import type { Design } from '../../src/model/types.js';
@@ -80,7 +82,7 @@ for (const [name, strategy, mode] of CASES) {
     continue;
   }
   const file = name === 'two-sites' ? join(packageRoot(), 'test', 'fixtures', 'two-sites.yaml') : example(name);
-  const make = () => planFromFile(file, { lab: uniqueLab(), strategy, ...(mode ? { macvlanMode: mode } : {}) }, runner);
+  const make = () => planFromDesignFile(kernelEngine, file, { lab: uniqueLab(), strategy, ...(mode ? { macvlanMode: mode } : {}) }, runner);
   try {
     const { plan } = await make();
     if (plan.objects.some((o) => o.kind === 'ovs-bridge') && !ovs) cases.push({ title, skip: 'Open vSwitch not running' });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { applyPlan } from '../../src/apply/apply.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
-import { formatIp } from '../../src/model/ip.js';
 import type { Design } from '../../src/model/types.js';
 import type { Plan } from '../../src/plan/types.js';
 import { compare } from '../../src/semantics/compare.js';
@@ -22,7 +22,7 @@ import { pair, reachability } from '../../src/semantics/reachability.js';
 import { formatVerify } from '../../src/verify/report.js';
 import { checkTo } from '../../src/verify/tcp-phase.js';
 import { verifyLive, type Check, type VerifyReport } from '../../src/verify/verify.js';
-import { example, isRoot, leftovers, NOTHING, ovsRunning, runner, uniqueLab } from './realize-helpers.js';
+import { example, isRoot, leftovers, NOTHING, nsOf, ovsRunning, runner, uniqueLab } from './realize-helpers.js';
 
 const labs: string[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'vnetmap-verify-'));
@@ -73,7 +73,7 @@ async function build(name: string, strategy: string, macvlanMode?: string): Prom
   try {
     const lab = uniqueLab();
     const file = name === 'network-a-hairpin-nat' ? hairpinNatDesign() : name === 'redirect' ? redirectDesign() : example(name);
-    const { plan, design } = await planFromFile(file, { lab, strategy, ...(macvlanMode ? { macvlanMode } : {}) }, runner);
+    const { plan, design } = await planFromDesignFile(kernelEngine, file, { lab, strategy, ...(macvlanMode ? { macvlanMode } : {}) }, runner);
     if (plan.objects.some((o) => o.kind === 'ovs-bridge') && !ovs) return 'Open vSwitch not running';
     return { plan, design, file };
   } catch (e) {
@@ -181,7 +181,6 @@ interface Break {
   unreachable?: string[];
 }
 
-const nsOf = (p: Plan, node: string) => p.objects.find((o) => o.kind === 'netns' && o.node === node)!.name as string;
 const rootEndOf = (p: Plan, ref: string) => {
   const v = p.objects.find((o) => o.kind === 'veth' && o.realizes.includes(ref));
   if (v?.kind !== 'veth') throw new Error(`no veth for ${ref}`);
@@ -316,8 +315,9 @@ describe('verify in waves of the neighbour table', () => {
       expect(failed(report)).toEqual([]);
       const offline = predict(design, plan, report.checks);
       expect(report.checks.filter((c) => offline.has(key(c)) && c.observed !== offline.get(key(c))).map(key)).toEqual([]);
-      const note = report.notes.find((x) => / went in \d+ waves/.test(x));
-      expect(note, report.notes.join('\n')).toBeDefined();
+      const notes = report.notes ?? [];
+      const note = notes.find((x) => / went in \d+ waves/.test(x));
+      expect(note, notes.join('\n')).toBeDefined();
       expect(Number(/went in (\d+) waves/.exec(note!)![1])).toBeGreaterThan(2);
       // Emptied after the last wave: of the dozens of neighbours the probes made the twin learn,
       // at most a straggler or two is left (learned from a packet still in flight, such as a
@@ -372,7 +372,7 @@ describe('verify and the kernel input backlog', () => {
   it.skipIf(!!skip).each([1000, 2])(`frames dropped in every pass, backlog %i: failures are inconclusive, never passes${skip ? ` (skipped: ${skip})` : ''}`, async (limit) => {
     const { design, file } = a.b as Built;
     const lab = uniqueLab();
-    const { plan: fresh } = await planFromFile(file, { lab, strategy: 'faithful' }, runner);
+    const { plan: fresh } = await planFromDesignFile(kernelEngine, file, { lab, strategy: 'faithful' }, runner);
     labs.push(lab);
     const backlog = readFileSync('/proc/sys/net/core/netdev_max_backlog', 'utf8');
     try {

@@ -11,6 +11,7 @@ import { allNodes, FRAME_SHAPES, type DiagramGraph } from '../../src/diagram/gra
 import type { Box, Layout } from '../../src/diagram/layout.js';
 import { planObjectId } from '../../src/diagram/plan-objects.js';
 import { esc } from '../../src/diagram/svg.js';
+import type { Strategy } from '../../src/model/limits.js';
 import { loadDesignFile } from '../../src/model/load.js';
 import type { Design } from '../../src/model/types.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
@@ -28,7 +29,7 @@ function load(file: string): Design {
 }
 
 // Tunnels are built by the faithful strategy only (the others refuse: plan goldens hold their messages).
-const strategiesFor = (d: Design) => (d.links.some((l) => l.tunnel) ? (['faithful'] as const) : (['faithful', 'compact', 'ovs', ...(d.nodes.some((n) => n.kind === 'vm') ? ['macvtap'] : [])] as const));
+const strategiesFor = (d: Design): Strategy[] => (d.links.some((l) => l.tunnel) ? ['faithful'] : ['faithful', 'compact', 'ovs', ...(d.nodes.some((n) => n.kind === 'vm') ? ['macvtap' as const] : [])]);
 
 const inside = (a: Box, b: Box) => a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.w <= b.x + b.w + 0.5 && a.y + a.h <= b.y + b.h + 0.5;
 const overlap = (a: Box, b: Box) => a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;

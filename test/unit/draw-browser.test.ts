@@ -103,7 +103,7 @@ describe.skipIf(!hasChromium)(`HTML pages in headless Chromium${hasChromium ? ''
     await w.page.goto(url, { waitUntil: 'load' });
     // The wide label's drawn text ends inside its box (it did not when a CJK character counted one column).
     const fit = await w.page.$eval('.side.design .el.node[data-id="node:gw"]', (g) => {
-      const rect = g.querySelector('rect.body')!.getBBox();
+      const rect = g.querySelector<SVGRectElement>('rect.body')!.getBBox();
       const texts = [...g.querySelectorAll('text')].map((t) => t.getBBox());
       return { right: rect.x + rect.width, texts: texts.map((t) => t.x + t.width) };
     });

@@ -13,7 +13,7 @@ import { loadDesignFile } from '../../src/model/load.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
 import { compile } from '../../src/plan/compile.js';
 import { renderSteps } from '../../src/render/render.js';
-import { isFile, type CommandStep } from '../../src/render/steps.js';
+import { isCommand, type CommandStep } from '../../src/render/steps.js';
 
 const helper = netlinkHelper();
 
@@ -32,7 +32,7 @@ function everyBatch(): CommandStep[] {
           } catch {
             continue; // a combination the compiler refuses (e.g. macvtap needing 8021q under minimal)
           }
-          for (const s of steps) if (!isFile(s) && s.argv[0] === 'nsenter' && s.argv.slice(-3).join(' ') === 'ip -batch -') out.push(s);
+          for (const s of steps) if (isCommand(s) && s.argv[0] === 'nsenter' && s.argv.slice(-3).join(' ') === 'ip -batch -') out.push(s);
         }
       }
     }

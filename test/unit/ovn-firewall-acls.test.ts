@@ -117,7 +117,7 @@ function check(design: Design, router: string, runs: number): void {
       let dport = p.dport;
       let dnat = false;
       for (const r of nat) {
-        if (p.proto === 'icmp' || r.protocol !== p.proto || r.port !== p.dport) continue;
+        if (p.proto === 'icmp' || (r.type !== 'lb' && r.type !== 'dnat') || r.protocol !== p.proto || r.port !== p.dport) continue;
         if (r.type === 'lb' && r.daddr === p.dst && x.port.gatewayChassis && x.port.networks.some((y) => ip(y) === r.daddr)) [dst, dport, dnat] = [r.backends[0]!.to, r.backends[0]!.toPort, true];
         else if (r.type === 'dnat' && r.in === iif && (r.daddr === undefined || r.daddr === p.dst)) [dst, dport, dnat] = [r.to, r.toPort, true];
         else continue;

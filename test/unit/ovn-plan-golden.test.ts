@@ -13,10 +13,8 @@ import { ovnEngine } from '../../src/engines/ovn/index.js';
 import { insertOps } from '../../src/engines/ovn/render/nb-json.js';
 import { nbRows } from '../../src/engines/ovn/render/nb-rows.js';
 import { loadDesignFile } from '../../src/model/load.js';
-import { UserError } from '../../src/errors.js';
 import { PRESETS } from '../../src/plan/capabilities.js';
 import { golden } from '../helpers/golden.js';
-import { UserError } from '../../src/errors.js';
 
 const EXAMPLES = 'examples';
 const OUT = 'test/golden/ovn';

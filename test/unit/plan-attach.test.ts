@@ -15,7 +15,8 @@ import { designModel } from '../../src/semantics/from-design.js';
 import { predict } from '../../src/semantics/prediction.js';
 import { pair, reachability } from '../../src/semantics/reachability.js';
 
-const { full, minimal } = PRESETS as Record<string, NonNullable<(typeof PRESETS)[string]>>;
+const full = PRESETS.full!;
+const minimal = PRESETS.minimal!;
 const hv = readFileSync('examples/hypervisors.yaml', 'utf8');
 function load(text: string): Design {
   const r = loadDesign(text, 'x.yaml');

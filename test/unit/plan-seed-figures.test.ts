@@ -188,10 +188,10 @@ describe('a kernel with 8021q devices only (no vlan_filtering, no OVS)', () => {
     const d = load('network-b');
     const p = compile(d, { strategy: 'faithful', capabilities: caps });
     expect(p.choices.map((c) => c.chosen)).toEqual(['8021q devices + one bridge per VLAN']);
-    expect(of(p, 'bridge').map((b) => `${b.namespace.replace('vn-network-b-', '')}:${b.name}`)).toEqual([
+    expect(of(p, 'bridge').map((b) => `${(b.namespace ?? 'root').replace('vn-network-b-', '')}:${b.name}`)).toEqual([
       'sw-left:br0', 'sw-right:br10', 'sw-right:br20', 'sw-right:br30', 'core:vlan10', 'core:vlan20', 'core:vlan30',
     ]);
-    expect(of(p, 'vlan').map((v) => `${v.namespace.replace('vn-network-b-', '')}:${v.name}->${v.master}`)).toEqual([
+    expect(of(p, 'vlan').map((v) => `${(v.namespace ?? 'root').replace('vn-network-b-', '')}:${v.name}->${v.master}`)).toEqual([
       'sw-right:p9.10->br10', 'sw-right:p9.20->br20', 'sw-right:p9.30->br30', 'core:p2.10->vlan10', 'core:p2.20->vlan20', 'core:p2.30->vlan30',
     ]);
     expect(p.endpoints.find((e) => e.ref === 'svi:core/10')).toMatchObject({ namespace: 'vn-network-b-core', dev: 'vlan10' });

@@ -49,14 +49,14 @@ describe('two sites with the same private range behind their own NAT routers', (
 
   it('every strategy keeps the identities: no difference between design and twin', () => {
     for (const strategy of ['faithful', 'compact', 'ovs'] as const) {
-      const plan = compile(design, { lab: 'ts', strategy, capabilities: PRESETS.minimal! });
+      const plan = compile(design, { strategy, capabilities: PRESETS.minimal! });
       expect(compare(design, plan).bugs, strategy).toEqual([]);
     }
   });
 });
 
 describe('a duplicate address in one broadcast domain', () => {
-  const plan = compile(design, { lab: 'ts', strategy: 'faithful', capabilities: PRESETS.minimal! });
+  const plan = compile(design, { strategy: 'faithful', capabilities: PRESETS.minimal! });
   // b-h12 also takes b-h10's address, behind vnetmap's back.
   const dup = structuredClone(plan);
   const ns = plan.endpoints.find((e) => e.node === 'b-h12')!.namespace;

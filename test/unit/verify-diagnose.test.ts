@@ -11,7 +11,7 @@ import { diagnose, located, type DriftItem } from '../../src/verify/diagnose.js'
 import { verifyLive } from '../../src/verify/verify.js';
 
 const design = loadDesignFile('examples/network-a.yaml').design!;
-const plan = compile(design, { lab: 'dg', strategy: 'faithful', capabilities: PRESETS.minimal! });
+const plan = compile(design, { strategy: 'faithful', capabilities: PRESETS.minimal! });
 const L = `vn-${plan.lab}`;
 
 describe('diagnose', () => {

@@ -1,23 +1,12 @@
-// From a design file and command-line choices to an OVN plan: the design loaded with every
-// problem at once, the lab named, this machine's capabilities probed (which OVS datapath the
-// chassis run), then compiled. The kernel engine's counterpart is src/apply/design.ts.
-import { resolve } from 'node:path';
-import { loadAndProbe } from '../../apply/design.js';
+// The OVN engine's command-line choices: --chassis N simulated chassis, or --inventory FILE
+// naming real machines, checked against the design.
 import { UserError } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
-import type { Problem } from '../../model/problems.js';
 import type { Design } from '../../model/types.js';
-import { compileOvn, DEFAULT_CHASSIS, MAX_CHASSIS } from './plan/compile.js';
-import type { OvnPlan } from './plan/types.js';
+import type { Capabilities } from '../../plan/types.js';
+import type { CompileRequest, EngineOptions } from '../engine.js';
+import { DEFAULT_CHASSIS, MAX_CHASSIS } from './plan/compile.js';
 import { loadInventoryFile } from './inventory/load.js';
 import type { Inventory } from './inventory/schema.js';
-
-export interface OvnPlanOptions {
-  lab?: string;
-  capabilities?: string;
-  chassis?: string;
-  inventory?: string;
-}
 
 /** An inventory file read and checked against the design, or a UserError with every problem at file:line:col. */
 export function inventoryOrThrow(file: string, design: Design): Inventory {
@@ -34,12 +23,11 @@ export function chassisCount(s: string | undefined): number {
   return n;
 }
 
-export async function ovnPlanFromFile(file: string, opts: OvnPlanOptions, runner: Runner): Promise<{ plan: OvnPlan; design: Design; warnings: Problem[]; designFile: string }> {
-  if (opts.inventory !== undefined && opts.chassis !== undefined) throw new UserError('--chassis simulates chassis on this machine, --inventory names real machines: give one of the two.');
-  const chassis = chassisCount(opts.chassis);
-  const designFile = resolve(file);
-  const { design, warnings, lab, capabilities } = await loadAndProbe(designFile, opts, runner);
-  const inventory = opts.inventory !== undefined ? inventoryOrThrow(opts.inventory, design) : undefined;
-  const plan = compileOvn({ ...design, name: lab }, { capabilities, chassis, ...(inventory ? { inventory } : {}) });
-  return { plan, design, warnings, designFile };
+/** --chassis or --inventory as the OVN engine's compile request (a UserError on a bad one or both). */
+export function ovnRequest(design: Design, capabilities: Capabilities, o: EngineOptions): CompileRequest {
+  if (o.inventory !== undefined && o.chassis !== undefined) throw new UserError('--chassis simulates chassis on this machine, --inventory names real machines: give one of the two.');
+  if (o.inventory !== undefined && o.script) throw new UserError('--script builds a twin on this machine; with --inventory each machine builds its own part ("vnetmap chassis join"), so there is no one script: leave out --script.');
+  const chassis = chassisCount(o.chassis);
+  const inventory = o.inventory !== undefined ? inventoryOrThrow(o.inventory, design) : undefined;
+  return { capabilities, chassis, ...(inventory ? { inventory } : {}) };
 }

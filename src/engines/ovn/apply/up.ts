@@ -14,6 +14,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { EnvironmentError, environmentMessage, ToolError, UserError } from '../../../errors.js';
 import type { Runner } from '../../../exec/runner.js';
+import { runExecs, type ExecOutcome } from '../../../apply/workloads.js';
 import { nsIdentities } from '../../../apply/identity.js';
 import { readJournal, writeJournal, type Journal } from '../../../apply/journal.js';
 import { withLabLock } from '../../../apply/lock.js';
@@ -74,6 +75,8 @@ export interface OvnUpResult {
   converged?: Converged;
   /** DHCP clients: how long `up` waited for their leases from OVN, and those that got none. */
   leases?: { clients: number; ms: number; missing: string[] };
+  /** The exec: commands this run ran (those of namespaces it built), failures included. */
+  exec: ExecOutcome[];
 }
 
 export function upOvn(plan: OvnPlan, runner: Runner, opts: OvnUpOptions): Promise<OvnUpResult> {
@@ -102,6 +105,7 @@ async function upLocked(plan: OvnPlan, runner: Runner, opts: OvnUpOptions): Prom
     ports: plan.bindings.length,
     restarted: [],
     phases: [],
+    exec: [],
     ...rest,
     ms: Date.now() - t0,
   });
@@ -186,7 +190,12 @@ async function build(plan: OvnPlan, runner: Runner, connect: OvsdbConnect, opts:
     const leases = clients.length ? await timed('dhcp', () => startClients(plan, runner, clients, onSpawn)) : undefined;
     writeState({ lab: plan.lab, designFile: opts.designFile, strategy: plan.local.strategy, plan: plan.local, appliedAt: new Date().toISOString(), identities, engine: 'ovn', ovn: plan, ...(Object.keys(daemons).length ? { daemons } : {}) });
     writeJournal({ ...journal, phase: 'done' });
-    return { phases, converged, ...(leases ? { leases } : {}) };
+    nb.close();
+    sb.close();
+    nb = sb = undefined;
+    // Workloads' one-off commands, once every port is up (and leased): a failing one is reported, the lab stays.
+    const exec = await timed('exec', () => runExecs(plan.local, scope.create, runner));
+    return { phases, converged, exec, ...(leases ? { leases } : {}) };
   } catch (e) {
     nb?.close();
     sb?.close();

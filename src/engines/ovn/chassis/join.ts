@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { ToolError, UserError } from '../../../errors.js';
 import type { Runner } from '../../../exec/runner.js';
+import { runExecs, type ExecOutcome } from '../../../apply/workloads.js';
 import { nsIdentities } from '../../../apply/identity.js';
 import { preflight } from '../../../apply/preflight.js';
 import { runSteps } from '../../../apply/run-steps.js';
@@ -55,6 +56,8 @@ export interface JoinResult {
   datapath: 'system' | 'netdev';
   /** From the daemons' start until every port of this machine was up. */
   portsMs: number;
+  /** The exec: commands of this machine's workloads, run once its ports were up (failures included). */
+  exec: ExecOutcome[];
   ms: number;
 }
 
@@ -87,20 +90,22 @@ export async function joinChassis(runner: Runner, o: JoinOptions): Promise<JoinR
       const alive = prev && (['ovsdb-server', 'ovs-vswitchd', 'ovn-controller'] as const).every((d) => daemonPid(L.chassisFiles(prev.part.name, d)) !== undefined);
       if (same && alive && !namespacesOf(part.local).some((ns) => !nsIdentities([ns])[ns])) {
         const portsMs = await waitOwnPorts(nb, part, timeoutMs, Date.now());
-        return result('unchanged', part, prev.datapath, portsMs, t0);
+        return result('unchanged', part, prev.datapath, portsMs, [], t0);
       }
       if (prev) await leaveLocked(o.lab, runner);
       const datapath = await chooseDatapath(runner, o.datapath);
       await ovnPreflight(undefined, runner);
       const portsMs = await build(runner, nb, part, { ...o, datapath, nbRemote, centralAddr: central.address, timeoutMs });
-      return result(prev ? 'rejoined' : 'joined', part, datapath, portsMs, t0);
+      // Workloads' one-off commands, once this machine's ports are up: a failing one is reported, the part stays.
+      const exec = await runExecs(part.local, new Set(namespacesOf(part.local)), runner);
+      return result(prev ? 'rejoined' : 'joined', part, datapath, portsMs, exec, t0);
     });
   } finally {
     nb.close();
   }
 }
 
-const result = (action: JoinResult['action'], part: ChassisPart, datapath: JoinResult['datapath'], portsMs: number, t0: number): JoinResult => ({
+const result = (action: JoinResult['action'], part: ChassisPart, datapath: JoinResult['datapath'], portsMs: number, exec: ExecOutcome[], t0: number): JoinResult => ({
   lab: part.lab,
   name: part.name,
   action,
@@ -109,6 +114,7 @@ const result = (action: JoinResult['action'], part: ChassisPart, datapath: JoinR
   ports: part.bindings.length,
   datapath,
   portsMs,
+  exec,
   ms: Date.now() - t0,
 });
 

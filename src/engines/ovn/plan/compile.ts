@@ -138,7 +138,8 @@ export function compileOvn(design: Design, opts: OvnCompileOptions): OvnPlan {
 /**
  * What the OVN engine does not build, refused rather than left out (the twin would differ from
  * the design without saying so): services OVN has no counterpart for (lb-services.ts says which
- * and why) and exec commands. A router's firewall is OVN ACLs (firewall-acls.ts); firewalls of
+ * and why) and exec commands of routers. Hosts, servers and VMs are namespaces: their exec
+ * commands run there after `up` (or `chassis join`) as on the kernel engine. A router's firewall is OVN ACLs (firewall-acls.ts); firewalls of
  * hosts, servers and VMs are their namespaces' nftables tables, as on the kernel engine.
  */
 function refuseUnbuilt(design: Design): void {
@@ -146,7 +147,9 @@ function refuseUnbuilt(design: Design): void {
     if (!isRouted(n)) continue;
     const services = (n.services ?? []).flatMap((s) => unbuiltService(n, s) ?? []);
     if (services.length) throw new UserError(`the OVN engine cannot build ${services.join('; ')}; otherwise build this design with the kernel engine (--engine kernel, the default).`);
-    if (n.exec?.length) throw new UserError(`the OVN engine does not build exec commands yet, and ${n.kind} ${n.name} has them; build this design with the kernel engine (--engine kernel, the default).`);
+    // A logical router is flows on every chassis: there is nowhere to run a command.
+    if (n.exec?.length && (n.kind === 'router' || n.kind === 'l3-switch'))
+      throw new UserError(`${n.kind} ${n.name} has exec commands, but on the OVN engine it is a logical router, which runs no programs; run them on a host, or build this design with the kernel engine (--engine kernel, the default).`);
   }
 }
 
