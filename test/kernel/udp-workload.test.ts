@@ -10,7 +10,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.js';
-import { planFromFile } from '../../src/apply/design.js';
+import { planFromDesignFile } from '../../src/engines/index.js';
+import { kernelEngine } from '../../src/engines/kernel/index.js';
 import { destroyLab } from '../../src/apply/destroy.js';
 import { readState } from '../../src/apply/state.js';
 import { verifyLive, type Check } from '../../src/verify/verify.js';
@@ -24,7 +25,7 @@ afterAll(async () => {
 
 describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (skipped: needs root)'}`, () => {
   it('verify proves delivery to the socket, names a pair a firewall blocks, and a dead process', async () => {
-    const { plan, design } = await planFromFile(FILE, { lab, strategy: 'faithful' }, runner);
+    const { plan, design } = await planFromDesignFile(kernelEngine, FILE, { lab, strategy: 'faithful' }, runner);
     await applyPlan(plan, runner, { designFile: FILE });
     let last: Check[] = [];
     let unexplained = -1;
