@@ -657,6 +657,10 @@ PACKET_BROADCAST, PACKET_MULTICAST = 1, 2
 ETH_P_IP = 0x0800
 IP_RECVERR = 11
 SO_EE_ORIGIN_ICMP = 2
+SOL_PACKET, PACKET_STATISTICS = 263, 6
+# IPv4 packets carrying UDP only (the protocol byte of the IP header), their first 512 bytes.
+UDP_ONLY = [(0x30, 0, 0, 9), (0x15, 0, 1, 17), (0x06, 0, 0, 512), (0x06, 0, 0, 0)]
+_udp_filter = ctypes.create_string_buffer(b''.join(struct.pack('=HBBI', *i) for i in UDP_ONLY))
 ICMP_UNREACH = {0: 'net unreachable', 1: 'host unreachable', 2: 'protocol unreachable', 3: 'port unreachable', 9: 'network administratively prohibited', 10: 'host administratively prohibited', 13: 'communication administratively prohibited'}
 
 
@@ -741,9 +745,16 @@ class Watch:
             snmp = os.open('/proc/thread-self/net/snmp', os.O_RDONLY | os.O_CLOEXEC)
             tables = [os.open('/proc/thread-self/net/' + t, os.O_RDONLY | os.O_CLOEXEC) for t in ('udp', 'udp6') if os.path.exists('/proc/thread-self/net/' + t)]
             pkt = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
+            pkt.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, struct.pack('HxxxxxxQ', len(UDP_ONLY), ctypes.addressof(_udp_filter)))
+            pkt.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
             return snmp, tables, pkt
         self.snmp, self.tables, self.pkt = place.made_in(netns, make)
         self.pkt.setblocking(False)
+
+    def missed(self):
+        """Packets the kernel dropped at this socket since the last call (a full buffer): the count of
+        other arrivals is then short, and the window proves nothing."""
+        return struct.unpack('=II', self.pkt.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))[1]
 
     def close(self):
         os.close(self.snmp)
@@ -798,7 +809,7 @@ def udp_open(place, q):
     Output: {"servers": [{"error": why} or {"sockets": [{"local", "inode", "holders"}]}],
     "sends": [{"error": why} or {"arrival": {...}, "window": {...}}]}: per client, its arrival
     phase (arrived, from, dev, replies, icmp, sendError) and, where its datagrams arrived, its
-    window (the same, plus sent, others, othersPort, othersMulti, stale, dIn, dNoPorts,
+    window (the same, plus sent, others, othersPort, othersMulti, missed, stale, dIn, dNoPorts,
     dInErrors, queueGrew, dDrops).
     """
     token = q['token'].encode()
@@ -903,6 +914,7 @@ def udp_open(place, q):
         w = watches[q['sends'][k]['server']]
         srv = q['servers'][q['sends'][k]['server']]
         collect([k], fresh(), time.monotonic() + 0.005, lambda: False, b'-')
+        w.missed()
         before = w.state(srv['port'], srv['addr'])
         win = {'sent': count}
         box = fresh()
@@ -918,7 +930,9 @@ def udp_open(place, q):
         collect([k], box, time.monotonic() + timeout, lambda: box.get(k, {}).get('arrived', 0) >= count, b'w', w, srv['port'])
         collect([k], box, time.monotonic() + settle, read_all, b'w', w, srv['port'])
         after = w.state(srv['port'], srv['addr'])
+        collect([k], box, 0, lambda: True, b'w', w, srv['port'])  # what arrived up to the reading
         g = box.get(k, {'arrived': 0})
+        win['missed'] = w.missed()
         win.update({key: g[key] for key in ('arrived', 'from', 'dev', 'replies', 'replyFrom', 'icmp') if key in g})
         win.update({key: box[key] for key in ('others', 'othersPort', 'othersMulti')})
         # Datagrams waiting from before that may have been read in the window: on the port's

@@ -37,6 +37,8 @@ export interface UdpWindowSeen extends UdpPhaseSeen {
   others: number;
   othersPort: number;
   othersMulti: number;
+  /** Packets the watching socket lost (its buffer full): the count of other arrivals is short. */
+  missed?: number;
   /**
    * Bytes waiting from before the window that may have been read in it: on the port's sockets and
    * on every socket whose queue changed (all sockets, where other datagrams arrived meanwhile).
@@ -95,6 +97,7 @@ function evidence(server: UdpServerSeen, seen: UdpSendSeen, node: string, port: 
   }
   const got = `${w.arrived}/${w.sent} datagrams arrived in ${node} from ${w.from ?? '?'} on ${w.dev ?? '?'}`;
   if (!w.arrived) return { unclear: `its datagrams arrived in ${node} once, but none in its window` };
+  if (w.missed) return { unclear: `${got}, but the watch in ${node} lost ${w.missed} packets (too much traffic there) and cannot count what else arrived` };
   if (!sockets.length) return { reached: false, detail: `${nobody} (${got}; Udp NoPorts +${w.dNoPorts})` };
   if (w.replies && w.replyFrom) return { reached: true, detail: `${got}; ${held} answered from ${w.replyFrom}` };
   if (!w.stale && !w.othersMulti && w.dIn > w.others) return { reached: true, detail: `${got} and were read from ${held} (Udp InDatagrams +${w.dIn}, ${w.others} other UDP datagrams arrived meanwhile)` };
