@@ -2,7 +2,8 @@
 // and never answers; the design's firewall on gw rejects pc1's datagrams to it. verify passes:
 // pc2, gw and srv itself reach the port (their datagrams read by socat, counted in srv's Udp
 // InDatagrams), pc1 does not (nothing of it arrives in srv; it got gw's ICMP error); a second
-// process binds udp/5354 and never reads (what arrives waits in its socket's queue). Then, behind
+// process binds udp/5354 and never reads (what arrives waits in its socket's queue), a third
+// echoes every datagram on udp/5355 (its answer is the proof). Then, behind
 // vnetmap's back, srv's own nftables drops pc2's datagrams and rejects gw's: verify names exactly
 // those two, whose datagrams arrive in srv but reach no socket. Then the collector is killed:
 // every source the design lets in fails, saying nothing listens on udp/5353; and another socat
@@ -43,6 +44,9 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
     // The sink never reads: its socket's queue grew by what pc2 sent.
     const sink = last.find((c) => c.from === 'pc2' && c.to.includes('[service:srv/1]'));
     expect([sink?.ok, sink?.detail]).toEqual([true, expect.stringMatching(/^3\/3 datagrams arrived in srv from 10\.77\.1\.12 on eth0 and wait unread on 0\.0\.0\.0:5354 \(python3, pid \d+\) \(its receive queue grew by \d+ bytes\)$/)]);
+    // The echo answers: its reply, with the datagrams seen arriving in srv, is the proof.
+    const echo = last.find((c) => c.from === 'pc1' && c.to.includes('[service:srv/2]'));
+    expect([echo?.ok, echo?.detail]).toEqual([true, expect.stringMatching(/^3\/3 datagrams arrived in srv from 10\.77\.1\.11 on eth0; 0\.0\.0\.0:5355 \(python3, pid \d+\) answered from 10\.77\.2\.10:5355$/)]);
     expect(line('pc1', ok)).toBe('pc1 false/false not reached: none of its datagrams arrived in srv (ICMP port unreachable from 10.77.1.1)');
 
     // srv's own input firewall drops pc2's datagrams and rejects gw's (ICMP port unreachable, as
@@ -63,7 +67,7 @@ describe.skipIf(!isRoot)(`a UDP workload on the real kernel${isRoot ? '' : ' (sk
     const collector = readState(lab)!.daemons!['srv.collector']!;
     process.kill(collector.pid, 'SIGKILL');
     const dead = await udp();
-    expect(last.filter((c) => c.to.includes('[service:srv/1]') && !c.ok)).toEqual([]);
+    expect(last.filter((c) => !c.to.includes('[service:srv/0]') && c.to.includes('[service:') && !c.ok)).toEqual([]);
     expect(dead.filter((c) => c.includes('FAIL')).map((c) => c.replace(/ \(.*$/, ''))).toEqual(['gw/dmz true/false FAIL nothing listens on udp/5353 in srv', 'gw/lan true/false FAIL nothing listens on udp/5353 in srv', 'pc2 true/false FAIL nothing listens on udp/5353 in srv', 'srv true/false FAIL nothing listens on udp/5353 in srv']);
     expect(line('pc1', dead)).toMatch(/^pc1 false\/false not reached: .*; nothing listens on udp\/5353 in srv either; the workload srv\.collector \(pid \d+\) is not running$/);
 

@@ -33,7 +33,7 @@ describe('port: udp/N of a process', () => {
     expect(errors).toEqual([]);
     const r = reachability(designModel(design!));
     const t = r.tcp.filter((x) => x.kind === 'process');
-    expect(t.map((x) => [x.protocol, x.node, x.port, x.rule])).toEqual([['udp', 'srv', 5353, 'service:srv/0'], ['udp', 'srv', 5354, 'service:srv/1']]);
+    expect(t.map((x) => [x.protocol, x.node, x.port, x.rule])).toEqual([['udp', 'srv', 5353, 'service:srv/0'], ['udp', 'srv', 5354, 'service:srv/1'], ['udp', 'srv', 5355, 'service:srv/2']]);
     const from = (k: number) => (name: string) => t[k]!.fromClass.get(r.classOf.get(r.endpoints.find((e) => e.name === name)!.ref)!);
     expect(['pc1', 'pc2', 'srv'].map(from(0))).toEqual([false, true, true]);
     // The rule denies udp/5353 only: the sink on 5354 is reached from pc1 too.
