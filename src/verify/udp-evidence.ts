@@ -97,9 +97,10 @@ function evidence(server: UdpServerSeen, seen: UdpSendSeen, node: string, port: 
   }
   const got = `${w.arrived}/${w.sent} datagrams arrived in ${node} from ${w.from ?? '?'} on ${w.dev ?? '?'}`;
   if (!w.arrived) return { unclear: `its datagrams arrived in ${node} once, but none in its window` };
-  if (w.missed) return { unclear: `${got}, but the watch in ${node} lost ${w.missed} packets (too much traffic there) and cannot count what else arrived` };
   if (!sockets.length) return { reached: false, detail: `${nobody} (${got}; Udp NoPorts +${w.dNoPorts})` };
-  if (w.replies && w.replyFrom) return { reached: true, detail: `${got}; ${held} answered from ${w.replyFrom}` };
+  // An answer from the port the datagrams were sent to (they were seen arriving in the node).
+  if (w.replies && w.replyFrom?.endsWith(`:${port}`)) return { reached: true, detail: `${got}; ${held} answered from ${w.replyFrom}` };
+  if (w.missed) return { unclear: `${got}, but the watch in ${node} lost ${w.missed} packets (too much traffic there) and cannot count what else arrived` };
   if (!w.stale && !w.othersMulti && w.dIn > w.others) return { reached: true, detail: `${got} and were read from ${held} (Udp InDatagrams +${w.dIn}, ${w.others} other UDP datagrams arrived meanwhile)` };
   if (!w.othersPort && w.queueGrew > 0) return { reached: true, detail: `${got} and wait unread on ${held} (its receive queue grew by ${w.queueGrew} bytes)` };
   if (!w.othersPort && w.dDrops > 0) return { reached: true, detail: `${got} and were delivered to ${held}, which dropped ${w.dDrops} (its receive queue is full)` };

@@ -77,6 +77,8 @@ describe('what the server namespace shows proves delivery, or says why not', () 
     expect(v({ queueGrew: 2496, othersPort: 1, others: 1 })).toHaveProperty('unclear');
     expect(v({ dDrops: 3, dInErrors: 3 })).toMatchObject({ reached: true, detail: expect.stringContaining('receive queue is full') });
     expect(v({ replies: 1, replyFrom: '10.77.2.10:5353' })).toMatchObject({ reached: true, detail: expect.stringContaining('answered from 10.77.2.10:5353') });
+    // An answer from another port proves nothing of this one.
+    expect(v({ replies: 1, replyFrom: '10.77.2.10:9' })).toMatchObject({ reached: false });
   });
   it('not reached: nothing arrived (and why), arrived but no socket took it, nothing listens', () => {
     expect(udpVerdict(server, { arrival: { arrived: 0, icmp: 'ICMP port unreachable from 10.77.1.1' } }, 'srv', 5353)).toEqual({ reached: false, detail: 'not reached: none of its datagrams arrived in srv (ICMP port unreachable from 10.77.1.1)' });
