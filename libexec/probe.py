@@ -27,6 +27,9 @@
 #    "connects": [{"netns": file, "src": address, "addr": address, "port": 8080, "protocol": "tcp"|"udp", "open": bool}], "token": "...", "timeout_ms": 2000,
 #    "flush": [netns files whose neighbour caches to empty afterwards]}  (protocol: tcp when absent;
 #    open: a TCP connection to a workload's own port, answered "OPEN" once accepted)
+#   {"kind": "udp-open", "servers": [{"netns": file, "port": 5353, "addr": address}],
+#    "sends": [{"server": i, "netns": file, "src": address, "addr": address, "port": 5353}],
+#    "token": "...", "count": 3, "timeout_ms": 500, "settle_ms": 40, "flush": [netns files]}  (a workload's UDP port: see udp_open())
 # pacing: "interval_us" (between two sends, all sources together), "timeout_ms" (first wait),
 #   "tries", "backoff" (each next wait is the previous times this), "deadline_ms".
 # Output (stdout, JSON): per kind, see ping(), arp(), tcp(). A failure that concerns one source,
@@ -635,6 +638,328 @@ def tcp(place, q):
     return {'listenerErrors': lerrors, 'connects': out}
 
 
+# --- udp-open -------------------------------------------------------------------------------
+#
+# A workload's UDP port. The workload is not verify's listener and need not answer, so silence
+# proves nothing, and "the client sent it" proves nothing either. What this looks at, in the
+# server's namespace: the UDP sockets bound to the port (/proc/net/udp, udp6) and the processes
+# holding them; an AF_PACKET socket that sees each datagram arrive there (which device, from
+# which source address), recognised by its token; the namespace's Udp counters (/proc/net/snmp:
+# InDatagrams counts datagrams a process READ, NoPorts those no socket was bound to, InErrors
+# those a socket dropped) and the port's sockets' receive queues and drop counts, before and
+# after a client sends. An arrival phase sends from every client at once and says whose
+# datagrams arrived at all; then, one client at a time and nothing else of verify's in flight,
+# a window per client whose datagrams arrived, so the counters' moves can be put down to it:
+# every other UDP datagram that arrived in the namespace meanwhile is counted beside, and the
+# caller (udp-evidence.ts) decides only where the numbers leave no other explanation.
+PACKET_OUTGOING = 4
+PACKET_BROADCAST, PACKET_MULTICAST = 1, 2
+ETH_P_IP = 0x0800
+IP_RECVERR = 11
+SO_EE_ORIGIN_ICMP = 2
+SOL_PACKET, PACKET_STATISTICS = 263, 6
+# IPv4 packets carrying UDP only (the protocol byte of the IP header), their first 512 bytes.
+UDP_ONLY = [(0x30, 0, 0, 9), (0x15, 0, 1, 17), (0x06, 0, 0, 512), (0x06, 0, 0, 0)]
+_udp_filter = ctypes.create_string_buffer(b''.join(struct.pack('=HBBI', *i) for i in UDP_ONLY))
+ICMP_UNREACH = {0: 'net unreachable', 1: 'host unreachable', 2: 'protocol unreachable', 3: 'port unreachable', 9: 'network administratively prohibited', 10: 'host administratively prohibited', 13: 'communication administratively prohibited'}
+
+
+def udp_table(fd):
+    """(local address, port, rx queue bytes, drops, inode) of every socket in an open /proc/net/udp or udp6."""
+    out = []
+    for line in os.pread(fd, 1 << 22, 0).decode(errors='replace').splitlines()[1:]:
+        f = line.split()
+        if len(f) < 13:
+            continue
+        host, port = f[1].split(':')
+        raw = bytes.fromhex(host)
+        words = b''.join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))  # each 32-bit word in host order
+        addr = socket.inet_ntop(socket.AF_INET if len(words) == 4 else socket.AF_INET6, words)
+        out.append((addr, int(port, 16), int(f[4].split(':')[1], 16), int(f[12]), int(f[9])))
+    return out
+
+
+def snmp_udp(fd):
+    """The Udp: line of an open /proc/net/snmp, by name."""
+    lines = [l.split() for l in os.pread(fd, 1 << 16, 0).decode().splitlines() if l.startswith('Udp:')]
+    return dict(zip(lines[0][1:], (int(x) for x in lines[1][1:])))
+
+
+def holders(inodes):
+    """inode -> ["PID COMM", ...] of the processes holding those sockets."""
+    want = {'socket:[%d]' % i: i for i in inodes}
+    out = collections.defaultdict(list)
+    if not want:
+        return out
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            fds = os.listdir('/proc/%s/fd' % pid)
+        except OSError:
+            continue
+        found = set()
+        for fd in fds:
+            try:
+                link = os.readlink('/proc/%s/fd/%s' % (pid, fd))
+            except OSError:
+                continue
+            if link in want and want[link] not in found:
+                found.add(want[link])
+                try:
+                    with open('/proc/%s/comm' % pid) as f:
+                        comm = f.read().strip()
+                except OSError:
+                    comm = '?'
+                out[want[link]].append('%s %s' % (pid, comm))
+    return out
+
+
+def icmp_errors(sock):
+    """What the error queue of a client socket (IP_RECVERR) holds, in words."""
+    said = []
+    while True:
+        try:
+            _data, anc, _flags, _addr = sock.recvmsg(512, 512, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            return said
+        except OSError:
+            return said
+        for level, kind, value in anc:
+            if level != socket.IPPROTO_IP or kind != IP_RECVERR or len(value) < 16:
+                continue
+            ee_errno, origin, typ, code = struct.unpack_from('=IBBB', value, 0)
+            offender = socket.inet_ntoa(value[20:24]) if len(value) >= 24 else '?'
+            if origin == SO_EE_ORIGIN_ICMP:
+                what = ICMP_UNREACH.get(code, 'code %d' % code) if typ == 3 else 'time exceeded' if typ == 11 else 'type %d code %d' % (typ, code)
+                said.append('ICMP %s from %s' % (what, offender))
+            else:
+                said.append(os.strerror(ee_errno))
+
+
+class Watch:
+    """A server's namespace: its Udp counters, its UDP socket tables, and every IPv4 packet arriving there."""
+
+    def __init__(self, place, netns):
+        def make():
+            snmp = os.open('/proc/thread-self/net/snmp', os.O_RDONLY | os.O_CLOEXEC)
+            tables = [os.open('/proc/thread-self/net/' + t, os.O_RDONLY | os.O_CLOEXEC) for t in ('udp', 'udp6') if os.path.exists('/proc/thread-self/net/' + t)]
+            pkt = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
+            pkt.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, struct.pack('HxxxxxxQ', len(UDP_ONLY), ctypes.addressof(_udp_filter)))
+            pkt.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+            return snmp, tables, pkt
+        self.snmp, self.tables, self.pkt = place.made_in(netns, make)
+        self.pkt.setblocking(False)
+
+    def missed(self):
+        """Packets the kernel dropped at this socket since the last call (a full buffer): the count of
+        other arrivals is then short, and the window proves nothing."""
+        return struct.unpack('=II', self.pkt.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))[1]
+
+    def close(self):
+        os.close(self.snmp)
+        for fd in self.tables:
+            os.close(fd)
+        self.pkt.close()
+
+    def sockets(self, port, addr):
+        """The sockets bound to the port where the server's address reaches them, and all of them."""
+        every = [x for fd in self.tables for x in udp_table(fd)]
+        mine = [x for x in every if x[1] == port and x[0] in ('0.0.0.0', '::', addr, '::ffff:' + addr)]
+        return mine, every
+
+    def state(self, port, addr):
+        mine, every = self.sockets(port, addr)
+        return {'snmp': snmp_udp(self.snmp), 'rxq': sum(x[2] for x in mine), 'drops': sum(x[3] for x in mine),
+                'queues': {x[4]: x[2] for x in every}, 'mine': {x[4] for x in mine}}
+
+    def arrivals(self, token, tag, seen, port=None):
+        """Every IPv4 packet waiting: ours (by token, of this phase's tag) into seen[k], every other UDP
+        datagram (one of an earlier phase too: it may be read now) counted into seen['others']."""
+        while True:
+            try:
+                data, (dev, _proto, pkttype, _ha, _hw) = self.pkt.recvfrom(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            if pkttype == PACKET_OUTGOING or len(data) < 20 or data[9] != 17:
+                continue
+            ihl = (data[0] & 15) * 4
+            offset = struct.unpack_from('!H', data, 6)[0] & 0x1fff
+            dport = struct.unpack_from('!H', data, ihl + 2)[0] if offset == 0 and len(data) >= ihl + 8 else None
+            payload = data[ihl + 8:] if dport is not None else b''
+            words = payload[len(token):].split(b' ') if payload.startswith(token) else []
+            if len(words) == 3 and words[2][:1] == tag:
+                k = int(words[1])
+                got = seen.setdefault(k, {'arrived': 0})
+                got['arrived'] += 1
+                got['from'] = socket.inet_ntoa(data[12:16])
+                got['dev'] = dev
+                continue
+            seen['others'] += 1
+            if dport is None or dport == port:
+                seen['othersPort'] += 1
+            if pkttype in (PACKET_BROADCAST, PACKET_MULTICAST) or data[16] >= 224 or data[16:20] == b'\xff\xff\xff\xff':
+                seen['othersMulti'] += 1
+
+
+def udp_open(place, q):
+    """
+    Output: {"servers": [{"error": why} or {"sockets": [{"local", "inode", "holders"}]}],
+    "sends": [{"error": why} or {"arrival": {...}, "window": {...}}]}: per client, its arrival
+    phase (arrived, from, dev, replies, icmp, sendError) and, where its datagrams arrived, its
+    window (the same, plus sent, others, othersPort, othersMulti, missed, stale, dIn, dNoPorts,
+    dInErrors, queueGrew, dDrops).
+    """
+    token = q['token'].encode()
+    count = q.get('count', 3)
+    timeout = q.get('timeout_ms', 500) / 1000
+    settle = q.get('settle_ms', 40) / 1000
+    servers, watches, spaces = [], {}, {}  # server -> Watch, one per namespace
+    for i, s in enumerate(q['servers']):
+        try:
+            if s['netns'] not in spaces:
+                spaces[s['netns']] = Watch(place, s['netns'])
+            watches[i] = spaces[s['netns']]
+        except Exception as e:
+            servers.append({'error': 'cannot watch %s: %s' % (os.path.basename(s['netns']), why(e))})
+            continue
+        servers.append({'sockets': [{'local': '%s:%d' % (a, p), 'inode': ino} for a, p, _q, _d, ino in watches[i].sockets(s['port'], s['addr'])[0]]})
+    who = holders([x['inode'] for s in servers for x in s.get('sockets', [])])
+    for s in servers:
+        for x in s.get('sockets', []):
+            x['holders'] = who.get(x['inode'], [])
+    out = [{} for _ in q['sends']]
+    clients = {}
+
+    def fresh():
+        return {'others': 0, 'othersPort': 0, 'othersMulti': 0}
+    for k, c in enumerate(q['sends']):
+        if c['server'] not in watches:
+            out[k]['error'] = servers[c['server']]['error']
+            continue
+
+        def make(c=c):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+            s.bind((c['src'], 0))
+            return s
+        try:
+            clients[k] = place.made_in(c['netns'], make)
+            clients[k].setblocking(False)
+        except Exception as e:
+            out[k]['error'] = 'cannot send from %s in %s: %s' % (c['src'], os.path.basename(c['netns']), why(e))
+
+    def send(k, tag, n, got):
+        c = q['sends'][k]
+        for j in range(n):
+            for again in (True, False):
+                try:
+                    clients[k].sendto(token + b' %d %s%d' % (k, tag, j), (c['addr'], c['port']))
+                    break
+                except OSError as e:
+                    # An ICMP error for an earlier datagram is reported once, by this send: read it, send again.
+                    replies([k], {k: got})
+                    if not again:
+                        err = e
+            else:
+                e = err
+                if e.errno in VERDICTS:
+                    got['sendError'] = why(e)
+                elif e.errno != errno.ECONNREFUSED and e.errno not in TRANSIENT:
+                    got['sendError'] = 'cannot send: %s' % why(e)
+
+    def replies(ks, got):
+        for k in ks:
+            g = got.setdefault(k, {'arrived': 0})
+            for said in icmp_errors(clients[k]):
+                g['icmp'] = said
+            for _ in range(256):
+                try:
+                    _data, peer = clients[k].recvfrom(65535)
+                except (BlockingIOError, InterruptedError):
+                    break
+                except OSError:
+                    continue  # the error an ICMP message set (reported once): read from the error queue above
+                g['replies'] = g.get('replies', 0) + 1
+                g['replyFrom'] = '%s:%d' % peer
+
+    def collect(ks, seen, until, done, tag=b'a', only=None, port=None):
+        while True:
+            for w in spaces.values():
+                w.arrivals(token, tag, seen if only in (None, w) else fresh(), port)
+            replies(ks, seen)
+            if done() or time.monotonic() >= until:
+                return
+            time.sleep(0.002)
+
+    # Arrival phase: every client at once, `count` datagrams each, a little apart.
+    seen = fresh()
+    ks = sorted(clients)
+    for w in spaces.values():
+        w.arrivals(token, b'-', fresh())  # what came before
+    for j in range(count):
+        for k in ks:
+            send(k, b'a', 1, seen.setdefault(k, {'arrived': 0}))
+        collect(ks, seen, time.monotonic() + 0.02, lambda: False)
+    collect(ks, seen, time.monotonic() + timeout, lambda: all(seen.get(k, {}).get('arrived') for k in ks))
+    collect(ks, seen, time.monotonic() + settle, lambda: False)
+    for k in ks:
+        out[k]['arrival'] = seen.get(k, {'arrived': 0})
+    # Windows: one client at a time.
+    for k in ks:
+        if not out[k]['arrival'].get('arrived'):
+            continue
+        w = watches[q['sends'][k]['server']]
+        srv = q['servers'][q['sends'][k]['server']]
+        collect([k], fresh(), time.monotonic() + 0.005, lambda: False, b'-')
+        w.missed()
+        before = w.state(srv['port'], srv['addr'])
+        win = {'sent': count}
+        box = fresh()
+        send(k, b'w', count, win)
+
+        def read_all():
+            g = box.get(k, {})
+            if g.get('arrived', 0) < count:
+                return False
+            now = snmp_udp(w.snmp)['InDatagrams'] - before['snmp']['InDatagrams']
+            return now >= g['arrived'] + box['others'] or g.get('replies')
+        # Until every datagram arrived (or the timeout), then until they were read (or settle).
+        collect([k], box, time.monotonic() + timeout, lambda: box.get(k, {}).get('arrived', 0) >= count, b'w', w, srv['port'])
+        collect([k], box, time.monotonic() + settle, read_all, b'w', w, srv['port'])
+        after = w.state(srv['port'], srv['addr'])
+        collect([k], box, 0, lambda: True, b'w', w, srv['port'])  # what arrived up to the reading
+        g = box.get(k, {'arrived': 0})
+        win['missed'] = w.missed()
+        win.update({key: g[key] for key in ('arrived', 'from', 'dev', 'replies', 'replyFrom', 'icmp') if key in g})
+        win.update({key: box[key] for key in ('others', 'othersPort', 'othersMulti')})
+        # Datagrams waiting from before that may have been read in the window: on the port's
+        # sockets, and on any socket whose queue changed (with no other arrival, nothing else
+        # was queued to it: a queue that did not change was not read). Any other arrival: all.
+        qb, qa = before['queues'], after['queues']
+        stale = sum(b for ino, b in qb.items() if box['others'] or ino in before['mine'] or qa.get(ino) != b)
+        win.update({
+            'stale': stale,
+            'dIn': after['snmp']['InDatagrams'] - before['snmp']['InDatagrams'],
+            'dNoPorts': after['snmp']['NoPorts'] - before['snmp']['NoPorts'],
+            'dInErrors': after['snmp']['InErrors'] - before['snmp']['InErrors'],
+            'queueGrew': after['rxq'] - before['rxq'],
+            'dDrops': after['drops'] - before['drops'],
+        })
+        out[k]['window'] = win
+    for s in clients.values():
+        s.close()
+    for w in spaces.values():
+        w.close()
+    # As tcp(): where verify pings in waves of the neighbour table, leave it as roomy as it was.
+    for _ in range(2 if q.get('flush') else 0):
+        time.sleep(STRAGGLERS)
+        flush(place, q['flush'])
+    return {'servers': servers, 'sends': out}
+
+
 # --- dns ------------------------------------------------------------------------------------
 
 DNS_WINDOW = 128
@@ -762,7 +1087,7 @@ def main():
     # The receiving thread hands the lock to the senders often: they spend their time in the kernel.
     sys.setswitchinterval(0.0005)
     signal.alarm(max(1, int(q.get('deadline_ms', 60000) / 1000) + 1))
-    kind = {'ping': ping, 'arp': arp, 'tcp': tcp, 'dns': dns}[q['kind']]
+    kind = {'ping': ping, 'arp': arp, 'tcp': tcp, 'udp-open': udp_open, 'dns': dns}[q['kind']]
     json.dump(kind(place, q), sys.stdout)
 
 

@@ -28,7 +28,7 @@ export const CONSOLE_COMMANDS: [string, string][] = [
   ['nodes', 'the nodes, their namespaces and addresses'],
   ['links', "the design's cables"],
   ['pingall', 'ping every pair that can answer, against the design (vnetmap verify LAB --only ping)'],
-  ['trace SRC DST [--tcp PORT]', 'follow a packet hop by hop through the twin, offline'],
+  ['trace SRC DST [--tcp PORT | --udp PORT]', 'follow a packet hop by hop through the twin, offline'],
   ['capture NODE[:IFACE] [-c N] [-w FILE]', 'decoded packets, or a pcap; Ctrl-C stops it'],
   ['link A:PORT down|up', 'take a cable down or up (vnetmap link)'],
   ['status', 'the lab and anything that drifted from its plan'],

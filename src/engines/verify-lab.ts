@@ -16,6 +16,8 @@ export async function verifyLab(st: LabState, design: Design, runner: Runner, op
   const plan = planWithCuts(st.plan, st.cuts ?? []);
   const report = await verifyLive(plan, cut, runner, {
     ...opts,
+    // A workload's UDP socket must be held by the process up started (its pid and start time).
+    ...(st.daemons ? { daemons: st.daemons } : {}),
     drift: () => engine.drift(st.lab, runner),
     comparison: (d, p) => engine.compareLive(d, engine.planOf(st), p),
   });

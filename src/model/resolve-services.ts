@@ -42,11 +42,11 @@ export function resolveServices(raw: RawService[], path: PathSeg[], f: Finding[]
       }
       case 'process': {
         const argv = commandArgv(s.run, [...at, 'run'], f);
-        let port: { protocol: 'tcp'; port: number } | undefined;
+        let port: { protocol: 'tcp' | 'udp'; port: number } | undefined;
         if (s.port !== undefined) {
-          const m = /^(?:tcp\/)?(\d+)$/.exec(s.port.trim());
-          if (!m || !portOk(Number(m[1]))) bad(['port'], `port "${s.port}" is not "tcp/PORT"; write it like "tcp/8080" (verify connects to it).`, 'E-PORT-RANGE');
-          else port = { protocol: 'tcp', port: Number(m[1]) };
+          const m = /^(?:(tcp|udp)\/)?(\d+)$/i.exec(s.port.trim());
+          if (!m || !portOk(Number(m[2]))) bad(['port'], `port "${s.port}" is not "tcp/PORT" or "udp/PORT"; write it like "tcp/8080" or "udp/5353" (1-65535; verify checks it is reached).`, 'E-PORT-RANGE');
+          else port = { protocol: (m[1]?.toLowerCase() ?? 'tcp') as 'tcp' | 'udp', port: Number(m[2]) };
         }
         if (argv && f.length === before) out.push({ kind: 'process', name, index, path: at, argv, ...(port ? { port } : {}) });
         break;

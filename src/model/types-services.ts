@@ -42,7 +42,8 @@ export interface ProxyService extends ServiceBase {
 export interface ProcessService extends ServiceBase {
   kind: 'process';
   argv: string[];
-  port?: { protocol: 'tcp'; port: number };
+  /** A port it serves (bare "N" is tcp): verify checks every source the design lets through reaches it. */
+  port?: { protocol: 'tcp' | 'udp'; port: number };
 }
 
 export type NodeService = LoadBalancerService | ProxyService | ProcessService;

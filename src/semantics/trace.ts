@@ -15,7 +15,7 @@ export interface TraceResult {
   from: Endpoint;
   /** Destination address (and port for TCP) as the sender addresses it. */
   to: string;
-  proto: 'icmp' | 'tcp';
+  proto: 'icmp' | 'tcp' | 'udp';
   verdict: 'delivered' | 'dropped';
   why?: string;
   /** Where the request landed (after DNAT/redirect). */
@@ -31,6 +31,8 @@ export interface TraceResult {
 
 export interface TraceOptions {
   tcpPort?: number;
+  /** A UDP datagram to this port (and its reply), instead of a ping; tcpPort wins where both are given. */
+  udpPort?: number;
 }
 
 export function traceOffline(src: Plan | Design, from: string, to: string, opts: TraceOptions = {}): TraceResult {
@@ -38,18 +40,19 @@ export function traceOffline(src: Plan | Design, from: string, to: string, opts:
   const a = findEndpoint(m, from, 'source');
   const named = parseIp(to) === undefined ? findEndpoint(m, to, 'destination') : undefined;
   const dst = named?.addr.ip ?? parseIp(to)!;
-  const proto = opts.tcpPort !== undefined ? 'tcp' : 'icmp';
-  const rt = roundTrip(m, a.node, a.addr.ip, dst, proto, opts.tcpPort ?? 0);
+  const proto = opts.tcpPort !== undefined ? 'tcp' : opts.udpPort !== undefined ? 'udp' : 'icmp';
+  const port = opts.tcpPort ?? opts.udpPort;
+  const rt = roundTrip(m, a.node, a.addr.ip, dst, proto, port ?? 0);
   const res: TraceResult = {
     from: a,
-    to: formatIp(dst) + (opts.tcpPort !== undefined ? `:${opts.tcpPort}` : ''),
+    to: formatIp(dst) + (port !== undefined ? `:${port}` : ''),
     proto,
     verdict: rt.ok ? 'delivered' : 'dropped',
     request: rt.request.hops,
     reply: rt.reply?.hops ?? [],
   };
   if (rt.why) res.why = rt.why;
-  if (rt.landed) res.landed = `${rt.landed.node} ${formatIp(rt.landed.addr)}${proto === 'tcp' ? ':' + rt.landed.port : ''}`;
+  if (rt.landed) res.landed = `${rt.landed.node} ${formatIp(rt.landed.addr)}${proto !== 'icmp' ? ':' + rt.landed.port : ''}`;
   if (named && rt.landed && proto === 'icmp' && rt.landed.node !== named.node) res.notReached = named.name;
   return res;
 }

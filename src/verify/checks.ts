@@ -1,4 +1,5 @@
 // What a verify run produces (checks, skipped probes) and what its three phases share.
+import type { DaemonIdentity } from '../apply/state.js';
 import type { Runner } from '../exec/runner.js';
 import type { EndpointLocation, Plan } from '../plan/types.js';
 import type { Comparison } from '../semantics/compare.js';
@@ -77,6 +78,8 @@ export interface PhaseContext {
   progress(line: string): void;
   /** Set by the ping phase when it had to go in waves of the neighbour table: what comes after empties the caches it fills. */
   neighTight?: boolean;
+  /** The lab's running daemons by name (its state), where the caller knows them: a workload's UDP socket must be its own. */
+  daemons?: Record<string, DaemonIdentity>;
 }
 
 /** A check from its parts: ok unless observed differs, the probe failed, or `wrong` says what else differs. */

@@ -179,3 +179,28 @@ export async function probeDns(runner: Runner, q: DnsRequest, p: Pacing): Promis
   if (!out) return { failed: failed!, errors: new Map(), servers: q.sources.map(() => null), answers: q.sources.map(() => q.names.map(() => null)) };
   return { errors: indexed(out.errors), servers: out.servers, answers: out.answers };
 }
+
+/** A workload's UDP port (udp-evidence.ts): the servers' namespaces watched, the clients' datagrams. */
+export interface UdpOpenRequest {
+  servers: { netns: string; port: number; addr: string }[];
+  sends: { server: number; netns: string; src: string; addr: string; port: number }[];
+  token: string;
+  /** Datagrams per client, in the arrival phase and again in its window. */
+  count: number;
+  timeoutMs: number;
+  /** Namespace files whose neighbour caches to empty afterwards. */
+  flush?: string[];
+}
+
+export interface UdpOpenResult {
+  failed?: string;
+  servers: import('./udp-evidence.js').UdpServerSeen[];
+  sends: import('./udp-evidence.js').UdpSendSeen[];
+}
+
+export async function probeUdpOpen(runner: Runner, q: UdpOpenRequest): Promise<UdpOpenResult> {
+  // The arrival phase waits ~timeoutMs, each window at most timeoutMs and a settle (40 ms): twice that bounds a stuck run.
+  const { out, failed } = await run<Omit<UdpOpenResult, 'failed'>>(runner, { kind: 'udp-open', servers: q.servers, sends: q.sends, token: q.token, count: q.count, timeout_ms: q.timeoutMs, flush: q.flush ?? [] }, 10_000 + 2 * (q.timeoutMs + 100) * (2 + q.sends.length));
+  if (!out) return { failed: failed!, servers: q.servers.map(() => ({ error: failed! })), sends: q.sends.map(() => ({ error: failed! })) };
+  return out;
+}

@@ -26,3 +26,19 @@ export function hexRows(path: string, header: boolean): number[][] {
 
 /** Column `col` of hexRows summed over CPUs. */
 export const sumColumn = (path: string, header: boolean, col: number): number => hexRows(path, header).reduce((s, r) => s + (r[col] ?? 0), 0);
+
+/** A process and its ancestors, nearest first, up to init ([] where it is gone). */
+export function lineage(pid: number): number[] {
+  const out: number[] = [];
+  for (let p = pid; p > 1 && out.length < 64; ) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      out.push(p);
+      // Field 4, after the command name in parentheses (which may hold spaces).
+      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}

@@ -9,7 +9,8 @@
 // Services (workload-checks.ts): a load balancer gets several connections per source, each must
 // land on one of its backends and show the source that backend should see (the client under
 // nat, the balancer under fullnat), and one more check says every backend answered someone; a
-// proxy's target sees the proxy; a workload's own port must accept (no listener of ours there).
+// proxy's target sees the proxy; a workload's own TCP port must accept (no listener of ours
+// there), and its UDP port must take the datagrams into a socket (udp-open-phase.ts).
 import { randomBytes } from 'node:crypto';
 import { netnsFile } from '../exec/netns.js';
 import { formatIp } from '../model/ip.js';
@@ -18,6 +19,7 @@ import type { TcpCheck } from '../semantics/reachability.js';
 import { check, type PhaseContext } from './checks.js';
 import { probeTcp } from './prober.js';
 import { sourcesToProbe } from './sample.js';
+import { udpOpenPhase } from './udp-open-phase.js';
 
 /** Connections per source to a load balancer: twice round the backends (by weight under wrr), at most this many. */
 const LB_MAX_CONNECTIONS = 16;
@@ -40,7 +42,7 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
   if (!tcp.length) return;
   const token = `vnetmap-verify-${randomBytes(4).toString('hex')}`;
   const locOf = (node: string, addr: number) => c.plan.endpoints.find((l) => l.node === node && l.addresses.some((x) => x.split('/')[0] === formatIp(addr))) ?? c.plan.endpoints.find((l) => l.node === node);
-  const probes = tcp.flatMap((t) => {
+  const all = tcp.flatMap((t) => {
     const explained = new Set(c.cmp.differences.filter((x) => x.kind === 'tcp' && x.explainedBy && x.to.startsWith(`${t.rule} ${formatIp(t.addr)}:${t.port} `)).map((x) => x.from));
     const backs = t.backends ?? [{ ...t.target, fromClass: t.fromClass, peerFrom: t.peerFrom }];
     const repeat = t.kind !== 'balance' ? 1 : Math.min(LB_MAX_CONNECTIONS, 2 * (t.scheduler === 'wrr' ? (t.weights ?? backs.length) : backs.length));
@@ -57,6 +59,9 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
       return { t, a, targets, repeat, expected: flip ? !lands : lands };
     });
   });
+  // A workload's UDP port cannot answer a token: its datagrams' delivery is watched instead (udp-open-phase.ts).
+  const udpOpen = (p: (typeof all)[number]) => p.t.kind === 'process' && p.t.protocol === 'udp';
+  const probes = all.filter((p) => !udpOpen(p));
   const listenKey = (l: EndpointLocation, t: TcpCheck, port: number) => `${l.namespace} ${t.protocol} ${port}`;
   const listeners = [...new Map(probes.flatMap((p) => p.targets.flatMap((g) => (g.loc ? [[listenKey(g.loc, p.t, g.port), { netns: netnsFile(g.loc.namespace), port: g.port, node: g.node, protocol: p.t.protocol }] as const] : [])))).entries()];
   const at = new Map(listeners.map(([key], i) => [key, i]));
@@ -148,6 +153,8 @@ export async function tcpPhase(c: PhaseContext, k: number | undefined, stratum: 
     const silent = t.backends!.filter((b) => !seen.has(b.node)).map((b) => b.node);
     c.add(check(t.protocol, `${ps.length} sources`, `${checkTo(t)} every backend`, true, !silent.length, silent.length ? { detail: `no connection reached ${silent.join(', ')}` } : { detail: `all ${t.backends!.length} backends answered` }));
   }
+  // After every connection above: nothing else of verify's reaches the servers while their counters are read.
+  await udpOpenPhase(c, all.filter(udpOpen), checkTo);
 }
 
 /**

@@ -10,6 +10,7 @@
 // All three go through one helper process (prober.ts). A probe that cannot be made becomes
 // failed checks that say why; the rest goes on. A lab that is gone or not ours to probe is an
 // error (lab-check.ts), never a verdict.
+import type { DaemonIdentity } from '../apply/state.js';
 import type { Runner } from '../exec/runner.js';
 import { formatIp } from '../model/ip.js';
 import type { Design } from '../model/types.js';
@@ -81,6 +82,12 @@ export interface VerifyOptions {
   drift?: () => Promise<import('./diagnose.js').DriftItem[]>;
   /** How long the routes phase waits for the routing daemons to converge (default routes-phase.ts's CONVERGE_TIMEOUT_MS). */
   convergeMs?: number;
+  /**
+   * The lab's daemons as `up` started them (its state): a workload's UDP port then counts as
+   * reached only through a socket that workload (or a child of it) holds. Default: any socket
+   * bound to the port, named in the check's detail with the processes holding it.
+   */
+  daemons?: Record<string, DaemonIdentity>;
 }
 
 /** Waves of the kernel's neighbour table the default probes may take; beyond, a sample. */
@@ -178,6 +185,7 @@ export async function verifyLive(plannedAs: Plan, designed: Design, runner: Runn
     add: (c) => checks.push(c),
     skip: (s) => skipped.push(s),
     progress,
+    ...(opts.daemons ? { daemons: opts.daemons } : {}),
     twoPasses: async (kind, first, again) => {
       dropped();
       await first();

@@ -13,5 +13,8 @@ export const Process = z.strictObject({
   kind: z.literal('process'),
   name: d(z.string().optional(), 'Names the process in status and its log directory (default: process-N).'),
   run: Command,
-  port: d(z.string().optional(), 'A port it serves, "tcp/8080": verify checks that it answers from every source the design lets through.'),
+  port: d(
+    z.string().optional(),
+    'A port it serves, "tcp/8080" or "udp/5353" (a bare "8080" is tcp): verify checks that every source the design lets through reaches it (a TCP connection accepted; UDP datagrams delivered to a socket the process holds, or answered).',
+  ),
 });
