@@ -51,5 +51,9 @@ export function teardownFunction(lab: string, name = 'down'): string {
     sleep 0.1
   done
   rm -rf "/run/vnetmap/${lab}"
+  # 5. The lab's lock file goes with the lab, as with 'vnetmap down': removed under the lock, and
+  #    only when no vnetmap run holds it (one that waited on it then locks a new file).
+  local lock="/run/vnetmap/.locks/${lab}.lock"
+  if [ -e "$lock" ] && command -v flock >/dev/null 2>&1; then flock -n -x "$lock" rm -f "$lock" || true; fi
 }`;
 }

@@ -340,6 +340,10 @@ down_namespaces() {
     sleep 0.1
   done
   rm -rf "/run/vnetmap/network-b-srv"
+  # 5. The lab's lock file goes with the lab, as with 'vnetmap down': removed under the lock, and
+  #    only when no vnetmap run holds it (one that waited on it then locks a new file).
+  local lock="/run/vnetmap/.locks/network-b-srv.lock"
+  if [ -e "$lock" ] && command -v flock >/dev/null 2>&1; then flock -n -x "$lock" rm -f "$lock" || true; fi
 }
 
 down() {
