@@ -79,7 +79,8 @@ export function register(program: Command): void {
           wait: opts.wait !== false,
           onWait: (m) => note(`vnetmap: ${m}`),
           ...(timeout !== undefined ? { timeoutMs: timeout } : {}),
-          ...(opts.json ? {} : { onNote: (m: string) => note(`vnetmap: ${m}`) }),
+          // A note goes on a line of its own, not after the progress line.
+          ...(opts.json ? {} : { onNote: (m: string) => note(`${tty ? '\r\x1b[K' : ''}vnetmap: ${m}`) }),
           ...(tty ? { onProgress: (d: number, t: number, why: string) => process.stderr.write(`\r\x1b[K[${d}/${t}] ${why.slice(0, 70)}`) } : {}),
         });
       } finally {
