@@ -246,7 +246,35 @@ function daemonDrift(plan: Plan, obs: LabObservation, out: Drift[]): void {
     const changed = d.files.filter((f) => seen?.files[f.name] !== f.content).map((f) => f.name);
     if (!seen?.running) out.push({ kind: 'missing', ...base, detail: `not running (its log: ${daemonLog(plan.lab, d.name)})` });
     else if (changed.length) out.push({ kind: 'different', ...base, detail: `${changed.join(', ')} changed since up started it` });
+    else if (seen.frr !== undefined && d.files[0]) {
+      const lost = frrLinesLost(d.files[0].content, seen.frr);
+      if (lost.length) out.push({ kind: 'different', ...base, detail: `its running configuration lacks ${lost.length} line(s) of ${d.files[0].name} (changed by hand, with vtysh?): ${lost.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}${lost.length > 3 ? ', ...' : ''}` });
+    }
   }
+}
+
+/**
+ * Lines of the configuration up gave an FRR daemon that its running configuration no longer
+ * has, each under the block it belongs to ("interface c: ip ospf cost 30"): FRR prints what it
+ * was given in the same words, indenting a block's lines, and adds its own defaults, so what
+ * went missing or changed is seen, not what was added. Comments, `exit` and `line vty` (zebra
+ * prints no empty vty block) are left out.
+ */
+export function frrLinesLost(planned: string, running: string): string[] {
+  const keyed = (text: string): string[] => {
+    let block = '';
+    return text.split('\n').flatMap((raw) => {
+      const l = raw.trim();
+      if (!l || l.startsWith('!') || l === 'exit' || l === 'end' || l === 'line vty') return [];
+      if (!/^\s/.test(raw)) {
+        block = l;
+        return [l];
+      }
+      return [`${block}: ${l}`];
+    });
+  };
+  const have = new Set(keyed(running));
+  return keyed(planned).filter((k) => !have.has(k));
 }
 
 function rootDrift(plan: Plan, obs: LabObservation, wanted: Map<Netns, Map<string, Want>>, out: Drift[]): void {

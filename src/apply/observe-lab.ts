@@ -13,6 +13,8 @@ import type { NamespaceQuery, SeenNamespace } from '../observe/namespace.js';
 import { IPVS_SAVE_ARGV } from '../observe/ipvs.js';
 import { ovsQueryArgv, parseOvs, type SeenOvs } from '../observe/ovs.js';
 import type { Plan } from '../plan/types.js';
+import { frrDaemonOf, frrVtyDaemon } from '../plan/frr.js';
+import { vtyCommand } from '../exec/vty.js';
 import { namesFiles } from '../render/hosts.js';
 import { namesPath } from '../render/steps.js';
 import { findOwned, ovsAvailable, type Owned } from './discover.js';
@@ -31,7 +33,8 @@ export interface LabObservation {
   /** Text of /etc/netns/NS/hosts (and resolv.conf) by path, undefined where there is none. */
   hosts: Map<string, string | undefined>;
   /** Each planned daemon: whether the process `up` started still runs in its namespace, and its files as they read now. */
-  daemons: Map<string, { running: boolean; files: Record<string, string | undefined> }>;
+  /** frr: the running configuration of an FRR daemon, as it answers `show running-config` on its vty socket (absent: not FRR, not running, or no answer). */
+  daemons: Map<string, { running: boolean; files: Record<string, string | undefined>; frr?: string }>;
 }
 
 /** The nft table listing command whose output `up` records and `status` compares (LabState.nft). */
@@ -106,7 +109,31 @@ export async function observeLab(runner: Runner, st: LabState): Promise<LabObser
     const r = ovsUp ? await runner.run(['ovs-ofctl', 'dump-flows', o.bridge], { allowFail: true }) : undefined;
     flows.set(o.bridge, r?.code === 0 ? r.stdout : undefined);
   }
-  return { owned, namespaces, ...(root ? { root } : {}), ...(ovs ? { ovs } : {}), ovsUp, flows, hosts: readHostsFiles(plan), daemons: readDaemons(st) };
+  const daemons = readDaemons(st);
+  await readFrrConfigs(runner, st, daemons);
+  return { owned, namespaces, ...(root ? { root } : {}), ...(ovs ? { ovs } : {}), ovsUp, flows, hosts: readHostsFiles(plan), daemons };
+}
+
+/**
+ * The running configuration of each running FRR daemon (zebra, ospfd, bgpd), asked on its vty
+ * socket (in the node's zebra directory, ~5 ms each): a change made with vtysh never reaches
+ * the file up wrote, so drift.ts compares this with the plan's configuration.
+ */
+async function readFrrConfigs(runner: Runner, st: LabState, daemons: LabObservation['daemons']): Promise<void> {
+  await Promise.all(
+    st.plan.objects.map(async (d) => {
+      if (d.kind !== 'daemon' || !daemons.get(d.name)?.running) return;
+      const frr = frrDaemonOf(d);
+      if (!frr) return;
+      const dir = daemonDir(st.lab, frrVtyDaemon(frr.node));
+      try {
+        const text = runner.vty ? await runner.vty(join(dir, `${frr.daemon}.vty`), 'show running-config') : (await runner.run(vtyCommand(dir, frr.daemon, 'show running-config'))).stdout;
+        daemons.get(d.name)!.frr = text;
+      } catch {
+        // No answer (starting, or dying): its process is judged by itself; nothing to compare.
+      }
+    }),
+  );
 }
 
 function readDaemons(st: LabState): LabObservation['daemons'] {

@@ -8,23 +8,34 @@ import { ToolError } from '../errors.js';
 
 export const VTY_TIMEOUT_MS = 5_000;
 
-/** The answer of the daemon behind `socket` (its .vty file) to `command`. */
+/** The answer of the daemon behind `socket` (its .vty file) to `command` (a privileged one, such as show running-config, after `enable`). */
 export function vtyAsk(socket: string, command: string, timeoutMs = VTY_TIMEOUT_MS): Promise<string> {
+  const privileged = /^show running-config\b/.test(command);
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
+    let enabling = privileged;
     const s = connect(socket);
     const fail = (why: string): void => {
       s.destroy();
       reject(new ToolError(['vty', socket, command], null, why, 'is the routing daemon running? ("vnetmap status LAB" says)'));
     };
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
-    s.on('connect', () => s.write(`${command}\0`));
-    s.on('data', (d: Buffer) => {
-      chunks.push(d);
-      size += d.length;
-      const all = chunks.length === 1 ? d : Buffer.concat(chunks, size);
+    // A vty starts in view mode; vtysh says `enable` first for the commands of enable mode.
+    s.on('connect', () => s.write(privileged ? `enable\0${command}\0` : `${command}\0`));
+    const answered = (): void => {
+      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       const n = all.length;
+      if (enabling) {
+        // The answer to `enable` comes first: no text, three NULs, status 0; the command's
+        // follows, perhaps in the same read.
+        if (n < 4) return;
+        enabling = false;
+        if (all[0] !== 0 || all[1] !== 0 || all[2] !== 0 || all[3] !== 0) return fail(`"enable" failed: ${all.toString('utf8').replace(/\0.*/s, '').trim() || `status ${all[3]}`}`);
+        chunks = [all.subarray(4)];
+        size = n - 4;
+        return answered();
+      }
       if (n >= 4 && all[n - 4] === 0 && all[n - 3] === 0 && all[n - 2] === 0) {
         clearTimeout(timer);
         s.end();
@@ -33,6 +44,11 @@ export function vtyAsk(socket: string, command: string, timeoutMs = VTY_TIMEOUT_
         if (status === 0) resolve(text);
         else fail(`"${command}" failed (status ${status}): ${text.trim()}`);
       }
+    };
+    s.on('data', (d: Buffer) => {
+      chunks.push(d);
+      size += d.length;
+      answered();
     });
     s.on('error', (e) => {
       clearTimeout(timer);

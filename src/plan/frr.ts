@@ -54,5 +54,11 @@ export function frrDaemons(spec: RoutingSpec, ns: string): DaemonObj[] {
   return out;
 }
 
+/** The node and FRR daemon a plan daemon runs, or undefined when it runs something else. */
+export function frrDaemonOf(d: DaemonObj): { node: string; daemon: 'zebra' | 'ospfd' | 'bgpd' } | undefined {
+  const m = /^(.+)\.(zebra|ospfd|bgpd)$/.exec(d.name);
+  return m && d.argv[0] === `${FRR_DIR}/${m[2]}` ? { node: m[1]!, daemon: m[2] as 'zebra' | 'ospfd' | 'bgpd' } : undefined;
+}
+
 /** The vty directory of a node's FRR instance, for vtysh --vty_socket (after {dir:...} is resolved by render/daemons.ts). */
 export const frrVtyDaemon = (node: string): string => frrDaemonName(node, 'zebra');

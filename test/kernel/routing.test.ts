@@ -84,6 +84,18 @@ describe.skipIf(!isRoot || !hasFrr)(`OSPF in the twin (${!hasFrr ? 'skipped: FRR
     expect(await show()).not.toMatch(/tbf|netem/);
     expect(readState(lab)!.impairments ?? []).toEqual([]);
   }, 30_000);
+
+  it('a cost changed by hand with vtysh is drift of r1.ospfd (the file up wrote is unchanged); up restarts it with its configuration', async () => {
+    expect((await labStatus(lab, runner)).drift).toEqual([]);
+    const vty = ['vtysh', '--vty_socket', `/run/vnetmap/${lab}/daemons/r1.zebra`, '-d', 'ospfd'];
+    await runner.run([...vty, '-c', 'configure terminal', '-c', 'interface lan', '-c', 'ip ospf cost 20']);
+    const drift = (await labStatus(lab, runner)).drift;
+    expect(drift.map((d) => [d.kind, d.object, d.detail])).toEqual([['different', 'daemon r1.ospfd', expect.stringContaining('"interface lan: ip ospf cost 10"')]]);
+    const up = await applyPlan(plan, runner, { designFile: example('ospf-triangle') });
+    expect([up.action, up.repaired.map((d) => d.object)]).toEqual(['repaired', ['daemon r1.ospfd']]);
+    expect((await runner.run([...vty, '-c', 'show running-config'])).stdout).toMatch(/interface lan\n.*\n ip ospf cost 10\n/);
+    expect((await labStatus(lab, runner)).drift).toEqual([]);
+  }, 30_000);
 });
 
 describe.skipIf(!isRoot || !hasFrr)(`BGP in the twin (${!hasFrr ? 'skipped: FRR is not installed' : 'FRR'})`, () => {
