@@ -9,7 +9,7 @@
 // bridge, and back on leave). Then verify passes across the machines; `chassis leave` on one
 // shows in the central's status; `down` on the other machine and on the central leave nothing.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,8 +71,11 @@ afterAll(async () => {
 describe.skipIf(!ready)(`OVN engine over an inventory: machines simulated as namespaces with their own run directories${ready ? '' : ' (skipped: needs root, a build and OVN: apt-get install ovn-central ovn-host)'}`, () => {
   it('network A over 2 machines: up waits for both to join, verify passes across them, leave shows in status, down and leave leave nothing', async () => {
     writeFileSync(INV, `central:\n  address: ${C.ip}\nunderlay-mtu: 1600\nmachines:\n  - name: m1\n    address: ${M1.ip}\n    pins: [pc1]\n  - name: m2\n    address: ${M2.ip}\n`);
+    // Network A, with an exec: command on pc1, which m1's join runs once its ports are up.
+    const design = join(dir, 'network-a-exec.yaml');
+    writeFileSync(design, readFileSync(example('network-a'), 'utf8').replace(/(  pc1:\n    kind: host\n)/, '$1    exec: ["sysctl -qw net.ipv4.tcp_fin_timeout=21"]\n'));
     // The central waits for the machines: started first, it says who has not joined.
-    const up = spawn('nsenter', [`--net=/var/run/netns/${C.ns}`, '--', 'env', `VNETMAP_STATE_DIR=${C.state}`, 'node', BIN, 'up', example('network-a'), '--engine', 'ovn', '--inventory', INV, '--lab', lab, '--join-timeout', '90'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const up = spawn('nsenter', [`--net=/var/run/netns/${C.ns}`, '--', 'env', `VNETMAP_STATE_DIR=${C.state}`, 'node', BIN, 'up', design, '--engine', 'ovn', '--inventory', INV, '--lab', lab, '--join-timeout', '90'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     up.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -84,8 +87,10 @@ describe.skipIf(!ready)(`OVN engine over an inventory: machines simulated as nam
 
     const joins = await Promise.all([M1, M2].map((m) => on(m, 'chassis', 'join', '--central', C.ip, '--lab', lab, '--name', m.name!, '--encap-dev', 'ul0', '--json')));
     for (const j of joins) expect(j.code, j.stderr).toBe(0);
-    const parts = joins.map((j) => JSON.parse(j.stdout) as { name: string; nodes: string[]; ports: number; action: string });
+    const parts = joins.map((j) => JSON.parse(j.stdout) as { name: string; nodes: string[]; ports: number; action: string; exec: { node: string; code: number }[] });
     expect(parts.map((p) => p.action)).toEqual(['joined', 'joined']);
+    expect(parts.map((p) => p.exec.map((x) => [x.node, x.code]))).toEqual([[['pc1', 0]], []]);
+    expect((await runner.run(['ip', 'netns', 'exec', `vn-${lab}-pc1`, 'sysctl', '-n', 'net.ipv4.tcp_fin_timeout'])).stdout.trim()).toBe('21');
     expect(parts[0]!.nodes).toContain('pc1'); // the inventory's pin
     for (const p of parts) expect(p.ports).toBeGreaterThan(0); // both machines hold workloads
     expect(await exited, err).toBe(0);
