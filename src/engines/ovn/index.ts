@@ -39,12 +39,12 @@ export const ovnEngine: Engine<OvnPlan> = {
     json: { engine: 'ovn', chassis: plan.chassis.length, capabilities: plan.capabilities.source },
   }),
   probed: (plan) => plan.local,
-  // With DHCP clients, the comparison is made with their leases in the design and the kernel part.
   planOf: (state) => {
     if (!state.ovn) throw new UserError(`lab "${state.lab}" keeps no OVN plan in its state; build it again with "vnetmap up FILE --engine ovn".`);
     return state.ovn;
   },
   label: (plan) => `ovn, ${plan.chassis.length} ${plan.inventory ? `machine${plan.chassis.length === 1 ? '' : 's'}` : 'simulated chassis'}`,
+  // The kernel part as verify probes it: with DHCP clients, their leases in it (and in the design).
   compareLive: (design, plan, probed) => compareModel(design, ovnModel({ ...plan, local: probed }), plan.deviations),
   graph: ovnGraph,
   async up(plan, runner, req) {
