@@ -371,6 +371,14 @@ ARP_REPLIES = [(0x28, 0, 0, 12), (0x15, 0, 3, ETH_P_ARP), (0x28, 0, 0, 20), (0x1
 _filter = ctypes.create_string_buffer(b''.join(struct.pack('=HBBI', *i) for i in ARP_REPLIES))
 
 
+
+def flush_after(place, q):
+    """Where verify had to ping in waves of the neighbour table, leave the table as roomy as it
+    was found: twice, for entries still in flight."""
+    for _ in range(2 if q.get('flush') else 0):
+        time.sleep(STRAGGLERS)
+        flush(place, q['flush'])
+
 def arp_socket(dev):
     """A packet socket on `dev` that receives ARP replies only, and the device's MAC."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
@@ -630,11 +638,8 @@ def tcp(place, q):
         s.close()
     for s in listeners.values():
         s.close()
-    # Connections through routers leave neighbours behind: where verify had to ping in waves of the
-    # neighbour table, it leaves the table as roomy as it found it (twice: entries still in flight).
-    for _ in range(2 if q.get('flush') else 0):
-        time.sleep(STRAGGLERS)
-        flush(place, q['flush'])
+    # Connections through routers leave neighbours behind (flush_after).
+    flush_after(place, q)
     return {'listenerErrors': lerrors, 'connects': out}
 
 
@@ -953,10 +958,7 @@ def udp_open(place, q):
         s.close()
     for w in spaces.values():
         w.close()
-    # As tcp(): where verify pings in waves of the neighbour table, leave it as roomy as it was.
-    for _ in range(2 if q.get('flush') else 0):
-        time.sleep(STRAGGLERS)
-        flush(place, q['flush'])
+    flush_after(place, q)
     return {'servers': servers, 'sends': out}
 
 
