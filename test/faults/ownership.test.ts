@@ -70,7 +70,7 @@ describe.skipIf(!isRoot)(`what the user made stays as it is${isRoot ? '' : ' (sk
     const plan = await examplePlan('network-a', 'faithful', lab);
     await applyPlan(plan, runner, { designFile: example('network-a') });
     const [d1, d2, d3] = ['pc1', 'pc2', 'pc3'].map((n) => `/etc/netns/${netnsName(lab, n)}`) as [string, string, string];
-    paths.push(d3);
+    paths.push(d1, d2, d3); // removed after the test even where down leaves them
     writeFileSync(`${d1}/hosts.vnetmap-999999`, ''); // killed between create and write
     writeFileSync(`${d2}/resolv.conf.vnetmap-999998`, `${hostsHeader(lab)}\nnameserver 192.168.1`); // killed mid-write
     writeFileSync(`${d3}/hosts.vnetmap-999997`, '10.0.0.1 mine\n'); // named like ours, but the user's
