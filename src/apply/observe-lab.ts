@@ -14,7 +14,7 @@ import { IPVS_SAVE_ARGV } from '../observe/ipvs.js';
 import { ovsQueryArgv, parseOvs, type SeenOvs } from '../observe/ovs.js';
 import type { Plan } from '../plan/types.js';
 import { frrDaemonOf, frrVtyDaemon } from '../plan/frr.js';
-import { vtyCommand } from '../exec/vty.js';
+import { askDaemon } from '../exec/vty.js';
 import { namesFiles } from '../render/hosts.js';
 import { namesPath } from '../render/steps.js';
 import { findOwned, ovsAvailable, type Owned } from './discover.js';
@@ -127,8 +127,7 @@ async function readFrrConfigs(runner: Runner, st: LabState, daemons: LabObservat
       if (!frr) return;
       const dir = daemonDir(st.lab, frrVtyDaemon(frr.node));
       try {
-        const text = runner.vty ? await runner.vty(join(dir, `${frr.daemon}.vty`), 'show running-config') : (await runner.run(vtyCommand(dir, frr.daemon, 'show running-config'))).stdout;
-        daemons.get(d.name)!.frr = text;
+        daemons.get(d.name)!.frr = await askDaemon(runner, dir, frr.daemon, 'show running-config');
       } catch {
         // No answer (starting, or dying): its process is judged by itself; nothing to compare.
       }

@@ -4,25 +4,27 @@
 // for convergence by asking every router again and again (routes-phase.ts). The runner's
 // vty() uses this; without it, runners fall back to vtysh (vtyCommand).
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { Runner } from './runner.js';
 import { ToolError } from '../errors.js';
 
 export const VTY_TIMEOUT_MS = 5_000;
 
-/** The answer of the daemon behind `socket` (its .vty file) to `command` (a privileged one, such as show running-config, after `enable`). */
+/** The answer of the daemon behind `socket` (its .vty file) to `command`, asked in enable mode as vtysh asks. */
 export function vtyAsk(socket: string, command: string, timeoutMs = VTY_TIMEOUT_MS): Promise<string> {
-  const privileged = /^show running-config\b/.test(command);
   return new Promise((resolve, reject) => {
     let chunks: Buffer[] = [];
     let size = 0;
-    let enabling = privileged;
+    let enabling = true;
     const s = connect(socket);
     const fail = (why: string): void => {
       s.destroy();
       reject(new ToolError(['vty', socket, command], null, why, 'is the routing daemon running? ("vnetmap status LAB" says)'));
     };
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs / 1000} s`), timeoutMs);
-    // A vty starts in view mode; vtysh says `enable` first for the commands of enable mode.
-    s.on('connect', () => s.write(privileged ? `enable\0${command}\0` : `${command}\0`));
+    // A vty starts in view mode, where show running-config is unknown: like vtysh, say `enable`
+    // first (one write; the twin's daemons have no enable password).
+    s.on('connect', () => s.write(`enable\0${command}\0`));
     const answered = (): void => {
       const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       const n = all.length;
@@ -63,3 +65,8 @@ export function vtyAsk(socket: string, command: string, timeoutMs = VTY_TIMEOUT_
 
 /** The same question through vtysh, for runners that cannot open sockets (argv: run through the runner). */
 export const vtyCommand = (vtyDir: string, daemon: string, command: string): string[] => ['vtysh', '--vty_socket', vtyDir, '-d', daemon, '-c', command];
+
+/** `command`'s answer from FRR daemon `daemon` of the instance whose vty directory is `vtyDir`: on its socket where the runner can, else through vtysh. */
+export async function askDaemon(runner: Runner, vtyDir: string, daemon: string, command: string): Promise<string> {
+  return runner.vty ? runner.vty(join(vtyDir, `${daemon}.vty`), command) : (await runner.run(vtyCommand(vtyDir, daemon, command))).stdout;
+}

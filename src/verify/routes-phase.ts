@@ -4,9 +4,8 @@
 // one or another set of next hops (a lost ECMP path) each fails a check. Live routes are
 // zebra's selected OSPF and BGP routes (`show ip route json` through zebra's vty socket, the
 // kernel's table as zebra installed it). `vnetmap link` waits the same way after a cut.
-import { join } from 'node:path';
 import type { Runner } from '../exec/runner.js';
-import { vtyCommand } from '../exec/vty.js';
+import { askDaemon } from '../exec/vty.js';
 import { formatIp, formatNet } from '../model/ip.js';
 import { daemonDir } from '../paths.js';
 import { frrVtyDaemon } from '../plan/frr.js';
@@ -59,7 +58,7 @@ export function parseZebraRoutes(json: string): RouteTable {
 export async function readTable(runner: Runner, lab: string, node: string): Promise<RouteTable | Error> {
   const dir = daemonDir(lab, frrVtyDaemon(node));
   try {
-    const text = runner.vty ? await runner.vty(join(dir, 'zebra.vty'), 'show ip route json') : (await runner.run(vtyCommand(dir, 'zebra', 'show ip route json'))).stdout;
+    const text = await askDaemon(runner, dir, 'zebra', 'show ip route json');
     return parseZebraRoutes(text);
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
