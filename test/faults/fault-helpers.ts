@@ -17,6 +17,21 @@ export { seeded as rng } from '../../src/random.js';
 export interface Run {
   pid: number;
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>;
+  /** What it has written to stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * Run `fn` while `run` is stopped (SIGSTOP; its children, the lock's holder among them, go on):
+ * a run holding a lab holds it until `fn` is done, however fast the rest of it would be.
+ */
+export async function whileStopped<T>(run: Run, fn: () => Promise<T>): Promise<T> {
+  process.kill(run.pid, 'SIGSTOP');
+  try {
+    return await fn();
+  } finally {
+    process.kill(run.pid, 'SIGCONT');
+  }
 }
 
 /** Start `vnetmap ARGS` (the executable users run). */
@@ -30,7 +45,7 @@ export function start(args: string[]): Run {
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ms: Date.now() - t0 })),
   );
-  return { pid: child.pid!, done };
+  return { pid: child.pid!, done, stderr: () => Buffer.concat(err).toString() };
 }
 
 export type Moment = { ms: number } | { phase: Phase };

@@ -11,7 +11,7 @@ import { readJournal } from '../../src/apply/journal.js';
 import { labStatus } from '../../src/apply/status.js';
 import { PHASES } from '../../src/render/steps.js';
 import { example, examplePlan, isRoot, leftovers, NOTHING, nsOf, ovsRunning, ping, runner, uniqueLab } from '../kernel/realize-helpers.js';
-import { describeMoment, FULL, killAt, labInodes, lingering, rng, scratchOf, start, type Moment } from './fault-helpers.js';
+import { describeMoment, FULL, killAt, labInodes, lingering, rng, scratchOf, start, whileStopped, type Moment } from './fault-helpers.js';
 
 const ready = isRoot && (await ovsRunning());
 const SEED = Number(process.env.VNETMAP_FAULTS_SEED ?? 20261207);
@@ -135,10 +135,17 @@ describe.skipIf(!ready)(`fault injection (seed ${SEED}, ${FULL ? 'full' : 'bound
   it('two ups of one design at once: one waits for the other, the lab is whole', async () => {
     const lab = uniqueLab();
     labs.push(lab);
-    // The second starts once the first holds the lab (its journal exists), so they do overlap.
+    // The second starts once the first holds the lab (its journal exists), and the first stays
+    // stopped until the second says it waits, so they do overlap (the first could otherwise be
+    // done before the second, starting, asks for the lab).
     const first = start(upArgs(lab));
     for (let i = 0; i < 10_000 && !readJournal(lab); i++) await new Promise((r) => setTimeout(r, 1));
-    const [a, b] = await Promise.all([first.done, start(upArgs(lab)).done]);
+    const second = await whileStopped(first, async () => {
+      const run = start(upArgs(lab));
+      for (let i = 0; i < 3000 && !run.stderr().includes('is busy'); i++) await new Promise((r) => setTimeout(r, 10));
+      return run;
+    });
+    const [a, b] = await Promise.all([first.done, second.done]);
     expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
     const actions = [a, b].map((r) => (JSON.parse(r.stdout) as { action: string }).action).sort();
     expect(actions).toEqual(['created', 'unchanged']);
@@ -172,7 +179,8 @@ describe.skipIf(!ready)(`fault injection (seed ${SEED}, ${FULL ? 'full' : 'bound
       if (readJournal(lab)) break;
       await new Promise((r) => setTimeout(r, 1));
     }
-    const second = await start(['down', lab, '--no-wait']).done;
+    // The first stays stopped, holding the lab, while the second asks for it.
+    const second = await whileStopped(first, () => start(['down', lab, '--no-wait']).done);
     expect(second.code, second.stderr).toBe(75);
     expect(second.stderr).toMatch(/lab "[^"]+" is busy: "vnetmap up"/);
     expect((await first.done).code).toBe(0);
